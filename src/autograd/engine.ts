@@ -1,0 +1,171 @@
+// src/autograd/engine.ts — walks the graph backwards from roots, without recursion.
+import { RuntimeError } from '../core/errors.js';
+import { backend } from '../backends/select.js';
+import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { enableGrad, noGrad } from './grad-mode.js';
+import { Node } from './node.js';
+
+/** The few ops the engine needs to combine gradients, passed in so autograd stays below ops. */
+export interface GradMath {
+  add(a: Tensor, b: Tensor): Tensor;
+  /** a += b in place, without recording. */
+  addInPlace(a: Tensor, b: Tensor): void;
+  /** A contiguous copy that owns its storage, without recording. */
+  clone(a: Tensor): Tensor;
+}
+
+/**
+ * Gradient arithmetic straight on kernels, for backward passes that are not themselves
+ * recorded (createGraph false). Gradients reaching one tensor share its shape and dtype.
+ */
+export const kernelMath: GradMath = {
+  add(a, b) {
+    const out = emptyTensor(a.dims, a.dtype);
+    backend().binary('add', a.kernelView(), b.kernelView(), out.storage);
+    return out;
+  },
+  addInPlace(a, b) {
+    backend().binary('add', a.kernelView(), b.kernelView(), a.storage);
+  },
+  clone(a) {
+    const out = emptyTensor(a.dims, a.dtype);
+    backend().copy(a.kernelView(), out.kernelView());
+    return out;
+  },
+};
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  /** When given, gradients are returned for these tensors instead of accumulated into leaves. */
+  inputs?: readonly Tensor[];
+}
+
+/**
+ * Counts, for each node reachable from the roots, how many edges point to it, with an
+ * explicit stack so that a chain of 100,000 ops does not overflow the call stack.
+ */
+function dependencies(roots: readonly Node[]): Map<Node, number> {
+  const deps = new Map<Node, number>();
+  const stack: Node[] = [];
+  for (const r of roots) {
+    if (!deps.has(r)) {
+      deps.set(r, 0);
+      stack.push(r);
+    }
+  }
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const e of node.next) {
+      if (!(e instanceof Node)) continue;
+      const seen = deps.get(e);
+      deps.set(e, (seen ?? 0) + 1);
+      if (seen === undefined) stack.push(e);
+    }
+  }
+  return deps;
+}
+
+/**
+ * Runs backward from `roots` seeded with `grads`. Leaves get their gradients accumulated into
+ * `.grad`; with `inputs`, the gradients of those tensors are returned instead.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  grads: readonly Tensor[],
+  options: BackwardOptions,
+  math: GradMath = kernelMath,
+): (Tensor | null)[] {
+  const { retainGraph = options.createGraph ?? false, createGraph = false, inputs } = options;
+  const wanted = inputs ? new Set<Tensor>(inputs) : null;
+  const pending = new Map<Node, Tensor>();
+  // Gradients for leaves (and retained or wanted tensors) are summed during the walk and stored
+  // at the end, when no pending gradient can alias them any more.
+  const collected = new Map<Tensor, Tensor>();
+  const combine = (a: Tensor | undefined, b: Tensor): Tensor => (a === undefined ? b : math.add(a, b));
+  const deliverToTensor = (t: Tensor, g: Tensor): void => {
+    if (wanted === null || wanted.has(t)) collected.set(t, combine(collected.get(t), g));
+  };
+
+  const rootNodes: Node[] = [];
+  roots.forEach((r, i) => {
+    const g = grads[i]!;
+    if (r.gradFn instanceof Node) {
+      rootNodes.push(r.gradFn);
+      pending.set(r.gradFn, combine(pending.get(r.gradFn), g));
+    } else if (r.requiresGrad) {
+      deliverToTensor(r, g);
+    } else {
+      throw new RuntimeError('element 0 of tensors does not require grad and does not have a grad_fn');
+    }
+  });
+
+  const deps = dependencies(rootNodes);
+  const ready: Node[] = rootNodes.filter((n, i) => deps.get(n) === 0 && rootNodes.indexOf(n) === i);
+  const step = (): void => {
+    while (ready.length > 0) {
+      const node = ready.pop()!;
+      const g = pending.get(node)!;
+      pending.delete(node);
+      const out = node.output;
+      if (out !== null && (out.retainsGrad || wanted?.has(out))) deliverToTensor(out, g);
+      node.checkSaved();
+      const inputGrads = node.apply(g);
+      if (!retainGraph) node.release();
+      node.next.forEach((edge, i) => {
+        const gi = inputGrads[i];
+        if (edge === null) return;
+        if (edge instanceof Node) {
+          if (gi) pending.set(edge, combine(pending.get(edge), gi));
+          const left = deps.get(edge)! - 1;
+          deps.set(edge, left);
+          if (left === 0) {
+            if (pending.has(edge)) ready.push(edge);
+            else releaseUnreached(edge, deps, ready, pending);
+          }
+        } else if (gi) {
+          deliverToTensor(edge, gi);
+        }
+      });
+    }
+  };
+  if (createGraph) enableGrad(step);
+  else noGrad(step);
+  if (inputs) return inputs.map((t) => collected.get(t) ?? null);
+  // A gradient may become .grad without a copy only if nothing else holds it.
+  const shared = new Set<Tensor>(grads);
+  noGrad(() => {
+    for (const [t, g] of collected) {
+      if (t.grad === null) {
+        const owned = createGraph || (!shared.has(g) && g.base === null && g.isContiguous());
+        t.grad = owned ? g : math.clone(g);
+      } else if (createGraph) {
+        t.grad = enableGrad(() => math.add(t.grad!, g));
+      } else {
+        math.addInPlace(t.grad, g);
+      }
+      shared.add(g);
+    }
+  });
+  return [];
+}
+
+/**
+ * A node all of whose consumers gave it no gradient still counts down its own inputs, so that
+ * nodes reachable through it from elsewhere become ready.
+ */
+function releaseUnreached(node: Node, deps: Map<Node, number>, ready: Node[], pending: Map<Node, Tensor>): void {
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    for (const e of n.next) {
+      if (!(e instanceof Node)) continue;
+      const left = deps.get(e)! - 1;
+      deps.set(e, left);
+      if (left === 0) {
+        if (pending.has(e)) ready.push(e);
+        else stack.push(e);
+      }
+    }
+  }
+}

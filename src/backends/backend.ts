@@ -1,0 +1,76 @@
+// src/backends/backend.ts — the primitive set every backend implements. Types only.
+import type { DataArray, DType } from '../core/dtype.js';
+import type { Shape } from '../core/shape.js';
+
+/**
+ * A flat block of elements of one dtype. CPU storages hold a typed array over a JS
+ * ArrayBuffer, so the garbage collector owns the memory.
+ * Note [Saved tensor versions]
+ * `version` counts in-place writes. Autograd records it when it saves a tensor and refuses
+ * to use the tensor in backward if it has changed since.
+ */
+export interface Storage {
+  readonly dtype: DType;
+  readonly data: DataArray;
+  version: number;
+}
+
+/** A strided window onto a storage; all counts are in elements. */
+export interface View {
+  readonly storage: Storage;
+  readonly shape: Shape;
+  readonly strides: Shape;
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu'
+  | 'sin' | 'cos' | 'log1p' | 'expm1' | 'floor' | 'ceil' | 'round' | 'trunc' | 'reciprocal'
+  | 'erf' | 'logicalNot' | 'isnan';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
+  | 'floorDivide' | 'remainder'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
+
+export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
+export type ArgReduceOp = 'max' | 'min';
+
+/**
+ * Kernels on views. They write into `out` (contiguous, already allocated with the right dtype
+ * and size), trust their arguments (TypeScript has checked shapes and dtypes), never
+ * broadcast (operands arrive expanded with stride 0), and never see autograd or Tensor.
+ */
+export interface Backend {
+  readonly name: 'js' | 'native';
+  /** A zero-filled storage. */
+  alloc(dtype: DType, numel: number): Storage;
+  /** Wraps an array as a storage without copying. */
+  fromArray(dtype: DType, data: DataArray): Storage;
+  /** The only synchronous read: the storage's elements. */
+  read(storage: Storage): DataArray;
+  /** dst[i] = cast(src[i]) through both layouts; dst may be any non-overlapping view. */
+  copy(src: View, dst: View): void;
+  /** dst[i] = value through dst's layout. */
+  fill(dst: View, value: number): void;
+  /** out = op(x); out has x's dtype except for logicalNot and isnan (bool). */
+  unary(op: UnaryOp, x: View, out: Storage): void;
+  /** out = a op b; a and b share shape and dtype; out is bool for comparisons and logical ops. */
+  binary(op: BinaryOp, a: View, b: View, out: Storage): void;
+  /** out = cond ? a : b; all three share one shape. */
+  where(cond: View, a: View, b: View, out: Storage): void;
+  /** Reduces `axes` (sorted, unique) away; out holds the remaining dims in order. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void;
+  /** Max or min along one axis, with the int64 index of the first extreme (NaN wins, as in PyTorch). */
+  argReduce(op: ArgReduceOp, x: View, axis: number, values: Storage, indices: Storage): void;
+  /** out[..., m, n] = a[..., m, k] @ b[..., k, n]; batch dims already broadcast. */
+  matmul(a: View, b: View, out: Storage): void;
+  /** out[i][j][k] = x[index[i][j][k]][j][k] for dim 0, likewise for other dims; out has index's shape. */
+  gather(x: View, dim: number, index: View, out: Storage): void;
+  /** dst[index[i][j]][j] += src[i][j] for dim 0, likewise for other dims. */
+  scatterAdd(dst: View, dim: number, index: View, src: View): void;
+  /** dst[i] += src[i] in index order; dst may overlap itself (the adjoint of an overlapping view). */
+  addInto(src: View, dst: View): void;
+  /** Stable sort along `axis`, writing values and int64 indices; NaN sorts as the largest. */
+  sort(x: View, axis: number, descending: boolean, values: Storage, indices: Storage): void;
+}

@@ -1,0 +1,41 @@
+// src/core/errors.ts — error classes named after the Python exceptions PyTorch raises.
+
+/** Base class of every error kindling throws on bad input. */
+export class KindlingError extends Error {
+  override name = 'KindlingError';
+}
+
+/** PyTorch's RuntimeError: shape mismatches, autograd misuse, dtype mismatches. */
+export class RuntimeError extends KindlingError {
+  override name = 'RuntimeError';
+}
+
+/** PyTorch's IndexError: dimension or index out of range. */
+export class IndexError extends KindlingError {
+  override name = 'IndexError';
+}
+
+/** PyTorch's ValueError: a bad argument value. */
+export class ValueError extends KindlingError {
+  override name = 'ValueError';
+}
+
+/** PyTorch's TypeError: an argument of the wrong kind. */
+export class ArgumentTypeError extends KindlingError {
+  override name = 'TypeError';
+}
+
+/** PyTorch's AssertionError, as raised by the nn criterions for a target requiring grad. */
+export class AssertionError extends KindlingError {
+  override name = 'AssertionError';
+}
+
+/** PyTorch's NotImplementedError, for a device or feature kindling does not have. */
+export class NotImplementedError extends KindlingError {
+  override name = 'NotImplementedError';
+}
+
+/** Throws a RuntimeError with `message` unless `cond` holds. */
+export function check(cond: boolean, message: () => string): asserts cond {
+  if (!cond) throw new RuntimeError(message());
+}

@@ -1,0 +1,334 @@
+// src/ops/define.ts — defineOp and defineView: the one place that checks meta, runs kernels,
+// records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
+import { type DType, isFloating } from '../core/dtype.js';
+import { RuntimeError } from '../core/errors.js';
+import { sameShape } from '../core/shape.js';
+import type { Backend, Storage, View } from '../backends/backend.js';
+import { backend } from '../backends/select.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
+import { type Edge, Node } from '../autograd/node.js';
+import { emptyTensor, Tensor } from '../tensor/tensor.js';
+
+/** What an op's meta function decides before anything is allocated. */
+export interface Meta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Inputs are converted to this dtype before the kernel (type promotion). */
+  readonly cast?: DType;
+  /** Inputs are broadcast to `shape` as stride-0 views before the kernel (Note [Broadcasting]). */
+  readonly expand?: boolean;
+}
+
+export type Grads = readonly (Tensor | null)[];
+
+/** Which tensors the backward reads, so that in-place changes to them are caught. */
+export type Saves = 'none' | 'inputs' | 'output' | 'all';
+
+export interface OpSpec<P> {
+  readonly name: string;
+  readonly gradFn: string;
+  /** Validates inputs (throwing PyTorch's errors) and gives the output's shape and dtype. */
+  meta(inputs: readonly Tensor[], params: P): Meta;
+  forward(be: Backend, inputs: readonly View[], out: Storage, params: P): void;
+  /** Gradients of the inputs, written with ops; null for non-differentiable ops. */
+  readonly backward: ((g: Tensor, inputs: readonly Tensor[], out: Tensor, params: P) => Grads) | null;
+  readonly saves: Saves;
+}
+
+/** An op: call it with its tensor inputs and its parameters. */
+export type Op<P> = (inputs: readonly Tensor[], params: P) => Tensor;
+
+// Note [Broadcasting]
+// Binary ops expand operands to the common shape (stride 0) only as kernel views, so kernels never
+// broadcast and no graph node is added; OpNode.apply sums each gradient back to its input's
+// shape and converts it to the input's dtype, so no backward formula un-broadcasts by hand.
+
+/** Whether an op on these inputs must be recorded. */
+export function isRecording(inputs: readonly Tensor[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) if (t.requiresGrad) return true;
+  return false;
+}
+
+function edgeOf(t: Tensor): Edge {
+  if (t.gradFn instanceof Node) return t.gradFn;
+  return t.requiresGrad ? t : null;
+}
+
+class OpNode<P> extends Node {
+  constructor(
+    readonly name: string,
+    private inputs: readonly Tensor[],
+    private out: Tensor | null,
+    private readonly params: P,
+    private readonly backwardFn: NonNullable<OpSpec<P>['backward']>,
+  ) {
+    super(inputs.map(edgeOf));
+  }
+  apply(g: Tensor): (Tensor | null)[] {
+    const grads = this.backwardFn(g, this.inputs, this.out!, this.params);
+    return this.inputs.map((t, i) => {
+      const gi = grads[i] ?? null;
+      return gi === null || this.next[i] === null ? null : reduceGrad(gi, t);
+    });
+  }
+  protected override replaceInput(from: Tensor, to: Tensor): void {
+    this.inputs = this.inputs.map((t) => (t === from ? to : t));
+  }
+  protected override freeInputs(): void {
+    this.inputs = this.inputs.map(() => PLACEHOLDER);
+    this.out = null;
+  }
+}
+
+const PLACEHOLDER = new Tensor({ dtype: 'float32', data: new Float32Array(0), version: 0 }, [0]);
+
+/** Links `out` to a new node running `backward`, saving what the spec says. */
+export function record<P>(
+  name: string,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  params: P,
+  backward: NonNullable<OpSpec<P>['backward']>,
+  saves: Saves,
+): Tensor {
+  const node = new OpNode(name, inputs, out, params, backward);
+  if (saves === 'inputs' || saves === 'all') node.save(...inputs);
+  if (saves === 'output' || saves === 'all') node.save(out);
+  node.output = out;
+  out.setGradFn(node);
+  return out;
+}
+
+/** The kernel view of an input after type promotion and broadcasting. */
+function kernelInput(t: Tensor, meta: Meta, be: Backend): View {
+  let v = t.kernelView();
+  if (meta.cast !== undefined && t.dtype !== meta.cast) {
+    const storage = be.alloc(meta.cast, t.numel());
+    be.copy(v, { storage, shape: t.dims, strides: contiguous(t.dims), offset: 0 });
+    v = { storage, shape: t.dims, strides: contiguous(t.dims), offset: 0 };
+  }
+  if (meta.expand && !sameShape(t.dims, meta.shape)) v = expandView(v, meta.shape);
+  return v;
+}
+
+function contiguous(dims: readonly number[]): number[] {
+  const s = new Array<number>(dims.length);
+  let acc = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= Math.max(dims[i]!, 1);
+  }
+  return s;
+}
+
+/** A stride-0 view of `v` broadcast to `shape` (shapes already checked compatible). */
+export function expandView(v: View, shape: readonly number[]): View {
+  const off = shape.length - v.shape.length;
+  const strides = shape.map((n, i) => {
+    const j = i - off;
+    if (j < 0) return 0;
+    return v.shape[j] === 1 && n !== 1 ? 0 : v.strides[j]!;
+  });
+  return { storage: v.storage, shape, strides, offset: v.offset };
+}
+
+/** Makes an op from its spec (STYLE §3). */
+export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
+  const { gradFn, backward, saves } = spec;
+  return (inputs, params) => {
+    const meta = spec.meta(inputs, params);
+    const be = backend();
+    const views = inputs.map((t) => kernelInput(t, meta, be));
+    const out = emptyTensor(meta.shape, meta.dtype);
+    spec.forward(be, views, out.storage, params);
+    if (backward !== null && isRecording(inputs)) record(gradFn, inputs, out, params, backward, saves);
+    return out;
+  };
+}
+
+export interface Layout {
+  readonly dims: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export interface ViewSpec<P> {
+  readonly name: string;
+  readonly gradFn: string;
+  /** Validates and computes the view's layout over the same storage. */
+  layout(x: Tensor, params: P): Layout;
+  /** The gradient of the input given the gradient of the view. */
+  backward(g: Tensor, x: Tensor, params: P): Tensor;
+}
+
+/** Makes a view op: no kernel runs, the result shares the input's storage. */
+export function defineView<P>(spec: ViewSpec<P>): (x: Tensor, params: P) => Tensor {
+  const { gradFn, backward } = spec;
+  return (x, params) => {
+    const l = spec.layout(x, params);
+    const out = x.asView(l.dims, l.strides, l.offset);
+    if (isRecording([x])) record(gradFn, [x], out, params, (g, [input]) => [backward(g, input!, params)], 'none');
+    return out;
+  };
+}
+
+/** A gradient summed down to `t`'s shape (undoing broadcasting) and cast to `t`'s dtype. */
+function reduceGrad(g: Tensor, t: Tensor): Tensor {
+  let r = g;
+  if (!sameShape(r.dims, t.dims)) r = sumTo(r, t.dims);
+  if (r.dtype !== t.dtype) r = toDtype(r, t.dtype);
+  return r;
+}
+
+/** Sums `g` over the dims that broadcasting added or stretched, giving `shape`. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  const lead = g.dims.length - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.dims.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.dims[i] !== 1)) axes.push(i);
+  }
+  if (axes.length === 0 && g.dims.length === shape.length) return g;
+  return sumToOp([g], { axes, shape });
+}
+
+const sumToOp = defineOp<{ axes: number[]; shape: readonly number[] }>({
+  name: 'sum',
+  gradFn: 'SumBackward1',
+  meta: ([g], { shape }) => ({ shape, dtype: g!.dtype }),
+  forward: (be, [g], out, { axes }) => be.reduce('sum', g!, axes, out),
+  backward: (g, [x]) => [expandTo(g, x!.dims)],
+  saves: 'none',
+});
+
+/** Broadcasts `t` to `shape` as a view (shapes already compatible). */
+export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
+  return sameShape(t.dims, shape) ? t : expandOp(t, shape);
+}
+
+const expandOp = defineView<readonly number[]>({
+  name: 'expand',
+  gradFn: 'ExpandBackward0',
+  layout: (x, shape) => {
+    const v = expandView(x.kernelView(), shape);
+    return { dims: shape, strides: v.strides, offset: v.offset };
+  },
+  backward: (g, x) => sumTo(g, x.dims),
+});
+
+/** Converts to another dtype (a copy); the gradient converts back. */
+export const toDtype = (x: Tensor, dtype: DType): Tensor => (x.dtype === dtype ? x : toDtypeOp([x], dtype));
+
+const toDtypeOp = defineOp<DType>({
+  name: 'to',
+  gradFn: 'ToCopyBackward0',
+  meta: ([x], dtype) => ({ shape: x!.dims, dtype }),
+  forward: (be, [x], out) => be.copy(x!, { storage: out, shape: x!.shape, strides: contiguous(x!.shape), offset: 0 }),
+  backward: (g, [x]) => [toDtype(g, x!.dtype)],
+  saves: 'none',
+});
+
+/** Checks PyTorch's rules for in-place ops on tensors that autograd tracks. */
+export function checkInPlace(op: string, x: Tensor): void {
+  if (!isGradEnabled()) return;
+  if (x.isLeaf && x.requiresGrad) {
+    throw new RuntimeError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+  const base = x.base;
+  if (base !== null && base.isLeaf && base.requiresGrad) {
+    throw new RuntimeError(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+}
+
+/**
+ * Runs an in-place op as `compute` out of place, then writes the result into `x` and makes
+ * `x` take over its history. When the op is recorded, `compute` gets a snapshot of `x` that
+ * shares its graph position, so that what the backward saved is never overwritten.
+ */
+export function inPlace(op: string, x: Tensor, others: readonly Tensor[], compute: (self: Tensor) => Tensor): Tensor {
+  checkInPlace(op, x);
+  const recording = isRecording([x, ...others]);
+  const self = recording ? snapshot(x) : x;
+  const r = compute(self);
+  if (!canCast(r.dtype, x.dtype)) {
+    throw new RuntimeError(
+      `${op}: result type ${TYPE_NAMES[r.dtype]} can't be cast to the desired output type ${TYPE_NAMES[x.dtype]}`,
+    );
+  }
+  if (!sameShape(r.dims, x.dims)) {
+    throw new RuntimeError(
+      `${op}: output with shape [${x.dims.join(', ')}] doesn't match the broadcast shape [${r.dims.join(', ')}]`,
+    );
+  }
+  const base = x.base;
+  if (recording && r.gradFn instanceof Node && base !== null) {
+    rebaseView(base, x, r);
+    return x;
+  }
+  writeInto(x, r);
+  if (recording && r.gradFn instanceof Node) {
+    r.gradFn.output = x;
+    x.setGradFn(r.gradFn);
+  }
+  return x;
+}
+
+/**
+ * An in-place write of `r` into the view `x` of `base`, recorded as PyTorch's CopySlices on the
+ * base: the base's gradient flows to its old history outside the view's region and to `r`
+ * inside it, and the view becomes a strided view of the updated base.
+ */
+function rebaseView(base: Tensor, x: Tensor, r: Tensor): void {
+  if (!base.isContiguous() || base.offset !== 0) {
+    throw new RuntimeError('in-place write into a view: the base tensor must be contiguous to track gradients');
+  }
+  // CopySlices reads no values, so the old base needs only its place in the graph, not a copy.
+  const oldBase = new Tensor(base.storage, base.dims);
+  if (base.gradFn !== null) oldBase.setGradFn(base.gradFn);
+  writeInto(x, r);
+  const region = (g: Tensor): Tensor => g.asView(x.dims, x.strides, x.offset);
+  record('CopySlices', [oldBase, r], base, undefined, (g) => {
+    const gb = denseCopy(g);
+    const gr = denseCopy(region(gb));
+    backend().fill(region(gb).kernelView(), 0);
+    return [gb, gr];
+  }, 'none');
+  record('AsStridedBackward0', [base], x, undefined, (g) => {
+    const gb = emptyTensor(base.dims, g.dtype);
+    backend().copy(g.kernelView(), region(gb).kernelView());
+    return [gb];
+  }, 'none');
+}
+
+/** A contiguous copy made by the backend, outside the graph. */
+function denseCopy(t: Tensor): Tensor {
+  const out = emptyTensor(t.dims, t.dtype);
+  backend().copy(t.kernelView(), out.kernelView());
+  return out;
+}
+
+const TYPE_NAMES = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' } as const;
+
+/** torch.can_cast: no float to integer and no non-bool to bool. */
+function canCast(from: DType, to: DType): boolean {
+  if (isFloating(from) && !isFloating(to)) return false;
+  return !(from !== 'bool' && to === 'bool');
+}
+
+/** Copies `r` into `x`'s elements (casting) and counts the in-place write. */
+export function writeInto(x: Tensor, r: Tensor): void {
+  backend().copy(r.kernelView(), x.kernelView());
+  x.storage.version++;
+}
+
+/** A private copy of `x`'s values that stands at `x`'s place in the graph. */
+function snapshot(x: Tensor): Tensor {
+  const be = backend();
+  const s = emptyTensor(x.dims, x.dtype);
+  be.copy(x.kernelView(), s.kernelView());
+  if (x.requiresGrad) {
+    if (x.gradFn !== null) s.setGradFn(x.gradFn);
+    else s.requiresGrad_(true);
+  }
+  return s;
+}

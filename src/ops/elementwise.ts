@@ -1,0 +1,188 @@
+// src/ops/elementwise.ts — pointwise ops: shape rule, forward and gradient together.
+import { type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { broadcastShapes, contiguousStrides } from '../core/shape.js';
+import type { BinaryOp, UnaryOp } from '../backends/backend.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { defineOp, type Grads, type Meta, type Saves, toDtype } from './define.js';
+import { asTensor, resultType, type Scalar, scalarView, type TensorOrScalar } from './operands.js';
+
+type Result = 'same' | 'float' | 'bool';
+
+/** Common shape and promoted dtype of two operands; the output dtype follows `result`. */
+function binaryMeta(name: string, result: Result) {
+  return ([a, b]: readonly Tensor[]): Meta => {
+    const shape = broadcastShapes(name, a!.dims, b!.dims);
+    let cast = resultType([a!, b!]);
+    if (result === 'float' && !isFloating(cast)) cast = getDefaultDtype();
+    return { shape, dtype: result === 'bool' ? 'bool' : cast, cast, expand: true };
+  };
+}
+
+function unaryMeta(result: Result) {
+  return ([x]: readonly Tensor[]): Meta => {
+    let dtype: DType = x!.dtype;
+    if (result === 'float' && !isFloating(dtype)) dtype = getDefaultDtype();
+    return { shape: x!.dims, dtype: result === 'bool' ? 'bool' : dtype, cast: dtype };
+  };
+}
+
+type BinaryBackward = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => Grads;
+type UnaryBackward = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
+
+function binaryOp(op: BinaryOp, gradFn: string, result: Result, saves: Saves, backward: BinaryBackward | null) {
+  const f = defineOp({
+    name: op,
+    gradFn,
+    meta: binaryMeta(op, result),
+    forward: (be, [a, b], out) => be.binary(op, a!, b!, out),
+    backward: backward && ((g, [a, b], out) => backward(g, a!, b!, out)),
+    saves,
+  });
+  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+    const dtype = resultType([a, b]);
+    return f([asTensor(a, dtype), asTensor(b, dtype)], undefined);
+  };
+}
+
+function unaryOp(op: UnaryOp, gradFn: string, result: Result, saves: Saves, backward: UnaryBackward | null) {
+  const f = defineOp({
+    name: op,
+    gradFn,
+    meta: unaryMeta(result),
+    forward: (be, [x], out) => be.unary(op, x!, out),
+    backward: backward && ((g, [x], out) => [backward(g, x!, out)]),
+    saves,
+  });
+  return (x: Tensor): Tensor => f([x], undefined);
+}
+
+const zeroGrad: UnaryBackward = (g) => mul(g, 0);
+
+export const add = binaryOp('add', 'AddBackward0', 'same', 'none', (g) => [g, g]);
+export const sub = binaryOp('sub', 'SubBackward0', 'same', 'none', (g) => [g, neg(g)]);
+export const mul = binaryOp('mul', 'MulBackward0', 'same', 'inputs', (g, a, b) => [mul(g, b), mul(g, a)]);
+export const div = binaryOp('div', 'DivBackward0', 'float', 'inputs', (g, a, b) => [
+  div(g, b),
+  neg(div(mul(g, a), mul(b, b))),
+]);
+export const pow = binaryOp('pow', 'PowBackward1', 'same', 'all', (g, a, b, out) => [
+  // d/da a^b = b·a^(b−1), taken as 0 where b == 0 so that 0^0 has no NaN gradient.
+  where(eq(b, 0), 0, mul(g, mul(b, pow(a, sub(b, 1))))),
+  // d/db a^b = a^b·log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
+  where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(g, mul(out, log(a)))),
+]);
+export const maximum = binaryOp('maximum', 'MaximumBackward0', 'same', 'inputs', (g, a, b) => minMaxGrad(g, a, b));
+export const minimum = binaryOp('minimum', 'MinimumBackward0', 'same', 'inputs', (g, a, b) => minMaxGrad(g, b, a));
+export const atan2 = binaryOp('atan2', 'Atan2Backward0', 'float', 'inputs', (g, a, b) => {
+  const r = add(mul(a, a), mul(b, b));
+  return [mul(g, div(b, r)), mul(g, div(neg(a), r))];
+});
+export const floorDivide = binaryOp('floorDivide', 'FloorDivideBackward0', 'same', 'none', null);
+export const remainder = binaryOp('remainder', 'RemainderBackward0', 'same', 'inputs', (g, a, b) => [
+  g,
+  neg(mul(g, floorDivide(a, b))),
+]);
+
+/** Gradient of max(a, b) (and of min with the operands swapped): ties share it equally. */
+function minMaxGrad(g: Tensor, a: Tensor, b: Tensor): Grads {
+  const tie = eq(a, b);
+  const half = div(g, 2);
+  return [where(tie, half, where(gt(a, b), g, 0)), where(tie, half, where(lt(a, b), g, 0))];
+}
+
+export const eq = binaryOp('eq', 'EqBackward0', 'bool', 'none', null);
+export const ne = binaryOp('ne', 'NeBackward0', 'bool', 'none', null);
+export const lt = binaryOp('lt', 'LtBackward0', 'bool', 'none', null);
+export const le = binaryOp('le', 'LeBackward0', 'bool', 'none', null);
+export const gt = binaryOp('gt', 'GtBackward0', 'bool', 'none', null);
+export const ge = binaryOp('ge', 'GeBackward0', 'bool', 'none', null);
+export const logicalAnd = binaryOp('logicalAnd', 'LogicalAndBackward0', 'bool', 'none', null);
+export const logicalOr = binaryOp('logicalOr', 'LogicalOrBackward0', 'bool', 'none', null);
+export const logicalXor = binaryOp('logicalXor', 'LogicalXorBackward0', 'bool', 'none', null);
+
+export const neg = unaryOp('neg', 'NegBackward0', 'same', 'none', (g) => neg(g));
+export const exp = unaryOp('exp', 'ExpBackward0', 'float', 'output', (g, _, y) => mul(g, y));
+export const log = unaryOp('log', 'LogBackward0', 'float', 'inputs', (g, x) => div(g, x));
+export const sqrt = unaryOp('sqrt', 'SqrtBackward0', 'float', 'output', (g, _, y) => div(g, mul(y, 2)));
+export const rsqrt = unaryOp('rsqrt', 'RsqrtBackward0', 'float', 'output', (g, _, y) =>
+  mul(g, mul(pow(y, 3), -0.5)),
+);
+export const abs = unaryOp('abs', 'AbsBackward0', 'same', 'inputs', (g, x) => mul(g, sign(x)));
+export const sign = unaryOp('sign', 'SignBackward0', 'same', 'none', zeroGrad);
+export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', 'float', 'output', (g, _, y) =>
+  mul(g, mul(y, sub(1, y))),
+);
+export const tanh = unaryOp('tanh', 'TanhBackward0', 'float', 'output', (g, _, y) => mul(g, sub(1, mul(y, y))));
+// relu's gradient is 0 where the output is <= 0, as PyTorch's threshold_backward.
+export const relu = unaryOp('relu', 'ReluBackward0', 'same', 'output', (g, _, y) => where(le(y, 0), 0, g));
+export const sin = unaryOp('sin', 'SinBackward0', 'float', 'inputs', (g, x) => mul(g, cos(x)));
+export const cos = unaryOp('cos', 'CosBackward0', 'float', 'inputs', (g, x) => neg(mul(g, sin(x))));
+export const log1p = unaryOp('log1p', 'Log1PBackward0', 'float', 'inputs', (g, x) => div(g, add(x, 1)));
+export const expm1 = unaryOp('expm1', 'Expm1Backward0', 'float', 'output', (g, _, y) => mul(g, add(y, 1)));
+export const floor = unaryOp('floor', 'FloorBackward0', 'same', 'none', zeroGrad);
+export const ceil = unaryOp('ceil', 'CeilBackward0', 'same', 'none', zeroGrad);
+export const round = unaryOp('round', 'RoundBackward0', 'same', 'none', zeroGrad);
+export const trunc = unaryOp('trunc', 'TruncBackward0', 'same', 'none', zeroGrad);
+export const reciprocal = unaryOp('reciprocal', 'ReciprocalBackward0', 'float', 'output', (g, _, y) =>
+  neg(mul(g, mul(y, y))),
+);
+export const erf = unaryOp('erf', 'ErfBackward0', 'float', 'inputs', (g, x) =>
+  mul(g, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI))),
+);
+export const logicalNot = unaryOp('logicalNot', 'LogicalNotBackward0', 'bool', 'none', null);
+export const isnan = unaryOp('isnan', 'IsnanBackward0', 'bool', 'none', null);
+
+/** x·x, PyTorch's torch.square (a pow with exponent 2 in its graph). */
+export function square(x: Tensor): Tensor {
+  return pow(x, 2);
+}
+
+const whereOp = defineOp({
+  name: 'where',
+  gradFn: 'WhereBackward0',
+  meta: ([c, a, b]: readonly Tensor[]): Meta => {
+    const shape = broadcastShapes('where', c!.dims, a!.dims, b!.dims);
+    return { shape, dtype: resultType([a!, b!]), expand: true };
+  },
+  forward: (be, [c, a, b], out) => be.where(c!, a!, b!, out),
+  backward: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+  saves: 'none',
+});
+
+/** Elements of `a` where `cond` holds, else of `b` (torch.where). */
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  const dtype = resultType([a, b]);
+  return whereOp([cond, toDtype(asTensor(a, dtype), dtype), toDtype(asTensor(b, dtype), dtype)], undefined);
+}
+
+/** `x` with `value` where `mask` is true (Tensor.masked_fill). */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  return where(mask, typeof value === 'object' ? value : asTensor(value, x.dtype), x);
+}
+
+const clampOp = defineOp<{ min: number | null; max: number | null }>({
+  name: 'clamp',
+  gradFn: 'ClampBackward1',
+  meta: ([x], { min, max }) => {
+    const dtype = resultType([x!, ...[min, max].filter((v): v is number => v !== null)]);
+    return { shape: x!.dims, dtype, cast: dtype };
+  },
+  forward: (be, [x], out, { min, max }) => {
+    const dense = { storage: out, shape: x!.shape, strides: contiguousStrides(x!.shape), offset: 0 };
+    be.copy(x!, dense);
+    if (min !== null) be.binary('maximum', dense, scalarView(min, out.dtype, x!.shape), out);
+    if (max !== null) be.binary('minimum', dense, scalarView(max, out.dtype, x!.shape), out);
+  },
+  backward: (g, [x], _, { min, max }) => {
+    let keep: Tensor | null = null;
+    if (min !== null) keep = ge(x!, min);
+    if (max !== null) keep = keep ? logicalAnd(keep, le(x!, max)) : le(x!, max);
+    return [keep ? where(keep, g, 0) : g];
+  },
+  saves: 'inputs',
+});
+
+/** Limits values to [min, max] (either bound may be null); the gradient passes inside the bounds. */
+export function clamp(x: Tensor, min: Scalar | null = null, max: Scalar | null = null): Tensor {
+  return clampOp([x], { min: min === null ? null : Number(min), max: max === null ? null : Number(max) });
+}

@@ -1,0 +1,190 @@
+// src/ops/methods.ts — Tensor methods (x.add(y), x.backward() …), added in one table by module
+// augmentation; nothing else touches Tensor.prototype except printing's toString.
+import type { DType } from '../core/dtype.js';
+import { ArgumentTypeError, NotImplementedError } from '../core/errors.js';
+import { defaultGenerator, type Generator, normal_, uniform_ } from '../core/random.js';
+import { backend } from '../backends/select.js';
+import { Tensor } from '../tensor/tensor.js';
+import { backward, type BackwardArgs } from './autograd.js';
+import { inPlace, toDtype } from './define.js';
+import * as E from './elementwise.js';
+import type { TensorOrScalar } from './operands.js';
+import * as V from './views.js';
+import { type Index, get, overwrite, set } from './indexing-views.js';
+
+type Dims = [readonly number[]] | number[];
+const dimsOf = (args: Dims): readonly number[] => (Array.isArray(args[0]) ? args[0] : (args as number[]));
+type Alpha = { alpha?: number };
+type RoundingMode = { roundingMode?: 'trunc' | 'floor' | null };
+
+function addAlpha(x: Tensor, y: TensorOrScalar, alpha: number | undefined, op: typeof E.add): Tensor {
+  return op(x, alpha === undefined || alpha === 1 ? y : typeof y === 'object' ? E.mul(y, alpha) : Number(y) * alpha);
+}
+
+function divide(x: Tensor, y: TensorOrScalar, mode: RoundingMode['roundingMode']): Tensor {
+  if (mode === 'floor') return E.floorDivide(x, y);
+  if (mode === 'trunc') return E.trunc(E.div(x, y));
+  return E.div(x, y);
+}
+
+/** Converts `x` to a dtype (a device other than cpu throws: kindling has no such backend yet). */
+function to(x: Tensor, target: DType | string | { dtype?: DType; device?: string }): Tensor {
+  const spec = typeof target === 'object' ? target : ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'].includes(target) ? { dtype: target as DType } : { device: target };
+  if (spec.device !== undefined && spec.device !== 'cpu') {
+    throw new NotImplementedError(`to: device '${spec.device}' is not available; kindling has these devices: cpu`);
+  }
+  return spec.dtype === undefined ? x : toDtype(x, spec.dtype);
+}
+
+const others = (y: TensorOrScalar): Tensor[] => (y instanceof Tensor ? [y] : []);
+
+const methods = {
+  // elementwise
+  add(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return addAlpha(this, other, options.alpha, E.add); },
+  sub(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return addAlpha(this, other, options.alpha, E.sub); },
+  mul(this: Tensor, other: TensorOrScalar) { return E.mul(this, other); },
+  div(this: Tensor, other: TensorOrScalar, options: RoundingMode = {}) { return divide(this, other, options.roundingMode); },
+  pow(this: Tensor, exponent: TensorOrScalar) { return E.pow(this, exponent); },
+  maximum(this: Tensor, other: Tensor) { return E.maximum(this, other); },
+  minimum(this: Tensor, other: Tensor) { return E.minimum(this, other); },
+  remainder(this: Tensor, other: TensorOrScalar) { return E.remainder(this, other); },
+  floorDivide(this: Tensor, other: TensorOrScalar) { return E.floorDivide(this, other); },
+  atan2(this: Tensor, other: Tensor) { return E.atan2(this, other); },
+  eq(this: Tensor, other: TensorOrScalar) { return E.eq(this, other); },
+  ne(this: Tensor, other: TensorOrScalar) { return E.ne(this, other); },
+  lt(this: Tensor, other: TensorOrScalar) { return E.lt(this, other); },
+  le(this: Tensor, other: TensorOrScalar) { return E.le(this, other); },
+  gt(this: Tensor, other: TensorOrScalar) { return E.gt(this, other); },
+  ge(this: Tensor, other: TensorOrScalar) { return E.ge(this, other); },
+  logicalAnd(this: Tensor, other: Tensor) { return E.logicalAnd(this, other); },
+  logicalOr(this: Tensor, other: Tensor) { return E.logicalOr(this, other); },
+  logicalXor(this: Tensor, other: Tensor) { return E.logicalXor(this, other); },
+  logicalNot(this: Tensor) { return E.logicalNot(this); },
+  neg(this: Tensor) { return E.neg(this); },
+  exp(this: Tensor) { return E.exp(this); },
+  log(this: Tensor) { return E.log(this); },
+  sqrt(this: Tensor) { return E.sqrt(this); },
+  rsqrt(this: Tensor) { return E.rsqrt(this); },
+  abs(this: Tensor) { return E.abs(this); },
+  sign(this: Tensor) { return E.sign(this); },
+  sigmoid(this: Tensor) { return E.sigmoid(this); },
+  tanh(this: Tensor) { return E.tanh(this); },
+  relu(this: Tensor) { return E.relu(this); },
+  sin(this: Tensor) { return E.sin(this); },
+  cos(this: Tensor) { return E.cos(this); },
+  log1p(this: Tensor) { return E.log1p(this); },
+  expm1(this: Tensor) { return E.expm1(this); },
+  floor(this: Tensor) { return E.floor(this); },
+  ceil(this: Tensor) { return E.ceil(this); },
+  round(this: Tensor) { return E.round(this); },
+  trunc(this: Tensor) { return E.trunc(this); },
+  reciprocal(this: Tensor) { return E.reciprocal(this); },
+  erf(this: Tensor) { return E.erf(this); },
+  square(this: Tensor) { return E.square(this); },
+  isnan(this: Tensor) { return E.isnan(this); },
+  clamp(this: Tensor, min: number | null = null, max: number | null = null) { return E.clamp(this, min, max); },
+  clip(this: Tensor, min: number | null = null, max: number | null = null) { return E.clamp(this, min, max); },
+  where(this: Tensor, condition: Tensor, other: TensorOrScalar) { return E.where(condition, this, other); },
+  maskedFill(this: Tensor, mask: Tensor, value: TensorOrScalar) { return E.maskedFill(this, mask, value); },
+
+  // in place
+  add_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return inPlace('add_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.add)); },
+  sub_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return inPlace('sub_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.sub)); },
+  mul_(this: Tensor, other: TensorOrScalar) { return inPlace('mul_', this, others(other), (x) => E.mul(x, other)); },
+  div_(this: Tensor, other: TensorOrScalar, options: RoundingMode = {}) { return inPlace('div_', this, others(other), (x) => divide(x, other, options.roundingMode)); },
+  pow_(this: Tensor, exponent: TensorOrScalar) { return inPlace('pow_', this, others(exponent), (x) => E.pow(x, exponent)); },
+  neg_(this: Tensor) { return inPlace('neg_', this, [], E.neg); },
+  exp_(this: Tensor) { return inPlace('exp_', this, [], E.exp); },
+  log_(this: Tensor) { return inPlace('log_', this, [], E.log); },
+  sqrt_(this: Tensor) { return inPlace('sqrt_', this, [], E.sqrt); },
+  abs_(this: Tensor) { return inPlace('abs_', this, [], E.abs); },
+  sigmoid_(this: Tensor) { return inPlace('sigmoid_', this, [], E.sigmoid); },
+  tanh_(this: Tensor) { return inPlace('tanh_', this, [], E.tanh); },
+  relu_(this: Tensor) { return inPlace('relu_', this, [], E.relu); },
+  clamp_(this: Tensor, min: number | null = null, max: number | null = null) { return inPlace('clamp_', this, [], (x) => E.clamp(x, min, max)); },
+  maskedFill_(this: Tensor, mask: Tensor, value: TensorOrScalar) { return inPlace('maskedFill_', this, others(value), (x) => E.maskedFill(x, mask, value)); },
+  copy_(this: Tensor, src: Tensor) { return inPlace('copy_', this, [src], (x) => overwrite(x, V.expand(toDtype(src, x.dtype), x.dims))); },
+  zero_(this: Tensor) { return fillWith(this, 'zero_', 0); },
+  fill_(this: Tensor, value: number | boolean) { return fillWith(this, 'fill_', Number(value)); },
+  uniform_(this: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}) {
+    return drawInto(this, 'uniform_', (out, dtype) => uniform_(options.generator ?? defaultGenerator, out, from, to, dtype));
+  },
+  normal_(this: Tensor, mean = 0, std = 1, options: { generator?: Generator } = {}) {
+    return drawInto(this, 'normal_', (out, dtype) => normal_(options.generator ?? defaultGenerator, out, mean, std, dtype));
+  },
+
+  // reductions
+  // end reductions
+
+  // linear algebra, joining and indexing
+  // end linear algebra
+
+  // views and copies
+  view(this: Tensor, ...shape: Dims) { return V.view(this, dimsOf(shape)); },
+  viewAs(this: Tensor, other: Tensor) { return V.view(this, other.dims); },
+  reshape(this: Tensor, ...shape: Dims) { return V.reshape(this, dimsOf(shape)); },
+  reshapeAs(this: Tensor, other: Tensor) { return V.reshape(this, other.dims); },
+  permute(this: Tensor, ...dims: Dims) { return V.permute(this, dimsOf(dims)); },
+  transpose(this: Tensor, dim0: number, dim1: number) { return V.transpose(this, dim0, dim1); },
+  t(this: Tensor) { return V.t(this); },
+  expand(this: Tensor, ...shape: Dims) { return V.expand(this, dimsOf(shape)); },
+  expandAs(this: Tensor, other: Tensor) { return V.expand(this, other.dims); },
+  unsqueeze(this: Tensor, dim: number) { return V.unsqueeze(this, dim); },
+  squeeze(this: Tensor, dim?: number) { return V.squeeze(this, dim); },
+  flatten(this: Tensor, startDim = 0, endDim = -1) { return V.flatten(this, startDim, endDim); },
+  narrow(this: Tensor, dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
+  select(this: Tensor, dim: number, index: number) { return V.select(this, dim, index); },
+  get(this: Tensor, ...indices: Index[]) { return get(this, indices); },
+  set(this: Tensor, ...args: [...Index[], TensorOrScalar]) { set(this, args.slice(0, -1) as Index[], args[args.length - 1] as TensorOrScalar); return this; },
+  contiguous(this: Tensor) { return V.contiguous(this); },
+  clone(this: Tensor) { return V.clone(this); },
+  detach(this: Tensor) { return V.detach(this); },
+  to(this: Tensor, target: DType | string | { dtype?: DType; device?: string }) { return to(this, target); },
+  type(this: Tensor, dtype: DType) { return toDtype(this, dtype); },
+  float(this: Tensor) { return toDtype(this, 'float32'); },
+  double(this: Tensor) { return toDtype(this, 'float64'); },
+  int(this: Tensor) { return toDtype(this, 'int32'); },
+  long(this: Tensor) { return toDtype(this, 'int64'); },
+  bool(this: Tensor) { return toDtype(this, 'bool'); },
+  byte(this: Tensor) { return toDtype(this, 'uint8'); },
+  cpu(this: Tensor) { return this; },
+
+  // autograd
+  backward(this: Tensor, gradient?: Tensor | null, options: BackwardArgs = {}) { backward(this, gradient ?? null, options); },
+  retainGrad(this: Tensor) {
+    if (!this.requiresGrad) throw new ArgumentTypeError("retainGrad: can't retain_grad on Tensor that has requires_grad=False");
+    if (!this.isLeaf) this.retainsGrad = true;
+  },
+};
+
+/** Fills through the tensor's layout (a view fills its base's elements). */
+function fillWith(x: Tensor, op: string, value: number): Tensor {
+  return inPlace(op, x, [], (self) => {
+    const out = new Tensor(backend().alloc(self.dtype, self.numel()), self.dims);
+    backend().fill(out.kernelView(), value);
+    return overwrite(self, out);
+  });
+}
+
+/** Draws random values into x (its dtype must be floating). */
+function drawInto(x: Tensor, op: string, draw: (out: Float32Array | Float64Array, dtype: 'float32' | 'float64') => void): Tensor {
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') {
+    throw new NotImplementedError(`${op}: "${op}" not implemented for '${x.dtype}'`);
+  }
+  const dtype = x.dtype;
+  return inPlace(op, x, [], () => {
+    const out = new Tensor(backend().alloc(dtype, x.numel()), x.dims);
+    draw(out.storage.data as Float32Array | Float64Array, dtype);
+    return out;
+  });
+}
+
+type Methods = typeof methods;
+type Bound = { [K in keyof Methods]: OmitThisParameter<Methods[K]> };
+
+declare module '../tensor/tensor.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Tensor extends Bound {}
+}
+
+Object.assign(Tensor.prototype, methods);

@@ -1,0 +1,6 @@
+// test/opinfo/index.ts — every op family's entries, in one list for the generated tests.
+import { elementwiseInfos } from './elementwise.js';
+import type { OpInfo } from './types.js';
+import { viewInfos } from './views.js';
+
+export const allOpInfos: OpInfo[] = [...elementwiseInfos, ...viewInfos];
