@@ -31,19 +31,31 @@ export {
 } from './ops/views.js';
 export type { Index } from './ops/indexing-views.js';
 // reductions
+export {
+  sum, mean, prod, variance as var, std, max, min, median, amax, amin, argmax, argmin, logsumexp, softmax, logSoftmax, all, any,
+  type Dim, type DtypeOptions, type ValuesIndices, type VarOptions,
+} from './ops/reduce.js';
 // end reductions
 // linear algebra, joining and indexing
+export { mm, mv, bmm, matmul, dot, outer, addmm } from './ops/linalg.js';
+export {
+  cat, stack, split, chunk, unbind, indexSelect, gather, scatterAdd, indexAdd, maskedSelect,
+} from './ops/indexing.js';
 // end linear algebra
+
+export * as nn from './nn/index.js';
+export * as F from './nn/functional/index.js';
 
 import { backward, grad } from './ops/autograd.js';
 import { gradcheck, GradcheckError } from './autograd/gradcheck.js';
+import { Function, FunctionCtx } from './ops/function.js';
 import { clamp } from './ops/elementwise.js';
 
 /** torch.clip, an alias of clamp. */
 export const clip = clamp;
 
-/** torch.autograd: backward, grad, gradcheck. */
-export const autograd = { backward, grad, gradcheck, GradcheckError };
+/** torch.autograd: backward, grad, gradcheck, Function. */
+export const autograd = { backward, grad, gradcheck, GradcheckError, Function, FunctionCtx };
 
 /** Seeds the default generator (torch.manual_seed) and returns it. */
 export function manualSeed(seed: number | bigint): Generator {
@@ -79,3 +91,23 @@ export const cuda = {
   deviceCount: (): number => 0,
   synchronize: (): void => {},
 };
+
+// data and serialization
+import * as data from './data/index.js';
+import { load as loadSafetensors, loadMetadata, save as saveSafetensors, serialize, deserialize, SafetensorError } from './io/safetensors.js';
+
+export * as data from './data/index.js';
+export type { StateDict } from './io/safetensors.js';
+
+/** torch.utils: `torch.utils.data.DataLoader` and the rest of torch.utils.data. */
+export const utils = { data };
+
+/** Saves a state dict (name → tensor) to `path` in the safetensors format, atomically. */
+export const save = saveSafetensors;
+
+/** Loads a state dict saved by `save` (or any safetensors file of supported dtypes). */
+export const load = loadSafetensors;
+
+/** The safetensors format: `save`/`load` on files, `serialize`/`deserialize` on bytes, `loadMetadata`. */
+export const safetensors = { save: saveSafetensors, load: loadSafetensors, loadMetadata, serialize, deserialize, SafetensorError };
+// end data and serialization

@@ -65,8 +65,8 @@ export abstract class Node implements GradNode {
         throw new RuntimeError(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
             `${describe(t)}${producer} is at version ${t.storage.version}; expected version ${this.versions[i]} ` +
-            `instead. Hint: the backtrace further above can show the operation that failed to compute its ` +
-            `gradient. The variable in question was changed in there or anywhere later. Good luck!`,
+            `instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, ` +
+            `with torch.autograd.set_detect_anomaly(True).`,
         );
       }
     }

@@ -8,6 +8,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { backward, type BackwardArgs } from './autograd.js';
 import { inPlace, toDtype } from './define.js';
 import * as E from './elementwise.js';
+import * as I from './indexing.js';
+import * as L from './linalg.js';
+import * as R from './reduce.js';
 import type { TensorOrScalar } from './operands.js';
 import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
@@ -114,9 +117,43 @@ const methods = {
   },
 
   // reductions
+  sum(this: Tensor, ...args: R.ReduceArgs) { return R.sum(this, ...args); },
+  mean(this: Tensor, ...args: R.ReduceArgs) { return R.mean(this, ...args); },
+  prod(this: Tensor, ...args: R.ProdArgs) { return R.prod(this, ...args); },
+  var(this: Tensor, ...args: R.VarArgs) { return R.variance(this, ...args); },
+  std(this: Tensor, ...args: R.VarArgs) { return R.std(this, ...args); },
+  max: R.maxMethod,
+  min: R.minMethod,
+  median: R.medianMethod,
+  amax(this: Tensor, dim: R.Dim = [], keepdim = false) { return R.amax(this, dim, keepdim); },
+  amin(this: Tensor, dim: R.Dim = [], keepdim = false) { return R.amin(this, dim, keepdim); },
+  argmax(this: Tensor, dim: number | null = null, keepdim = false) { return R.argmax(this, dim, keepdim); },
+  argmin(this: Tensor, dim: number | null = null, keepdim = false) { return R.argmin(this, dim, keepdim); },
+  logsumexp(this: Tensor, dim: R.Dim, keepdim = false) { return R.logsumexp(this, dim, keepdim); },
+  softmax(this: Tensor, dim: number, options: R.DtypeOptions = {}) { return R.softmax(this, dim, options); },
+  logSoftmax(this: Tensor, dim: number, options: R.DtypeOptions = {}) { return R.logSoftmax(this, dim, options); },
+  all(this: Tensor, dim?: number, keepdim = false) { return R.all(this, dim, keepdim); },
+  any(this: Tensor, dim?: number, keepdim = false) { return R.any(this, dim, keepdim); },
   // end reductions
 
   // linear algebra, joining and indexing
+  mm(this: Tensor, other: Tensor) { return L.mm(this, other); },
+  mv(this: Tensor, vec: Tensor) { return L.mv(this, vec); },
+  bmm(this: Tensor, other: Tensor) { return L.bmm(this, other); },
+  matmul(this: Tensor, other: Tensor) { return L.matmul(this, other); },
+  dot(this: Tensor, other: Tensor) { return L.dot(this, other); },
+  outer(this: Tensor, other: Tensor) { return L.outer(this, other); },
+  addmm(this: Tensor, mat1: Tensor, mat2: Tensor, options: { beta?: number; alpha?: number } = {}) { return L.addmm(this, mat1, mat2, options); },
+  split(this: Tensor, size: number | readonly number[], dim = 0) { return I.split(this, size, dim); },
+  chunk(this: Tensor, chunks: number, dim = 0) { return I.chunk(this, chunks, dim); },
+  unbind(this: Tensor, dim = 0) { return I.unbind(this, dim); },
+  indexSelect(this: Tensor, dim: number, index: Tensor) { return I.indexSelect(this, dim, index); },
+  gather(this: Tensor, dim: number, index: Tensor) { return I.gather(this, dim, index); },
+  scatterAdd(this: Tensor, dim: number, index: Tensor, src: Tensor) { return I.scatterAdd(this, dim, index, src); },
+  scatterAdd_(this: Tensor, dim: number, index: Tensor, src: Tensor) { return inPlace('scatterAdd_', this, [src], (x) => I.scatterAdd(x, dim, index, src)); },
+  indexAdd(this: Tensor, dim: number, index: Tensor, source: Tensor, options: Alpha = {}) { return I.indexAdd(this, dim, index, source, options); },
+  indexAdd_(this: Tensor, dim: number, index: Tensor, source: Tensor, options: Alpha = {}) { return inPlace('indexAdd_', this, [source], (x) => I.indexAdd(x, dim, index, source, options)); },
+  maskedSelect(this: Tensor, mask: Tensor) { return I.maskedSelect(this, mask); },
   // end linear algebra
 
   // views and copies

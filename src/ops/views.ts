@@ -33,7 +33,7 @@ export function inferShape(shape: readonly number[], numel: number): number[] {
  * (PyTorch's computeStride: each run of merged dims must be contiguous within itself).
  */
 export function viewStrides(dims: readonly number[], strides: readonly number[], shape: readonly number[]): number[] | null {
-  if (numelOf(dims) === 0) return contiguousStrides(shape);
+  if (numelOf(dims) === 0 || dims.length === 0) return contiguousStrides(shape);
   const out = new Array<number>(shape.length);
   let viewD = shape.length - 1;
   let chunkBase = strides[strides.length - 1] ?? 1;

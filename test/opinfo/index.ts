@@ -1,6 +1,9 @@
 // test/opinfo/index.ts — every op family's entries, in one list for the generated tests.
 import { elementwiseInfos } from './elementwise.js';
+import { indexingInfos } from './indexing.js';
+import { linalgInfos } from './linalg.js';
+import { reduceInfos } from './reduce.js';
 import type { OpInfo } from './types.js';
 import { viewInfos } from './views.js';
 
-export const allOpInfos: OpInfo[] = [...elementwiseInfos, ...viewInfos];
+export const allOpInfos: OpInfo[] = [...elementwiseInfos, ...viewInfos, ...linalgInfos, ...indexingInfos, ...reduceInfos];

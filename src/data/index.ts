@@ -1,0 +1,5 @@
+// src/data/index.ts — torch.utils.data: datasets, DataLoader, collation and the MNIST readers.
+export { Dataset, TensorDataset, Subset, randomSplit, type DatasetLike } from './dataset.js';
+export { DataLoader, type DataLoaderOptions } from './dataloader.js';
+export { defaultCollate, type Collated } from './collate.js';
+export { MNIST, FashionMNIST, parseIdx, readIdx, type MNISTOptions } from './mnist.js';

@@ -1,0 +1,8 @@
+// src/nn/index.ts — torch.nn: modules, Parameter, init and functional.
+export { Module } from './modules/module.js';
+export { Parameter } from './parameter.js';
+export { Linear } from './modules/linear.js';
+export { ReLU } from './modules/activation.js';
+export { Loss, MSELoss } from './modules/loss.js';
+export * as init from './init.js';
+export * as functional from './functional/index.js';
