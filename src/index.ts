@@ -111,3 +111,5 @@ export const load = loadSafetensors;
 /** The safetensors format: `save`/`load` on files, `serialize`/`deserialize` on bytes, `loadMetadata`. */
 export const safetensors = { save: saveSafetensors, load: loadSafetensors, loadMetadata, serialize, deserialize, SafetensorError };
 // end data and serialization
+// optim
+// end optim

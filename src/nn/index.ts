@@ -6,3 +6,9 @@ export { ReLU } from './modules/activation.js';
 export { Loss, MSELoss } from './modules/loss.js';
 export * as init from './init.js';
 export * as functional from './functional/index.js';
+// layers (conv, pool, norm, dropout, embedding)
+// end layers
+// activations, losses and containers
+// end activations, losses and containers
+// utils
+// end utils
