@@ -1,0 +1,34 @@
+# binding.gyp — the native CPU backend (Node-API addon), built by `npm install` through node-gyp.
+# Files named *_avx512.cc / *_avx2.cc need their ISA's flags, so each ISA is its own static
+# library; the kernels choose among them at load time from the CPU's features.
+{
+  "target_defaults": {
+    "cflags_cc": ["-O3", "-std=c++17", "-fPIC", "-Wno-maybe-uninitialized"],
+    "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+    "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+  },
+  "targets": [
+    {
+      "target_name": "kindling_avx512",
+      "type": "static_library",
+      "cflags_cc": ["-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma", "-mavx2"],
+      "sources": ["<!@(node -e \"console.log(require('fs').readdirSync('native/src/gemm').filter(f=>f.endsWith('_avx512.cc')).map(f=>'native/src/gemm/'+f).join(' '))\")"],
+    },
+    {
+      "target_name": "kindling_avx2",
+      "type": "static_library",
+      "cflags_cc": ["-mavx2", "-mfma"],
+      "sources": ["<!@(node -e \"console.log(require('fs').readdirSync('native/src/gemm').filter(f=>f.endsWith('_avx2.cc')).map(f=>'native/src/gemm/'+f).join(' '))\")"],
+    },
+    {
+      "target_name": "kindling",
+      "dependencies": ["kindling_avx512", "kindling_avx2"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "sources": [
+        "native/src/addon.cc",
+        "<!@(node -e \"const fs=require('fs');const d=['native/src/gemm','native/src/kernels','native/src/runtime'];console.log(d.flatMap(x=>fs.readdirSync(x).filter(f=>f.endsWith('.cc')&&!/_(avx512|avx2)\\.cc$/.test(f)).map(f=>x+'/'+f)).join(' '))\")",
+      ],
+      "libraries": ["-pthread"],
+    },
+  ],
+}

@@ -1,0 +1,186 @@
+// native/src/addon.cc — the only file including <napi.h>: unpacks arguments and calls kernels.
+// TypeScript has validated shapes and dtypes; this layer only reads typed arrays in place
+// (no copies) and a Float64Array descriptor of dims, strides and offsets.
+#include <napi.h>
+
+#include <cstdint>
+
+#include "gemm/gemm.h"
+#include "kernels/elementwise.h"
+#include "kernels/strided.h"
+#include "runtime/cpu_features.h"
+
+namespace kindling {
+namespace {
+
+// The data pointer of a Float32Array or Float64Array argument (T says which), or null.
+template <typename T>
+T* data_of(const Napi::Value& v) {
+  if (!v.IsTypedArray()) return nullptr;
+  auto arr = v.As<Napi::TypedArray>();
+  const napi_typedarray_type want = sizeof(T) == 4 ? napi_float32_array : napi_float64_array;
+  if (arr.TypedArrayType() != want) return nullptr;
+  return reinterpret_cast<T*>(static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset());
+}
+
+bool is_f32(const Napi::Value& v) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
+}
+
+// Reads the descriptor's doubles as int64 in order.
+struct Desc {
+  const double* p;
+  explicit Desc(const Napi::Value& v) : p(data_of<double>(v)) {}
+  int64_t next() { return static_cast<int64_t>(*p++); }
+  void read(int64_t* out, int n) {
+    for (int i = 0; i < n; i++) out[i] = next();
+  }
+};
+
+// unary(op, x, out, desc = [ndim, offset, shape..., strides...])
+template <typename T>
+void unary_t(const Napi::CallbackInfo& info) {
+  Desc d(info[3]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t offset = d.next();
+  int64_t shape[kMaxDims], strides[kMaxDims];
+  d.read(shape, ndim);
+  d.read(strides, ndim);
+  unary<T>(static_cast<UnaryOp>(info[0].As<Napi::Number>().Int32Value()), data_of<T>(info[1]), shape, strides, ndim,
+           offset, data_of<T>(info[2]));
+}
+
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  if (is_f32(info[1])) unary_t<float>(info);
+  else unary_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// binary(op, a, b, out, desc = [ndim, offsetA, offsetB, shape..., stridesA..., stridesB...])
+template <typename T>
+void binary_t(const Napi::CallbackInfo& info) {
+  Desc d(info[4]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t oa = d.next(), ob = d.next();
+  int64_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
+  d.read(shape, ndim);
+  d.read(sa, ndim);
+  d.read(sb, ndim);
+  binary<T>(static_cast<BinaryOp>(info[0].As<Napi::Number>().Int32Value()), data_of<T>(info[1]), sa, oa,
+            data_of<T>(info[2]), sb, ob, shape, ndim, data_of<T>(info[3]));
+}
+
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  if (is_f32(info[1])) binary_t<float>(info);
+  else binary_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// copy(src, dst, desc = [ndim, offsetSrc, offsetDst, shape..., stridesSrc..., stridesDst...])
+template <typename T>
+void copy_t(const Napi::CallbackInfo& info) {
+  Desc d(info[2]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t os = d.next(), od = d.next();
+  int64_t shape[kMaxDims], ss[kMaxDims], ds[kMaxDims];
+  d.read(shape, ndim);
+  d.read(ss, ndim);
+  d.read(ds, ndim);
+  copy_strided<T>(data_of<T>(info[0]), ss, os, data_of<T>(info[1]), ds, od, shape, ndim);
+}
+
+Napi::Value Copy(const Napi::CallbackInfo& info) {
+  if (is_f32(info[0])) copy_t<float>(info);
+  else copy_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// reduce(op, x, out, A, R, B, offset): out[a, b] = fold over r of x[offset + (a*R + r)*B + b].
+template <typename T>
+void reduce_t(const Napi::CallbackInfo& info) {
+  const int op = info[0].As<Napi::Number>().Int32Value();
+  const int64_t A = info[3].As<Napi::Number>().Int64Value(), R = info[4].As<Napi::Number>().Int64Value(),
+                B = info[5].As<Napi::Number>().Int64Value(), off = info[6].As<Napi::Number>().Int64Value();
+  reduce_middle<T>(op, data_of<T>(info[1]) + off, A, R, B, data_of<T>(info[2]));
+}
+
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  if (is_f32(info[1])) reduce_t<float>(info);
+  else reduce_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// matmul(a, b, out, desc = [batchDims, m, k, n, offsetA, offsetB, batchShape..., batchStridesA...,
+//        batchStridesB..., am, ak, bk, bn]); out is contiguous [..., m, n].
+template <typename T>
+void matmul_t(const Napi::CallbackInfo& info) {
+  Desc d(info[3]);
+  const int nb = static_cast<int>(d.next());
+  const int64_t m = d.next(), k = d.next(), n = d.next(), oa = d.next(), ob = d.next();
+  int64_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
+  d.read(shape, nb);
+  d.read(sa, nb);
+  d.read(sb, nb);
+  const int64_t am = d.next(), ak = d.next(), bk = d.next(), bn = d.next();
+  const T* a = data_of<T>(info[0]);
+  const T* b = data_of<T>(info[1]);
+  T* out = data_of<T>(info[2]);
+  int64_t t = 0;
+  for_each_run2(shape, nb, sa, oa, sb, ob, [&](int64_t pa, int64_t pb, int64_t count, int64_t ra, int64_t rb) {
+    for (int64_t i = 0; i < count; i++, t++) {
+      const T* A = a + pa + i * ra;
+      const T* B = b + pb + i * rb;
+      T* C = out + t * m * n;
+      if constexpr (sizeof(T) == 4) {
+        // A matrix-vector product is memory-bound: the GEMV kernel streams A once.
+        if (n == 1 && ak == 1) sgemv(false, m, k, 1.0f, A, am, B, bk, 0.0f, C, 1);
+        else if (n == 1 && am == 1) sgemv(true, m, k, 1.0f, A, ak, B, bk, 0.0f, C, 1);
+        else sgemm_strided(m, n, k, 1.0f, A, am, ak, B, bk, bn, 0.0f, C, n, 1);
+      } else {
+        dgemm_strided(m, n, k, 1.0, A, am, ak, B, bk, bn, 0.0, C, n, 1);
+      }
+    }
+  });
+}
+
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  if (is_f32(info[0])) matmul_t<float>(info);
+  else matmul_t<double>(info);
+  return info.Env().Undefined();
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), get_num_threads());
+}
+
+Napi::Value IsaName(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), gemm_isa());
+}
+
+}  // namespace
+}  // namespace kindling
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  using namespace kindling;
+  exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("copy", Napi::Function::New(env, Copy));
+  exports.Set("reduce", Napi::Function::New(env, Reduce));
+  exports.Set("matmul", Napi::Function::New(env, Matmul));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
+  exports.Set("isa", Napi::Function::New(env, IsaName));
+  return exports;
+}
+
+}  // namespace
+
+// The registration macro names a symbol after its first argument, which must not be `kindling`.
+NODE_API_MODULE(kindling_addon, Init)

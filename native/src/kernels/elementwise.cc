@@ -1,0 +1,302 @@
+// native/src/kernels/elementwise.cc — pointwise kernels: plain loops over runs of the last dim,
+// compiled for AVX-512, AVX2 and baseline x86-64 (GCC target_clones picks one at load time).
+#include "elementwise.h"
+
+#include <cmath>
+
+#include "../runtime/thread_pool.h"
+#include "strided.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KINDLING_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define KINDLING_CLONES
+#endif
+
+namespace kindling {
+namespace {
+
+template <typename T>
+inline T relu(T v) {
+  return (v > T(0) || v != v) ? v : T(0);
+}
+template <typename T>
+inline T sigmoid(T v) {
+  return v >= T(0) ? T(1) / (T(1) + std::exp(-v)) : std::exp(v) / (T(1) + std::exp(v));
+}
+template <typename T>
+inline T sign(T v) {
+  return v > T(0) ? T(1) : v < T(0) ? T(-1) : v;
+}
+template <typename T>
+inline T maximum(T a, T b) {
+  return (a != a || b != b) ? a + b : (a > b ? a : b);
+}
+template <typename T>
+inline T minimum(T a, T b) {
+  return (a != a || b != b) ? a + b : (a < b ? a : b);
+}
+
+// One run: n elements at stride sx, written contiguously.
+template <typename T, typename F>
+inline void map_run(const T* x, int64_t sx, T* o, int64_t n, F f) {
+  if (sx == 1) {
+    for (int64_t i = 0; i < n; i++) o[i] = f(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) o[i] = f(x[i * sx]);
+  }
+}
+
+template <typename T>
+inline void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t n) {
+  switch (op) {
+    case UnaryOp::kNeg: return map_run(x, sx, o, n, [](T v) { return -v; });
+    case UnaryOp::kExp: return map_run(x, sx, o, n, [](T v) { return std::exp(v); });
+    case UnaryOp::kLog: return map_run(x, sx, o, n, [](T v) { return std::log(v); });
+    case UnaryOp::kSqrt: return map_run(x, sx, o, n, [](T v) { return std::sqrt(v); });
+    case UnaryOp::kRsqrt: return map_run(x, sx, o, n, [](T v) { return T(1) / std::sqrt(v); });
+    case UnaryOp::kAbs: return map_run(x, sx, o, n, [](T v) { return std::fabs(v); });
+    case UnaryOp::kSigmoid: return map_run(x, sx, o, n, [](T v) { return sigmoid(v); });
+    case UnaryOp::kTanh: return map_run(x, sx, o, n, [](T v) { return std::tanh(v); });
+    case UnaryOp::kRelu: return map_run(x, sx, o, n, [](T v) { return relu(v); });
+    case UnaryOp::kSin: return map_run(x, sx, o, n, [](T v) { return std::sin(v); });
+    case UnaryOp::kCos: return map_run(x, sx, o, n, [](T v) { return std::cos(v); });
+    case UnaryOp::kLog1p: return map_run(x, sx, o, n, [](T v) { return std::log1p(v); });
+    case UnaryOp::kExpm1: return map_run(x, sx, o, n, [](T v) { return std::expm1(v); });
+    case UnaryOp::kReciprocal: return map_run(x, sx, o, n, [](T v) { return T(1) / v; });
+    case UnaryOp::kSign: return map_run(x, sx, o, n, [](T v) { return sign(v); });
+  }
+}
+
+// One run of a binary op; the stride-0 cases (a scalar operand) get their own loops so that
+// the compiler vectorizes them too.
+template <typename T, typename F>
+inline void zip_run(const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n, F f) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
+  } else if (sa == 1 && sb == 0) {
+    const T bv = b[0];
+    for (int64_t i = 0; i < n; i++) o[i] = f(a[i], bv);
+  } else if (sa == 0 && sb == 1) {
+    const T av = a[0];
+    for (int64_t i = 0; i < n; i++) o[i] = f(av, b[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) o[i] = f(a[i * sa], b[i * sb]);
+  }
+}
+
+template <typename T>
+inline void binary_run(BinaryOp op, const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n) {
+  switch (op) {
+    case BinaryOp::kAdd: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return x + y; });
+    case BinaryOp::kSub: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return x - y; });
+    case BinaryOp::kMul: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return x * y; });
+    case BinaryOp::kDiv: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return x / y; });
+    case BinaryOp::kMaximum: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return maximum(x, y); });
+    case BinaryOp::kMinimum: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return minimum(x, y); });
+    case BinaryOp::kPow: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return std::pow(x, y); });
+  }
+}
+
+KINDLING_CLONES void unary_run_f32(int op, const float* x, int64_t sx, float* o, int64_t n) {
+  unary_run(static_cast<UnaryOp>(op), x, sx, o, n);
+}
+KINDLING_CLONES void unary_run_f64(int op, const double* x, int64_t sx, double* o, int64_t n) {
+  unary_run(static_cast<UnaryOp>(op), x, sx, o, n);
+}
+KINDLING_CLONES void binary_run_f32(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o,
+                                    int64_t n) {
+  binary_run(static_cast<BinaryOp>(op), a, sa, b, sb, o, n);
+}
+KINDLING_CLONES void binary_run_f64(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o,
+                                    int64_t n) {
+  binary_run(static_cast<BinaryOp>(op), a, sa, b, sb, o, n);
+}
+
+inline void unary_dispatch(int op, const float* x, int64_t sx, float* o, int64_t n) { unary_run_f32(op, x, sx, o, n); }
+inline void unary_dispatch(int op, const double* x, int64_t sx, double* o, int64_t n) { unary_run_f64(op, x, sx, o, n); }
+inline void binary_dispatch(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) {
+  binary_run_f32(op, a, sa, b, sb, o, n);
+}
+inline void binary_dispatch(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o, int64_t n) {
+  binary_run_f64(op, a, sa, b, sb, o, n);
+}
+
+// Contiguous work above this many elements is split across the thread pool.
+constexpr int64_t kParallelGrain = 1 << 18;
+
+int64_t numel_of(const int64_t* shape, int ndim) {
+  int64_t n = 1;
+  for (int d = 0; d < ndim; d++) n *= shape[d];
+  return n;
+}
+
+bool is_dense(const int64_t* shape, const int64_t* strides, int ndim) {
+  int64_t expected = 1;
+  for (int d = ndim - 1; d >= 0; d--) {
+    if (shape[d] == 1) continue;
+    if (strides[d] != expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
+// Splits [0, n) into chunks for the pool and calls fn(begin, count) for each.
+template <typename F>
+void parallel_chunks(int64_t n, F fn) {
+  if (n < 2 * kParallelGrain) {
+    fn(0, n);
+    return;
+  }
+  const int64_t chunks = (n + kParallelGrain - 1) / kParallelGrain;
+  parallel_for(chunks, [&](int64_t c) {
+    const int64_t begin = c * kParallelGrain;
+    fn(begin, (begin + kParallelGrain < n ? kParallelGrain : n - begin));
+  });
+}
+
+}  // namespace
+
+template <typename T>
+void unary(UnaryOp op, const T* x, const int64_t* shape, const int64_t* strides, int ndim, int64_t offset, T* out) {
+  const int code = static_cast<int>(op);
+  const int64_t n = numel_of(shape, ndim);
+  if (is_dense(shape, strides, ndim)) {
+    parallel_chunks(n, [&](int64_t b, int64_t c) { unary_dispatch(code, x + offset + b, 1, out + b, c); });
+    return;
+  }
+  int64_t pos = 0;
+  const int64_t zero[kMaxDims] = {0};
+  for_each_run2(shape, ndim, strides, offset, zero, 0, [&](int64_t ox, int64_t, int64_t count, int64_t sx, int64_t) {
+    unary_dispatch(code, x + ox, sx, out + pos, count);
+    pos += count;
+  });
+}
+
+template <typename T>
+void binary(BinaryOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, const int64_t* sb, int64_t ob,
+            const int64_t* shape, int ndim, T* out) {
+  const int code = static_cast<int>(op);
+  const int64_t n = numel_of(shape, ndim);
+  if (is_dense(shape, sa, ndim) && is_dense(shape, sb, ndim)) {
+    parallel_chunks(n, [&](int64_t s, int64_t c) { binary_dispatch(code, a + oa + s, 1, b + ob + s, 1, out + s, c); });
+    return;
+  }
+  int64_t pos = 0;
+  for_each_run2(shape, ndim, sa, oa, sb, ob, [&](int64_t pa, int64_t pb, int64_t count, int64_t ra, int64_t rb) {
+    binary_dispatch(code, a + pa, ra, b + pb, rb, out + pos, count);
+    pos += count;
+  });
+}
+
+template <typename T>
+void copy_strided(const T* src, const int64_t* ss, int64_t so, T* dst, const int64_t* ds, int64_t dO,
+                  const int64_t* shape, int ndim) {
+  for_each_run2(shape, ndim, ss, so, ds, dO, [&](int64_t ps, int64_t pd, int64_t count, int64_t rs, int64_t rd) {
+    if (rs == 1 && rd == 1) {
+      for (int64_t i = 0; i < count; i++) dst[pd + i] = src[ps + i];
+    } else {
+      for (int64_t i = 0; i < count; i++) dst[pd + i * rd] = src[ps + i * rs];
+    }
+  });
+}
+
+namespace {
+
+template <typename T>
+inline void reduce_rows(int op, const T* x, int64_t R, int64_t B, T* out) {
+  // out[b] = fold over r of x[r * B + b]: vectorizes along b.
+  for (int64_t b = 0; b < B; b++) out[b] = x[b];
+  for (int64_t r = 1; r < R; r++) {
+    const T* row = x + r * B;
+    if (op == 0) {
+      for (int64_t b = 0; b < B; b++) out[b] += row[b];
+    } else if (op == 1) {
+      for (int64_t b = 0; b < B; b++) out[b] = maximum(out[b], row[b]);
+    } else {
+      for (int64_t b = 0; b < B; b++) out[b] = minimum(out[b], row[b]);
+    }
+  }
+}
+
+// Sum of a contiguous run in double: 8 independent accumulators vectorize and keep float32 sums accurate.
+template <typename T>
+inline double sum_run(const T* x, int64_t n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) acc[j] += static_cast<double>(x[i + j]);
+  double s = 0;
+  for (; i < n; i++) s += static_cast<double>(x[i]);
+  for (int j = 0; j < 8; j++) s += acc[j];
+  return s;
+}
+
+KINDLING_CLONES double sum_run_f32(const float* x, int64_t n) { return sum_run(x, n); }
+KINDLING_CLONES double sum_run_f64(const double* x, int64_t n) { return sum_run(x, n); }
+inline double sum_dispatch(const float* x, int64_t n) { return sum_run_f32(x, n); }
+inline double sum_dispatch(const double* x, int64_t n) { return sum_run_f64(x, n); }
+
+KINDLING_CLONES void reduce_rows_f32(int op, const float* x, int64_t R, int64_t B, float* out) {
+  reduce_rows(op, x, R, B, out);
+}
+KINDLING_CLONES void reduce_rows_f64(int op, const double* x, int64_t R, int64_t B, double* out) {
+  reduce_rows(op, x, R, B, out);
+}
+inline void rows_dispatch(int op, const float* x, int64_t R, int64_t B, float* out) { reduce_rows_f32(op, x, R, B, out); }
+inline void rows_dispatch(int op, const double* x, int64_t R, int64_t B, double* out) { reduce_rows_f64(op, x, R, B, out); }
+
+}  // namespace
+
+template <typename T>
+void reduce_middle(int op, const T* x, int64_t A, int64_t R, int64_t B, T* out) {
+  if (R == 0) {
+    const T init = op == 0 ? T(0) : op == 1 ? -INFINITY : INFINITY;
+    for (int64_t i = 0; i < A * B; i++) out[i] = init;
+    return;
+  }
+  if (B == 1 && op == 0) {
+    if (A == 1) {
+      // One long sum: split it across the pool and add the partial sums in order.
+      const int64_t chunks = R >= 2 * kParallelGrain ? (R + kParallelGrain - 1) / kParallelGrain : 1;
+      double partial[4096];
+      if (chunks <= 4096) {
+        parallel_for(chunks, [&](int64_t c) {
+          const int64_t begin = c * kParallelGrain;
+          partial[c] = sum_dispatch(x + begin, chunks == 1 ? R : (begin + kParallelGrain < R ? kParallelGrain : R - begin));
+        });
+        double s = 0;
+        for (int64_t c = 0; c < chunks; c++) s += partial[c];
+        out[0] = static_cast<T>(s);
+        return;
+      }
+    }
+    for (int64_t a = 0; a < A; a++) out[a] = static_cast<T>(sum_dispatch(x + a * R, R));
+    return;
+  }
+  if (B == 1) {
+    for (int64_t a = 0; a < A; a++) {
+      const T* row = x + a * R;
+      T acc = row[0];
+      for (int64_t r = 1; r < R; r++) acc = op == 1 ? maximum(acc, row[r]) : minimum(acc, row[r]);
+      out[a] = acc;
+    }
+    return;
+  }
+  for (int64_t a = 0; a < A; a++) rows_dispatch(op, x + a * R * B, R, B, out + a * B);
+}
+
+template void unary<float>(UnaryOp, const float*, const int64_t*, const int64_t*, int, int64_t, float*);
+template void unary<double>(UnaryOp, const double*, const int64_t*, const int64_t*, int, int64_t, double*);
+template void binary<float>(BinaryOp, const float*, const int64_t*, int64_t, const float*, const int64_t*, int64_t,
+                            const int64_t*, int, float*);
+template void binary<double>(BinaryOp, const double*, const int64_t*, int64_t, const double*, const int64_t*,
+                             int64_t, const int64_t*, int, double*);
+template void copy_strided<float>(const float*, const int64_t*, int64_t, float*, const int64_t*, int64_t,
+                                  const int64_t*, int);
+template void copy_strided<double>(const double*, const int64_t*, int64_t, double*, const int64_t*, int64_t,
+                                   const int64_t*, int);
+template void reduce_middle<float>(int, const float*, int64_t, int64_t, int64_t, float*);
+template void reduce_middle<double>(int, const double*, int64_t, int64_t, int64_t, double*);
+
+}  // namespace kindling

@@ -1,0 +1,30 @@
+// src/backends/native/addon.ts — loads the Node-API addon built by `npm install` (binding.gyp).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { DataArray } from '../../core/dtype.js';
+
+type FloatArray = Float32Array | Float64Array;
+
+/** The functions native/src/addon.cc exports; descriptors are Float64Arrays of ints. */
+export interface Addon {
+  unary(op: number, x: FloatArray, out: DataArray, desc: Float64Array): void;
+  binary(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
+  copy(src: FloatArray, dst: FloatArray, desc: Float64Array): void;
+  reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
+  matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  isa(): string;
+}
+
+/** The addon, or the reason it could not be loaded. */
+export function loadAddon(): Addon | Error {
+  try {
+    const require = createRequire(import.meta.url);
+    // dist/src/backends/native/ → the package root, where node-gyp leaves build/Release.
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    return require(`${root}build/Release/kindling.node`) as Addon;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}

@@ -1,0 +1,160 @@
+// src/backends/native/index.ts — the native backend: the JS reference with its heavy kernels
+// (float32/float64 elementwise, copies, reductions, matmul) routed to the C++ addon.
+import type { DataArray } from '../../core/dtype.js';
+import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import type { Addon } from './addon.js';
+
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sigmoid: 6, tanh: 7, relu: 8, sin: 9, cos: 10,
+  log1p: 11, expm1: 12, reciprocal: 13, sign: 14,
+};
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const REDUCE_CODES: Partial<Record<ReduceOp, number>> = { sum: 0, amax: 1, amin: 2 };
+
+// Below these sizes the JS loop beats the cost of crossing into C++.
+const ELEMENTWISE_MIN = 2048;
+const MATMUL_MIN_FLOPS = 4096;
+
+const isFloat = (a: DataArray): a is Float32Array | Float64Array => a instanceof Float32Array || a instanceof Float64Array;
+
+// One reusable descriptor buffer: calls are synchronous, so it is never shared.
+const desc = new Float64Array(256);
+
+/**
+ * Merges adjacent dims that every view walks contiguously through, so kernels see few dims
+ * with long inner runs. Returns the merged shape and the strides of each view.
+ */
+function coalesce(shape: readonly number[], ...strides: (readonly number[])[]): [number[], number[][]] {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, v) => outStrides[v]![last] === s[d]! * n)) {
+      outShape[last]! *= n;
+      strides.forEach((s, v) => (outStrides[v]![last] = s[d]!));
+    } else {
+      outShape.push(n);
+      strides.forEach((s, v) => outStrides[v]!.push(s[d]!));
+    }
+  }
+  return [outShape, outStrides];
+}
+
+const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+function isDense(v: View): boolean {
+  let expected = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    const n = v.shape[i]!;
+    if (n === 1) continue;
+    if (v.strides[i] !== expected) return false;
+    expected *= n;
+  }
+  return true;
+}
+
+/** Builds the native backend over a loaded addon. */
+export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
+  const unary = (op: UnaryOp, x: View, out: Storage): void => {
+    const code = UNARY_CODES[op], data = x.storage.data;
+    if (code === undefined || !isFloat(data) || out.data.length < ELEMENTWISE_MIN) return jsBackend.unary(op, x, out);
+    const [shape, [s]] = coalesce(x.shape, x.strides);
+    desc[0] = shape.length;
+    desc[1] = x.offset;
+    desc.set(shape, 2);
+    desc.set(s!, 2 + shape.length);
+    addon.unary(code, data, out.data, desc);
+  };
+
+  const binary = (op: BinaryOp, a: View, b: View, out: Storage): void => {
+    const code = BINARY_CODES[op], x = a.storage.data, y = b.storage.data;
+    if (code === undefined || !isFloat(x) || !isFloat(y) || out.data.length < ELEMENTWISE_MIN) {
+      return jsBackend.binary(op, a, b, out);
+    }
+    const [shape, [sa, sb]] = coalesce(a.shape, a.strides, b.strides);
+    const n = shape.length;
+    desc[0] = n;
+    desc[1] = a.offset;
+    desc[2] = b.offset;
+    desc.set(shape, 3);
+    desc.set(sa!, 3 + n);
+    desc.set(sb!, 3 + 2 * n);
+    addon.binary(code, x, y, out.data, desc);
+  };
+
+  const copy = (src: View, dst: View): void => {
+    const s = src.storage.data, d = dst.storage.data;
+    if (!isFloat(s) || !isFloat(d) || s.constructor !== d.constructor || numelOf(dst.shape) < ELEMENTWISE_MIN) {
+      return jsBackend.copy(src, dst);
+    }
+    const [shape, [ss, ds]] = coalesce(dst.shape, src.strides, dst.strides);
+    const n = shape.length;
+    desc[0] = n;
+    desc[1] = src.offset;
+    desc[2] = dst.offset;
+    desc.set(shape, 3);
+    desc.set(ss!, 3 + n);
+    desc.set(ds!, 3 + 2 * n);
+    addon.copy(s, d, desc);
+  };
+
+  const reduce = (op: ReduceOp, x: View, axes: readonly number[], out: Storage): void => {
+    const code = REDUCE_CODES[op], data = x.storage.data;
+    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+    if (code === undefined || !isFloat(data) || numelOf(x.shape) < ELEMENTWISE_MIN || !contiguousAxes || axes.length === 0) {
+      return jsBackend.reduce(op, x, axes, out);
+    }
+    let view = x;
+    if (!isDense(x)) {
+      // Reductions read a dense block; a strided input is first copied (natively) into one.
+      const storage = jsBackend.alloc(x.storage.dtype, numelOf(x.shape));
+      const strides = denseStrides(x.shape);
+      copy(x, { storage, shape: x.shape, strides, offset: 0 });
+      view = { storage, shape: x.shape, strides, offset: 0 };
+    }
+    const first = axes[0]!, last = axes[axes.length - 1]!;
+    const a = numelOf(x.shape.slice(0, first)), r = numelOf(x.shape.slice(first, last + 1)), b = numelOf(x.shape.slice(last + 1));
+    addon.reduce(code, view.storage.data as Float32Array | Float64Array, out.data, a, r, b, view.offset);
+  };
+
+  const matmul = (a: View, b: View, out: Storage): void => {
+    const x = a.storage.data, y = b.storage.data, nd = a.shape.length;
+    const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;
+    if (!isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || m * n * k < MATMUL_MIN_FLOPS) {
+      return jsBackend.matmul(a, b, out);
+    }
+    const batch = a.shape.slice(0, nd - 2);
+    const [shape, [sa, sb]] = coalesce(batch, a.strides.slice(0, nd - 2), b.strides.slice(0, nd - 2));
+    const nb = shape.length;
+    desc[0] = nb;
+    desc[1] = m;
+    desc[2] = k;
+    desc[3] = n;
+    desc[4] = a.offset;
+    desc[5] = b.offset;
+    desc.set(shape, 6);
+    desc.set(sa!, 6 + nb);
+    desc.set(sb!, 6 + 2 * nb);
+    const at = 6 + 3 * nb;
+    desc[at] = a.strides[nd - 2]!;
+    desc[at + 1] = a.strides[nd - 1]!;
+    desc[at + 2] = b.strides[nd - 2]!;
+    desc[at + 3] = b.strides[nd - 1]!;
+    addon.matmul(x, y, out.data, desc);
+  };
+
+  return { ...jsBackend, name: 'native', addon, unary, binary, copy, reduce, matmul };
+}
+
+function denseStrides(shape: readonly number[]): number[] {
+  const s: number[] = [];
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= Math.max(shape[i]!, 1);
+  }
+  return s;
+}
