@@ -85,7 +85,7 @@ export function setRngState(state: GeneratorState): void {
 export const float32 = 'float32', float64 = 'float64', int32 = 'int32', int64 = 'int64', bool = 'bool', uint8 = 'uint8';
 export const float = float32, double = float64, long = int64;
 
-export { setNumThreads, getNumThreads } from './backends/select.js';
+export { setNumThreads, getNumThreads, backendName } from './backends/select.js';
 
 /** torch.cuda: kindling has no CUDA backend; these answer honestly. */
 export const cuda = {
@@ -114,4 +114,5 @@ export const load = loadSafetensors;
 export const safetensors = { save: saveSafetensors, load: loadSafetensors, loadMetadata, serialize, deserialize, SafetensorError };
 // end data and serialization
 // optim
+export * as optim from './optim/index.js';
 // end optim

@@ -44,3 +44,8 @@ export function setNumThreads(n: number): void {
 export function getNumThreads(): number {
   return threads?.getNumThreads() ?? 1;
 }
+
+/** Which backend runs the kernels: 'native' or 'js'. */
+export function backendName(): Backend['name'] {
+  return current.name;
+}

@@ -11,4 +11,5 @@ export * as functional from './functional/index.js';
 // activations, losses and containers
 // end activations, losses and containers
 // utils
+export * as utils from './utils.js';
 // end utils
