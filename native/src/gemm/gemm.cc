@@ -66,32 +66,41 @@ struct KernelConfig {
 // the A micro-panel (14 x 1024 x 4 = 56 KiB) and the B micro-panel (128 KiB) stream well from L2.
 // A small MC (4 panels = 56 rows, 224 KiB of A) keeps the A block in L2 and makes many tasks for the
 // dynamic scheduler; NC = 2048 keeps the packed B block (8 MiB) well inside L3.
+// The SIMD kernel files are only built for x86-64; other targets use the scalar kernels.
+#if defined(__x86_64__) || defined(_M_X64)
+#define KINDLING_X86_KERNELS 1
+#else
+#define KINDLING_X86_KERNELS 0
+#endif
+
 const KernelConfig<float>& f32_config(Isa isa) {
+#if KINDLING_X86_KERNELS
   static const KernelConfig<float> kAvx512 = {ukernel_f32_14x32_avx512, pack_panel_f32_14_avx512,
                                               pack_panel_f32_32_avx512, 14, 32, 14 * 4, 1024, 2048};
   static const KernelConfig<float> kAvx2 = {ukernel_f32_6x16_avx2, pack_panel<float, 6>, pack_panel<float, 16>,
                                             6, 16, 6 * 12, 512, 2048};
+  if (isa == Isa::kAvx512) return kAvx512;
+  if (isa == Isa::kAvx2) return kAvx2;
+#endif
+  (void)isa;
   static const KernelConfig<float> kScalar = {ukernel_f32_4x4_scalar, pack_panel<float, 4>,
                                               pack_panel<float, 4>, 4, 4, 128, 256, 2048};
-  switch (isa) {
-    case Isa::kAvx512: return kAvx512;
-    case Isa::kAvx2: return kAvx2;
-    default: return kScalar;
-  }
+  return kScalar;
 }
 
 const KernelConfig<double>& f64_config(Isa isa) {
+#if KINDLING_X86_KERNELS
   static const KernelConfig<double> kAvx512 = {ukernel_f64_14x16_avx512, pack_panel<double, 14>,
                                                pack_panel<double, 16>, 14, 16, 14 * 4, 512, 2048};
   static const KernelConfig<double> kAvx2 = {ukernel_f64_6x8_avx2, pack_panel<double, 6>, pack_panel<double, 8>,
                                              6, 8, 6 * 12, 384, 2048};
+  if (isa == Isa::kAvx512) return kAvx512;
+  if (isa == Isa::kAvx2) return kAvx2;
+#endif
+  (void)isa;
   static const KernelConfig<double> kScalar = {ukernel_f64_4x4_scalar, pack_panel<double, 4>,
                                                pack_panel<double, 4>, 4, 4, 128, 256, 2048};
-  switch (isa) {
-    case Isa::kAvx512: return kAvx512;
-    case Isa::kAvx2: return kAvx2;
-    default: return kScalar;
-  }
+  return kScalar;
 }
 
 // C = beta * C over an m x n strided view (used when k == 0 or alpha == 0); beta == 0 writes zeros.
@@ -208,7 +217,7 @@ void macro_block(const Block<T>& blk, int64_t m0, int64_t m1, int64_t q0, int64_
             T* crow = c + ii * g.c_rs;
             const T* trow = tile + ii * nr;
             if (beta == T(0)) {
-              for (int64_t jj = 0; jj < nr_valid; ++jj) crow[jj * g.c_cs] = trow[jj] + 0.0f * crow[jj * g.c_cs];
+              for (int64_t jj = 0; jj < nr_valid; ++jj) crow[jj * g.c_cs] = trow[jj];
             } else {
               for (int64_t jj = 0; jj < nr_valid; ++jj) crow[jj * g.c_cs] = trow[jj] + beta * crow[jj * g.c_cs];
             }
@@ -352,10 +361,13 @@ void sgemv_impl(bool trans, int64_t m, int64_t k, float alpha, const float* A, i
     if (beta != 0.0f)
       for (int64_t i = 0; i < m; ++i) yv[i] = y[i * incy];
   }
+#if KINDLING_X86_KERNELS
   if (active_isa() == Isa::kAvx512) {
     if (trans) gemv_t_f32_avx512(m, k, alpha, A, lda, xv, beta, yv);
     else gemv_n_f32_avx512(m, k, alpha, A, lda, xv, beta, yv);
-  } else {
+  } else
+#endif
+  {
     if (trans) gemv_t_portable<float>(m, k, alpha, A, lda, xv, beta, yv);
     else gemv_n_portable<float>(m, k, alpha, A, lda, xv, beta, yv);
   }

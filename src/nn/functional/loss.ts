@@ -1,11 +1,14 @@
-// src/nn/functional/loss.ts — loss functions (F.mseLoss …) with PyTorch's reductions.
-import { AssertionError, ValueError } from '../../core/errors.js';
-import { broadcastShapes, contiguousStrides } from '../../core/shape.js';
+// src/nn/functional/loss.ts — regression and divergence losses (F.mseLoss, F.l1Loss, F.smoothL1Loss,
+// F.huberLoss, F.klDiv) with PyTorch's reductions, and the helpers every loss shares.
+import { AssertionError, RuntimeError, ValueError } from '../../core/errors.js';
+import { broadcastShapes, contiguousStrides, numelOf } from '../../core/shape.js';
 import type { View } from '../../backends/backend.js';
 import { defineOp, expandView } from '../../ops/define.js';
-import { mul, sub } from '../../ops/elementwise.js';
+import { abs, div, eq, exp, log, mul, sign, sub, where } from '../../ops/elementwise.js';
 import { resultType } from '../../ops/operands.js';
+import { mean, sum } from '../../ops/reduce.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { Pointwise } from './activation.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -23,6 +26,11 @@ export function checkReduction(op: string, reduction: string): asserts reduction
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new ValueError(`${op}: ${reduction} is not a valid value for reduction`);
   }
+}
+
+/** Elementwise losses kept ('none'), summed or averaged; composite, so grad_fn is Sum/MeanBackward0. */
+export function applyReduction(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
 }
 
 const dense = (storage: View['storage'], shape: readonly number[]): View => ({
@@ -62,4 +70,122 @@ export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: {
   checkReduction('mse_loss', reduction);
   checkTarget(target);
   return mseLossOp([input, target], reduction);
+}
+
+interface LossParams<P> {
+  readonly reduction: Reduction;
+  /** The common shape of all inputs (the output's shape for reduction 'none'). */
+  readonly shape: readonly number[];
+  readonly extra: P;
+}
+
+export interface PointwiseLossSpec<P> {
+  readonly name: string;
+  readonly gradFn: string;
+  /** The elementwise loss of the inputs (input, target, …), all broadcast to one shape. */
+  forward(k: Pointwise, inputs: readonly View[], p: P): View;
+  /** d loss/d input elementwise, written with ops; the engine sums it back to the input's shape. */
+  grad(inputs: readonly Tensor[], p: P): Tensor;
+}
+
+/**
+ * A loss op that is pointwise before its reduction, differentiable in its first input only
+ * (targets and weights never need gradients here). Inputs broadcast to a common shape.
+ */
+export function pointwiseLoss<P>(spec: PointwiseLossSpec<P>): (inputs: readonly Tensor[], reduction: Reduction, extra: P) => Tensor {
+  const op = defineOp<LossParams<P>>({
+    name: spec.name,
+    gradFn: spec.gradFn,
+    meta: (inputs, { reduction, shape }) => {
+      const dtype = resultType(inputs);
+      return { shape: reduction === 'none' ? shape : [], dtype, cast: dtype };
+    },
+    forward: (be, inputs, out, { reduction, shape, extra }) => {
+      const k = new Pointwise(be, shape, out.dtype);
+      const loss = spec.forward(k, inputs.map((v) => expandView(v, shape)), extra);
+      if (reduction === 'none') return k.write(loss, out);
+      be.reduce('sum', loss, shape.map((_, i) => i), out);
+      if (reduction === 'mean') out.data[0] = out.data[0]! / numelOf(shape); // empty: NaN, as PyTorch
+    },
+    backward: (g, inputs, _, { reduction, shape, extra }) => {
+      const scale = reduction === 'mean' ? div(g, numelOf(shape)) : g;
+      return [mul(spec.grad(inputs, extra), scale), ...inputs.slice(1).map(() => null)];
+    },
+    saves: 'inputs',
+  });
+  return (inputs, reduction, extra) => op(inputs, { reduction, shape: broadcastShapes(spec.name, ...inputs.map((t) => t.dims)), extra });
+}
+
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+/** Mean absolute error (F.l1_loss); composite, as in PyTorch 1.13. */
+export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: ReductionOptions = {}): Tensor {
+  checkReduction('l1_loss', reduction);
+  checkTarget(target);
+  return applyReduction(abs(sub(input, target)), reduction);
+}
+
+const smoothL1Op = pointwiseLoss<number>({
+  name: 'smooth_l1_loss',
+  gradFn: 'SmoothL1LossBackward0',
+  forward: (k, [a, b], beta) => {
+    const d = k.binary('sub', a!, b!), ad = k.unary('abs', d);
+    const quadratic = k.binary('div', k.binary('mul', k.binary('mul', d, d), 0.5), beta);
+    return k.where(k.binary('lt', ad, beta), quadratic, k.binary('sub', ad, 0.5 * beta));
+  },
+  // beta = 0 is the L1 loss: the quadratic branch is never taken, so its 0/0 is never used.
+  grad: ([a, b], beta) => {
+    const d = sub(a!, b!);
+    return where(abs(d).lt(beta), div(d, beta), sign(d));
+  },
+});
+
+/** Squared error below beta, absolute error above, joined smoothly (F.smooth_l1_loss). */
+export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean', beta = 1 }: ReductionOptions & { beta?: number } = {}): Tensor {
+  checkReduction('smooth_l1_loss', reduction);
+  checkTarget(target);
+  if (beta < 0) throw new RuntimeError('smooth_l1_loss: smooth_l1_loss does not support negative values for beta.');
+  return smoothL1Op([input, target], reduction, beta);
+}
+
+const huberOp = pointwiseLoss<number>({
+  name: 'huber_loss',
+  gradFn: 'HuberLossBackward0',
+  forward: (k, [a, b], delta) => {
+    const d = k.binary('sub', a!, b!), ad = k.unary('abs', d);
+    const linear = k.binary('mul', k.binary('sub', ad, 0.5 * delta), delta);
+    return k.where(k.binary('lt', ad, delta), k.binary('mul', k.binary('mul', d, d), 0.5), linear);
+  },
+  grad: ([a, b], delta) => {
+    const d = sub(a!, b!);
+    return where(abs(d).lt(delta), d, mul(sign(d), delta));
+  },
+});
+
+/** 0.5·d² below delta, delta·(|d| − 0.5·delta) above (F.huber_loss). */
+export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean', delta = 1 }: ReductionOptions & { delta?: number } = {}): Tensor {
+  checkReduction('huber_loss', reduction);
+  checkTarget(target);
+  if (!(delta > 0)) throw new RuntimeError('huber_loss: huber_loss does not support non-positive values for delta.');
+  return huberOp([input, target], reduction, delta);
+}
+
+export type KLDivReduction = Reduction | 'batchmean';
+
+/**
+ * Kullback–Leibler divergence of `target` from the log-probabilities `input` (F.kl_div); with
+ * logTarget the target holds log-probabilities too. 'batchmean' divides the sum by the batch size.
+ */
+export function klDiv(input: Tensor, target: Tensor, { reduction = 'mean', logTarget = false }: { reduction?: KLDivReduction; logTarget?: boolean } = {}): Tensor {
+  if (reduction !== 'batchmean') checkReduction('kl_div', reduction);
+  checkTarget(target);
+  // target·log(target) is taken as 0 where target is 0 (torch.xlogy).
+  const loss = logTarget
+    ? mul(exp(target), sub(target, input))
+    : sub(where(eq(target, 0), 0, mul(target, log(target))), mul(target, input));
+  if (reduction !== 'batchmean') return applyReduction(loss, reduction);
+  const total = sum(loss);
+  return input.dim() === 0 ? total : div(total, input.dims[0]!);
 }

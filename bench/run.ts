@@ -1,0 +1,131 @@
+// bench/run.ts — `npm run bench`: kindling against PyTorch on the same machine, in the same run.
+// Prints workload, kindling time, PyTorch time, speed ratio (PyTorch time / kindling time; higher
+// is better for kindling) and GFLOP/s or GB/s.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import * as torch from 'kindling';
+import { F, nn, optim } from 'kindling';
+
+const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
+torch.setNumThreads(THREADS);
+torch.manualSeed(0);
+
+/** Median seconds per call after two warm-up calls, over at least `minRuns` runs and about `budget` s. */
+function medianTime(fn: () => unknown, minRuns = 5, budget = 1.0): number {
+  fn();
+  fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minRuns || (performance.now() - start < budget * 1000 && times.length < 1000)) {
+    const t0 = performance.now();
+    fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function lenet(): nn.Module {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10),
+  );
+}
+
+function trainStep(model: nn.Module, x: torch.Tensor, y: torch.Tensor): () => void {
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  return () => {
+    opt.zeroGrad();
+    F.crossEntropy(model(x), y).backward();
+    opt.step();
+  };
+}
+
+interface Workload {
+  name: string;
+  /** Work per call: floating-point operations (GFLOP/s) or bytes moved (GB/s). */
+  amount: number;
+  unit: 'GFLOP/s' | 'GB/s' | '';
+  run: () => number;
+}
+
+const gemm = (m: number, n: number, k: number) => 2 * m * n * k;
+
+const WORKLOADS: Workload[] = [
+  {
+    name: 'gemm_seed', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
+    run: () => { const x = torch.randn(2500, 1000), w = torch.randn(1500, 1000); return medianTime(() => x.mm(w.t())); },
+  },
+  ...[256, 512, 1024, 2048].map((n): Workload => ({
+    name: `square_${n}`, amount: gemm(n, n, n), unit: 'GFLOP/s',
+    run: () => { const a = torch.randn(n, n), b = torch.randn(n, n); return medianTime(() => a.mm(b)); },
+  })),
+  {
+    name: 'per_sample_loop', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
+    run: () => {
+      const x = torch.randn(2500, 1000), w = torch.randn(1500, 1000);
+      return medianTime(() => {
+        const y = torch.empty(x.size(0), w.size(0));
+        for (let k = 0; k < y.size(0); k++) y.set(k, w.mv(x.get(k)));
+      }, 3);
+    },
+  },
+  {
+    name: 'mlp_step', amount: 0, unit: '',
+    run: () => medianTime(trainStep(new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)),
+      torch.randn(64, 784), torch.randint(0, 10, [64]))),
+  },
+  {
+    name: 'lenet_step', amount: 0, unit: '',
+    run: () => medianTime(trainStep(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, [64]))),
+  },
+  { name: 'relu_10m', amount: 8e7, unit: 'GB/s', run: () => { const x = torch.randn(10_000_000); return medianTime(() => x.relu()); } },
+  { name: 'sum_10m', amount: 4e7, unit: 'GB/s', run: () => { const x = torch.randn(10_000_000); return medianTime(() => x.sum()); } },
+  {
+    name: 'add_4', amount: 0, unit: '',
+    run: () => {
+      const a = torch.randn(4), b = torch.randn(4);
+      return torch.noGrad(() => medianTime(() => { for (let i = 0; i < 10000; i++) a.add(b); })) / 10000;
+    },
+  },
+];
+
+interface TorchResult { threads: number; blas: string; version: string; times: Record<string, number> }
+
+function runTorch(names: string[]): TorchResult | string {
+  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread', KINDLING_BENCH_THREADS: String(THREADS) };
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { env, stdio: 'ignore' });
+  } catch {
+    return 'PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch libopenblas0-pthread); kindling only';
+  }
+  const script = new URL('../../bench/torch_bench.py', import.meta.url).pathname;
+  return JSON.parse(execFileSync('/usr/bin/python3', [script, ...names], { env, encoding: 'utf8', maxBuffer: 1 << 24 })) as TorchResult;
+}
+
+const fmtTime = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(2)} µs`);
+
+function main(): void {
+  const only = process.argv.slice(2);
+  const selected = only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.name)) : WORKLOADS;
+  const mine = new Map(selected.map((w) => [w.name, w.run()]));
+  const ref = runTorch(selected.map((w) => w.name));
+  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores); Node ${process.version}`);
+  console.log(`kindling: backend ${torch.backendName()}, ${torch.getNumThreads()} threads`);
+  if (typeof ref === 'string') console.log(ref);
+  else console.log(`PyTorch ${ref.version}: ${ref.threads} threads, BLAS ${ref.blas || 'built-in'}`);
+  const rows = selected.map((w) => {
+    const k = mine.get(w.name)!, p = typeof ref === 'string' ? undefined : ref.times[w.name];
+    const rate = (s: number) => (w.unit === 'GFLOP/s' ? (w.amount / s / 1e9).toFixed(1) : w.unit === 'GB/s' ? (w.amount / s / 1e9).toFixed(1) : '');
+    return [w.name, fmtTime(k), p === undefined ? '-' : fmtTime(p), p === undefined ? '-' : `${(p / k).toFixed(2)}x`,
+      w.unit ? `${rate(k)} / ${p === undefined ? '-' : rate(p)} ${w.unit}` : ''];
+  });
+  const header = ['workload', 'kindling', 'PyTorch', 'ratio', 'rate (kindling / PyTorch)'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+}
+
+main();

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# bench/torch_bench.py — the same workloads as bench/run.ts, timed in PyTorch, printed as JSON.
+# Run by `npm run bench` with /usr/bin/python3 when it has torch.
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+THREADS = int(os.environ.get('KINDLING_BENCH_THREADS', '2'))
+torch.set_num_threads(THREADS)
+torch.manual_seed(0)
+
+
+def median_time(fn, min_runs=5, budget=1.0):
+    fn()
+    fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_runs or (time.perf_counter() - start < budget and len(times) < 1000):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
+def train_step(model, x, y):
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+    return step
+
+
+def loop(x, w):
+    def run():
+        y = torch.empty(x.size(0), w.size(0))
+        for k in range(y.size(0)):
+            y[k] = w.mv(x[k])
+    return run
+
+
+def workloads(names):
+    out = {}
+    for name in names:
+        if name == 'gemm_seed':
+            x, w = torch.randn(2500, 1000), torch.randn(1500, 1000)
+            out[name] = median_time(lambda: x.mm(w.t()))
+        elif name.startswith('square_'):
+            n = int(name.split('_')[1])
+            a, b = torch.randn(n, n), torch.randn(n, n)
+            out[name] = median_time(lambda: a.mm(b))
+        elif name == 'per_sample_loop':
+            x, w = torch.randn(2500, 1000), torch.randn(1500, 1000)
+            out[name] = median_time(loop(x, w), min_runs=3)
+        elif name == 'mlp_step':
+            model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+            out[name] = median_time(train_step(model, torch.randn(64, 784), torch.randint(0, 10, (64,))))
+        elif name == 'lenet_step':
+            out[name] = median_time(train_step(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))))
+        elif name == 'relu_10m':
+            x = torch.randn(10_000_000)
+            out[name] = median_time(lambda: torch.relu(x))
+        elif name == 'sum_10m':
+            x = torch.randn(10_000_000)
+            out[name] = median_time(lambda: x.sum())
+        elif name == 'add_4':
+            a, b = torch.randn(4), torch.randn(4)
+
+            def adds():
+                for _ in range(10000):
+                    a + b
+            out[name] = median_time(adds) / 10000
+    return out
+
+
+def blas_info():
+    torch.randn(64, 64).mm(torch.randn(64, 64))
+    libs = set()
+    with open('/proc/self/maps') as f:
+        for line in f:
+            if 'blas' in line:
+                libs.add(line.split()[-1])
+    core = os.environ.get('OPENBLAS_CORETYPE')
+    return ', '.join(sorted(libs)) + (f' (OPENBLAS_CORETYPE={core})' if core else '')
+
+
+if __name__ == '__main__':
+    names = sys.argv[1:]
+    print(json.dumps({'threads': torch.get_num_threads(), 'blas': blas_info(), 'version': torch.__version__,
+                      'times': workloads(names)}))
