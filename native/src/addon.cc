@@ -4,8 +4,12 @@
 #include <napi.h>
 
 #include <cstdint>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "gemm/gemm.h"
+#include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "kernels/strided.h"
 #include "runtime/cpu_features.h"
@@ -149,6 +153,73 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Makes large allocations come from glibc's reusable heap instead of fresh mmap'd pages: a freed
+// tensor's memory then serves the next one, where a fresh mapping faults on every page on first
+// touch (~3 ms per MB on these machines, more than the kernels themselves). The price is that
+// memory freed by big tensors stays with the process (as with PyTorch's caching allocators).
+Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  return Napi::Boolean::New(info.Env(), true);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
+// conv2d geometry descriptor: [N, C, H, W, O, KH, KW, strideH, strideW, padH, padW, dilH, dilW, groups,
+// offsetA, offsetB]; float32 and contiguous operands only (TypeScript checks).
+Conv2dParams conv_params(Desc& d, int64_t* off_a, int64_t* off_b) {
+  Conv2dParams p;
+  p.batch = d.next();
+  p.in_channels = d.next();
+  p.in_h = d.next();
+  p.in_w = d.next();
+  p.out_channels = d.next();
+  p.kernel_h = d.next();
+  p.kernel_w = d.next();
+  p.stride_h = d.next();
+  p.stride_w = d.next();
+  p.pad_h = d.next();
+  p.pad_w = d.next();
+  p.dilation_h = d.next();
+  p.dilation_w = d.next();
+  p.groups = d.next();
+  *off_a = d.next();
+  *off_b = d.next();
+  return p;
+}
+
+// conv2dForward(x, w, out, desc) → whether it ran.
+Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
+  Desc d(info[3]);
+  int64_t ox, ow;
+  const Conv2dParams p = conv_params(d, &ox, &ow);
+  const bool ok = conv2d_forward(p, data_of<float>(info[0]) + ox, data_of<float>(info[1]) + ow, nullptr,
+                                 data_of<float>(info[2]));
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
+// conv2dInputGrad(g, w, out, desc) → whether it ran.
+Napi::Value Conv2dInputGrad(const Napi::CallbackInfo& info) {
+  Desc d(info[3]);
+  int64_t og, ow;
+  const Conv2dParams p = conv_params(d, &og, &ow);
+  const bool ok = conv2d_backward_input(p, data_of<float>(info[0]) + og, data_of<float>(info[1]) + ow,
+                                        data_of<float>(info[2]));
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
+// conv2dWeightGrad(x, g, out, desc) → whether it ran.
+Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
+  Desc d(info[3]);
+  int64_t ox, og;
+  const Conv2dParams p = conv_params(d, &ox, &og);
+  const bool ok = conv2d_backward_weight(p, data_of<float>(info[0]) + ox, data_of<float>(info[1]) + og,
+                                         data_of<float>(info[2]), nullptr);
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
@@ -174,6 +245,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("copy", Napi::Function::New(env, Copy));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
+  exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));
+  exports.Set("conv2dInputGrad", Napi::Function::New(env, Conv2dInputGrad));
+  exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad));
+  exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
   exports.Set("isa", Napi::Function::New(env, IsaName));

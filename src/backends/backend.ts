@@ -36,6 +36,26 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
 export type ArgReduceOp = 'max' | 'min';
 
+/** Stride, padding before/after, dilation (per spatial dim) and groups of a convolution. */
+export interface ConvGeometry {
+  readonly stride: readonly number[];
+  readonly padBefore: readonly number[];
+  readonly padAfter: readonly number[];
+  readonly dilation: readonly number[];
+  readonly groups: number;
+}
+
+/**
+ * Optional fast convolution kernels (x [N, C, *S], w [Cout, C/G, *K], g [N, Cout, *O]). Each
+ * returns false when it does not handle the case (dtype, dims, layout), and the caller composes
+ * the convolution from the primitives instead.
+ */
+export interface ConvKernels {
+  forward(x: View, w: View, out: Storage, geo: ConvGeometry): boolean;
+  inputGrad(g: View, w: View, out: Storage, inShape: readonly number[], geo: ConvGeometry): boolean;
+  weightGrad(g: View, x: View, out: Storage, kernel: readonly number[], geo: ConvGeometry): boolean;
+}
+
 /**
  * Kernels on views. They write into `out` (contiguous, already allocated with the right dtype
  * and size), trust their arguments (TypeScript has checked shapes and dtypes), never
@@ -73,4 +93,6 @@ export interface Backend {
   addInto(src: View, dst: View): void;
   /** Stable sort along `axis`, writing values and int64 indices; NaN sorts as the largest. */
   sort(x: View, axis: number, descending: boolean, values: Storage, indices: Storage): void;
+  /** Fast convolutions, where the backend has them. */
+  readonly conv?: ConvKernels;
 }

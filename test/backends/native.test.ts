@@ -6,6 +6,7 @@ import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../../
 import { jsBackend } from '../../src/backends/js/index.js';
 import { loadAddon } from '../../src/backends/native/addon.js';
 import { makeNativeBackend } from '../../src/backends/native/index.js';
+import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
 
@@ -131,4 +132,27 @@ describe('native kernels match the JS reference', { skip }, () => {
       assertClose(y, x, { atol: 1e-4, rtol: 1e-4 });
     });
   }
+
+  const GEOMETRIES = [
+    { x: [2, 3, 9, 8], w: [4, 3, 3, 3], stride: [1, 1], pad: [0, 0], dilation: [1, 1], groups: 1 },
+    { x: [3, 4, 11, 7], w: [6, 2, 3, 2], stride: [2, 1], pad: [1, 2], dilation: [1, 2], groups: 2 },
+    { x: [64, 1, 28, 28], w: [6, 1, 5, 5], stride: [1, 1], pad: [2, 2], dilation: [1, 1], groups: 1 },
+    { x: [1, 6, 14, 14], w: [16, 6, 5, 5], stride: [1, 1], pad: [0, 0], dilation: [1, 1], groups: 1 },
+    { x: [2, 4, 6, 6], w: [4, 1, 3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], groups: 4 },
+  ];
+  test('conv2d forward and both gradients (float32)', () => {
+    for (const c of GEOMETRIES) {
+      const geo = { stride: c.stride, padBefore: c.pad, padAfter: c.pad, dilation: c.dilation, groups: c.groups };
+      const o = c.x.slice(2).map((s, i) => Math.floor((s + 2 * c.pad[i]! - c.dilation[i]! * (c.w[i + 2]! - 1) - 1) / c.stride[i]!) + 1);
+      const gShape = [c.x[0]!, c.w[0]!, ...o];
+      const x = makeView(c.x, 'float32', 'contiguous'), w = makeView(c.w, 'float32', 'contiguous'), g = makeView(gShape, 'float32', 'contiguous');
+      const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
+      const [f1, f2] = both((be) => { const r = be.alloc('float32', n(gShape)); convForward(be, x, w, r, geo); return r.data; });
+      assertClose(f2, f1, { atol: 1e-4, rtol: 1e-4, what: `forward ${JSON.stringify(c)}` });
+      const [i1, i2] = both((be) => { const r = be.alloc('float32', n(c.x)); convInputGrad(be, g, w, r, c.x, geo); return r.data; });
+      assertClose(i2, i1, { atol: 1e-4, rtol: 1e-4, what: `input grad ${JSON.stringify(c)}` });
+      const [w1, w2] = both((be) => { const r = be.alloc('float32', n(c.w)); convWeightGrad(be, g, x, r, c.w.slice(2), geo); return r.data; });
+      assertClose(w2, w1, { atol: 1e-3, rtol: 1e-4, what: `weight grad ${JSON.stringify(c)}` });
+    }
+  });
 });

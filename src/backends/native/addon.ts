@@ -12,6 +12,11 @@ export interface Addon {
   copy(src: FloatArray, dst: FloatArray, desc: Float64Array): void;
   reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
+  conv2dForward(x: Float32Array, w: Float32Array, out: DataArray, desc: Float64Array): boolean;
+  conv2dInputGrad(g: Float32Array, w: Float32Array, out: DataArray, desc: Float64Array): boolean;
+  conv2dWeightGrad(x: Float32Array, g: Float32Array, out: DataArray, desc: Float64Array): boolean;
+  /** Makes glibc serve large allocations from its reusable heap; false where not glibc. */
+  tuneMalloc(): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;

@@ -1,7 +1,7 @@
 // src/backends/native/index.ts — the native backend: the JS reference with its heavy kernels
 // (float32/float64 elementwise, copies, reductions, matmul) routed to the C++ addon.
 import type { DataArray } from '../../core/dtype.js';
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import type { Backend, BinaryOp, ConvGeometry, ConvKernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
@@ -58,6 +58,8 @@ function isDense(v: View): boolean {
 
 /** Builds the native backend over a loaded addon. */
 export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
+  addon.tuneMalloc();
+
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
     if (code === undefined || !isFloat(data) || out.data.length < ELEMENTWISE_MIN) return jsBackend.unary(op, x, out);
@@ -146,7 +148,26 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     addon.matmul(x, y, out.data, desc);
   };
 
-  return { ...jsBackend, name: 'native', addon, unary, binary, copy, reduce, matmul };
+  // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
+  const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View): boolean => {
+    const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
+    if (!f32 || x.length !== 4 || !isDense(a) || !isDense(b) || geo.padBefore.some((p, i) => p !== geo.padAfter[i])) return false;
+    desc.set([...x, o, kernel[0]!, kernel[1]!, ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset]);
+    return true;
+  };
+  const conv: ConvKernels = {
+    forward: (x, w, out, geo) =>
+      conv2dDesc(x.shape, w.shape[0]!, w.shape.slice(2), geo, x, w) &&
+      addon.conv2dForward(x.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),
+    inputGrad: (g, w, out, inShape, geo) =>
+      conv2dDesc(inShape, w.shape[0]!, w.shape.slice(2), geo, g, w) &&
+      addon.conv2dInputGrad(g.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),
+    weightGrad: (g, x, out, kernel, geo) =>
+      conv2dDesc(x.shape, g.shape[1]!, kernel, geo, x, g) &&
+      addon.conv2dWeightGrad(x.storage.data as Float32Array, g.storage.data as Float32Array, out.data, desc),
+  };
+
+  return { ...jsBackend, name: 'native', addon, unary, binary, copy, reduce, matmul, conv };
 }
 
 function denseStrides(shape: readonly number[]): number[] {

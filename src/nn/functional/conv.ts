@@ -2,7 +2,7 @@
 // aten::convolution, grad_fn ConvolutionBackward0) over im2col views, and its two adjoint ops.
 import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, fmtShape, isContiguousLayout, numelOf } from '../../core/shape.js';
-import type { Backend, Storage, View } from '../../backends/backend.js';
+import type { Backend, ConvGeometry, Storage, View } from '../../backends/backend.js';
 import { defineOp, expandView, type Grads, type Meta, type Op } from '../../ops/define.js';
 import { sum } from '../../ops/reduce.js';
 import { squeeze, unsqueeze } from '../../ops/views.js';
@@ -21,13 +21,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 // again one of the three.
 
 /** Stride, padding (before and after each spatial dim), dilation and groups of the forward convolution. */
-export interface Geometry {
-  readonly stride: readonly number[];
-  readonly padBefore: readonly number[];
-  readonly padAfter: readonly number[];
-  readonly dilation: readonly number[];
-  readonly groups: number;
-}
+export type Geometry = ConvGeometry;
 
 const dense = (storage: Storage, shape: readonly number[], offset = 0): View => ({
   storage, shape, strides: contiguousStrides(shape), offset,
@@ -82,6 +76,7 @@ function im2col(be: Backend, x: View, kernel: readonly number[], out: readonly n
 
 /** out [N, Cout, *O] = conv(x [N, C, *S], w [Cout, C/G, *K]), without bias (Note [Convolution kernels]). */
 export function convForward(be: Backend, x: View, w: View, out: Storage, geo: Geometry): void {
+  if (be.conv?.forward(x, w, out, geo)) return;
   const kernel = w.shape.slice(2);
   const outSpatial = outputSize(x.shape.slice(2), kernel, geo);
   const cols = im2col(be, x, kernel, outSpatial, geo);
@@ -93,6 +88,7 @@ export function convForward(be: Backend, x: View, w: View, out: Storage, geo: Ge
 
 /** out [N, C, *S] = the adjoint of convForward in x, applied to g [N, Cout, *O] (col2im of wᵀ @ g). */
 export function convInputGrad(be: Backend, g: View, w: View, out: Storage, inShape: readonly number[], geo: Geometry): void {
+  if (be.conv?.inputGrad(g, w, out, inShape, geo)) return;
   const kernel = w.shape.slice(2), outSpatial = g.shape.slice(2);
   const [n, cout] = g.shape as [number, number];
   const groups = geo.groups, cog = cout / groups, cg = inShape[1]! / groups;
@@ -114,6 +110,7 @@ export function convInputGrad(be: Backend, g: View, w: View, out: Storage, inSha
 
 /** out [Cout, C/G, *K] = Σ over the batch of g [N, Cout, *O] @ im2col(x)ᵀ: the weight's gradient. */
 export function convWeightGrad(be: Backend, g: View, x: View, out: Storage, kernel: readonly number[], geo: Geometry): void {
+  if (be.conv?.weightGrad(g, x, out, kernel, geo)) return;
   const outSpatial = g.shape.slice(2);
   const cols = im2col(be, x, kernel, outSpatial, geo);
   const [n, groups, ck, p] = cols.shape as [number, number, number, number];
