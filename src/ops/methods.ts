@@ -156,6 +156,9 @@ const methods = {
   maskedSelect(this: Tensor, mask: Tensor) { return I.maskedSelect(this, mask); },
   // end linear algebra
 
+  // random draws in place
+  // end random draws
+
   // views and copies
   view(this: Tensor, ...shape: Dims) { return V.view(this, dimsOf(shape)); },
   viewAs(this: Tensor, other: Tensor) { return V.view(this, other.dims); },
