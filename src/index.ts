@@ -116,3 +116,6 @@ export const safetensors = { save: saveSafetensors, load: loadSafetensors, loadM
 // optim
 export * as optim from './optim/index.js';
 // end optim
+// random
+export { bernoulli, normal, type GeneratorOptions, type NormalOptions } from './tensor/random.js';
+// end random

@@ -5,6 +5,7 @@ import { ArgumentTypeError, NotImplementedError } from '../core/errors.js';
 import { defaultGenerator, type Generator, normal_, uniform_ } from '../core/random.js';
 import { backend } from '../backends/select.js';
 import { Tensor } from '../tensor/tensor.js';
+import { bernoulli, drawBernoulli, drawExponentialInto, probabilities } from '../tensor/random.js';
 import { backward, type BackwardArgs } from './autograd.js';
 import { inPlace, toDtype } from './define.js';
 import * as E from './elementwise.js';
@@ -157,6 +158,15 @@ const methods = {
   // end linear algebra
 
   // random draws in place
+  bernoulli_(this: Tensor, p: number | Tensor = 0.5, options: { generator?: Generator } = {}) {
+    // A tensor p is broadcast to self's shape, as PyTorch's expand_inplace does.
+    const probs = typeof p === 'number' ? p : probabilities(V.expand(p, this.dims));
+    return drawInto(this, 'bernoulli_', (out, _, start) => drawBernoulli(options.generator ?? defaultGenerator, out, probs, start));
+  },
+  exponential_(this: Tensor, lambd = 1, options: { generator?: Generator } = {}) {
+    return drawInto(this, 'exponential_', (out, dtype) => drawExponentialInto(options.generator ?? defaultGenerator, out, lambd, dtype));
+  },
+  bernoulli(this: Tensor, options: { generator?: Generator } = {}) { return bernoulli(this, options); },
   // end random draws
 
   // views and copies
@@ -206,17 +216,48 @@ function fillWith(x: Tensor, op: string, value: number): Tensor {
   });
 }
 
-/** Draws random values into x (its dtype must be floating). */
-function drawInto(x: Tensor, op: string, draw: (out: Float32Array | Float64Array, dtype: 'float32' | 'float64') => void): Tensor {
+type Draw = (out: Float32Array | Float64Array, dtype: 'float32' | 'float64', start: number) => void;
+
+/**
+ * Draws random values into x (its dtype must be floating). `draw` fills `out`, whose first element is
+ * x's element `start` in logical order. A non-contiguous x is filled one element at a time in memory
+ * order, as PyTorch's TensorIterator does; one element at a time is also what sends normal_ down
+ * PyTorch's scalar path, which it takes for every non-contiguous tensor.
+ */
+function drawInto(x: Tensor, op: string, draw: Draw): Tensor {
   if (x.dtype !== 'float32' && x.dtype !== 'float64') {
     throw new NotImplementedError(`${op}: "${op}" not implemented for '${x.dtype}'`);
   }
   const dtype = x.dtype;
   return inPlace(op, x, [], () => {
     const out = new Tensor(backend().alloc(dtype, x.numel()), x.dims);
-    draw(out.storage.data as Float32Array | Float64Array, dtype);
+    const data = out.storage.data as Float32Array | Float64Array;
+    if (x.isContiguous()) {
+      draw(data, dtype, 0);
+    } else {
+      for (const i of memoryOrder(x.dims, x.strides)) draw(data.subarray(i, i + 1), dtype, i);
+    }
     return out;
   });
+}
+
+/** Logical (row-major) indices of a strided layout's elements, visited from the smallest address up. */
+function memoryOrder(dims: readonly number[], strides: readonly number[]): number[] {
+  const rowMajor: number[] = [];
+  for (let d = dims.length - 1, s = 1; d >= 0; s *= dims[d], d--) rowMajor[d] = s;
+  // Outermost first: the largest stride (stable, so equal strides keep their logical order).
+  const order = dims.map((_, d) => d).filter((d) => dims[d] > 1).sort((a, b) => strides[b] - strides[a]);
+  const out: number[] = [];
+  const walk = (k: number, base: number): void => {
+    if (k === order.length) {
+      out.push(base);
+      return;
+    }
+    const d = order[k];
+    for (let j = 0; j < dims[d]; j++) walk(k + 1, base + j * rowMajor[d]);
+  };
+  walk(0, 0);
+  return out;
 }
 
 type Methods = typeof methods;
