@@ -1,7 +1,7 @@
 // src/nn/index.ts — torch.nn: modules, Parameter, init and functional.
 export { Module } from './modules/module.js';
 export { Parameter } from './parameter.js';
-export { Linear } from './modules/linear.js';
+export { Bilinear, Linear } from './modules/linear.js';
 export * as init from './init.js';
 export * as functional from './functional/index.js';
 // layers (conv, pool, norm, dropout, embedding)

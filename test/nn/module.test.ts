@@ -104,3 +104,14 @@ test('F.relu inplace overwrites its input', () => {
   assert.equal(y, x);
   assert.deepEqual(x.tolist(), [0, 2]);
 });
+
+test('Bilinear initialises as torch.nn.Bilinear and prints as PyTorch', () => {
+  // PyTorch 1.13: torch.manual_seed(0); nn.Bilinear(3, 2, 4) → bias[:2] = [-0.0931, 0.0611]
+  torch.manualSeed(0);
+  const m = new nn.Bilinear(3, 2, 4);
+  assert.deepEqual([...m.weight.shape], [4, 3, 2]);
+  const b = Array.from(m.bias!.toArray());
+  assert.ok(Math.abs(b[0]! + 0.0931) < 1e-4 && Math.abs(b[1]! - 0.0611) < 1e-4, `bias ${b}`);
+  assert.equal(String(m), 'Bilinear(in1_features=3, in2_features=2, out_features=4, bias=True)');
+  assert.deepEqual([...m(torch.ones(5, 3), torch.ones(5, 2)).shape], [5, 4]);
+});

@@ -186,4 +186,18 @@ const embeddingInfos: OpInfo[] = [
   },
 ];
 
-export const nnLayerInfos: OpInfo[] = [...convInfos, ...poolInfos, ...normInfos, ...embeddingInfos];
+const bilinearInfos: OpInfo[] = [
+  {
+    name: 'F.bilinear',
+    call: (a, b, w, c) => F.bilinear(a!, b!, w!, c!),
+    py: 'F.bilinear(a, b, c, d)',
+    samples: [
+      { name: 'batch', inputs: [{ shape: [4, 3] }, { shape: [4, 2] }, { shape: [5, 3, 2] }, { shape: [5] }] },
+      { name: 'leading_dims', inputs: [{ shape: [2, 2, 3] }, { shape: [2, 2, 2] }, { shape: [2, 3, 2] }, { shape: [2] }] },
+    ],
+    gradcheckMaxNumel: 80,
+    errors: [{ name: 'feature mismatch', run: () => F.bilinear(torch.zeros(2, 3), torch.zeros(2, 4), torch.zeros(5, 3, 2)), match: /bilinear: input1 \[2, 3\] and input2 \[2, 4\] do not match weight/ }],
+  },
+];
+
+export const nnLayerInfos: OpInfo[] = [...convInfos, ...poolInfos, ...normInfos, ...embeddingInfos, ...bilinearInfos];

@@ -1,5 +1,5 @@
 // src/nn/functional/index.ts — torch.nn.functional, imported as F.
-export { linear } from './linear.js';
+export { bilinear, linear } from './linear.js';
 // layers (conv, pool, norm, dropout, embedding)
 export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type IntOrTuple } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
