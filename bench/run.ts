@@ -22,7 +22,7 @@ function medianTime(fn: () => unknown, minRuns = 5, budget = 1.0): number {
     times.push((performance.now() - t0) / 1000);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return times[Math.floor(times.length / 2)];
 }
 
 function lenet(): nn.Module {
@@ -122,8 +122,8 @@ function main(): void {
       w.unit ? `${rate(k)} / ${p === undefined ? '-' : rate(p)} ${w.unit}` : ''];
   });
   const header = ['workload', 'kindling', 'PyTorch', 'ratio', 'rate (kindling / PyTorch)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }

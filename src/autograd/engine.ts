@@ -89,7 +89,7 @@ export function runBackward(
 
   const rootNodes: Node[] = [];
   roots.forEach((r, i) => {
-    const g = grads[i]!;
+    const g = grads[i];
     if (r.gradFn instanceof Node) {
       rootNodes.push(r.gradFn);
       pending.set(r.gradFn, combine(pending.get(r.gradFn), g));

@@ -20,7 +20,7 @@ export interface GradcheckOptions {
 
 type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
-const asList = (y: Tensor | readonly Tensor[]): readonly Tensor[] => (Array.isArray(y) ? y : [y as Tensor]);
+const asList = (y: Tensor | readonly Tensor[]): readonly Tensor[] => (y instanceof Array ? y : [y]);
 
 /** Flat float64 values of a tensor, in row-major order. */
 function values(t: Tensor): Float64Array {
@@ -33,16 +33,16 @@ function numericalColumn(fn: Fn, inputs: Tensor[], x: Tensor, i: number, eps: nu
   // Element i of x in row-major order sits at this storage offset.
   let offset = x.offset, rest = i;
   for (let d = x.dims.length - 1; d >= 0; d--) {
-    offset += (rest % x.dims[d]!) * x.strides[d]!;
-    rest = Math.floor(rest / x.dims[d]!);
+    offset += (rest % x.dims[d]) * x.strides[d];
+    rest = Math.floor(rest / x.dims[d]);
   }
-  const orig = data[offset]!;
+  const orig = data[offset];
   data[offset] = orig + eps;
   const plus = noGrad(() => asList(fn(...inputs)).map(values));
   data[offset] = orig - eps;
   const minus = noGrad(() => asList(fn(...inputs)).map(values));
   data[offset] = orig;
-  return plus.map((p, k) => p.map((v, j) => (v - minus[k]![j]!) / (2 * eps)));
+  return plus.map((p, k) => p.map((v, j) => (v - minus[k][j]) / (2 * eps)));
 }
 
 /**
@@ -68,13 +68,13 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
       const seed = emptyTensor(y.dims, y.dtype);
       seed.storage.data[j] = 1;
       const grads = runBackward([y], [seed], { retainGraph: true, inputs: checked });
-      grads.forEach((g, xi) => analytical[xi]!.push(g ? values(g) : new Float64Array(checked[xi]!.numel())));
+      grads.forEach((g, xi) => analytical[xi].push(g ? values(g) : new Float64Array(checked[xi].numel())));
     }
     for (const [xi, x] of checked.entries()) {
       for (let i = 0; i < x.numel(); i++) {
-        const column = numericalColumn(fn, xs, x, i, eps)[k]!;
+        const column = numericalColumn(fn, xs, x, i, eps)[k];
         for (let j = 0; j < n; j++) {
-          const a = analytical[xi]![j]![i]!, num = column[j]!;
+          const a = analytical[xi][j][i], num = column[j];
           if (!(Math.abs(a - num) <= atol + rtol * Math.abs(num))) {
             if (!raiseException) return false;
             throw new GradcheckError(

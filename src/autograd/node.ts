@@ -59,7 +59,7 @@ export abstract class Node implements GradNode {
       );
     }
     for (let i = 0; i < this.saved.length; i++) {
-      const t = this.saved[i]!;
+      const t = this.saved[i];
       if (t.storage.version !== this.versions[i]) {
         const producer = t.gradFn ? `, which is output 0 of ${t.gradFn.name},` : '';
         throw new RuntimeError(

@@ -79,7 +79,7 @@ export class Generator {
     if (c !== undefined && typeof c.getRandomValues === 'function') {
       const w = c.getRandomValues(new Uint32Array(2));
       // PyTorch keeps 53 bits so the seed survives a round trip through a Python float.
-      s = (w[0]! & 0x1fffff) * TWO_POW_32 + w[1]!;
+      s = (w[0] & 0x1fffff) * TWO_POW_32 + w[1];
     } else {
       s = Math.floor(Math.random() * 2 ** 53);
     }
@@ -125,7 +125,7 @@ export class Generator {
   /** Raw 32-bit draw (uint32), as mt19937::operator(). */
   random(): number {
     if (--this.left === 0) this.twist();
-    let y = this.mt[this.next++]!;
+    let y = this.mt[this.next++];
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -144,7 +144,7 @@ export class Generator {
     const mt = this.mt;
     mt[0] = seed >>> 0;
     for (let j = 1; j < MT_N; j++) {
-      const prev = mt[j - 1]!;
+      const prev = mt[j - 1];
       mt[j] = (Math.imul(1812433253, (prev ^ (prev >>> 30)) >>> 0) + j) >>> 0;
     }
     this.left = 1;
@@ -155,15 +155,15 @@ export class Generator {
     const mt = this.mt;
     let k = 0;
     for (; k < MT_N - MT_M; k++) {
-      const y = (mt[k]! & UPPER_MASK) | (mt[k + 1]! & LOWER_MASK);
-      mt[k] = mt[k + MT_M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      const y = (mt[k] & UPPER_MASK) | (mt[k + 1] & LOWER_MASK);
+      mt[k] = mt[k + MT_M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
     for (; k < MT_N - 1; k++) {
-      const y = (mt[k]! & UPPER_MASK) | (mt[k + 1]! & LOWER_MASK);
-      mt[k] = mt[k + MT_M - MT_N]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      const y = (mt[k] & UPPER_MASK) | (mt[k + 1] & LOWER_MASK);
+      mt[k] = mt[k + MT_M - MT_N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
-    const y = (mt[MT_N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
-    mt[MT_N - 1] = mt[MT_M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    const y = (mt[MT_N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
+    mt[MT_N - 1] = mt[MT_M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     this.left = MT_N;
     this.next = 0;
   }
@@ -291,10 +291,10 @@ function logCR(x: number): number {
     k = -54;
   }
   f64buf[0] = x;
-  const hw = f64words[HI_WORD]!;
+  const hw = f64words[HI_WORD];
   k += ((hw >>> 20) & 0x7ff) - 1023;
   f64words[HI_WORD] = (hw & 0x800fffff) | 0x3ff00000;
-  let m = f64buf[0]!;
+  let m = f64buf[0];
   if (m > SQRT2) {
     m *= 0.5;
     k += 1;
@@ -353,7 +353,7 @@ const COS_TAIL = taylorTail(10);
 function sinDD(rh: number, rl: number, r2h: number, r2l: number): void {
   // Tail 1/9! - r2/11! + ... in double (its weight is below 2^-21 of the result).
   let t = 0;
-  for (let i = SIN_TAIL.length - 1; i >= 0; i--) t = SIN_TAIL[i]! + r2h * t;
+  for (let i = SIN_TAIL.length - 1; i >= 0; i--) t = SIN_TAIL[i] + r2h * t;
   ddMul(r2h, r2l, t, 0);
   ddAdd(-INV5040[0], -INV5040[1], ddH, ddL);
   ddMul(r2h, r2l, ddH, ddL);
@@ -368,7 +368,7 @@ function sinDD(rh: number, rl: number, r2h: number, r2l: number): void {
 /** cos(r) for a reduced double-double |r| <= pi/4 + tiny, into (ddH, ddL). */
 function cosDD(r2h: number, r2l: number): void {
   let t = 0;
-  for (let i = COS_TAIL.length - 1; i >= 0; i--) t = COS_TAIL[i]! + r2h * t;
+  for (let i = COS_TAIL.length - 1; i >= 0; i--) t = COS_TAIL[i] + r2h * t;
   ddMul(r2h, r2l, t, 0);
   ddAdd(INV40320[0], INV40320[1], ddH, ddL);
   ddMul(r2h, r2l, ddH, ddL);
@@ -479,10 +479,10 @@ const F_TWO_PI = Math.fround(2 * Math.PI);
 /** Single-precision natural log of x in (0, 1], evaluated exactly as the AVX2 kernel does. */
 function logAvx(x: number): number {
   f32buf[0] = x;
-  const bits = u32buf[0]!;
+  const bits = u32buf[0];
   let e = (bits >>> 23) - 127 + 1;
   u32buf[0] = (bits & 0x807fffff) | 0x3f000000;
-  let m = f32buf[0]!;
+  let m = f32buf[0];
   if (m < F_SQRTHF) {
     e -= 1;
     m = Math.fround(Math.fround(m - 1) + m);
@@ -539,21 +539,21 @@ const scratch2 = new Float64Array(2);
 /** Box-Muller over 16 uniforms in place (8 pairs: data[j] and data[j+8]), float32, AVX2 kernel. */
 function normalFill16Avx(data: FloatOut, o: number, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
-    const u1 = Math.fround(1 - data[o + j]!);
-    const u2 = data[o + j + 8]!;
+    const u1 = Math.fround(1 - data[o + j]);
+    const u2 = data[o + j + 8];
     const radius = Math.fround(Math.sqrt(Math.fround(-2 * logAvx(u1))));
     const theta = Math.fround(F_TWO_PI * u2);
     sincosAvx(theta, scratch2);
-    data[o + j] = fmaf(Math.fround(radius * scratch2[1]!), std, mean);
-    data[o + j + 8] = fmaf(Math.fround(radius * scratch2[0]!), std, mean);
+    data[o + j] = fmaf(Math.fround(radius * scratch2[1]), std, mean);
+    data[o + j + 8] = fmaf(Math.fround(radius * scratch2[0]), std, mean);
   }
 }
 
 /** Box-Muller over 16 uniforms in place, float64 (scalar kernel with libm log/sin/cos). */
 function normalFill16Double(data: FloatOut, o: number, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
-    const u1 = 1 - data[o + j]!;
-    const u2 = data[o + j + 8]!;
+    const u1 = 1 - data[o + j];
+    const u2 = data[o + j + 8];
     const radius = Math.sqrt(-2 * logCR(u1));
     const theta = 2 * Math.PI * u2;
     data[o + j] = fmad(radius * sinCosCR(theta, 1), std, mean);
@@ -643,7 +643,7 @@ export function randperm(gen: Generator, n: number): Float64Array {
   // Forward Fisher-Yates with one 32-bit draw per position, reduced modulo the remaining count.
   for (let i = 0; i < n - 1; i++) {
     const z = gen.random() % (n - i);
-    const t = r[i]!;
+    const t = r[i];
     r[i] = r[z + i]!;
     r[z + i] = t;
   }

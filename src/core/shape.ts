@@ -6,7 +6,7 @@ export type Shape = readonly number[];
 /** Product of the sizes; 1 for a scalar shape. */
 export function numelOf(shape: Shape): number {
   let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
@@ -16,7 +16,7 @@ export function contiguousStrides(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= Math.max(shape[i]!, 1);
+    s *= Math.max(shape[i], 1);
   }
   return strides;
 }
@@ -25,7 +25,7 @@ export function contiguousStrides(shape: Shape): number[] {
 export function isContiguousLayout(shape: Shape, strides: Shape): boolean {
   let expected = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
-    const n = shape[i]!;
+    const n = shape[i];
     if (n === 0) return true;
     if (n !== 1) {
       if (strides[i] !== expected) return false;
@@ -60,7 +60,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   for (const s of shapes) {
     const off = ndim - s.length;
     for (let i = 0; i < s.length; i++) {
-      const a = out[off + i]!, b = s[i]!;
+      const a = out[off + i], b = s[i];
       if (a === b || b === 1) continue;
       if (a === 1) {
         out[off + i] = b;

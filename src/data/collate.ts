@@ -49,12 +49,12 @@ function checkAll(batch: readonly unknown[], ok: (x: unknown) => boolean, path: 
 
 /** Stacks equal-shape tensors along a new leading dim (torch.stack: dtypes promote, autograd records it). */
 function stackBatch(batch: readonly Tensor[], path: string): Tensor {
-  const first = batch[0]!.dims;
+  const first = batch[0].dims;
   const bad = batch.findIndex((t) => !sameShape(t.dims, first));
   if (bad >= 0) {
     throw new RuntimeError(
       `defaultCollate${where(path)}: stack expects each tensor to be equal size, but got ${fmtShape(first)} ` +
-        `at entry 0 and ${fmtShape(batch[bad]!.dims)} at entry ${bad}`,
+        `at entry 0 and ${fmtShape(batch[bad].dims)} at entry ${bad}`,
     );
   }
   return stack(batch, 0);

@@ -78,7 +78,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     const count = this.length;
     for (let b = 0; b < count; b++) {
       const indices: number[] = [];
-      for (let i = b * this.batchSize; i < Math.min((b + 1) * this.batchSize, n); i++) indices.push(order ? order[i]! : i);
+      for (let i = b * this.batchSize; i < Math.min((b + 1) * this.batchSize, n); i++) indices.push(order ? order[i] : i);
       const items = indices.map((i) => itemAt(this.dataset, i));
       yield this.collate(items, b, indices);
     }

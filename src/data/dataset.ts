@@ -23,7 +23,7 @@ export type DatasetLike<T> = Dataset<T> | readonly T[];
 /** The item at `index` of a Dataset or array, with Python's list indexing for arrays. */
 export function itemAt<T>(dataset: DatasetLike<T>, index: number): T {
   if (dataset instanceof Dataset) return dataset.get(index);
-  return dataset[checkIndex(index, dataset.length)]!;
+  return dataset[checkIndex(index, dataset.length)];
 }
 
 /** Wraps a negative index and checks bounds, as a Python list does. */
@@ -47,7 +47,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
     for (const t of tensors) {
       if (t.dims.length === 0) throw new ValueError('TensorDataset: tensors must have at least one dimension (got a 0-d tensor)');
     }
-    const n = tensors[0]!.dims[0]!;
+    const n = tensors[0].dims[0];
     if (!tensors.every((t) => t.dims[0] === n)) {
       const sizes = tensors.map((t) => t.dims[0]).join(', ');
       throw new ValueError(`TensorDataset: Size mismatch between tensors (first dims: ${sizes})`);
@@ -60,7 +60,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 
   get length(): number {
-    return this.tensors[0]!.dims[0]!;
+    return this.tensors[0].dims[0];
   }
 }
 
@@ -71,7 +71,7 @@ export class Subset<T> extends Dataset<T> {
   }
 
   get(index: number): T {
-    return itemAt(this.dataset, this.indices[checkIndex(index, this.indices.length)]!);
+    return itemAt(this.dataset, this.indices[checkIndex(index, this.indices.length)]);
   }
 
   get length(): number {

@@ -12,12 +12,12 @@ import { checkIndex, Dataset } from './dataset.js';
 
 /** IDX element types: type code → kindling dtype, bytes per element, big-endian reader. */
 const IDX_TYPES: ReadonlyMap<number, { dtype: DType; size: number; read: (v: DataView, at: number) => number }> = new Map([
-  [0x08, { dtype: 'uint8' as DType, size: 1, read: (v: DataView, at: number) => v.getUint8(at) }],
-  [0x09, { dtype: 'int32' as DType, size: 1, read: (v: DataView, at: number) => v.getInt8(at) }],
-  [0x0b, { dtype: 'int32' as DType, size: 2, read: (v: DataView, at: number) => v.getInt16(at) }],
-  [0x0c, { dtype: 'int32' as DType, size: 4, read: (v: DataView, at: number) => v.getInt32(at) }],
-  [0x0d, { dtype: 'float32' as DType, size: 4, read: (v: DataView, at: number) => v.getFloat32(at) }],
-  [0x0e, { dtype: 'float64' as DType, size: 8, read: (v: DataView, at: number) => v.getFloat64(at) }],
+  [0x08, { dtype: 'uint8', size: 1, read: (v: DataView, at: number) => v.getUint8(at) }],
+  [0x09, { dtype: 'int32', size: 1, read: (v: DataView, at: number) => v.getInt8(at) }],
+  [0x0b, { dtype: 'int32', size: 2, read: (v: DataView, at: number) => v.getInt16(at) }],
+  [0x0c, { dtype: 'int32', size: 4, read: (v: DataView, at: number) => v.getInt32(at) }],
+  [0x0d, { dtype: 'float32', size: 4, read: (v: DataView, at: number) => v.getFloat32(at) }],
+  [0x0e, { dtype: 'float64', size: 8, read: (v: DataView, at: number) => v.getFloat64(at) }],
 ]);
 
 // gzip output is capped so that a corrupt or hostile .gz cannot make us allocate without bound;
@@ -39,8 +39,8 @@ export function parseIdx(bytes: Uint8Array, name: string): Tensor {
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     fail(`bad magic number (${hex(bytes.subarray(0, 4))}): an IDX file starts with two zero bytes`);
   }
-  const type = IDX_TYPES.get(bytes[2]!) ?? fail(`bad magic number (${hex(bytes.subarray(0, 4))}): unknown element type 0x${bytes[2]!.toString(16)}`);
-  const ndim = bytes[3]!;
+  const type = IDX_TYPES.get(bytes[2]) ?? fail(`bad magic number (${hex(bytes.subarray(0, 4))}): unknown element type 0x${bytes[2].toString(16)}`);
+  const ndim = bytes[3];
   if (ndim === 0) fail('bad magic number: the file declares 0 dimensions');
   const headerBytes = 4 + 4 * ndim;
   if (bytes.length < headerBytes) {
@@ -121,7 +121,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
 
   constructor(root: string, { train = true, transform, targetTransform }: MNISTOptions = {}) {
     super();
-    const cls = new.target as typeof MNIST;
+    const cls = new.target;
     const name = cls.name;
     const dirs = [root, join(root, cls.folder, 'raw')];
     const prefix = train ? 'train' : 't10k';
@@ -159,9 +159,9 @@ export class MNIST extends Dataset<[Tensor, number]> {
     const image = new Float32Array(h * w);
     const start = i * h * w;
     // float32(p) / 255 rounded once, as ToTensor's img.float().div(255).
-    for (let k = 0; k < image.length; k++) image[k] = this.pixels[start + k]! / 255;
+    for (let k = 0; k < image.length; k++) image[k] = this.pixels[start + k] / 255;
     const x = new Tensor(backend().fromArray('float32', image), [1, h, w]);
-    const y = this.labels[i]!;
+    const y = this.labels[i];
     return [this.transform ? this.transform(x) : x, this.targetTransform ? this.targetTransform(y) : y];
   }
 }

@@ -44,14 +44,14 @@ function tensorBytes(t: Tensor): Uint8Array {
   if (t.dtype === 'int64') {
     const out = new Uint8Array(values.length * 8);
     const view = new DataView(out.buffer);
-    for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
+    for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]), true);
     return out;
   }
   if (t.dtype === 'bool') return Uint8Array.from(values, (v) => (v !== 0 ? 1 : 0));
   const raw = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   if (LITTLE_ENDIAN || values.BYTES_PER_ELEMENT === 1) return raw;
   const size = values.BYTES_PER_ELEMENT;
-  return raw.map((_, i) => raw[i - (i % size) + size - 1 - (i % size)]!);
+  return raw.map((_, i) => raw[i - (i % size) + size - 1 - (i % size)]);
 }
 
 /**
@@ -79,7 +79,7 @@ export function serialize(tensors: StateDict, metadata?: Readonly<Record<string,
   const blobs = entries.map(([, t]) => tensorBytes(t));
   let offset = 0;
   entries.forEach(([name, t], i) => {
-    const end = offset + blobs[i]!.length;
+    const end = offset + blobs[i].length;
     parts.push(`${JSON.stringify(name)}:{"dtype":"${CODES[t.dtype].code}","shape":[${t.dims.join(',')}],"data_offsets":[${offset},${end}]}`);
     offset = end;
   });
@@ -147,7 +147,7 @@ function parseHeader(json: Uint8Array, dataBytes: number, fail: (what: string) =
       if (typeof info !== 'object' || info === null || Array.isArray(info)) fail(`'${METADATA_KEY}' is not an object`);
       for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`'${METADATA_KEY}' value of '${k}' is not a string`);
-        metadata[k] = v as string;
+        metadata[k] = v;
       }
       continue;
     }
@@ -180,11 +180,11 @@ function parseEntry(name: string, info: unknown, fail: (what: string) => never):
   }
   const [begin, end] = offsets as [number, number];
   if (end < begin) fail(`tensor '${name}' has data_offsets [${begin}, ${end}] that end before they begin`);
-  const nbytes = (shape as number[]).reduce((a, b) => a * b, itemsize(dtype));
+  const nbytes = (shape).reduce((a, b) => a * b, itemsize(dtype));
   if (nbytes !== end - begin) {
-    fail(`tensor '${name}' of dtype ${code as string} and shape [${(shape as number[]).join(', ')}] needs ${nbytes} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
+    fail(`tensor '${name}' of dtype ${code as string} and shape [${(shape).join(', ')}] needs ${nbytes} bytes, but data_offsets [${begin}, ${end}] span ${end - begin}`);
   }
-  return { name, dtype, shape: shape as number[], begin, end };
+  return { name, dtype, shape: shape, begin, end };
 }
 
 /** Decodes one tensor from its validated bytes. */

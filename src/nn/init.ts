@@ -35,7 +35,7 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
     throw new ValueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   }
   const receptive = t.dims.slice(2).reduce((a, b) => a * b, 1);
-  return [t.dims[1]! * receptive, t.dims[0]! * receptive];
+  return [t.dims[1] * receptive, t.dims[0] * receptive];
 }
 
 function fan(t: Tensor, mode: 'fan_in' | 'fan_out'): number {

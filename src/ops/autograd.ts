@@ -11,7 +11,7 @@ import { clone, detach } from './views.js';
 const recordedMath: GradMath = {
   add,
   addInPlace: (a, b) => {
-    throw new RuntimeError(`addInPlace is not used when create_graph is set (${a.dims} ${b.dims})`);
+    throw new RuntimeError(`addInPlace: not used when create_graph is set (shapes [${a.dims.join(', ')}] and [${b.dims.join(', ')}])`);
   },
   clone,
 };

@@ -28,8 +28,8 @@ export interface OpSpec<P> {
   readonly name: string;
   readonly gradFn: string;
   /** Validates inputs (throwing PyTorch's errors) and gives the output's shape and dtype. */
-  meta(inputs: readonly Tensor[], params: P): Meta;
-  forward(be: Backend, inputs: readonly View[], out: Storage, params: P): void;
+  readonly meta: (inputs: readonly Tensor[], params: P) => Meta;
+  readonly forward: (be: Backend, inputs: readonly View[], out: Storage, params: P) => void;
   /** Gradients of the inputs, written with ops; null for non-differentiable ops. */
   readonly backward: ((g: Tensor, inputs: readonly Tensor[], out: Tensor, params: P) => Grads) | null;
   readonly saves: Saves;
@@ -117,7 +117,7 @@ function contiguous(dims: readonly number[]): number[] {
   let acc = 1;
   for (let i = dims.length - 1; i >= 0; i--) {
     s[i] = acc;
-    acc *= Math.max(dims[i]!, 1);
+    acc *= Math.max(dims[i], 1);
   }
   return s;
 }
@@ -128,7 +128,7 @@ export function expandView(v: View, shape: readonly number[]): View {
   const strides = shape.map((n, i) => {
     const j = i - off;
     if (j < 0) return 0;
-    return v.shape[j] === 1 && n !== 1 ? 0 : v.strides[j]!;
+    return v.shape[j] === 1 && n !== 1 ? 0 : v.strides[j];
   });
   return { storage: v.storage, shape, strides, offset: v.offset };
 }
@@ -157,9 +157,9 @@ export interface ViewSpec<P> {
   readonly name: string;
   readonly gradFn: string;
   /** Validates and computes the view's layout over the same storage. */
-  layout(x: Tensor, params: P): Layout;
+  readonly layout: (x: Tensor, params: P) => Layout;
   /** The gradient of the input given the gradient of the view. */
-  backward(g: Tensor, x: Tensor, params: P): Tensor;
+  readonly backward: (g: Tensor, x: Tensor, params: P) => Tensor;
 }
 
 /** Makes a view op: no kernel runs, the result shares the input's storage. */
@@ -168,7 +168,7 @@ export function defineView<P>(spec: ViewSpec<P>): (x: Tensor, params: P) => Tens
   return (x, params) => {
     const l = spec.layout(x, params);
     const out = x.asView(l.dims, l.strides, l.offset);
-    if (isRecording([x])) record(gradFn, [x], out, params, (g, [input]) => [backward(g, input!, params)], 'none');
+    if (isRecording([x])) record(gradFn, [x], out, params, (g, [input]) => [backward(g, input, params)], 'none');
     return out;
   };
 }
@@ -195,9 +195,9 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 const sumToOp = defineOp<{ axes: number[]; shape: readonly number[] }>({
   name: 'sum',
   gradFn: 'SumBackward1',
-  meta: ([g], { shape }) => ({ shape, dtype: g!.dtype }),
-  forward: (be, [g], out, { axes }) => be.reduce('sum', g!, axes, out),
-  backward: (g, [x]) => [expandTo(g, x!.dims)],
+  meta: ([g], { shape }) => ({ shape, dtype: g.dtype }),
+  forward: (be, [g], out, { axes }) => be.reduce('sum', g, axes, out),
+  backward: (g, [x]) => [expandTo(g, x.dims)],
   saves: 'none',
 });
 
@@ -222,9 +222,9 @@ export const toDtype = (x: Tensor, dtype: DType): Tensor => (x.dtype === dtype ?
 const toDtypeOp = defineOp<DType>({
   name: 'to',
   gradFn: 'ToCopyBackward0',
-  meta: ([x], dtype) => ({ shape: x!.dims, dtype }),
-  forward: (be, [x], out) => be.copy(x!, { storage: out, shape: x!.shape, strides: contiguous(x!.shape), offset: 0 }),
-  backward: (g, [x]) => [toDtype(g, x!.dtype)],
+  meta: ([x], dtype) => ({ shape: x.dims, dtype }),
+  forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguous(x.shape), offset: 0 }),
+  backward: (g, [x]) => [toDtype(g, x.dtype)],
   saves: 'none',
 });
 

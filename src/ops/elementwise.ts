@@ -11,8 +11,8 @@ type Result = 'same' | 'float' | 'bool';
 /** Common shape and promoted dtype of two operands; the output dtype follows `result`. */
 function binaryMeta(name: string, result: Result) {
   return ([a, b]: readonly Tensor[]): Meta => {
-    const shape = broadcastShapes(name, a!.dims, b!.dims);
-    let cast = resultType([a!, b!]);
+    const shape = broadcastShapes(name, a.dims, b.dims);
+    let cast = resultType([a, b]);
     if (result === 'float' && !isFloating(cast)) cast = getDefaultDtype();
     return { shape, dtype: result === 'bool' ? 'bool' : cast, cast, expand: true };
   };
@@ -20,9 +20,9 @@ function binaryMeta(name: string, result: Result) {
 
 function unaryMeta(result: Result) {
   return ([x]: readonly Tensor[]): Meta => {
-    let dtype: DType = x!.dtype;
+    let dtype: DType = x.dtype;
     if (result === 'float' && !isFloating(dtype)) dtype = getDefaultDtype();
-    return { shape: x!.dims, dtype: result === 'bool' ? 'bool' : dtype, cast: dtype };
+    return { shape: x.dims, dtype: result === 'bool' ? 'bool' : dtype, cast: dtype };
   };
 }
 
@@ -34,8 +34,8 @@ function binaryOp(op: BinaryOp, gradFn: string, result: Result, saves: Saves, ba
     name: op,
     gradFn,
     meta: binaryMeta(op, result),
-    forward: (be, [a, b], out) => be.binary(op, a!, b!, out),
-    backward: backward && ((g, [a, b], out) => backward(g, a!, b!, out)),
+    forward: (be, [a, b], out) => be.binary(op, a, b, out),
+    backward: backward && ((g, [a, b], out) => backward(g, a, b, out)),
     saves,
   });
   return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
@@ -49,8 +49,8 @@ function unaryOp(op: UnaryOp, gradFn: string, result: Result, saves: Saves, back
     name: op,
     gradFn,
     meta: unaryMeta(result),
-    forward: (be, [x], out) => be.unary(op, x!, out),
-    backward: backward && ((g, [x], out) => [backward(g, x!, out)]),
+    forward: (be, [x], out) => be.unary(op, x, out),
+    backward: backward && ((g, [x], out) => [backward(g, x, out)]),
     saves,
   });
   return (x: Tensor): Tensor => f([x], undefined);
@@ -141,11 +141,11 @@ const whereOp = defineOp({
   name: 'where',
   gradFn: 'WhereBackward0',
   meta: ([c, a, b]: readonly Tensor[]): Meta => {
-    const shape = broadcastShapes('where', c!.dims, a!.dims, b!.dims);
-    return { shape, dtype: resultType([a!, b!]), expand: true };
+    const shape = broadcastShapes('where', c.dims, a.dims, b.dims);
+    return { shape, dtype: resultType([a, b]), expand: true };
   },
-  forward: (be, [c, a, b], out) => be.where(c!, a!, b!, out),
-  backward: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+  forward: (be, [c, a, b], out) => be.where(c, a, b, out),
+  backward: (g, [c]) => [null, where(c, g, 0), where(c, 0, g)],
   saves: 'none',
 });
 
@@ -164,19 +164,19 @@ const clampOp = defineOp<{ min: number | null; max: number | null }>({
   name: 'clamp',
   gradFn: 'ClampBackward1',
   meta: ([x], { min, max }) => {
-    const dtype = resultType([x!, ...[min, max].filter((v): v is number => v !== null)]);
-    return { shape: x!.dims, dtype, cast: dtype };
+    const dtype = resultType([x, ...[min, max].filter((v): v is number => v !== null)]);
+    return { shape: x.dims, dtype, cast: dtype };
   },
   forward: (be, [x], out, { min, max }) => {
-    const dense = { storage: out, shape: x!.shape, strides: contiguousStrides(x!.shape), offset: 0 };
-    be.copy(x!, dense);
-    if (min !== null) be.binary('maximum', dense, scalarView(min, out.dtype, x!.shape), out);
-    if (max !== null) be.binary('minimum', dense, scalarView(max, out.dtype, x!.shape), out);
+    const dense = { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+    be.copy(x, dense);
+    if (min !== null) be.binary('maximum', dense, scalarView(min, out.dtype, x.shape), out);
+    if (max !== null) be.binary('minimum', dense, scalarView(max, out.dtype, x.shape), out);
   },
   backward: (g, [x], _, { min, max }) => {
     let keep: Tensor | null = null;
-    if (min !== null) keep = ge(x!, min);
-    if (max !== null) keep = keep ? logicalAnd(keep, le(x!, max)) : le(x!, max);
+    if (min !== null) keep = ge(x, min);
+    if (max !== null) keep = keep ? logicalAnd(keep, le(x, max)) : le(x, max);
     return [keep ? where(keep, g, 0) : g];
   },
   saves: 'inputs',

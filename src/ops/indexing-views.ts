@@ -46,7 +46,7 @@ export function get(x: Tensor, indices: readonly Index[]): Tensor {
     else if (index === 'newaxis') out = unsqueeze(out, dim++);
     else if (index === null) dim++;
     else if (typeof index === 'number') {
-      const size = out.dims[dim]!;
+      const size = out.dims[dim];
       if (!Number.isInteger(index) || index < -size || index >= size) {
         throw new IndexError(`get: index ${index} is out of bounds for dimension ${dim} with size ${size}`);
       }
@@ -61,7 +61,7 @@ export function get(x: Tensor, indices: readonly Index[]): Tensor {
 /** x[..., index, ...] for an int64 tensor at `dim`: the index's shape replaces that dim. */
 function tensorIndex(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.dtype !== 'int64') throw new IndexError('get: tensors used as indices must be long, byte or bool tensors');
-  const size = x.dims[dim]!;
+  const size = x.dims[dim];
   const flat = reshape(index, [-1]);
   for (const i of flat.toArray()) {
     if (i < -size || i >= size) throw new IndexError(`get: index ${i} is out of bounds for dimension ${dim} with size ${size}`);

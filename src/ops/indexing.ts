@@ -32,26 +32,26 @@ function joinOp(gradFn: string) {
       const dtype = inputs.map((x) => x.dtype).reduce(promoteTypes);
       const kept = inputs.filter((x) => !isSkipped(x));
       if (kept.length === 0) return { shape: [0], dtype, cast: dtype };
-      const first = kept[0]!;
+      const first = kept[0];
       if (stack) return { shape: [...first.dims.slice(0, dim), inputs.length, ...first.dims.slice(dim)], dtype, cast: dtype };
       const shape = [...first.dims];
-      shape[dim] = kept.reduce((n, x) => n + x.dims[dim]!, 0);
+      shape[dim] = kept.reduce((n, x) => n + x.dims[dim], 0);
       return { shape, dtype, cast: dtype };
     },
     forward: (be, inputs, out, { dim, stack }) => {
       const kept = inputs.filter((v) => stack || v.shape.length !== 1 || v.shape[0] !== 0);
       if (kept.length === 0) return;
-      const first = kept[0]!.shape;
+      const first = kept[0].shape;
       const shape = stack
         ? [...first.slice(0, dim), kept.length, ...first.slice(dim)]
-        : replaceAt(first, dim, kept.reduce((n, v) => n + v.shape[dim]!, 0));
+        : replaceAt(first, dim, kept.reduce((n, v) => n + v.shape[dim], 0));
       const strides = contiguousStrides(shape);
       const inner = stack ? strides.filter((_, i) => i !== dim) : strides;
       let at = 0;
       for (const v of kept) {
         // An empty piece writes nothing, and its offset may lie past the end of `out`.
-        if (numelOf(v.shape) > 0) be.copy(v, { storage: out, shape: v.shape, strides: inner, offset: at * strides[dim]! });
-        at += stack ? 1 : v.shape[dim]!;
+        if (numelOf(v.shape) > 0) be.copy(v, { storage: out, shape: v.shape, strides: inner, offset: at * strides[dim] });
+        at += stack ? 1 : v.shape[dim];
       }
     },
     backward: (g, inputs, _, { dim, stack }) => {
@@ -59,8 +59,8 @@ function joinOp(gradFn: string) {
       return inputs.map((x) => {
         if (stack) return select(g, dim, at++);
         if (isSkipped(x)) return zeros(0, { dtype: g.dtype });
-        const part = narrow(g, dim, at, x.dims[dim]!);
-        at += x.dims[dim]!;
+        const part = narrow(g, dim, at, x.dims[dim]);
+        at += x.dims[dim];
         return part;
       });
     },
@@ -85,7 +85,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const kept = tensors.map((x, i) => [x, i] as const).filter(([x]) => !isSkipped(x));
   if (kept.length === 0) return catOp(tensors, { dim: 0, stack: false });
-  const [first] = kept[0]!;
+  const [first] = kept[0];
   const d = wrapDim(dim, first.dims.length, 'cat');
   for (const [x, i] of kept) {
     if (x.dims.length !== first.dims.length) {
@@ -106,7 +106,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 /** Joins equally shaped tensors along a new dim (torch.stack). */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new RuntimeError('stack: stack expects a non-empty TensorList');
-  const first = tensors[0]!;
+  const first = tensors[0];
   tensors.forEach((x, i) => {
     if (!sameShape(x.dims, first.dims)) {
       throw new RuntimeError(
@@ -120,7 +120,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 /** Views of consecutive pieces along `dim`: of `size` each (the last may be smaller), or of the listed sizes. */
 export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] {
   const d = wrapDim(dim, x.dims.length, 'split');
-  const total = x.dims[d]!;
+  const total = x.dims[d];
   let sizes: readonly number[];
   if (typeof size === 'number') {
     if (size < 0 || !Number.isInteger(size)) throw new RuntimeError(`split: split expects split_size be non-negative, but got split_size=${size}`);
@@ -150,7 +150,7 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RuntimeError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = wrapDim(dim, x.dims.length, 'chunk');
-  const total = x.dims[d]!;
+  const total = x.dims[d];
   if (total === 0) return split(x, new Array<number>(chunks).fill(0), d);
   return split(x, Math.ceil(total / chunks), d);
 }
@@ -158,7 +158,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 /** The slices along `dim` as views, with that dim removed (torch.unbind). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = wrapDim(dim, x.dims.length, 'unbind');
-  return Array.from({ length: x.dims[d]! }, (_, i) => select(x, d, i));
+  return Array.from({ length: x.dims[d] }, (_, i) => select(x, d, i));
 }
 
 /** Throws PyTorch's error for an index dtype other than those allowed. */
@@ -187,14 +187,14 @@ const indexSelectOp = defineOp<number>({
   name: 'indexSelect',
   gradFn: 'IndexSelectBackward0',
   meta: ([x, index], dim): Meta => {
-    checkVectorIndex('index_select()', x!, dim, index!, true);
-    return { shape: x!.dims.length === 0 ? [] : replaceAt(x!.dims, dim, index!.numel()), dtype: x!.dtype };
+    checkVectorIndex('index_select()', x, dim, index, true);
+    return { shape: x.dims.length === 0 ? [] : replaceAt(x.dims, dim, index.numel()), dtype: x.dtype };
   },
   forward: (be, [x, index], out, dim) => {
-    const shape = x!.shape.length === 0 ? [] : replaceAt(x!.shape, dim, index!.shape[0] ?? 1);
-    be.gather(x!, dim, alongDim(index!, shape, dim), out);
+    const shape = x.shape.length === 0 ? [] : replaceAt(x.shape, dim, index.shape[0] ?? 1);
+    be.gather(x, dim, alongDim(index, shape, dim), out);
   },
-  backward: (g, [x, index], _, dim) => [indexAdd(zeros(x!.dims, { dtype: g.dtype }), dim, index!, g), null],
+  backward: (g, [x, index], _, dim) => [indexAdd(zeros(x.dims, { dtype: g.dtype }), dim, index, g), null],
   saves: 'inputs',
 });
 
@@ -207,40 +207,40 @@ const indexAddOp = defineOp<{ dim: number; alpha: number }>({
   name: 'indexAdd',
   gradFn: 'IndexAddBackward0',
   meta: ([x, index, source], { dim }): Meta => {
-    checkVectorIndex('index_add_()', x!, dim, index!, true);
-    if (x!.dtype !== source!.dtype) {
+    checkVectorIndex('index_add_()', x, dim, index, true);
+    if (x.dtype !== source.dtype) {
       throw new RuntimeError(
-        `index_add_(): self (${TYPE_NAMES[x!.dtype]}) and source (${TYPE_NAMES[source!.dtype]}) must have the same scalar type`,
+        `index_add_(): self (${TYPE_NAMES[x.dtype]}) and source (${TYPE_NAMES[source.dtype]}) must have the same scalar type`,
       );
     }
-    const n = source!.dims.length === 0 ? 1 : source!.dims[dim];
-    if (n !== index!.numel()) {
+    const n = source.dims.length === 0 ? 1 : source.dims[dim];
+    if (n !== index.numel()) {
       throw new RuntimeError(
-        `index_add_(): Number of indices (${index!.numel()}) should be equal to source.size(dim): (${n}), for dim: ${dim}`,
+        `index_add_(): Number of indices (${index.numel()}) should be equal to source.size(dim): (${n}), for dim: ${dim}`,
       );
     }
-    if (source!.dims.length !== 0 && !sameShape(replaceAt(source!.dims, dim, 0), replaceAt(x!.dims, dim, 0))) {
+    if (source.dims.length !== 0 && !sameShape(replaceAt(source.dims, dim, 0), replaceAt(x.dims, dim, 0))) {
       throw new RuntimeError(
-        `index_add_(): source ${fmtShape(source!.dims)} must have the shape of self ${fmtShape(x!.dims)} apart from dimension ${dim}`,
+        `index_add_(): source ${fmtShape(source.dims)} must have the shape of self ${fmtShape(x.dims)} apart from dimension ${dim}`,
       );
     }
-    return { shape: x!.dims, dtype: x!.dtype };
+    return { shape: x.dims, dtype: x.dtype };
   },
   forward: (be, [x, index, source], out, { dim, alpha }) => {
-    const dense: View = { storage: out, shape: x!.shape, strides: contiguousStrides(x!.shape), offset: 0 };
-    be.copy(x!, dense);
-    let src = source!;
+    const dense: View = { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+    be.copy(x, dense);
+    let src = source;
     if (alpha !== 1) {
       const scaled = be.alloc(out.dtype, numelOf(src.shape));
       be.binary('mul', src, scalarView(alpha, out.dtype, src.shape), scaled);
       src = { storage: scaled, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 };
     }
-    be.scatterAdd(dense, dim, alongDim(index!, src.shape, dim), src);
+    be.scatterAdd(dense, dim, alongDim(index, src.shape, dim), src);
   },
   backward: (g, [, index, source], _, { dim, alpha }) => [
     g,
     null,
-    source!.requiresGrad ? scaleBy(reshape(indexSelect(g, dim, index!), source!.dims), alpha) : null,
+    source.requiresGrad ? scaleBy(reshape(indexSelect(g, dim, index), source.dims), alpha) : null,
   ],
   saves: 'inputs',
 });
@@ -258,7 +258,7 @@ function checkScatterShapes(x: Tensor, dim: number, index: Tensor, src: Tensor |
     throw new RuntimeError(`${src ? 'scatter' : 'gather'}(): Index tensor must have the same number of dimensions as ${src ? 'self' : 'input'} tensor`);
   }
   index.dims.forEach((n, d) => {
-    const tooBig = (d !== dim && n > x.dims[d]!) || (src !== null && n > src.dims[d]!);
+    const tooBig = (d !== dim && n > x.dims[d]) || (src !== null && n > src.dims[d]);
     if (!tooBig) return;
     throw new RuntimeError(
       src === null
@@ -274,12 +274,12 @@ const gatherOp = defineOp<number>({
   name: 'gather',
   gradFn: 'GatherBackward0',
   meta: ([x, index], dim): Meta => {
-    checkIndexDtype('gather()', index!, false);
-    checkScatterShapes(x!, dim, index!, null);
-    return { shape: index!.dims, dtype: x!.dtype };
+    checkIndexDtype('gather()', index, false);
+    checkScatterShapes(x, dim, index, null);
+    return { shape: index.dims, dtype: x.dtype };
   },
-  forward: (be, [x, index], out, dim) => be.gather(x!, dim, index!, out),
-  backward: (g, [x, index], _, dim) => [scatterAdd(zeros(x!.dims, { dtype: g.dtype }), dim, index!, g), null],
+  forward: (be, [x, index], out, dim) => be.gather(x, dim, index, out),
+  backward: (g, [x, index], _, dim) => [scatterAdd(zeros(x.dims, { dtype: g.dtype }), dim, index, g), null],
   saves: 'inputs',
 });
 
@@ -292,17 +292,17 @@ const scatterAddOp = defineOp<number>({
   name: 'scatterAdd',
   gradFn: 'ScatterAddBackward0',
   meta: ([x, index, src], dim): Meta => {
-    checkIndexDtype('scatter()', index!, false);
-    if (x!.dtype !== src!.dtype) throw new RuntimeError('scatter(): Expected self.dtype to be equal to src.dtype');
-    checkScatterShapes(x!, dim, index!, src!);
-    return { shape: x!.dims, dtype: x!.dtype };
+    checkIndexDtype('scatter()', index, false);
+    if (x.dtype !== src.dtype) throw new RuntimeError('scatter(): Expected self.dtype to be equal to src.dtype');
+    checkScatterShapes(x, dim, index, src);
+    return { shape: x.dims, dtype: x.dtype };
   },
   forward: (be, [x, index, src], out, dim) => {
-    const dense: View = { storage: out, shape: x!.shape, strides: contiguousStrides(x!.shape), offset: 0 };
-    be.copy(x!, dense);
-    be.scatterAdd(dense, dim, index!, src!);
+    const dense: View = { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+    be.copy(x, dense);
+    be.scatterAdd(dense, dim, index, src);
   },
-  backward: (g, [, index, src], _, dim) => [g, null, src!.requiresGrad ? padTo(gather(g, dim, index!), src!.dims) : null],
+  backward: (g, [, index, src], _, dim) => [g, null, src.requiresGrad ? padTo(gather(g, dim, index), src.dims) : null],
   saves: 'inputs',
 });
 
@@ -310,7 +310,7 @@ const scatterAddOp = defineOp<number>({
 function padTo(x: Tensor, shape: readonly number[]): Tensor {
   let out = x;
   shape.forEach((n, d) => {
-    const have = out.dims[d]!;
+    const have = out.dims[d];
     if (have < n) out = cat([out, zeros(replaceAt(out.dims, d, n - have), { dtype: x.dtype })], d);
   });
   return out;

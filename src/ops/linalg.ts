@@ -32,19 +32,19 @@ function checkMatrices(op: string, a: Tensor, b: Tensor): void {
 }
 
 /** A 1-D view as a column [k, 1] or a row [1, k], for the matrix kernel. */
-const column = (v: View): View => ({ ...v, shape: [v.shape[0]!, 1], strides: [v.strides[0]!, 1] });
-const row = (v: View): View => ({ ...v, shape: [1, v.shape[0]!], strides: [1, v.strides[0]!] });
+const column = (v: View): View => ({ ...v, shape: [v.shape[0], 1], strides: [v.strides[0], 1] });
+const row = (v: View): View => ({ ...v, shape: [1, v.shape[0]], strides: [1, v.strides[0]] });
 
 const mmOp = defineOp({
   name: 'mm',
   gradFn: 'MmBackward0',
   meta: ([a, b]): Meta => {
-    checkMatrices('mm', a!, b!);
-    return { shape: [a!.dims[0]!, b!.dims[1]!], dtype: checkDtypes('mm', a!, b!) };
+    checkMatrices('mm', a, b);
+    return { shape: [a.dims[0], b.dims[1]], dtype: checkDtypes('mm', a, b) };
   },
-  forward: (be, [a, b], out) => be.matmul(a!, b!, out),
+  forward: (be, [a, b], out) => be.matmul(a, b, out),
   // Only the gradients that are needed are computed: a linear layer's input rarely needs one.
-  backward: (g, [a, b]) => [a!.requiresGrad ? mm(g, t(b!)) : null, b!.requiresGrad ? mm(t(a!), g) : null],
+  backward: (g, [a, b]) => [a.requiresGrad ? mm(g, t(b)) : null, b.requiresGrad ? mm(t(a), g) : null],
   saves: 'inputs',
 });
 
@@ -57,16 +57,16 @@ const mvOp = defineOp({
   name: 'mv',
   gradFn: 'MvBackward0',
   meta: ([a, v]): Meta => {
-    if (a!.dims.length !== 2 || v!.dims.length !== 1) {
-      throw new RuntimeError(`mv: vector + matrix @ vector expected, got 1, ${a!.dims.length}, ${v!.dims.length}`);
+    if (a.dims.length !== 2 || v.dims.length !== 1) {
+      throw new RuntimeError(`mv: vector + matrix @ vector expected, got 1, ${a.dims.length}, ${v.dims.length}`);
     }
-    if (a!.dims[1] !== v!.dims[0]) {
-      throw new RuntimeError(`mv: size mismatch, got ${a!.dims[0]}, ${a!.dims[0]}x${a!.dims[1]},${v!.dims[0]}`);
+    if (a.dims[1] !== v.dims[0]) {
+      throw new RuntimeError(`mv: size mismatch, got ${a.dims[0]}, ${a.dims[0]}x${a.dims[1]},${v.dims[0]}`);
     }
-    return { shape: [a!.dims[0]!], dtype: checkDtypes('mv', a!, v!) };
+    return { shape: [a.dims[0]], dtype: checkDtypes('mv', a, v) };
   },
-  forward: (be, [a, v], out) => be.matmul(a!, column(v!), out),
-  backward: (g, [a, v]) => [a!.requiresGrad ? outer(g, v!) : null, v!.requiresGrad ? mv(t(a!), g) : null],
+  forward: (be, [a, v], out) => be.matmul(a, column(v), out),
+  backward: (g, [a, v]) => [a.requiresGrad ? outer(g, v) : null, v.requiresGrad ? mv(t(a), g) : null],
   saves: 'inputs',
 });
 
@@ -79,22 +79,22 @@ const dotOp = defineOp({
   name: 'dot',
   gradFn: 'DotBackward0',
   meta: ([a, b]): Meta => {
-    if (a!.dims.length !== 1 || b!.dims.length !== 1) {
-      throw new RuntimeError(`dot: 1D tensors expected, but got ${a!.dims.length}D and ${b!.dims.length}D tensors`);
+    if (a.dims.length !== 1 || b.dims.length !== 1) {
+      throw new RuntimeError(`dot: 1D tensors expected, but got ${a.dims.length}D and ${b.dims.length}D tensors`);
     }
-    if (a!.dtype !== b!.dtype) {
-      throw new RuntimeError(`dot: expected both vectors to have same dtype, but found ${TYPE_NAMES[a!.dtype]} and ${TYPE_NAMES[b!.dtype]}`);
+    if (a.dtype !== b.dtype) {
+      throw new RuntimeError(`dot: expected both vectors to have same dtype, but found ${TYPE_NAMES[a.dtype]} and ${TYPE_NAMES[b.dtype]}`);
     }
-    if (a!.dims[0] !== b!.dims[0]) {
+    if (a.dims[0] !== b.dims[0]) {
       throw new RuntimeError(
-        `dot: inconsistent tensor size, expected tensor [${a!.dims[0]}] and src [${b!.dims[0]}] to have the same ` +
-          `number of elements, but got ${a!.dims[0]} and ${b!.dims[0]} elements respectively`,
+        `dot: inconsistent tensor size, expected tensor [${a.dims[0]}] and src [${b.dims[0]}] to have the same ` +
+          `number of elements, but got ${a.dims[0]} and ${b.dims[0]} elements respectively`,
       );
     }
-    return { shape: [], dtype: checkDtypes('dot', a!, b!) };
+    return { shape: [], dtype: checkDtypes('dot', a, b) };
   },
-  forward: (be, [a, b], out) => be.matmul(row(a!), column(b!), out),
-  backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)],
+  forward: (be, [a, b], out) => be.matmul(row(a), column(b), out),
+  backward: (g, [a, b]) => [mul(g, b), mul(g, a)],
   saves: 'inputs',
 });
 
@@ -111,15 +111,15 @@ const batchedOp = defineOp({
   name: 'bmm',
   gradFn: 'BmmBackward0',
   meta: ([a, b]): Meta => {
-    const batch = broadcastShapes('matmul', a!.dims.slice(0, -2), b!.dims.slice(0, -2));
-    return { shape: [...batch, a!.dims[a!.dims.length - 2]!, b!.dims[b!.dims.length - 1]!], dtype: checkDtypes('matmul', a!, b!) };
+    const batch = broadcastShapes('matmul', a.dims.slice(0, -2), b.dims.slice(0, -2));
+    return { shape: [...batch, a.dims[a.dims.length - 2], b.dims[b.dims.length - 1]], dtype: checkDtypes('matmul', a, b) };
   },
   forward: (be, [a, b], out) => {
-    const lead = broadcastShapes('matmul', a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+    const lead = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
     const tail = (v: View) => v.shape.slice(v.shape.length - 2);
-    be.matmul(expandView(a!, [...lead, ...tail(a!)]), expandView(b!, [...lead, ...tail(b!)]), out);
+    be.matmul(expandView(a, [...lead, ...tail(a)]), expandView(b, [...lead, ...tail(b)]), out);
   },
-  backward: (g, [a, b]) => [a!.requiresGrad ? batched(g, mT(b!)) : null, b!.requiresGrad ? batched(mT(a!), g) : null],
+  backward: (g, [a, b]) => [a.requiresGrad ? batched(g, mT(b)) : null, b.requiresGrad ? batched(mT(a), g) : null],
   saves: 'inputs',
 });
 
@@ -130,12 +130,12 @@ const mT = (x: Tensor): Tensor => transpose(x, -1, -2);
 export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.dims.length !== 3) throw new RuntimeError('bmm: batch1 must be a 3D tensor');
   if (b.dims.length !== 3) throw new RuntimeError('bmm: batch2 must be a 3D tensor');
-  checkBatch('bmm', a.dims[0]!, a.dims[2]!, b);
+  checkBatch('bmm', a.dims[0], a.dims[2], b);
   return batched(a, b);
 }
 
 function checkBatch(op: string, batch: number, k: number, b: Tensor): void {
-  const got = [numelOf(b.dims.slice(0, -2)), b.dims[b.dims.length - 2]!];
+  const got = [numelOf(b.dims.slice(0, -2)), b.dims[b.dims.length - 2]];
   if (got[0] !== batch || got[1] !== k) {
     throw new RuntimeError(
       `${op}: Expected size for first two dimensions of batch2 tensor to be: [${batch}, ${k}] but got: ${fmtShape(got)}.`,
@@ -164,20 +164,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (da === 2 && db === 1) return mv(a, b);
   if (da === 1 && db === 2) return squeeze(mm(unsqueeze(a, 0), b), 0);
   if (da === 2 && db === 2) return mm(a, b);
-  const k = a.dims[da - 1]!;
+  const k = a.dims[da - 1];
   if (db <= 2) {
     // Fold a's batch dims into rows: one large mm, no broadcasting, as PyTorch does.
     const lead = a.dims.slice(0, -1);
     const folded = reshape(a, [numelOf(lead), k]);
     const out = db === 1 ? mv(folded, b) : mm(folded, b);
-    return unsafeView(out, db === 1 ? lead : [...lead, b.dims[1]!]);
+    return unsafeView(out, db === 1 ? lead : [...lead, b.dims[1]]);
   }
   const a2 = da === 1 ? unsqueeze(a, 0) : a, b2 = db === 1 ? unsqueeze(b, -1) : b;
   checkDtypes('matmul', a2, b2);
   const batch = broadcastShapes('matmul', a2.dims.slice(0, -2), b2.dims.slice(0, -2));
   if (b2.dims[b2.dims.length - 2] !== k) checkBatch('matmul', numelOf(batch), k, b2);
   const out = batched(a2, b2);
-  const shape = [...batch, ...(da === 1 ? [] : [a2.dims[a2.dims.length - 2]!]), ...(db === 1 ? [] : [b2.dims[b2.dims.length - 1]!])];
+  const shape = [...batch, ...(da === 1 ? [] : [a2.dims[a2.dims.length - 2]]), ...(db === 1 ? [] : [b2.dims[b2.dims.length - 1]])];
   return unsafeView(out, shape);
 }
 
@@ -190,32 +190,32 @@ const addmmOp = defineOp<Scale>({
   name: 'addmm',
   gradFn: 'AddmmBackward0',
   meta: ([input, a, b]): Meta => {
-    checkMatrices('addmm', a!, b!);
-    const dtype = checkDtypes('addmm', a!, b!);
-    if (input!.dtype !== dtype) throw new RuntimeError('addmm: self and mat2 must have the same dtype');
-    const shape = [a!.dims[0]!, b!.dims[1]!];
-    checkExpandable('addmm', input!.dims, shape);
+    checkMatrices('addmm', a, b);
+    const dtype = checkDtypes('addmm', a, b);
+    if (input.dtype !== dtype) throw new RuntimeError('addmm: self and mat2 must have the same dtype');
+    const shape = [a.dims[0], b.dims[1]];
+    checkExpandable('addmm', input.dims, shape);
     return { shape, dtype };
   },
   forward: (be, [input, a, b], out, { beta, alpha }) => {
-    const shape = [a!.shape[0]!, b!.shape[1]!];
-    const dense: View = { storage: out, shape, strides: [shape[1]!, 1], offset: 0 };
-    be.matmul(a!, b!, out);
+    const shape = [a.shape[0], b.shape[1]];
+    const dense: View = { storage: out, shape, strides: [shape[1], 1], offset: 0 };
+    be.matmul(a, b, out);
     if (alpha !== 1) be.binary('mul', dense, scalarView(alpha, out.dtype, shape), out);
     // beta = 0 ignores input entirely, so NaN or Inf there do not leak (PyTorch's rule).
     if (beta === 0) return;
-    let c = expandView(input!, shape);
+    let c = expandView(input, shape);
     if (beta !== 1) {
       const scaled = be.alloc(out.dtype, numelOf(shape));
       be.binary('mul', c, scalarView(beta, out.dtype, shape), scaled);
-      c = { storage: scaled, shape, strides: [shape[1]!, 1], offset: 0 };
+      c = { storage: scaled, shape, strides: [shape[1], 1], offset: 0 };
     }
     be.binary('add', dense, c, out);
   },
   backward: (g, [, a, b], _, { beta, alpha }) => [
     beta === 1 ? g : mul(g, beta),
-    a!.requiresGrad ? scale(mm(g, t(b!)), alpha) : null,
-    b!.requiresGrad ? scale(mm(t(a!), g), alpha) : null,
+    a.requiresGrad ? scale(mm(g, t(b)), alpha) : null,
+    b.requiresGrad ? scale(mm(t(a), g), alpha) : null,
   ],
   saves: 'inputs',
 });
@@ -225,7 +225,7 @@ const scale = (x: Tensor, alpha: number): Tensor => (alpha === 1 ? x : mul(x, al
 function checkExpandable(op: string, dims: readonly number[], shape: readonly number[]): void {
   const lead = shape.length - dims.length;
   dims.forEach((n, i) => {
-    const want = shape[lead + i]!;
+    const want = shape[lead + i];
     if (n !== 1 && n !== want) {
       throw new RuntimeError(
         `${op}: The expanded size of the tensor (${want}) must match the existing size (${n}) at non-singleton ` +

@@ -1,6 +1,6 @@
 // src/ops/methods.ts — Tensor methods (x.add(y), x.backward() …), added in one table by module
 // augmentation; nothing else touches Tensor.prototype except printing's toString.
-import type { DType } from '../core/dtype.js';
+import { DTYPES, type DType } from '../core/dtype.js';
 import { ArgumentTypeError, NotImplementedError } from '../core/errors.js';
 import { defaultGenerator, type Generator, normal_, uniform_ } from '../core/random.js';
 import { backend } from '../backends/select.js';
@@ -17,8 +17,10 @@ import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
 
 type Dims = [readonly number[]] | number[];
-const dimsOf = (args: Dims): readonly number[] => (Array.isArray(args[0]) ? args[0] : (args as number[]));
+const dimsOf = (args: Dims): readonly number[] => (typeof args[0] === 'object' ? args[0] : (args as number[]));
 type Alpha = { alpha?: number };
+/** Device names `to()` understands; only 'cpu' exists so far, the others throw a clear error. */
+type DeviceName = 'cpu' | 'cuda' | 'webgpu' | `cuda:${number}`;
 type RoundingMode = { roundingMode?: 'trunc' | 'floor' | null };
 
 function addAlpha(x: Tensor, y: TensorOrScalar, alpha: number | undefined, op: typeof E.add): Tensor {
@@ -32,8 +34,9 @@ function divide(x: Tensor, y: TensorOrScalar, mode: RoundingMode['roundingMode']
 }
 
 /** Converts `x` to a dtype (a device other than cpu throws: kindling has no such backend yet). */
-function to(x: Tensor, target: DType | string | { dtype?: DType; device?: string }): Tensor {
-  const spec = typeof target === 'object' ? target : ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'].includes(target) ? { dtype: target as DType } : { device: target };
+function to(x: Tensor, target: DType | DeviceName | { dtype?: DType; device?: DeviceName }): Tensor {
+  const spec: { dtype?: DType; device?: DeviceName } =
+    typeof target === 'object' ? target : DTYPES.includes(target as DType) ? { dtype: target as DType } : { device: target as DeviceName };
   if (spec.device !== undefined && spec.device !== 'cpu') {
     throw new NotImplementedError(`to: device '${spec.device}' is not available; kindling has these devices: cpu`);
   }
@@ -189,7 +192,7 @@ const methods = {
   contiguous(this: Tensor) { return V.contiguous(this); },
   clone(this: Tensor) { return V.clone(this); },
   detach(this: Tensor) { return V.detach(this); },
-  to(this: Tensor, target: DType | string | { dtype?: DType; device?: string }) { return to(this, target); },
+  to(this: Tensor, target: DType | DeviceName | { dtype?: DType; device?: DeviceName }) { return to(this, target); },
   type(this: Tensor, dtype: DType) { return toDtype(this, dtype); },
   float(this: Tensor) { return toDtype(this, 'float32'); },
   double(this: Tensor) { return toDtype(this, 'float64'); },

@@ -63,7 +63,7 @@ function oneAxis(op: string, x: Tensor, dim: number): number[] {
 const keptShape = (dims: readonly number[], axes: readonly number[]): number[] => dims.map((n, i) => (axes.includes(i) ? 1 : n));
 const outShape = (dims: readonly number[], axes: readonly number[], keepdim: boolean): number[] =>
   keepdim ? keptShape(dims, axes) : dims.filter((_, i) => !axes.includes(i));
-const countOf = (dims: readonly number[], axes: readonly number[]): number => numelOf(axes.map((a) => dims[a]!));
+const countOf = (dims: readonly number[], axes: readonly number[]): number => numelOf(axes.map((a) => dims[a]));
 
 /** A reduced tensor with its reduced dims back as size 1, ready to broadcast against `x`. */
 function restore(t: Tensor, x: Tensor, axes: readonly number[], keepdim: boolean): Tensor {
@@ -138,15 +138,15 @@ function reduction(name: string, gradFn: string, forward: (be: Backend, x: View,
   return defineOp<Reduction>({
     name,
     gradFn,
-    meta: ([x], p) => ({ shape: outShape(x!.dims, p.axes, p.keepdim), dtype: p.dtype, cast: p.cast }),
-    forward: (be, [x], out, p) => forward(be, x!, out, p),
-    backward: backward && ((g, [x], out, p) => [backward(g, x!, out, p)]),
+    meta: ([x], p) => ({ shape: outShape(x.dims, p.axes, p.keepdim), dtype: p.dtype, cast: p.cast }),
+    forward: (be, [x], out, p) => forward(be, x, out, p),
+    backward: backward && ((g, [x], out, p) => [backward(g, x, out, p)]),
     saves,
   });
 }
 
 /** How many elements of a bool mask are true over `axes`, keeping dims (int64). */
-const countTrue = (mask: Tensor, axes: readonly number[]): Tensor => sumOps[1]!([mask], { axes, keepdim: true, dtype: 'int64', cast: 'int64' });
+const countTrue = (mask: Tensor, axes: readonly number[]): Tensor => sumOps[1]([mask], { axes, keepdim: true, dtype: 'int64', cast: 'int64' });
 
 const sumBackward: Backward = (g, x, _, p) => expandTo(restore(g, x, p.axes, p.keepdim), x.dims);
 const sumForward = (be: Backend, x: View, out: Storage, p: Reduction) => be.reduce('sum', x, p.axes, out);
@@ -161,7 +161,7 @@ const meanOps = [reduction('mean', 'MeanBackward0', meanForward, meanBackward), 
 const prodBackward: Backward = (g, x, out, p) => {
   const isZero = eq(x, 0), zeros = countTrue(isZero, p.axes);
   const safe = where(isZero, 1, x);
-  const others = prodOps[1]!([safe], { ...p, keepdim: true });
+  const others = prodOps[1]([safe], { ...p, keepdim: true });
   const local = where(isZero, where(eq(zeros, 1), others, 0), where(eq(zeros, 0), div(restore(out, x, p.axes, p.keepdim), safe), 0));
   return mul(restore(g, x, p.axes, p.keepdim), local);
 };
@@ -200,7 +200,7 @@ function moments(isStd: boolean) {
   };
 }
 const varBackward: Backward = (g, x, _, p) => {
-  const mean = meanOps[1]!([x], { axes: p.axes, keepdim: true, dtype: x.dtype });
+  const mean = meanOps[1]([x], { axes: p.axes, keepdim: true, dtype: x.dtype });
   return mul(restore(g, x, p.axes, p.keepdim), mul(sub(x, mean), 2 / (countOf(x.dims, p.axes) - (p.correction ?? 1))));
 };
 // std = sqrt(var): the gradient is var's scaled by 1/(2·std), taken as 0 where std is 0.
@@ -233,7 +233,7 @@ function parseReduceArgs(args: ReduceArgs): { dim: Dim | null | undefined; keepd
 export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
   const { dim, keepdim, options } = parseReduceArgs(args);
   const dtype = defaultSumDtype(x, options);
-  return sumOps[dim === undefined ? 0 : 1]!([x], { axes: reduceAxes('sum', x, dim), keepdim, dtype, cast: dtype });
+  return sumOps[dim === undefined ? 0 : 1]([x], { axes: reduceAxes('sum', x, dim), keepdim, dtype, cast: dtype });
 }
 
 /** Mean over all dims or over `dim`; floating inputs (or a floating `dtype`) only (torch.mean). */
@@ -244,7 +244,7 @@ export function mean(x: Tensor, ...args: ReduceArgs): Tensor {
     throw new RuntimeError(`mean(): could not infer output dtype. ${options.dtype ? 'Optional' : 'Input'} dtype must be either ` +
       `a floating point or complex dtype. Got: ${TYPE_NAMES[dtype]}`);
   }
-  return meanOps[dim === undefined ? 0 : 1]!([x], { axes: reduceAxes('mean', x, dim), keepdim, dtype, cast: dtype });
+  return meanOps[dim === undefined ? 0 : 1]([x], { axes: reduceAxes('mean', x, dim), keepdim, dtype, cast: dtype });
 }
 
 /** Product over all elements or over one dim; integer and bool inputs give int64 (torch.prod). */
@@ -252,24 +252,24 @@ export function prod(x: Tensor, ...args: ProdArgs): Tensor {
   const { dim, keepdim, options } = parseReduceArgs(args);
   const dtype = defaultSumDtype(x, options);
   const axes = typeof dim === 'number' ? oneAxis('prod', x, dim) : reduceAxes('prod', x, null);
-  return prodOps[dim === undefined ? 0 : 1]!([x], { axes, keepdim, dtype, cast: dtype });
+  return prodOps[dim === undefined ? 0 : 1]([x], { axes, keepdim, dtype, cast: dtype });
 }
 
 /** Whether every element is nonzero, over all dims or one (torch.all); uint8 in gives uint8 out. */
 export function all(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return boolOps[0]!([x], { axes: dim === undefined ? reduceAxes('all', x, null) : oneAxis('all', x, dim), keepdim, dtype: x.dtype === 'uint8' ? 'uint8' : 'bool' });
+  return boolOps[0]([x], { axes: dim === undefined ? reduceAxes('all', x, null) : oneAxis('all', x, dim), keepdim, dtype: x.dtype === 'uint8' ? 'uint8' : 'bool' });
 }
 
 /** Whether any element is nonzero, over all dims or one (torch.any); uint8 in gives uint8 out. */
 export function any(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return boolOps[1]!([x], { axes: dim === undefined ? reduceAxes('any', x, null) : oneAxis('any', x, dim), keepdim, dtype: x.dtype === 'uint8' ? 'uint8' : 'bool' });
+  return boolOps[1]([x], { axes: dim === undefined ? reduceAxes('any', x, null) : oneAxis('any', x, dim), keepdim, dtype: x.dtype === 'uint8' ? 'uint8' : 'bool' });
 }
 
 function extreme(op: 'amax' | 'amin', x: Tensor, dim: Dim, keepdim: boolean): Tensor {
   const axes = reduceAxes(op, x, dim);
   const specified = typeof dim === 'number' || dim.length > 0;
   checkNonEmpty(`${op}()`, x, specified ? axes : null);
-  return amaxOps[op === 'amax' ? 0 : 1]!([x], { axes, keepdim, dtype: x.dtype });
+  return amaxOps[op === 'amax' ? 0 : 1]([x], { axes, keepdim, dtype: x.dtype });
 }
 
 /** Largest values over `dim` (all dims by default); ties share the gradient (torch.amax). */
@@ -332,7 +332,7 @@ const alongShape = (x: readonly number[], p: Along): number[] =>
 function flattened(be: Backend, x: View): View {
   const shape = [numelOf(x.shape)];
   if (isContiguousLayout(x.shape, x.strides)) return { ...x, shape, strides: [1] };
-  const s = be.alloc(x.storage.dtype, shape[0]!);
+  const s = be.alloc(x.storage.dtype, shape[0]);
   be.copy(x, dense(s, x.shape));
   return dense(s, shape);
 }
@@ -340,9 +340,9 @@ function flattened(be: Backend, x: View): View {
 const argOps = (['max', 'min'] as const).map((op) => defineOp<Along>({
   name: `arg${op}`,
   gradFn: '',
-  meta: ([x], p) => ({ shape: alongShape(x!.dims, p), dtype: 'int64' }),
+  meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: 'int64' }),
   forward: (be, [input], out, p) => {
-    const x = p.axis === null ? flattened(be, input!) : input!;
+    const x = p.axis === null ? flattened(be, input) : input;
     be.argReduce(op, x, p.axis ?? 0, be.alloc(x.storage.dtype, out.data.length), out);
   },
   backward: null,
@@ -354,14 +354,14 @@ const argOps = (['max', 'min'] as const).map((op) => defineOp<Along>({
 const medianIndexOp = defineOp<Along>({
   name: 'median',
   gradFn: '',
-  meta: ([x], p) => ({ shape: alongShape(x!.dims, p), dtype: 'int64' }),
+  meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: 'int64' }),
   forward: (be, [input], out, p) => {
-    const x = p.axis === null ? flattened(be, input!) : input!, axis = p.axis ?? 0;
+    const x = p.axis === null ? flattened(be, input) : input, axis = p.axis ?? 0;
     const numel = numelOf(x.shape), rows = outShape(x.shape, [axis], false), size = numelOf(rows);
     const sorted = be.alloc(x.storage.dtype, numel), order = be.alloc('int64', numel);
     be.sort(x, axis, false, sorted, order);
-    const strides = contiguousStrides(x.shape), k = Math.floor((x.shape[axis]! - 1) / 2);
-    const middle: View = { storage: order, shape: rows, strides: strides.filter((_, i) => i !== axis), offset: k * strides[axis]! };
+    const strides = contiguousStrides(x.shape), k = Math.floor((x.shape[axis] - 1) / 2);
+    const middle: View = { storage: order, shape: rows, strides: strides.filter((_, i) => i !== axis), offset: k * strides[axis] };
     const firstMax = be.alloc(x.storage.dtype, size), at = be.alloc('int64', size), isNan = be.alloc('bool', size);
     be.argReduce('max', x, axis, firstMax, at);
     be.unary('isnan', dense(firstMax, rows), isNan);
@@ -379,20 +379,20 @@ function pickOp(name: string, gradFn: string) {
   return defineOp<Along>({
     name,
     gradFn,
-    meta: ([x], p) => ({ shape: alongShape(x!.dims, p), dtype: x!.dtype }),
+    meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: x.dtype }),
     forward: (be, [input, index], out, p) => {
-      if (numelOf(input!.shape) === 0 && p.axis === null) return be.fill(dense(out, [1]), NOTHING[out.dtype]); // median of nothing
-      const x = p.axis === null ? flattened(be, input!) : input!;
+      if (numelOf(input.shape) === 0 && p.axis === null) return be.fill(dense(out, [1]), NOTHING[out.dtype]); // median of nothing
+      const x = p.axis === null ? flattened(be, input) : input;
       // The index comes fresh from an index op (contiguous, offset 0), laid out with x's rank for gather.
       const shape = p.axis === null ? [1] : keptShape(x.shape, [p.axis]);
-      be.gather(x, p.axis ?? 0, dense(index!.storage, shape), out);
+      be.gather(x, p.axis ?? 0, dense(index.storage, shape), out);
     },
     backward: (g, [x, index], _, p) => {
       const { axis, keepdim } = p;
-      const n = axis === null ? x!.numel() : x!.dims[axis]!;
-      const positions = reshape(arange(n), axis === null ? x!.dims : x!.dims.map((s, i) => (i === axis ? s : 1)));
-      const at = (t: Tensor) => (axis === null ? t : restore(t, x!, [axis], keepdim));
-      return [where(eq(positions, at(index!)), at(g), 0), null];
+      const n = axis === null ? x.numel() : x.dims[axis];
+      const positions = reshape(arange(n), axis === null ? x.dims : x.dims.map((s, i) => (i === axis ? s : 1)));
+      const at = (t: Tensor) => (axis === null ? t : restore(t, x, [axis], keepdim));
+      return [where(eq(positions, at(index)), at(g), 0), null];
     },
     saves: 'none',
   });
@@ -407,7 +407,7 @@ function alongDim(op: 'max' | 'min' | 'median', x: Tensor, dim: number, keepdim:
   const axes = oneAxis(op, x, dim);
   checkNonEmpty(`${op}()`, x, axes);
   const p: Along = { axis: axes[0] ?? null, keepdim }; // a 0-d tensor: its one element, flattened
-  const indices = (op === 'median' ? medianIndexOp : argOps[op === 'max' ? 0 : 1]!)([x], p);
+  const indices = (op === 'median' ? medianIndexOp : argOps[op === 'max' ? 0 : 1])([x], p);
   const pick = op === 'max' ? maxPick : op === 'min' ? minPick : medianPick;
   return valuesIndices(pick([x, indices], p), indices);
 }
@@ -420,7 +420,7 @@ export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor |
   if (dim instanceof Tensor) return maximum(x, dim);
   if (dim !== undefined) return alongDim('max', x, dim, keepdim);
   checkNonEmpty('max()', x, null);
-  return extremeOps[0]!([x], { axes: reduceAxes('max', x, null), keepdim: false, dtype: x.dtype });
+  return extremeOps[0]([x], { axes: reduceAxes('max', x, null), keepdim: false, dtype: x.dtype });
 }
 
 /** torch.min: the smallest value; with `dim`, values and indices along it; with a tensor, the elementwise minimum. */
@@ -431,7 +431,7 @@ export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor |
   if (dim instanceof Tensor) return minimum(x, dim);
   if (dim !== undefined) return alongDim('min', x, dim, keepdim);
   checkNonEmpty('min()', x, null);
-  return extremeOps[1]!([x], { axes: reduceAxes('min', x, null), keepdim: false, dtype: x.dtype });
+  return extremeOps[1]([x], { axes: reduceAxes('min', x, null), keepdim: false, dtype: x.dtype });
 }
 
 /** torch.median: the lower median of all values (NaN if any); with `dim`, values and indices along it. */
@@ -449,7 +449,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keep
   if (x.dtype === 'bool') throw new RuntimeError(`${op}: "${op}_cpu" not implemented for 'Bool'`);
   const axes = dim === null ? null : oneAxis(op, x, dim);
   checkNonEmpty(`${op}()`, x, axes, true);
-  return argOps[op === 'argmax' ? 0 : 1]!([x], { axis: axes?.[0] ?? null, keepdim });
+  return argOps[op === 'argmax' ? 0 : 1]([x], { axis: axes?.[0] ?? null, keepdim });
 }
 
 /** Index of the largest value, of the flattened input or along `dim` (torch.argmax). */
@@ -473,18 +473,18 @@ function softmaxOp(isLog: boolean) {
   return defineOp<Softmax>({
     name: isLog ? 'log_softmax' : 'softmax',
     gradFn: isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0',
-    meta: ([x], p) => ({ shape: x!.dims, dtype: p.dtype, cast: p.dtype }),
+    meta: ([x], p) => ({ shape: x.dims, dtype: p.dtype, cast: p.dtype }),
     forward: (be, [x], out, { axes }) => {
-      const all = dense(out, x!.shape), size = numelOf(outShape(x!.shape, axes, true));
-      const tv = dense(shifted(be, x!, axes, false).t, x!.shape), s = be.alloc(out.dtype, size);
+      const all = dense(out, x.shape), size = numelOf(outShape(x.shape, axes, true));
+      const tv = dense(shifted(be, x, axes, false).t, x.shape), s = be.alloc(out.dtype, size);
       be.unary('exp', tv, out); // exp(x − max) ≤ 1: no overflow
       be.reduce('sum', all, axes, s);
-      if (!isLog) return be.binary('div', all, spread(s, x!.shape, axes), out);
+      if (!isLog) return be.binary('div', all, spread(s, x.shape, axes), out);
       be.unary('log', dense(s, [size]), s);
-      be.binary('sub', tv, spread(s, x!.shape, axes), out);
+      be.binary('sub', tv, spread(s, x.shape, axes), out);
     },
     backward: (g, _, y, { axes }) => {
-      const sumKeep = (t: Tensor) => sumOps[1]!([t], { axes, keepdim: true, dtype: t.dtype });
+      const sumKeep = (t: Tensor) => sumOps[1]([t], { axes, keepdim: true, dtype: t.dtype });
       return [isLog ? sub(g, mul(exp(y), sumKeep(g))) : mul(y, sub(g, sumKeep(mul(g, y))))];
     },
     saves: 'output',
@@ -500,7 +500,7 @@ function softmaxLike(isLog: boolean, x: Tensor, dim: number, options: DtypeOptio
     const last = axes.length === 0 || axes[0] === x.dims.length - 1;
     throw new RuntimeError(`${name}: "${last ? `${name}_lastdim` : 'softmax'}_kernel_impl" not implemented for '${TYPE_NAMES[dtype]}'`);
   }
-  return softmaxOps[isLog ? 1 : 0]!([x], { axes, dtype });
+  return softmaxOps[isLog ? 1 : 0]([x], { axes, dtype });
 }
 
 /** exp(x) normalised to sum to 1 along `dim`, computed after subtracting the max (torch.softmax). */

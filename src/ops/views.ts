@@ -39,11 +39,11 @@ export function viewStrides(dims: readonly number[], strides: readonly number[],
   let chunkBase = strides[strides.length - 1] ?? 1;
   let tensorNumel = 1, viewNumel = 1;
   for (let d = dims.length - 1; d >= 0; d--) {
-    tensorNumel *= dims[d]!;
+    tensorNumel *= dims[d];
     if (d === 0 || (dims[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
       while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
         out[viewD] = viewNumel * chunkBase;
-        viewNumel *= shape[viewD]!;
+        viewNumel *= shape[viewD];
         viewD--;
       }
       if (viewNumel !== tensorNumel) return null;
@@ -88,7 +88,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 const permuteOp = defineView<readonly number[]>({
   name: 'permute',
   gradFn: 'PermuteBackward0',
-  layout: (x, order) => ({ dims: order.map((d) => x.dims[d]!), strides: order.map((d) => x.strides[d]!), offset: x.offset }),
+  layout: (x, order) => ({ dims: order.map((d) => x.dims[d]), strides: order.map((d) => x.strides[d]), offset: x.offset }),
   backward: (g, _, order): Tensor => {
     const inverse = new Array<number>(order.length);
     order.forEach((d, i) => (inverse[d] = i));
@@ -114,8 +114,8 @@ const transposeOp = defineView<readonly [number, number]>({
   gradFn: 'TransposeBackward0',
   layout: (x, [a, b]) => {
     const dims = [...x.dims], strides = [...x.strides];
-    [dims[a], dims[b]] = [dims[b]!, dims[a]!];
-    [strides[a], strides[b]] = [strides[b]!, strides[a]!];
+    [dims[a], dims[b]] = [dims[b], dims[a]];
+    [strides[a], strides[b]] = [strides[b], strides[a]];
     return { dims, strides, offset: x.offset };
   },
   backward: (g, _, dims): Tensor => transposeOp(g, dims),
@@ -130,7 +130,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 const tOp = defineView<undefined>({
   name: 't',
   gradFn: 'TBackward0',
-  layout: (x) => (x.dims.length < 2 ? x : { dims: [x.dims[1]!, x.dims[0]!], strides: [x.strides[1]!, x.strides[0]!], offset: x.offset }),
+  layout: (x) => (x.dims.length < 2 ? x : { dims: [x.dims[1], x.dims[0]], strides: [x.strides[1], x.strides[0]], offset: x.offset }),
   backward: (g): Tensor => tOp(g, undefined),
 });
 
@@ -152,7 +152,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     );
   }
   const target = shape.map((n, i) => {
-    const own = i >= lead ? x.dims[i - lead]! : -1;
+    const own = i >= lead ? x.dims[i - lead] : -1;
     if (n === -1) {
       if (i < lead) throw new RuntimeError(`expand: -1 is not allowed in a leading, non-existing dimension`);
       return own;
@@ -173,7 +173,7 @@ const unsqueezeOp = defineView<number>({
   gradFn: 'UnsqueezeBackward0',
   layout: (x, dim) => {
     const dims = [...x.dims], strides = [...x.strides];
-    const stride = dim < x.dims.length ? x.dims[dim]! * x.strides[dim]! : 1;
+    const stride = dim < x.dims.length ? x.dims[dim] * x.strides[dim] : 1;
     dims.splice(dim, 0, 1);
     strides.splice(dim, 0, stride);
     return { dims, strides, offset: x.offset };
@@ -193,7 +193,7 @@ const squeezeOp = defineView<number | null>({
     const keep = (n: number, i: number) => (dim === null ? n !== 1 : i !== dim || n !== 1);
     return {
       dims: x.dims.filter(keep),
-      strides: x.strides.filter((_, i) => keep(x.dims[i]!, i)),
+      strides: x.strides.filter((_, i) => keep(x.dims[i], i)),
       offset: x.offset,
     };
   },
@@ -226,8 +226,8 @@ interface Region extends Layout {
 const embedOp = defineOp<Region>({
   name: 'embed',
   gradFn: 'SliceBackwardBackward0',
-  meta: ([g], region) => ({ shape: region.of, dtype: g!.dtype }),
-  forward: (be, [g], out, r) => be.copy(g!, { storage: out, shape: r.dims, strides: r.strides, offset: r.offset }),
+  meta: ([g], region) => ({ shape: region.of, dtype: g.dtype }),
+  forward: (be, [g], out, r) => be.copy(g, { storage: out, shape: r.dims, strides: r.strides, offset: r.offset }),
   backward: (gg, _, __, r) => [gg.asView(r.dims, r.strides, r.offset)],
   saves: 'none',
 });
@@ -253,7 +253,7 @@ function regionView(gradFn: string, layout: (x: Tensor) => { dims: number[]; str
 /** A view of `length` elements of `dim` starting at `start`. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = wrapDim(dim, x.dims.length, 'narrow');
-  const size = x.dims[d]!;
+  const size = x.dims[d];
   const s = start < 0 ? start + size : start;
   if (s < 0 || s > size) throw new IndexError(`narrow: start (${start}) out of range for dimension of size ${size}`);
   if (length < 0 || s + length > size) {
@@ -266,15 +266,15 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 export function slice(x: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
   const d = wrapDim(dim, x.dims.length, 'slice');
   if (step <= 0) throw new RuntimeError('slice: slice step must be positive');
-  const size = x.dims[d]!;
+  const size = x.dims[d];
   const clampIndex = (i: number | null, dflt: number) =>
     i === null ? dflt : Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clampIndex(start, 0), e = Math.max(clampIndex(end, size), s);
   return regionView('SliceBackward0', (v) => {
     const dims = [...v.dims], strides = [...v.strides];
     dims[d] = Math.ceil((e - s) / step);
-    strides[d] = v.strides[d]! * step;
-    return { dims, strides, offset: v.offset + s * v.strides[d]! };
+    strides[d] = v.strides[d] * step;
+    return { dims, strides, offset: v.offset + s * v.strides[d] };
   })(x);
 }
 
@@ -282,7 +282,7 @@ export function slice(x: Tensor, dim: number, start: number | null = null, end: 
 export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.dims.length === 0) throw new IndexError('select: invalid index of a 0-dim tensor. Use `tensor.item()` to convert a 0-dim tensor to a number');
   const d = wrapDim(dim, x.dims.length, 'select');
-  const size = x.dims[d]!;
+  const size = x.dims[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
     throw new IndexError(`select: index ${index} is out of bounds for dimension ${d} with size ${size}`);
   }
@@ -290,15 +290,15 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return regionView('SelectBackward0', (v) => ({
     dims: v.dims.filter((_, k) => k !== d),
     strides: v.strides.filter((_, k) => k !== d),
-    offset: v.offset + i * v.strides[d]!,
+    offset: v.offset + i * v.strides[d],
   }))(x);
 }
 
 const cloneOp = defineOp({
   name: 'clone',
   gradFn: 'CloneBackward0',
-  meta: ([x]) => ({ shape: x!.dims, dtype: x!.dtype }),
-  forward: (be, [x], out) => be.copy(x!, { storage: out, shape: x!.shape, strides: contiguousStrides(x!.shape), offset: 0 }),
+  meta: ([x]) => ({ shape: x.dims, dtype: x.dtype }),
+  forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }),
   backward: (g) => [g],
   saves: 'none',
 });

@@ -105,7 +105,7 @@ export class CosineAnnealingLR extends LRScheduler {
     }
     // Python's % takes the divisor's sign; the restart point is where the cosine turns upwards.
     if ((((e - 1 - t) % (2 * t)) + 2 * t) % (2 * t) === 0) {
-      return this.optimizer.paramGroups.map((g, i) => g.lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / t))) / 2);
+      return this.optimizer.paramGroups.map((g, i) => g.lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / t))) / 2);
     }
     return this.groupLrs().map(
       (lr) => ((1 + Math.cos((Math.PI * e) / t)) / (1 + Math.cos((Math.PI * (e - 1)) / t))) * (lr - etaMin) + etaMin,

@@ -78,7 +78,7 @@ export class OneCycleLR extends LRScheduler {
     const maxLrs = formatParam('max_lr', optimizer, maxLr);
     if (lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
-        group.initialLr = maxLrs[i]! / divFactor;
+        group.initialLr = maxLrs[i] / divFactor;
         group.maxLr = maxLrs[i]!;
         group.minLr = group.initialLr / finalDivFactor;
       });
@@ -92,7 +92,7 @@ export class OneCycleLR extends LRScheduler {
       const baseMomenta = formatParam('base_momentum', optimizer, baseMomentum);
       if (lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
-          setMomentum(group, useBeta1, maxMomenta[i]!);
+          setMomentum(group, useBeta1, maxMomenta[i]);
           group.maxMomentum = maxMomenta[i]!;
           group.baseMomentum = baseMomenta[i]!;
         });
@@ -128,7 +128,7 @@ export class OneCycleLR extends LRScheduler {
     return this.optimizer.paramGroups.map((group) => {
       let startStep = 0;
       for (let i = 0; i < this.phases.length; i++) {
-        const phase = this.phases[i]!;
+        const phase = this.phases[i];
         if (stepNum <= phase.endStep || i === this.phases.length - 1) {
           const pct = (stepNum - startStep) / (phase.endStep - startStep);
           const lr = this.anneal(group[phase.startLr]!, group[phase.endLr]!, pct);

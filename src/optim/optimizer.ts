@@ -53,7 +53,7 @@ export const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `
 export const camelCase = (key: string): string => key.replace(/(?<=[a-z0-9])_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function describe(x: unknown): string {
-  return x === null ? 'None' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x;
+  return x === null ? 'None' : typeof x === 'object' ? ((x).constructor?.name ?? 'object') : typeof x;
 }
 
 /**
@@ -179,11 +179,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     if (saved.length !== this.paramGroups.length) {
       throw new ValueError('loaded state dict has a different number of parameter groups');
     }
-    if (saved.some((g, i) => g.params.length !== this.paramGroups[i]!.params.length)) {
+    if (saved.some((g, i) => g.params.length !== this.paramGroups[i].params.length)) {
       throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
     }
     const byIndex = new Map<number, Tensor>();
-    saved.forEach((g, i) => g.params.forEach((id, j) => byIndex.set(id, this.paramGroups[i]!.params[j]!)));
+    saved.forEach((g, i) => g.params.forEach((id, j) => byIndex.set(id, this.paramGroups[i].params[j])));
     const state = new Map<Tensor, ParamState>();
     for (const [key, values] of Object.entries(stateDict.state)) {
       const p = byIndex.get(Number(key));
@@ -197,10 +197,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     this.paramGroups = saved.map((g, i) => {
       const options: Record<string, GroupValue> = {};
       for (const [key, value] of Object.entries(g)) {
-        if (key !== 'params') options[camelCase(key)] = Array.isArray(value) ? [...value] : value;
+        if (key !== 'params') options[camelCase(key)] = Array.isArray(value) ? [...(value as readonly number[])] : value;
       }
       // Options missing from an older state dict keep their defaults, as PyTorch's __setstate__ does.
-      return Object.assign({}, this.defaults, options, { params: this.paramGroups[i]!.params });
+      return Object.assign({}, this.defaults, options, { params: this.paramGroups[i].params });
     });
     this.state = state;
   }

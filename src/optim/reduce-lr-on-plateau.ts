@@ -107,7 +107,7 @@ export class ReduceLROnPlateau {
   private reduceLr(): void {
     this.optimizer.paramGroups.forEach((group, i) => {
       const oldLr = group.lr;
-      const newLr = Math.max(oldLr * this.factor, this.minLrs[i]!);
+      const newLr = Math.max(oldLr * this.factor, this.minLrs[i]);
       // Changes smaller than eps are ignored, so the lr stops once it is tiny.
       if (oldLr - newLr > this.eps) group.lr = newLr;
     });

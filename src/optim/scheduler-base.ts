@@ -20,7 +20,7 @@ export function checkOptimizer(optimizer: unknown): void {
 export function packFields(scheduler: object): SchedulerStateDict {
   const out: SchedulerStateDict = {};
   for (const [key, value] of Object.entries(scheduler)) {
-    if (key !== 'optimizer' && typeof value !== 'function') out[snakeCase(key)] = Array.isArray(value) ? [...value] : value;
+    if (key !== 'optimizer' && typeof value !== 'function') out[snakeCase(key)] = Array.isArray(value) ? [...(value as unknown[])] : (value as unknown);
   }
   return out;
 }
@@ -28,7 +28,7 @@ export function packFields(scheduler: object): SchedulerStateDict {
 /** Restores fields packed by packFields (PyTorch's `__dict__.update`). */
 export function unpackFields(scheduler: object, state: SchedulerStateDict): void {
   const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(state)) fields[camelCase(key)] = Array.isArray(value) ? [...value] : value;
+  for (const [key, value] of Object.entries(state)) fields[camelCase(key)] = Array.isArray(value) ? [...(value as unknown[])] : value;
   Object.assign(scheduler, fields);
 }
 

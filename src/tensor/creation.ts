@@ -89,7 +89,7 @@ function flattenNested(data: NestedData): { dims: number[]; values: (number | bo
       if (typeof d !== 'number' && typeof d !== 'boolean') {
         throw new ArgumentTypeError(`tensor: could not convert ${typeof d} to a tensor element`);
       }
-      values.push(d as number | boolean);
+      values.push(d);
       return;
     }
     if (!Array.isArray(d)) throw new ValueError(`tensor: expected sequence of length ${dims[depth]} at dim ${depth} (got a number)`);
@@ -120,10 +120,10 @@ export function tensor(data: NestedData | DataArray, options: TensorOptions = {}
     const own = TYPED.find(([ctor]) => data instanceof ctor)?.[1] ?? 'float32';
     const dtype = options.dtype ?? own;
     const out = allocArray(dtype, data.length);
-    for (let i = 0; i < data.length; i++) out[i] = castScalar(dtype, data[i]!);
+    for (let i = 0; i < data.length; i++) out[i] = castScalar(dtype, data[i]);
     return finish('tensor', out, [data.length], dtype, options);
   }
-  const { dims, values } = flattenNested(data as NestedData);
+  const { dims, values } = flattenNested(data);
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
   const dtype = options.dtype ?? (allBool ? 'bool' : getDefaultDtype());
   const out = allocArray(dtype, values.length);
@@ -208,7 +208,7 @@ export function randint(
   const dtype = options.dtype ?? 'int64';
   const out = allocArray(dtype, numelOf(shape));
   if (dtype === 'bool') throw new RuntimeError('randint: "random_from_to" not implemented for \'Bool\'');
-  randint_(options.generator ?? defaultGenerator, out as Float32Array | Float64Array | Int32Array | Uint8Array, low, high);
+  randint_(options.generator ?? defaultGenerator, out, low, high);
   return finish('randint', out, [...shape], dtype, options);
 }
 

@@ -138,12 +138,12 @@ function makeFormatter(values: ArrayLike<number>, dtype: DType, opts: PrintOptio
   const base = { dtype, floating: isFloating(dtype), precision: opts.precision };
   if (!base.floating) {
     let width = 1;
-    for (let i = 0; i < values.length; i++) width = Math.max(width, intStr(values[i]!, dtype).length);
+    for (let i = 0; i < values.length; i++) width = Math.max(width, intStr(values[i], dtype).length);
     return { ...base, intMode: true, sciMode: false, maxWidth: width };
   }
   const vals: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (Number.isFinite(v) && v !== 0) vals.push(v);
   }
   // PyTorch returns before applying the sci_mode option when nothing is finite and non-zero.
@@ -200,12 +200,12 @@ function summarizedValues(l: Layout): number[] {
   const out: number[] = [];
   const walk = (d: number, offset: number): void => {
     if (d === l.dims.length) {
-      out.push(l.flat[offset]!);
+      out.push(l.flat[offset]);
       return;
     }
     const innermost = d === l.dims.length - 1;
-    for (const i of shownIndices(l.dims[d]!, true, l.opts.edgeitems, innermost)) {
-      if (i !== null) walk(d + 1, offset + i * l.strides[d]!);
+    for (const i of shownIndices(l.dims[d], true, l.opts.edgeitems, innermost)) {
+      if (i !== null) walk(d + 1, offset + i * l.strides[d]);
     }
   };
   walk(0, 0);
@@ -217,8 +217,8 @@ function vectorStr(l: Layout, f: Formatter, offset: number, indent: number): str
   const d = l.dims.length - 1;
   const elementLength = f.maxWidth + 2;
   const perLine = Math.max(1, Math.floor((l.opts.linewidth - indent) / elementLength));
-  const data = shownIndices(l.dims[d]!, l.summarize, l.opts.edgeitems, true).map((i) =>
-    i === null ? ' ...' : formatValue(f, l.flat[offset + i * l.strides[d]!]!),
+  const data = shownIndices(l.dims[d], l.summarize, l.opts.edgeitems, true).map((i) =>
+    i === null ? ' ...' : formatValue(f, l.flat[offset + i * l.strides[d]]),
   );
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(', '));
@@ -228,10 +228,10 @@ function vectorStr(l: Layout, f: Formatter, offset: number, indent: number): str
 /** Port of _tensor_str_with_formatter from dim `d` down. */
 function tensorStrFrom(l: Layout, f: Formatter, d: number, offset: number, indent: number): string {
   const rank = l.dims.length - d;
-  if (rank === 0) return formatValue(f, l.flat[offset]!);
+  if (rank === 0) return formatValue(f, l.flat[offset]);
   if (rank === 1) return vectorStr(l, f, offset, indent);
-  const slices = shownIndices(l.dims[d]!, l.summarize, l.opts.edgeitems, false).map((i) =>
-    i === null ? '...' : tensorStrFrom(l, f, d + 1, offset + i * l.strides[d]!, indent + 1),
+  const slices = shownIndices(l.dims[d], l.summarize, l.opts.edgeitems, false).map((i) =>
+    i === null ? '...' : tensorStrFrom(l, f, d + 1, offset + i * l.strides[d], indent + 1),
   );
   return '[' + slices.join(',' + '\n'.repeat(rank - 1) + ' '.repeat(indent + 1)) + ']';
 }
@@ -243,7 +243,7 @@ function tensorStr(t: Tensor, indent: number, opts: PrintOptions): string {
   let acc = 1;
   for (let d = dims.length - 1; d >= 0; d--) {
     strides[d] = acc;
-    acc *= dims[d]!;
+    acc *= dims[d];
   }
   const summarize = t.numel() > opts.threshold;
   const layout: Layout = { flat: t.toArray(), dims, strides, summarize, opts };

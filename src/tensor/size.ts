@@ -6,7 +6,7 @@ export class Size extends Array<number> {
   static of_(dims: readonly number[]): Size {
     const s = new Size();
     for (const d of dims) s.push(d);
-    return Object.freeze(s) as Size;
+    return Object.freeze(s);
   }
   // Array methods like map() build new instances through this species; keep them plain arrays.
   static override get [Symbol.species](): ArrayConstructor {

@@ -75,7 +75,7 @@ export class Tensor {
         `size: Dimension out of range (expected to be in range of [${-this.dims.length}, ${this.dims.length - 1}], but got ${dim})`,
       );
     }
-    return this.dims[d]!;
+    return this.dims[d];
   }
 
   /** The strides of the tensor, or the stride of one dim. */
@@ -83,7 +83,7 @@ export class Tensor {
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return [...this.strides];
-    return this.strides[dim < 0 ? dim + this.dims.length : dim]!;
+    return this.strides[dim < 0 ? dim + this.dims.length : dim];
   }
 
   storageOffset(): number {
@@ -171,7 +171,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw new RuntimeError(`item: a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    return backend().read(this.storage)[this.offset]!;
+    return backend().read(this.storage)[this.offset];
   }
 
   /** The elements in row-major order as a fresh typed array of the tensor's dtype. */
@@ -179,7 +179,7 @@ export class Tensor {
     const be = backend();
     if (this.isContiguous()) {
       const data = be.read(this.storage);
-      return data.slice(this.offset, this.offset + this.numel()) as Storage['data'];
+      return data.slice(this.offset, this.offset + this.numel());
     }
     const out = be.alloc(this.dtype, this.numel());
     be.copy(this.kernelView(), { storage: out, shape: this.dims, strides: contiguousStrides(this.dims), offset: 0 });
@@ -193,24 +193,24 @@ export class Tensor {
     let i = 0;
     const build = (d: number): NestedList => {
       if (d === this.dims.length) {
-        const v = flat[i++]!;
+        const v = flat[i++];
         return isBool ? v !== 0 : v;
       }
       const out: NestedList[] = [];
-      for (let k = 0; k < this.dims[d]!; k++) out.push(build(d + 1));
+      for (let k = 0; k < this.dims[d]; k++) out.push(build(d + 1));
       return out;
     };
     return build(0);
   }
 
   /** Async twin of toArray(): the one point where a device backend waits for its queue. */
-  async data(): Promise<Storage['data']> {
-    return this.toArray();
+  data(): Promise<Storage['data']> {
+    return Promise.resolve(this.toArray());
   }
 
   /** Async twin of tolist(). */
-  async tolistAsync(): Promise<NestedList> {
-    return this.tolist();
+  tolistAsync(): Promise<NestedList> {
+    return Promise.resolve(this.tolist());
   }
 }
 

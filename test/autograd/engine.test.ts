@@ -169,7 +169,7 @@ test('custom autograd.Function with saved tensors', () => {
     }
     static override backward(ctx: InstanceType<typeof torch.autograd.FunctionCtx>, g: torch.Tensor): torch.Tensor {
       const [x] = ctx.savedTensors;
-      return g.mul(x!.pow(2)).mul(3);
+      return g.mul(x.pow(2)).mul(3);
     }
   }
   const x = torch.tensor([1, 2], { dtype: 'float64' }).requiresGrad_();

@@ -22,7 +22,7 @@ function dense(shape: number[]): number[] {
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     s[i] = acc;
-    acc *= shape[i]!;
+    acc *= shape[i];
   }
   return s;
 }
@@ -36,9 +36,9 @@ function makeView(shape: number[], dtype: F, layout: 'contiguous' | 'transposed'
   if (layout === 'contiguous' || shape.length < 2) return { storage, shape, strides: dense(shape), offset: 3 };
   if (layout === 'broadcast') return { storage, shape, strides: [0, ...dense(shape.slice(1))], offset: 1 };
   const nd = shape.length;
-  const stored = [...shape.slice(0, nd - 2), shape[nd - 1]!, shape[nd - 2]!];
+  const stored = [...shape.slice(0, nd - 2), shape[nd - 1], shape[nd - 2]];
   const s = dense(stored);
-  return { storage, shape, strides: [...s.slice(0, nd - 2), s[nd - 1]!, s[nd - 2]!], offset: 2 };
+  return { storage, shape, strides: [...s.slice(0, nd - 2), s[nd - 1], s[nd - 2]], offset: 2 };
 }
 
 const both = <T>(f: (be: Backend) => T): [T, T] => [f(jsBackend), f(native!)];
@@ -143,8 +143,8 @@ describe('native kernels match the JS reference', { skip }, () => {
   test('conv2d forward and both gradients (float32)', () => {
     for (const c of GEOMETRIES) {
       const geo = { stride: c.stride, padBefore: c.pad, padAfter: c.pad, dilation: c.dilation, groups: c.groups };
-      const o = c.x.slice(2).map((s, i) => Math.floor((s + 2 * c.pad[i]! - c.dilation[i]! * (c.w[i + 2]! - 1) - 1) / c.stride[i]!) + 1);
-      const gShape = [c.x[0]!, c.w[0]!, ...o];
+      const o = c.x.slice(2).map((s, i) => Math.floor((s + 2 * c.pad[i] - c.dilation[i] * (c.w[i + 2] - 1) - 1) / c.stride[i]) + 1);
+      const gShape = [c.x[0], c.w[0], ...o];
       const x = makeView(c.x, 'float32', 'contiguous'), w = makeView(c.w, 'float32', 'contiguous'), g = makeView(gShape, 'float32', 'contiguous');
       const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
       const [f1, f2] = both((be) => { const r = be.alloc('float32', n(gShape)); convForward(be, x, w, r, geo); return r.data; });

@@ -56,14 +56,14 @@ function runOp(g: Generator, o: Op): number[] {
   const fdt = o.dtype === 'float32' ? 'float32' : 'float64';
   switch (o.fn) {
     case 'randn': { const a = floatArray(o.dtype, o.n); normal_(g, a, 0, 1, fdt); return Array.from(a); }
-    case 'normal': { const a = floatArray(o.dtype, o.n); normal_(g, a, o.args.mean!, o.args.std!, fdt); return Array.from(a); }
+    case 'normal': { const a = floatArray(o.dtype, o.n); normal_(g, a, o.args.mean, o.args.std, fdt); return Array.from(a); }
     case 'rand': { const a = floatArray(o.dtype, o.n); uniform_(g, a, 0, 1, fdt); return Array.from(a); }
-    case 'uniform': { const a = floatArray(o.dtype, o.n); uniform_(g, a, o.args.low!, o.args.high!, fdt); return Array.from(a); }
-    case 'exponential': { const a = floatArray(o.dtype, o.n); exponential_(g, a, o.args.lambd!, fdt); return Array.from(a); }
-    case 'bernoulli': { const a = floatArray(o.dtype, o.n); bernoulli_(g, a, o.args.p!); return Array.from(a); }
+    case 'uniform': { const a = floatArray(o.dtype, o.n); uniform_(g, a, o.args.low, o.args.high, fdt); return Array.from(a); }
+    case 'exponential': { const a = floatArray(o.dtype, o.n); exponential_(g, a, o.args.lambd, fdt); return Array.from(a); }
+    case 'bernoulli': { const a = floatArray(o.dtype, o.n); bernoulli_(g, a, o.args.p); return Array.from(a); }
     case 'randint': {
       const a = o.dtype === 'int32' ? new Int32Array(o.n) : new Float64Array(o.n);
-      randint_(g, a, o.args.low!, o.args.high!);
+      randint_(g, a, o.args.low, o.args.high);
       return Array.from(a);
     }
     case 'randperm': return Array.from(randperm(g, o.n));
@@ -87,7 +87,7 @@ function label(c: Case, o: Op, k: number): string {
 function mismatches(actual: number[], expected: number[], tol: Tolerance | null): number[] {
   const bad: number[] = [];
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i], e = expected[i];
     if (Object.is(a, e)) continue;
     if (tol !== null) {
       const mag = Math.max(Math.abs(e), Math.abs(e - tol.mean));
@@ -110,7 +110,7 @@ function ulp64(x: number): number {
 function libmTolerance(o: Op): Tolerance | null {
   if (o.dtype !== 'float64') return null;
   if (o.fn === 'randn' || o.fn === 'exponential') return { mean: 0 };
-  if (o.fn === 'normal') return { mean: o.args.mean! };
+  if (o.fn === 'normal') return { mean: o.args.mean };
   return null;
 }
 
@@ -122,7 +122,7 @@ function check(got: number[], o: Op, where: string): void {
   assert.equal(got.length, want.length, where);
   const tol = libmTolerance(o);
   const bad = mismatches(got, want, tol);
-  assert.equal(bad.length, 0, `${where}: ${bad.length} mismatches, first at ${bad[0]}: got ${got[bad[0]!]} want ${want[bad[0]!]}`);
+  assert.equal(bad.length, 0, `${where}: ${bad.length} mismatches, first at ${bad[0]}: got ${got[bad[0]]} want ${want[bad[0]]}`);
   if (tol !== null) {
     exactness.libmValues += want.length;
     for (let i = 0; i < want.length; i++) if (Object.is(got[i], want[i])) exactness.libmExact++;
@@ -146,7 +146,7 @@ for (const fn of ['rand', 'uniform', 'randn', 'normal', 'exponential', 'bernoull
     let checked = 0;
     for (const c of fx.cases) {
       if (!c.ops.some((o) => o.fn === fn) || c.ops.length !== 1) continue;
-      const o = c.ops[0]!;
+      const o = c.ops[0];
       const g = new Generator().manualSeed(BigInt(c.seed));
       check(runOp(g, o), o, label(c, o, 0));
       checked++;

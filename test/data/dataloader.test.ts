@@ -35,7 +35,7 @@ test('shuffled batches and generator state match PyTorch 1.13 for every fixture 
     const loader = new DataLoader(range(c.n), { batchSize: c.batchSize, shuffle: c.shuffle, dropLast: c.dropLast, generator: gen });
     const epochs = c.epochs.map(() => [...loader].map((b) => b.tolist()));
     assert.deepEqual(epochs, c.epochs, what);
-    assert.equal(loader.length, c.epochs[0]!.length, `${what}: length`);
+    assert.equal(loader.length, c.epochs[0].length, `${what}: length`);
     assert.equal(gen ? probe(gen) : defaultProbe(), c.probe, `${what}: generator state after the epochs`);
     if (c.defaultProbe !== undefined) assert.equal(defaultProbe(), c.defaultProbe, `${what}: default generator untouched`);
   }
@@ -45,9 +45,9 @@ test('dropLast drops the short final batch and length counts batches', () => {
   const ds = new TensorDataset(torch.arange(10));
   assert.equal(new DataLoader(ds, { batchSize: 3 }).length, 4);
   assert.equal(new DataLoader(ds, { batchSize: 3, dropLast: true }).length, 3);
-  const sizes = [...new DataLoader(ds, { batchSize: 3 })].map(([x]) => x!.shape[0]);
+  const sizes = [...new DataLoader(ds, { batchSize: 3 })].map(([x]) => x.shape[0]);
   assert.deepEqual(sizes, [3, 3, 3, 1]);
-  const dropped = [...new DataLoader(ds, { batchSize: 3, dropLast: true })].map(([x]) => x!.tolist());
+  const dropped = [...new DataLoader(ds, { batchSize: 3, dropLast: true })].map(([x]) => x.tolist());
   assert.deepEqual(dropped, [[0, 1, 2], [3, 4, 5], [6, 7, 8]]);
   assert.equal(new DataLoader(ds, { batchSize: 20, dropLast: true }).length, 0);
   assert.deepEqual([...new DataLoader(ds, { batchSize: 20, dropLast: true })], []);
@@ -58,13 +58,13 @@ test('batches of a TensorDataset keep dtypes and gain a leading batch dim', () =
   const y = torch.arange(10);
   const batches = [...new DataLoader(new TensorDataset(x, y), { batchSize: 4 })];
   assert.equal(batches.length, 3);
-  const [xb, yb] = batches[0]!;
-  assert.deepEqual([...xb!.shape], [4, 3, 2]);
-  assert.equal(xb!.dtype, 'float32');
-  assert.equal(yb!.dtype, 'int64');
-  assert.deepEqual(yb!.tolist(), [0, 1, 2, 3]);
-  assert.deepEqual(xb!.tolist(), x.get([0, 4]).tolist());
-  assert.deepEqual([...batches[2]![0]!.shape], [2, 3, 2]);
+  const [xb, yb] = batches[0];
+  assert.deepEqual([...xb.shape], [4, 3, 2]);
+  assert.equal(xb.dtype, 'float32');
+  assert.equal(yb.dtype, 'int64');
+  assert.deepEqual(yb.tolist(), [0, 1, 2, 3]);
+  assert.deepEqual(xb.tolist(), x.get([0, 4]).tolist());
+  assert.deepEqual([...batches[2][0].shape], [2, 3, 2]);
 });
 
 test('a custom collateFn receives the items and its result is yielded', () => {

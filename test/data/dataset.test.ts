@@ -31,11 +31,11 @@ test('TensorDataset items are rows of each tensor, as views', () => {
   const ds = new TensorDataset(x, y);
   assert.equal(ds.length, 3);
   const [xi, yi] = ds.get(1);
-  assert.deepEqual(xi!.tolist(), [2, 3]);
-  assert.equal(yi!.item(), 8);
-  assert.equal(yi!.dim(), 0);
-  assert.equal(xi!.storage, x.storage);
-  assert.deepEqual(ds.get(-1)[1]!.item(), 9);
+  assert.deepEqual(xi.tolist(), [2, 3]);
+  assert.equal(yi.item(), 8);
+  assert.equal(yi.dim(), 0);
+  assert.equal(xi.storage, x.storage);
+  assert.deepEqual(ds.get(-1)[1].item(), 9);
   assert.throws(() => ds.get(3), /out of bounds/);
 });
 

@@ -84,14 +84,14 @@ test('MNIST reads raw files from root and gzipped ones from root/MNIST/raw', () 
     assert.equal(x.dtype, 'float32');
     assert.deepEqual([...x.shape], [1, H, W]);
     const flat = x.toArray();
-    for (let k = 0; k < H * W; k++) assert.equal(flat[k], Math.fround(pixels[2 * H * W + k]! / 255));
+    for (let k = 0; k < H * W; k++) assert.equal(flat[k], Math.fround(pixels[2 * H * W + k] / 255));
     assert.equal(new MNIST(dir, { train: false }).length, 2);
   }
 });
 
 test('MNIST items batch into float32 images and int64 labels; transforms apply', () => {
   const ds = new MNIST(join(root, 'flat'), { transform: (x) => x.mul(2), targetTransform: (y) => y + 1 });
-  const [xb, yb] = [...new DataLoader(ds, { batchSize: 4 })][0]!;
+  const [xb, yb] = [...new DataLoader(ds, { batchSize: 4 })][0];
   assert.deepEqual([...xb.shape], [4, 1, H, W]);
   assert.equal(xb.dtype, 'float32');
   assert.equal(yb.dtype, 'int64');

@@ -11,7 +11,7 @@ test('Sequential names children 0, 1, … and runs them in order', () => {
   assert.deepEqual(seq.namedParameters().map(([n]) => n), ['0.weight', '0.bias', '2.weight', '2.bias']);
   const x = torch.randn(5, 2);
   const [a, b, c] = [...seq];
-  assert.deepEqual(seq(x).tolist(), c!(b!(a!(x))).tolist());
+  assert.deepEqual(seq(x).tolist(), c(b(a(x))).tolist());
   assert.equal(seq.get(-1), c);
   assert.equal(seq.get(0), a);
   assert.throws(() => seq.get(3), (e: unknown) => e instanceof torch.IndexError && /index 3 is out of range/.test(e.message));

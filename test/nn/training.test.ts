@@ -34,8 +34,8 @@ function trainMlp(): number[] {
 
 test('an MLP separates four Gaussian blobs (loss < 0.05) and repeats exactly under a seed', () => {
   const losses = trainMlp();
-  assert.ok(losses[0]! > 1, `initial loss ${losses[0]}`);
-  assert.ok(losses[losses.length - 1]! < 0.05, `final loss ${losses[losses.length - 1]}`);
+  assert.ok(losses[0] > 1, `initial loss ${losses[0]}`);
+  assert.ok(losses[losses.length - 1] < 0.05, `final loss ${losses[losses.length - 1]}`);
   assert.deepEqual(trainMlp(), losses);
 });
 
@@ -47,8 +47,8 @@ function bars(n: number): [torch.Tensor, torch.Tensor] {
   const where = torch.randint(1, 7, [n]).tolist() as number[];
   labels.forEach((label, i) => {
     const image = x.get(i, 0);
-    if (label === 0) image.get(null, where[i]!).add_(2);
-    else image.get(where[i]!).add_(2);
+    if (label === 0) image.get(null, where[i]).add_(2);
+    else image.get(where[i]).add_(2);
   });
   return [x, y];
 }
@@ -65,6 +65,6 @@ function trainCnn(): number[] {
 
 test('a small CNN tells vertical from horizontal bars (loss < 0.05) and repeats exactly under a seed', () => {
   const losses = trainCnn();
-  assert.ok(losses[losses.length - 1]! < 0.05, `final loss ${losses[losses.length - 1]}`);
+  assert.ok(losses[losses.length - 1] < 0.05, `final loss ${losses[losses.length - 1]}`);
   assert.deepEqual(trainCnn(), losses);
 });

@@ -8,7 +8,7 @@ const ALL_DTYPES = ['float32', 'float64', 'int32', 'int64'] as const;
 function unary(name: string, py: string, range?: [number, number], extra: Partial<OpInfo> = {}): OpInfo {
   return {
     name,
-    call: (a) => (a as unknown as Record<string, () => torch.Tensor>)[name]!.call(a),
+    call: (a) => (a as unknown as Record<string, () => torch.Tensor>)[name].call(a),
     py,
     samples: unarySamples(range),
     ...extra,
@@ -18,13 +18,13 @@ function unary(name: string, py: string, range?: [number, number], extra: Partia
 function binary(name: string, py: string, ra?: [number, number], rb?: [number, number], extra: Partial<OpInfo> = {}): OpInfo {
   return {
     name,
-    call: (a, b) => (a as unknown as Record<string, (o: torch.Tensor) => torch.Tensor>)[name]!.call(a, b!),
+    call: (a, b) => (a as unknown as Record<string, (o: torch.Tensor) => torch.Tensor>)[name].call(a, b),
     py,
     samples: binarySamples(ra, rb),
     errors: [
       {
         name: 'shapes that do not broadcast',
-        run: () => (torch.zeros(2, 3) as unknown as Record<string, (o: torch.Tensor) => torch.Tensor>)[name]!.call(torch.zeros(2, 3), torch.zeros(4)),
+        run: () => (torch.zeros(2, 3) as unknown as Record<string, (o: torch.Tensor) => torch.Tensor>)[name].call(torch.zeros(2, 3), torch.zeros(4)),
         match: /must match the size of tensor b \(4\) at non-singleton dimension 1/,
       },
     ],
@@ -101,7 +101,7 @@ export const elementwiseInfos: OpInfo[] = [
   },
   {
     name: 'div.floor',
-    call: (a, b) => a.div(b!, { roundingMode: 'floor' }),
+    call: (a, b) => a.div(b, { roundingMode: 'floor' }),
     py: "torch.div(a, b, rounding_mode='floor')",
     samples: binarySamples([-5, 5], [0.5, 2]),
     ...noGrad,
@@ -121,7 +121,7 @@ export const elementwiseInfos: OpInfo[] = [
   },
   {
     name: 'where',
-    call: (c, a, b) => torch.where(c!.gt(0), a!, b!),
+    call: (c, a, b) => torch.where(c.gt(0), a, b),
     py: 'torch.where(a > 0, b, c)',
     samples: [
       { name: 'same', inputs: [{ shape: [3, 4], grad: false }, { shape: [3, 4] }, { shape: [3, 4] }] },
@@ -130,7 +130,7 @@ export const elementwiseInfos: OpInfo[] = [
   },
   {
     name: 'maskedFill',
-    call: (a, m) => a.maskedFill(m!.gt(0), -1.5),
+    call: (a, m) => a.maskedFill(m.gt(0), -1.5),
     py: 'a.masked_fill(b > 0, -1.5)',
     samples: [
       { name: 'same', inputs: [{ shape: [3, 4] }, { shape: [3, 4], grad: false }] },

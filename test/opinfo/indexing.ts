@@ -11,7 +11,7 @@ const long = (values: number[]) => torch.tensor(values, { dtype: 'int64' });
 
 export const indexingInfos: OpInfo[] = [
   {
-    name: 'cat', call: (a, b) => torch.cat([a, b!]), py: 'torch.cat([a, b])',
+    name: 'cat', call: (a, b) => torch.cat([a, b]), py: 'torch.cat([a, b])',
     samples: [s('rows', f([2, 3]), f([4, 3])), s('transposed', f([2, 3], T), f([1, 3])), s('legacy_empty', f([2, 3]), f([0])), s('empty_part', f([0, 3]), f([2, 3]))],
     dtypes: ['float32', 'float64', 'int64'],
     errors: [
@@ -23,37 +23,37 @@ export const indexingInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'cat.dim1', call: (a, b, c) => torch.cat([a, b!, c!], -1), py: 'torch.cat([a, b, c], -1)',
+    name: 'cat.dim1', call: (a, b, c) => torch.cat([a, b, c], -1), py: 'torch.cat([a, b, c], -1)',
     samples: [s('three', f([3, 2]), f([3, 4], T), f([3, 1])), s('batched', f([2, 2, 1]), f([2, 2, 3]), f([2, 2, 2], T))],
   },
   {
-    name: 'cat.promote', call: (a, b) => torch.cat([a, b!], 1), py: 'torch.cat([a, b], 1)',
+    name: 'cat.promote', call: (a, b) => torch.cat([a, b], 1), py: 'torch.cat([a, b], 1)',
     samples: [s('float_int', f([2, 3]), idx([2, 2], 5, -5))],
   },
   {
-    name: 'stack', call: (a, b, c) => torch.stack([a, b!, c!]), py: 'torch.stack([a, b, c])',
+    name: 'stack', call: (a, b, c) => torch.stack([a, b, c]), py: 'torch.stack([a, b, c])',
     samples: [s('matrices', f([2, 3]), f([2, 3], T), f([2, 3])), s('vectors', f([1]), f([1]), f([1])), s('empty', f([0, 2]), f([0, 2]), f([0, 2]))],
     errors: [
       { name: 'sizes', run: () => torch.stack([torch.zeros(2, 2), torch.zeros(2, 3)]), match: /stack expects each tensor to be equal size, but got \[2, 2\] at entry 0 and \[2, 3\] at entry 1/ },
       { name: 'empty list', run: () => torch.stack([]), match: /stack expects a non-empty TensorList/ },
     ],
   },
-  { name: 'stack.last', call: (a, b) => torch.stack([a, b!], -1), py: 'torch.stack([a, b], -1)', samples: [s('matrices', f([2, 3], T), f([2, 3]))] },
+  { name: 'stack.last', call: (a, b) => torch.stack([a, b], -1), py: 'torch.stack([a, b], -1)', samples: [s('matrices', f([2, 3], T), f([2, 3]))] },
   {
-    name: 'split', call: (a) => a.split(2, 1)[2]!, py: 'a.split(2, 1)[2]', samples: [s('matrix', f([3, 5])), s('transposed', f([3, 5], T))],
+    name: 'split', call: (a) => a.split(2, 1)[2], py: 'a.split(2, 1)[2]', samples: [s('matrix', f([3, 5])), s('transposed', f([3, 5], T))],
     errors: [
       { name: 'zero size', run: () => torch.zeros(3, 4).split(0), match: /split_size can only be 0 if dimension size is 0, but got dimension size of 3/ },
       { name: 'sizes', run: () => torch.zeros(3, 4).split([1, 1]), match: /split_with_sizes expects split_sizes to sum exactly to 3/ },
     ],
   },
-  { name: 'split.sizes', call: (a) => a.split([1, 3, 0, 1], -1)[1]!, py: 'a.split([1, 3, 0, 1], -1)[1]', samples: [s('matrix', f([3, 5])), s('transposed', f([3, 5], T))] },
+  { name: 'split.sizes', call: (a) => a.split([1, 3, 0, 1], -1)[1], py: 'a.split([1, 3, 0, 1], -1)[1]', samples: [s('matrix', f([3, 5])), s('transposed', f([3, 5], T))] },
   {
-    name: 'chunk', call: (a) => a.chunk(3)[2]!, py: 'a.chunk(3)[2]', samples: [s('seven', f([7, 2])), s('six', f([6, 2], T))],
+    name: 'chunk', call: (a) => a.chunk(3)[2], py: 'a.chunk(3)[2]', samples: [s('seven', f([7, 2])), s('six', f([6, 2], T))],
     errors: [{ name: 'zero', run: () => torch.zeros(3, 4).chunk(0), match: /chunk expects `chunks` to be greater than 0, got: 0/ }],
   },
-  { name: 'unbind', call: (a) => a.unbind(1)[2]!, py: 'a.unbind(1)[2]', samples: [s('matrix', f([2, 3])), s('transposed', f([2, 3], T))] },
+  { name: 'unbind', call: (a) => a.unbind(1)[2], py: 'a.unbind(1)[2]', samples: [s('matrix', f([2, 3])), s('transposed', f([2, 3], T))] },
   {
-    name: 'indexSelect', call: (a, b) => a.indexSelect(0, b!), py: 'torch.index_select(a, 0, b)',
+    name: 'indexSelect', call: (a, b) => a.indexSelect(0, b), py: 'torch.index_select(a, 0, b)',
     samples: [s('rows', f([4, 3]), idx([5], 4)), s('transposed', f([4, 3], T), idx([2], 4)), s('empty_index', f([4, 3]), idx([0], 4)), s('vector', f([5]), idx([7], 5))],
     dtypes: ['float32', 'float64', 'int64'],
     errors: [
@@ -63,9 +63,9 @@ export const indexingInfos: OpInfo[] = [
       { name: 'rank', run: () => torch.zeros(3, 4).indexSelect(0, long([1]).reshape(1, 1)), match: /Index is supposed to be a vector/ },
     ],
   },
-  { name: 'indexSelect.dim1', call: (a, b) => torch.indexSelect(a, -1, b!), py: 'torch.index_select(a, -1, b)', samples: [s('cube', f([2, 3, 4], T), idx([6], 3))] },
+  { name: 'indexSelect.dim1', call: (a, b) => torch.indexSelect(a, -1, b), py: 'torch.index_select(a, -1, b)', samples: [s('cube', f([2, 3, 4], T), idx([6], 3))] },
   {
-    name: 'gather', call: (a, b) => a.gather(1, b!), py: 'torch.gather(a, 1, b)',
+    name: 'gather', call: (a, b) => a.gather(1, b), py: 'torch.gather(a, 1, b)',
     samples: [s('rows', f([3, 4]), idx([3, 2], 4)), s('transposed', f([3, 4], T), idx([2, 6], 4)), s('empty', f([3, 4]), idx([3, 0], 4))],
     dtypes: ['float32', 'float64', 'int64'],
     errors: [
@@ -76,9 +76,9 @@ export const indexingInfos: OpInfo[] = [
       { name: 'size', run: () => torch.zeros(3, 4).gather(1, long([1, 1, 1, 1]).reshape(4, 1)), match: /Size does not match at dimension 0 expected index \[4, 1\] to be smaller than self \[3, 4\] apart from dimension 1/ },
     ],
   },
-  { name: 'gather.dim0', call: (a, b) => torch.gather(a, 0, b!), py: 'torch.gather(a, 0, b)', samples: [s('cube', f([3, 2, 4]), idx([5, 2, 3], 3))] },
+  { name: 'gather.dim0', call: (a, b) => torch.gather(a, 0, b), py: 'torch.gather(a, 0, b)', samples: [s('cube', f([3, 2, 4]), idx([5, 2, 3], 3))] },
   {
-    name: 'scatterAdd', call: (a, b, c) => torch.scatterAdd(a, 0, b!, c!), py: 'torch.scatter_add(a, 0, b, c)',
+    name: 'scatterAdd', call: (a, b, c) => torch.scatterAdd(a, 0, b, c), py: 'torch.scatter_add(a, 0, b, c)',
     samples: [s('rows', f([3, 4]), idx([5, 4], 3), f([5, 4])), s('transposed', f([3, 4], T), idx([2, 3], 3), f([2, 3], T))],
     dtypes: ['float32', 'float64', 'int64'],
     errors: [
@@ -89,11 +89,11 @@ export const indexingInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'scatterAdd_', call: (a, b, c) => a.clone().scatterAdd_(1, b!, c!), py: 'a.clone().scatter_add_(1, b, c)',
+    name: 'scatterAdd_', call: (a, b, c) => a.clone().scatterAdd_(1, b, c), py: 'a.clone().scatter_add_(1, b, c)',
     samples: [s('rows', f([3, 4]), idx([3, 6], 4), f([3, 6]))],
   },
   {
-    name: 'indexAdd', call: (a, b, c) => torch.indexAdd(a, 0, b!, c!, { alpha: 2 }), py: 'torch.index_add(a, 0, b, c, alpha=2)',
+    name: 'indexAdd', call: (a, b, c) => torch.indexAdd(a, 0, b, c, { alpha: 2 }), py: 'torch.index_add(a, 0, b, c, alpha=2)',
     samples: [s('rows', f([4, 3]), idx([5], 4), f([5, 3])), s('transposed', f([4, 3], T), idx([2], 4), f([2, 3], T)), s('vector', f([3]), idx([4], 3), f([4]))],
     dtypes: ['float32', 'float64', 'int64'],
     errors: [
@@ -103,27 +103,27 @@ export const indexingInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'indexAdd_', call: (a, b, c) => a.clone().indexAdd_(1, b!, c!), py: 'a.clone().index_add_(1, b, c)',
+    name: 'indexAdd_', call: (a, b, c) => a.clone().indexAdd_(1, b, c), py: 'a.clone().index_add_(1, b, c)',
     samples: [s('columns', f([3, 4]), idx([6], 4), f([3, 6]))],
   },
   {
-    name: 'maskedSelect', call: (a, b) => torch.maskedSelect(a, b!), py: 'torch.masked_select(a, b)',
+    name: 'maskedSelect', call: (a, b) => torch.maskedSelect(a, b), py: 'torch.masked_select(a, b)',
     samples: [s('same', f([3, 4]), mask([3, 4])), s('broadcast', f([3, 4], T), mask([4])), s('broadcast_input', f([4]), mask([3, 4]))],
     errors: [{ name: 'mask dtype', run: () => torch.maskedSelect(torch.zeros(3, 4), torch.zeros(4)), match: /expected BoolTensor or ByteTensor for mask/ }],
   },
   {
-    name: 'get.tensor', call: (a, b) => a.get(b!), py: 'a[b]',
+    name: 'get.tensor', call: (a, b) => a.get(b), py: 'a[b]',
     samples: [s('rows', f([3, 4]), idx([5], 3)), s('negative', f([3, 4], T), idx([4], 3, -3)), s('matrix_index', f([3, 2]), idx([2, 2], 3))],
     errors: [
       { name: 'bounds', run: () => torch.zeros(3, 4).get(long([5])), match: /index 5 is out of bounds for dimension 0 with size 3/ },
       { name: 'dtype', run: () => torch.zeros(3, 4).get(torch.tensor([1])), match: /tensors used as indices must be long, byte or bool tensors/ },
     ],
   },
-  { name: 'get.tensor_dim1', call: (a, b) => a.get(null, b!, 0), py: 'a[:, b, 0]', samples: [s('cube', f([2, 3, 4]), idx([4], 3))] },
+  { name: 'get.tensor_dim1', call: (a, b) => a.get(null, b, 0), py: 'a[:, b, 0]', samples: [s('cube', f([2, 3, 4]), idx([4], 3))] },
   {
-    name: 'get.mask', call: (a, b) => a.get(b!), py: 'a[b]',
+    name: 'get.mask', call: (a, b) => a.get(b), py: 'a[b]',
     samples: [s('full', f([3, 4]), mask([3, 4])), s('leading', f([3, 4], T), mask([3])), s('cube_leading', f([2, 3, 2]), mask([2, 3]))],
     errors: [{ name: 'shape', run: () => torch.zeros(3, 4).get(torch.zeros([2], { dtype: 'bool' })), match: /The shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor \[3, 4\] at index 0/ }],
   },
-  { name: 'get.mask_after_slice', call: (a, b) => a.get([0, 2], b!), py: 'a[0:2, b]', samples: [s('matrix', f([3, 4]), mask([4]))] },
+  { name: 'get.mask_after_slice', call: (a, b) => a.get([0, 2], b), py: 'a[0:2, b]', samples: [s('matrix', f([3, 4]), mask([4]))] },
 ];

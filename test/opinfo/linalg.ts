@@ -55,9 +55,9 @@ const linalgErrors = {
 };
 
 export const linalgInfos: OpInfo[] = [
-  { name: 'mm', call: (a, b) => a.mm(b!), py: 'torch.mm(a, b)', samples: mmSamples, dtypes: ['float32', 'float64', 'int64'], ...tol, errors: linalgErrors.mm },
+  { name: 'mm', call: (a, b) => a.mm(b), py: 'torch.mm(a, b)', samples: mmSamples, dtypes: ['float32', 'float64', 'int64'], ...tol, errors: linalgErrors.mm },
   {
-    name: 'mv', call: (a, b) => a.mv(b!), py: 'torch.mv(a, b)', ...tol,
+    name: 'mv', call: (a, b) => a.mv(b), py: 'torch.mv(a, b)', ...tol,
     samples: [s('contiguous', f([3, 4]), f([4])), s('transposed', f([3, 4], T), f([4])), s('odd', f([17, 1]), f([1])), s('empty_k', f([3, 0]), f([0])), s('empty_m', f([0, 3]), f([3]))],
     errors: [
       { name: 'sizes', run: () => torch.mv(torch.zeros(2, 3), torch.zeros(4)), match: /size mismatch, got 2, 2x3,4/ },
@@ -65,7 +65,7 @@ export const linalgInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'dot', call: (a, b) => a.dot(b!), py: 'torch.dot(a, b)', ...tol, dtypes: ['float32', 'float64', 'int64'],
+    name: 'dot', call: (a, b) => a.dot(b), py: 'torch.dot(a, b)', ...tol, dtypes: ['float32', 'float64', 'int64'],
     samples: [s('vectors', f([7]), f([7])), s('one', f([1]), f([1])), s('empty', f([0]), f([0]))],
     errors: [
       { name: 'dtypes', run: () => torch.dot(torch.zeros(2), torch.zeros([2], { dtype: 'float64' })), match: /expected both vectors to have same dtype, but found Float and Double/ },
@@ -73,21 +73,21 @@ export const linalgInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'bmm', call: (a, b) => a.bmm(b!), py: 'torch.bmm(a, b)', ...tol,
+    name: 'bmm', call: (a, b) => a.bmm(b), py: 'torch.bmm(a, b)', ...tol,
     samples: [s('contiguous', f([2, 3, 4]), f([2, 4, 5])), s('transposed', f([2, 4, 3], T), f([2, 3, 2], T)), s('empty_k', f([2, 3, 0]), f([2, 0, 1]))],
     errors: [
       { name: 'batch', run: () => torch.bmm(torch.zeros(2, 2, 3), torch.zeros(3, 3, 4)), match: /Expected size for first two dimensions of batch2 tensor to be: \[2, 3\] but got: \[3, 3\]/ },
       { name: 'rank', run: () => torch.bmm(torch.zeros(2, 3), torch.zeros(2, 3, 4)), match: /batch1 must be a 3D tensor/ },
     ],
   },
-  { name: 'matmul', call: (a, b) => a.matmul(b!), py: 'torch.matmul(a, b)', samples: matmulSamples, dtypes: ['float32', 'float64', 'int64'], ...tol, errors: linalgErrors.matmul },
+  { name: 'matmul', call: (a, b) => a.matmul(b), py: 'torch.matmul(a, b)', samples: matmulSamples, dtypes: ['float32', 'float64', 'int64'], ...tol, errors: linalgErrors.matmul },
   {
     // A linear layer's product: the weight enters as a transposed view.
-    name: 'matmul.linear', call: (a, b) => torch.matmul(a, b!.t()), py: 'torch.matmul(a, b.t())', ...tol,
+    name: 'matmul.linear', call: (a, b) => torch.matmul(a, b.t()), py: 'torch.matmul(a, b.t())', ...tol,
     samples: [s('2d', f([5, 3]), f([4, 3])), s('3d', f([2, 3, 3]), f([4, 3]))],
   },
   {
-    name: 'addmm', call: (a, b, c) => torch.addmm(a, b!, c!), py: 'torch.addmm(a, b, c)', ...tol,
+    name: 'addmm', call: (a, b, c) => torch.addmm(a, b, c), py: 'torch.addmm(a, b, c)', ...tol,
     samples: [
       s('full', f([3, 5]), f([3, 4]), f([4, 5])), s('row', f([5]), f([3, 4]), f([4, 5])), s('column', f([3, 1]), f([3, 4], T), f([4, 5])),
       s('scalar', f([]), f([3, 4]), f([4, 5], T)), s('empty_k', f([2, 3]), f([2, 0]), f([0, 3])),
@@ -99,15 +99,15 @@ export const linalgInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'addmm.scaled', call: (a, b, c) => a.addmm(b!, c!, { beta: 0.5, alpha: -2 }), py: 'a.addmm(b, c, beta=0.5, alpha=-2)', ...tol,
+    name: 'addmm.scaled', call: (a, b, c) => a.addmm(b, c, { beta: 0.5, alpha: -2 }), py: 'a.addmm(b, c, beta=0.5, alpha=-2)', ...tol,
     samples: [s('full', f([3, 5]), f([3, 4]), f([4, 5])), s('row', f([5]), f([3, 4]), f([4, 5]))],
   },
   {
-    name: 'addmm.beta0', call: (a, b, c) => torch.addmm(a, b!, c!, { beta: 0 }), py: 'torch.addmm(a, b, c, beta=0)', ...tol,
+    name: 'addmm.beta0', call: (a, b, c) => torch.addmm(a, b, c, { beta: 0 }), py: 'torch.addmm(a, b, c, beta=0)', ...tol,
     samples: [s('full', f([3, 5]), f([3, 4]), f([4, 5]))],
   },
   {
-    name: 'outer', call: (a, b) => torch.outer(a, b!), py: 'torch.outer(a, b)',
+    name: 'outer', call: (a, b) => torch.outer(a, b), py: 'torch.outer(a, b)',
     samples: [s('vectors', f([3]), f([4])), s('promote', f([3]), f([2], { kind: 'int64', range: [-3, 3] })), s('empty', f([0]), f([3]))],
     errors: [{ name: 'rank', run: () => torch.outer(torch.zeros(2, 1), torch.zeros(3)), match: /Expected 1-D argument self, but got 2-D/ }],
   },

@@ -52,7 +52,7 @@ const activations: OpInfo[] = [
 function regression(name: string, py: string, call: (a: torch.Tensor, b: torch.Tensor, reduction: 'mean' | 'sum' | 'none') => torch.Tensor, pyOptions = ''): OpInfo[] {
   return REDUCTIONS.map((reduction) => ({
     name: `${name}.${reduction}`,
-    call: (a, b) => call(a, b!, reduction),
+    call: (a, b) => call(a, b, reduction),
     py: `${py}(a, b${pyOptions}, reduction='${reduction}')`,
     samples: [
       s('same', f([3, 4]), fixed([3, 4])),
@@ -75,7 +75,7 @@ const regressionLosses: OpInfo[] = [
   ...regression('F.huberLoss', 'F.huber_loss', (a, b, reduction) => F.huberLoss(a, b, { reduction })),
   ...regression('F.huberLoss.delta', 'F.huber_loss', (a, b, reduction) => F.huberLoss(a, b, { reduction, delta: 0.5 }), ', delta=0.5'),
   {
-    name: 'F.regression.errors', call: (a, b) => F.l1Loss(a, b!), py: 'F.l1_loss(a, b)', samples: [s('same', f([2, 3]), fixed([2, 3]))],
+    name: 'F.regression.errors', call: (a, b) => F.l1Loss(a, b), py: 'F.l1_loss(a, b)', samples: [s('same', f([2, 3]), fixed([2, 3]))],
     errors: [
       targetGrad((t) => F.l1Loss(torch.ones(2, 3), t)),
       { name: 'smooth_l1 target requires grad', run: () => F.smoothL1Loss(torch.ones(2, 3), torch.ones(2, 3, { requiresGrad: true })), match: /nn criterions don't compute/ },
@@ -88,16 +88,16 @@ const regressionLosses: OpInfo[] = [
   },
   ...(['mean', 'sum', 'none', 'batchmean'] as const).flatMap((reduction): OpInfo[] => [
     {
-      name: `F.klDiv.${reduction}`, call: (a, b) => F.klDiv(a, b!, { reduction }), py: `F.kl_div(a, b, reduction='${reduction}')`,
+      name: `F.klDiv.${reduction}`, call: (a, b) => F.klDiv(a, b, { reduction }), py: `F.kl_div(a, b, reduction='${reduction}')`,
       samples: [s('matrix', f([3, 4], { range: [-3, 0] }), fixed([3, 4], [0, 1])), s('transposed', f([4, 3], { range: [-3, 0], transposed: true }), fixed([4, 3], [0, 1])), s('scalar', f([], { range: [-3, 0] }), fixed([], [0, 1]))],
     },
     {
-      name: `F.klDiv.logTarget.${reduction}`, call: (a, b) => F.klDiv(a, b!, { reduction, logTarget: true }), py: `F.kl_div(a, b, reduction='${reduction}', log_target=True)`,
+      name: `F.klDiv.logTarget.${reduction}`, call: (a, b) => F.klDiv(a, b, { reduction, logTarget: true }), py: `F.kl_div(a, b, reduction='${reduction}', log_target=True)`,
       samples: [s('matrix', f([3, 4], { range: [-3, 0] }), fixed([3, 4], [-3, 0]))],
     },
   ]),
   {
-    name: 'F.klDiv.zeroTarget', call: (a, b) => F.klDiv(a, b!.relu(), { reduction: 'none' }), py: "F.kl_div(a, b.relu(), reduction='none')",
+    name: 'F.klDiv.zeroTarget', call: (a, b) => F.klDiv(a, b.relu(), { reduction: 'none' }), py: "F.kl_div(a, b.relu(), reduction='none')",
     samples: [s('half_zero', f([3, 4], { range: [-3, 0] }), fixed([3, 4], [-1, 1]))],
     errors: [
       targetGrad((t) => F.klDiv(torch.ones(2, 3), t)),
@@ -153,74 +153,74 @@ const logp = (a: torch.Tensor): torch.Tensor => a.logSoftmax(a.dim() === 1 ? 0 :
 const classification: OpInfo[] = [
   ...REDUCTIONS.flatMap((reduction): OpInfo[] => [
     {
-      name: `F.nllLoss.${reduction}`, call: (a, b) => F.nllLoss(logp(a), b!, { reduction }), py: nllPy(`, reduction='${reduction}'`),
+      name: `F.nllLoss.${reduction}`, call: (a, b) => F.nllLoss(logp(a), b, { reduction }), py: nllPy(`, reduction='${reduction}'`),
       samples: [...indexSamples(), s('empty', f([0, 4]), classes([0], 4))],
     },
     {
-      name: `F.nllLoss.weight.${reduction}`, call: (a, b, c) => F.nllLoss(logp(a), b!, { weight: c!, reduction }), py: nllPy(`, weight=c, reduction='${reduction}'`),
+      name: `F.nllLoss.weight.${reduction}`, call: (a, b, c) => F.nllLoss(logp(a), b, { weight: c, reduction }), py: nllPy(`, weight=c, reduction='${reduction}'`),
       samples: weightSamples(),
     },
     {
       // targets drawn from 0..4 with class 4 ignored: some samples are ignored, and their weight too
-      name: `F.nllLoss.ignoreIndex.${reduction}`, call: (a, b, c) => F.nllLoss(logp(a), b!, { weight: c!, ignoreIndex: 4, reduction }), py: nllPy(`, weight=c, ignore_index=4, reduction='${reduction}'`),
+      name: `F.nllLoss.ignoreIndex.${reduction}`, call: (a, b, c) => F.nllLoss(logp(a), b, { weight: c, ignoreIndex: 4, reduction }), py: nllPy(`, weight=c, ignore_index=4, reduction='${reduction}'`),
       samples: weightSamples(5),
     },
     {
-      name: `F.crossEntropy.${reduction}`, call: (a, b) => F.crossEntropy(a, b!, { reduction }), py: `F.cross_entropy(a, b, reduction='${reduction}')`,
+      name: `F.crossEntropy.${reduction}`, call: (a, b) => F.crossEntropy(a, b, { reduction }), py: `F.cross_entropy(a, b, reduction='${reduction}')`,
       samples: [...indexSamples(), s('large_logits', f([3, 4], { range: [-500, 500] }), classes([3], 4))],
     },
     {
-      name: `F.crossEntropy.weight_ignore.${reduction}`, call: (a, b, c) => F.crossEntropy(a, b!, { weight: c!, ignoreIndex: 4, reduction }),
+      name: `F.crossEntropy.weight_ignore.${reduction}`, call: (a, b, c) => F.crossEntropy(a, b, { weight: c, ignoreIndex: 4, reduction }),
       py: `F.cross_entropy(a, b, weight=c, ignore_index=4, reduction='${reduction}')`, samples: weightSamples(5),
     },
     {
-      name: `F.crossEntropy.smoothing.${reduction}`, call: (a, b) => F.crossEntropy(a, b!, { labelSmoothing: 0.2, ignoreIndex: 4, reduction }),
+      name: `F.crossEntropy.smoothing.${reduction}`, call: (a, b) => F.crossEntropy(a, b, { labelSmoothing: 0.2, ignoreIndex: 4, reduction }),
       py: `F.cross_entropy(a, b, label_smoothing=0.2, ignore_index=4, reduction='${reduction}')`, samples: indexSamples(5),
     },
     {
-      name: `F.crossEntropy.smoothing_weight.${reduction}`, call: (a, b, c) => F.crossEntropy(a, b!, { weight: c!, labelSmoothing: 0.3, ignoreIndex: 4, reduction }),
+      name: `F.crossEntropy.smoothing_weight.${reduction}`, call: (a, b, c) => F.crossEntropy(a, b, { weight: c, labelSmoothing: 0.3, ignoreIndex: 4, reduction }),
       py: `F.cross_entropy(a, b, weight=c, label_smoothing=0.3, ignore_index=4, reduction='${reduction}')`, samples: weightSamples(5),
     },
     {
-      name: `F.crossEntropy.probabilities.${reduction}`, call: (a, b) => F.crossEntropy(a, b!, { reduction }), py: `F.cross_entropy(a, b, reduction='${reduction}')`,
+      name: `F.crossEntropy.probabilities.${reduction}`, call: (a, b) => F.crossEntropy(a, b, { reduction }), py: `F.cross_entropy(a, b, reduction='${reduction}')`,
       samples: [s('batch', f([3, 4]), fixed([3, 4], [0, 1])), s('unbatched', f([4]), fixed([4], [0, 1])), s('spatial', f([2, 4, 3], { transposed: true }), fixed([2, 4, 3], [0, 1]))],
     },
     {
-      name: `F.crossEntropy.probabilities_weight_smoothing.${reduction}`, call: (a, b, c) => F.crossEntropy(a, b!, { weight: c!, labelSmoothing: 0.1, reduction }),
+      name: `F.crossEntropy.probabilities_weight_smoothing.${reduction}`, call: (a, b, c) => F.crossEntropy(a, b, { weight: c, labelSmoothing: 0.1, reduction }),
       py: `F.cross_entropy(a, b, weight=c, label_smoothing=0.1, reduction='${reduction}')`,
       samples: [s('batch', f([3, 4]), fixed([3, 4], [0, 1]), fixed([4], [0.1, 2])), s('spatial', f([2, 4, 3]), fixed([2, 4, 3], [0, 1]), fixed([4], [0.1, 2]))],
     },
     {
-      name: `F.binaryCrossEntropy.${reduction}`, call: (a, b) => F.binaryCrossEntropy(a, b!, { reduction }), py: `F.binary_cross_entropy(a, b, reduction='${reduction}')`,
+      name: `F.binaryCrossEntropy.${reduction}`, call: (a, b) => F.binaryCrossEntropy(a, b, { reduction }), py: `F.binary_cross_entropy(a, b, reduction='${reduction}')`,
       samples: [s('matrix', f([3, 4], { range: [0.02, 0.98] }), fixed([3, 4], [0, 1])), s('transposed', f([4, 3], { range: [0.02, 0.98], transposed: true }), fixed([4, 3], [0, 1])), s('empty', f([0, 2], { range: [0.1, 0.9] }), fixed([0, 2], [0, 1]))],
     },
     {
-      name: `F.binaryCrossEntropy.weight.${reduction}`, call: (a, b, c) => F.binaryCrossEntropy(a, b!, { weight: c!, reduction }), py: `F.binary_cross_entropy(a, b, weight=c, reduction='${reduction}')`,
+      name: `F.binaryCrossEntropy.weight.${reduction}`, call: (a, b, c) => F.binaryCrossEntropy(a, b, { weight: c, reduction }), py: `F.binary_cross_entropy(a, b, weight=c, reduction='${reduction}')`,
       samples: [s('full', f([3, 4], { range: [0.02, 0.98] }), fixed([3, 4], [0, 1]), fixed([3, 4], [0, 2])), s('broadcast', f([3, 4], { range: [0.02, 0.98] }), fixed([3, 4], [0, 1]), fixed([4], [0, 2]))],
     },
     {
-      name: `F.binaryCrossEntropyWithLogits.${reduction}`, call: (a, b) => F.binaryCrossEntropyWithLogits(a, b!, { reduction }), py: `F.binary_cross_entropy_with_logits(a, b, reduction='${reduction}')`,
+      name: `F.binaryCrossEntropyWithLogits.${reduction}`, call: (a, b) => F.binaryCrossEntropyWithLogits(a, b, { reduction }), py: `F.binary_cross_entropy_with_logits(a, b, reduction='${reduction}')`,
       samples: [s('matrix', f([3, 4], { range: [-5, 5] }), fixed([3, 4], [0, 1])), s('large_logits', f([3, 4], { range: [-200, 200] }), fixed([3, 4], [0, 1])), s('transposed', f([4, 3], { transposed: true }), fixed([4, 3], [0, 1]))],
     },
     {
-      name: `F.binaryCrossEntropyWithLogits.weights.${reduction}`, call: (a, b, c, d) => F.binaryCrossEntropyWithLogits(a, b!, { weight: c!, posWeight: d!, reduction }),
+      name: `F.binaryCrossEntropyWithLogits.weights.${reduction}`, call: (a, b, c, d) => F.binaryCrossEntropyWithLogits(a, b, { weight: c, posWeight: d, reduction }),
       py: `F.binary_cross_entropy_with_logits(a, b, weight=c, pos_weight=d, reduction='${reduction}')`,
       samples: [s('matrix', f([3, 4], { range: [-5, 5] }), fixed([3, 4], [0, 1]), fixed([3, 1], [0, 2]), fixed([4], [0.5, 3]))],
     },
     {
-      name: `F.binaryCrossEntropyWithLogits.posWeight.${reduction}`, call: (a, b, c) => F.binaryCrossEntropyWithLogits(a, b!, { posWeight: c!, reduction }),
+      name: `F.binaryCrossEntropyWithLogits.posWeight.${reduction}`, call: (a, b, c) => F.binaryCrossEntropyWithLogits(a, b, { posWeight: c, reduction }),
       py: `F.binary_cross_entropy_with_logits(a, b, pos_weight=c, reduction='${reduction}')`,
       samples: [s('matrix', f([3, 4], { range: [-5, 5] }), fixed([3, 4], [0, 1]), fixed([4], [0.5, 3]))],
     },
   ]),
   {
-    name: 'F.nllLoss.errors', call: (a, b) => F.nllLoss(a, b!), py: 'F.nll_loss(a, b)', samples: [s('batch', f([3, 4]), classes([3], 4))], errors: nllErrors,
+    name: 'F.nllLoss.errors', call: (a, b) => F.nllLoss(a, b), py: 'F.nll_loss(a, b)', samples: [s('batch', f([3, 4]), classes([3], 4))], errors: nllErrors,
   },
   {
-    name: 'F.crossEntropy.errors', call: (a, b) => F.crossEntropy(a, b!), py: 'F.cross_entropy(a, b)', samples: [s('batch', f([3, 4]), classes([3], 4))], errors: ceErrors,
+    name: 'F.crossEntropy.errors', call: (a, b) => F.crossEntropy(a, b), py: 'F.cross_entropy(a, b)', samples: [s('batch', f([3, 4]), classes([3], 4))], errors: ceErrors,
   },
   {
-    name: 'F.binaryCrossEntropy.errors', call: (a, b) => F.binaryCrossEntropy(a, b!), py: 'F.binary_cross_entropy(a, b)', samples: [s('vector', f([4], { range: [0.1, 0.9] }), fixed([4], [0, 1]))],
+    name: 'F.binaryCrossEntropy.errors', call: (a, b) => F.binaryCrossEntropy(a, b), py: 'F.binary_cross_entropy(a, b)', samples: [s('vector', f([4], { range: [0.1, 0.9] }), fixed([4], [0, 1]))],
     errors: [
       targetGrad((t) => F.binaryCrossEntropy(torch.full([2, 3], 0.5), t)),
       { name: 'logits target requires grad', run: () => F.binaryCrossEntropyWithLogits(torch.ones(2, 3), torch.ones(2, 3, { requiresGrad: true })), match: /nn criterions don't compute/ },

@@ -14,7 +14,7 @@ const normTol = { atol: 5e-5, rtol: 1e-4, gradcheckMaxNumel: 200 };
 
 const convInfos: OpInfo[] = [
   {
-    name: 'conv2d', call: (a, b, c) => F.conv2d(a!, b!, c!), py: 'F.conv2d(a, b, c)', ...tol,
+    name: 'conv2d', call: (a, b, c) => F.conv2d(a, b, c), py: 'F.conv2d(a, b, c)', ...tol,
     samples: [
       s('basic', f([1, 2, 5, 5]), f([3, 2, 3, 3]), f([3])),
       s('batch_transposed', f([2, 2, 4, 5], T), f([2, 2, 2, 3], T), f([2])),
@@ -31,48 +31,48 @@ const convInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'conv2d.stride_padding', call: (a, b, c) => F.conv2d(a!, b!, c!, { stride: 2, padding: 1 }), py: 'F.conv2d(a, b, c, stride=2, padding=1)', ...tol,
+    name: 'conv2d.stride_padding', call: (a, b, c) => F.conv2d(a, b, c, { stride: 2, padding: 1 }), py: 'F.conv2d(a, b, c, stride=2, padding=1)', ...tol,
     samples: [s('square', f([1, 2, 5, 5]), f([3, 2, 3, 3]), f([3])), s('wide', f([2, 1, 4, 6]), f([2, 1, 3, 2]), f([2]))],
   },
   {
-    name: 'conv2d.dilation', call: (a, b) => F.conv2d(a!, b!, null, { dilation: 2, padding: [1, 2], stride: [1, 2] }),
+    name: 'conv2d.dilation', call: (a, b) => F.conv2d(a, b, null, { dilation: 2, padding: [1, 2], stride: [1, 2] }),
     py: 'F.conv2d(a, b, None, dilation=2, padding=(1, 2), stride=(1, 2))', ...tol,
     samples: [s('basic', f([1, 2, 6, 6]), f([2, 2, 2, 3]))],
   },
   {
-    name: 'conv2d.groups', call: (a, b, c) => F.conv2d(a!, b!, c!, { groups: 2 }), py: 'F.conv2d(a, b, c, groups=2)', ...tol,
+    name: 'conv2d.groups', call: (a, b, c) => F.conv2d(a, b, c, { groups: 2 }), py: 'F.conv2d(a, b, c, groups=2)', ...tol,
     samples: [s('two', f([1, 4, 4, 4]), f([4, 2, 2, 2]), f([4])), s('depthwise', f([2, 2, 3, 4]), f([4, 1, 2, 2]), f([4]))],
   },
   {
-    name: 'conv2d.same', call: (a, b) => F.conv2d(a!, b!, null, { padding: 'same', dilation: [1, 2] }), py: "F.conv2d(a, b, None, padding='same', dilation=(1, 2))", ...tol,
+    name: 'conv2d.same', call: (a, b) => F.conv2d(a, b, null, { padding: 'same', dilation: [1, 2] }), py: "F.conv2d(a, b, None, padding='same', dilation=(1, 2))", ...tol,
     samples: [s('even_kernel', f([1, 2, 4, 5]), f([2, 2, 2, 2])), s('odd_kernel', f([1, 1, 5, 5]), f([2, 1, 3, 3]))],
   },
   {
-    name: 'conv2d.valid_unbatched', call: (a, b) => F.conv2d(a!, b!, null, { padding: 'valid' }), py: "F.conv2d(a, b, None, padding='valid')", ...tol,
+    name: 'conv2d.valid_unbatched', call: (a, b) => F.conv2d(a, b, null, { padding: 'valid' }), py: "F.conv2d(a, b, None, padding='valid')", ...tol,
     samples: [s('unbatched', f([2, 4, 4]), f([3, 2, 2, 2])), s('batched', f([2, 2, 4, 4]), f([3, 2, 3, 2]))],
   },
   {
-    name: 'conv1d', call: (a, b, c) => F.conv1d(a!, b!, c!, { stride: 2, padding: 1 }), py: 'F.conv1d(a, b, c, stride=2, padding=1)', ...tol,
+    name: 'conv1d', call: (a, b, c) => F.conv1d(a, b, c, { stride: 2, padding: 1 }), py: 'F.conv1d(a, b, c, stride=2, padding=1)', ...tol,
     samples: [s('basic', f([2, 2, 7]), f([3, 2, 3]), f([3])), s('unbatched', f([2, 6]), f([1, 2, 2]), f([1]))],
   },
   {
-    name: 'conv1d.groups_dilation', call: (a, b) => F.conv1d(a!, b!, null, { groups: 2, dilation: 2 }), py: 'F.conv1d(a, b, None, groups=2, dilation=2)', ...tol,
+    name: 'conv1d.groups_dilation', call: (a, b) => F.conv1d(a, b, null, { groups: 2, dilation: 2 }), py: 'F.conv1d(a, b, None, groups=2, dilation=2)', ...tol,
     samples: [s('basic', f([1, 4, 8]), f([2, 2, 3]))],
   },
   {
-    name: 'conv_transpose2d', call: (a, b, c) => F.convTranspose2d(a!, b!, c!), py: 'F.conv_transpose2d(a, b, c)', ...tol,
+    name: 'conv_transpose2d', call: (a, b, c) => F.convTranspose2d(a, b, c), py: 'F.conv_transpose2d(a, b, c)', ...tol,
     samples: [s('basic', f([1, 2, 3, 3]), f([2, 3, 2, 2]), f([3])), s('transposed', f([2, 2, 3, 4], T), f([2, 1, 2, 3]), f([1]))],
     errors: [
       { name: 'output padding', run: () => F.convTranspose2d(torch.zeros(1, 2, 3, 3), torch.zeros(2, 3, 3, 3), null, { stride: 2, outputPadding: 2 }), match: /output padding must be smaller than either stride or dilation/ },
     ],
   },
   {
-    name: 'conv_transpose2d.stride', call: (a, b, c) => F.convTranspose2d(a!, b!, c!, { stride: 2, padding: 1, outputPadding: 1 }),
+    name: 'conv_transpose2d.stride', call: (a, b, c) => F.convTranspose2d(a, b, c, { stride: 2, padding: 1, outputPadding: 1 }),
     py: 'F.conv_transpose2d(a, b, c, stride=2, padding=1, output_padding=1)', ...tol,
     samples: [s('basic', f([1, 2, 3, 3]), f([2, 3, 3, 3]), f([3]))],
   },
   {
-    name: 'conv_transpose2d.groups_dilation', call: (a, b) => F.convTranspose2d(a!, b!, null, { groups: 2, dilation: 2, stride: [2, 1] }),
+    name: 'conv_transpose2d.groups_dilation', call: (a, b) => F.convTranspose2d(a, b, null, { groups: 2, dilation: 2, stride: [2, 1] }),
     py: 'F.conv_transpose2d(a, b, None, groups=2, dilation=2, stride=(2, 1))', ...tol,
     samples: [s('basic', f([1, 4, 3, 3]), f([4, 1, 2, 2]))],
   },
@@ -80,7 +80,7 @@ const convInfos: OpInfo[] = [
 
 const poolInfos: OpInfo[] = [
   {
-    name: 'max_pool2d', call: (a) => F.maxPool2d(a!, 2), py: 'F.max_pool2d(a, 2)', samples: [
+    name: 'max_pool2d', call: (a) => F.maxPool2d(a, 2), py: 'F.max_pool2d(a, 2)', samples: [
       s('floor', f([1, 2, 4, 5])), s('transposed', f([2, 1, 4, 6], T)), s('unbatched', f([2, 4, 4])),
     ],
     errors: [
@@ -89,51 +89,51 @@ const poolInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'max_pool2d.stride_padding', call: (a) => F.maxPool2d(a!, 3, { stride: 2, padding: 1 }), py: 'F.max_pool2d(a, 3, stride=2, padding=1)',
+    name: 'max_pool2d.stride_padding', call: (a) => F.maxPool2d(a, 3, { stride: 2, padding: 1 }), py: 'F.max_pool2d(a, 3, stride=2, padding=1)',
     samples: [s('basic', f([2, 1, 5, 5]))],
   },
   {
-    name: 'max_pool2d.dilation_ceil', call: (a) => F.maxPool2d(a!, [2, 3], { stride: 2, dilation: [2, 1], ceilMode: true }),
+    name: 'max_pool2d.dilation_ceil', call: (a) => F.maxPool2d(a, [2, 3], { stride: 2, dilation: [2, 1], ceilMode: true }),
     py: 'F.max_pool2d(a, (2, 3), stride=2, dilation=(2, 1), ceil_mode=True)', samples: [s('basic', f([1, 2, 6, 7]))],
   },
   {
-    name: 'max_pool2d.indices', call: (a) => F.maxPool2d(a!, 3, { stride: 2, padding: 1, returnIndices: true })[1],
+    name: 'max_pool2d.indices', call: (a) => F.maxPool2d(a, 3, { stride: 2, padding: 1, returnIndices: true })[1],
     py: 'F.max_pool2d(a, 3, stride=2, padding=1, return_indices=True)[1]', differentiable: false, dtypes: ['float32'],
     samples: [s('basic', f([2, 1, 5, 6]))],
   },
   {
-    name: 'avg_pool2d', call: (a) => F.avgPool2d(a!, 2), py: 'F.avg_pool2d(a, 2)',
+    name: 'avg_pool2d', call: (a) => F.avgPool2d(a, 2), py: 'F.avg_pool2d(a, 2)',
     samples: [s('floor', f([1, 2, 4, 5])), s('transposed', f([2, 1, 4, 6], T)), s('unbatched', f([2, 4, 4]))],
   },
   {
-    name: 'avg_pool2d.pad_ceil', call: (a) => F.avgPool2d(a!, 3, { stride: 2, padding: 1, ceilMode: true }),
+    name: 'avg_pool2d.pad_ceil', call: (a) => F.avgPool2d(a, 3, { stride: 2, padding: 1, ceilMode: true }),
     py: 'F.avg_pool2d(a, 3, stride=2, padding=1, ceil_mode=True)', samples: [s('basic', f([1, 2, 6, 6]))],
   },
   {
-    name: 'avg_pool2d.exclude_pad', call: (a) => F.avgPool2d(a!, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    name: 'avg_pool2d.exclude_pad', call: (a) => F.avgPool2d(a, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
     py: 'F.avg_pool2d(a, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False)', samples: [s('basic', f([1, 2, 6, 6]))],
   },
   {
-    name: 'avg_pool2d.divisor', call: (a) => F.avgPool2d(a!, [2, 3], { stride: 1, divisorOverride: 3 }),
+    name: 'avg_pool2d.divisor', call: (a) => F.avgPool2d(a, [2, 3], { stride: 1, divisorOverride: 3 }),
     py: 'F.avg_pool2d(a, (2, 3), stride=1, divisor_override=3)', samples: [s('basic', f([1, 2, 4, 5]))],
   },
   {
-    name: 'adaptive_avg_pool2d', call: (a) => F.adaptiveAvgPool2d(a!, [2, 3]), py: 'F.adaptive_avg_pool2d(a, (2, 3))',
+    name: 'adaptive_avg_pool2d', call: (a) => F.adaptiveAvgPool2d(a, [2, 3]), py: 'F.adaptive_avg_pool2d(a, (2, 3))',
     samples: [s('uneven', f([1, 2, 5, 7])), s('transposed', f([2, 1, 4, 6], T)), s('unbatched', f([2, 3, 3]))],
   },
   {
-    name: 'adaptive_avg_pool2d.global', call: (a) => F.adaptiveAvgPool2d(a!, 1), py: 'F.adaptive_avg_pool2d(a, 1)',
+    name: 'adaptive_avg_pool2d.global', call: (a) => F.adaptiveAvgPool2d(a, 1), py: 'F.adaptive_avg_pool2d(a, 1)',
     samples: [s('basic', f([2, 3, 3, 4]))],
   },
   {
-    name: 'adaptive_avg_pool2d.keep', call: (a) => F.adaptiveAvgPool2d(a!, [null, 2]), py: 'F.adaptive_avg_pool2d(a, (None, 2))',
+    name: 'adaptive_avg_pool2d.keep', call: (a) => F.adaptiveAvgPool2d(a, [null, 2]), py: 'F.adaptive_avg_pool2d(a, (None, 2))',
     samples: [s('basic', f([1, 2, 3, 5]))],
   },
 ];
 
 const normInfos: OpInfo[] = [
   {
-    name: 'batch_norm.train', call: (a, b, c) => F.batchNorm(a!, null, null, b!, c!, true), py: 'F.batch_norm(a, None, None, b, c, training=True)', ...normTol,
+    name: 'batch_norm.train', call: (a, b, c) => F.batchNorm(a, null, null, b, c, true), py: 'F.batch_norm(a, None, None, b, c, training=True)', ...normTol,
     samples: [s('1d', f([4, 3]), f([3]), f([3])), s('2d', f([2, 3, 2, 2]), f([3]), f([3])), s('3d', f([3, 2, 4], T), f([2]), f([2]))],
     errors: [
       { name: 'one value', run: () => F.batchNorm(torch.zeros(1, 3), null, null, null, null, true), match: /Expected more than 1 value per channel when training, got input size torch.Size\(\[1, 3\]\)/ },
@@ -141,25 +141,25 @@ const normInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'batch_norm.eval', call: (a, b, c, d) => F.batchNorm(a!, b!, c!, d!, null, false, 0.1, 1e-3),
+    name: 'batch_norm.eval', call: (a, b, c, d) => F.batchNorm(a, b, c, d, null, false, 0.1, 1e-3),
     py: 'F.batch_norm(a, b, c, d, None, training=False, eps=1e-3)', ...normTol,
     samples: [s('2d', f([2, 3, 2, 2]), f([3], noGrad), f([3], { grad: false, range: [0.5, 2] }), f([3]))],
   },
   {
-    name: 'batch_norm.no_affine', call: (a) => F.batchNorm(a!, null, null, null, null, true, 0.1, 1e-2), py: 'F.batch_norm(a, None, None, training=True, eps=1e-2)', ...normTol,
+    name: 'batch_norm.no_affine', call: (a) => F.batchNorm(a, null, null, null, null, true, 0.1, 1e-2), py: 'F.batch_norm(a, None, None, training=True, eps=1e-2)', ...normTol,
     samples: [s('3d', f([3, 2, 4]))],
   },
   {
-    name: 'layer_norm', call: (a, b, c) => F.layerNorm(a!, [4], b!, c!), py: 'F.layer_norm(a, (4,), b, c)', ...normTol,
+    name: 'layer_norm', call: (a, b, c) => F.layerNorm(a, [4], b, c), py: 'F.layer_norm(a, (4,), b, c)', ...normTol,
     samples: [s('2d', f([3, 4]), f([4]), f([4])), s('3d_transposed', f([2, 3, 4], T), f([4]), f([4]))],
     errors: [{ name: 'shape', run: () => F.layerNorm(torch.zeros(2, 3), [4]), match: /Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size\[2, 3\]/ }],
   },
   {
-    name: 'layer_norm.2d', call: (a) => F.layerNorm(a!, [3, 4], null, null, 1e-3), py: 'F.layer_norm(a, (3, 4), eps=1e-3)', ...normTol,
+    name: 'layer_norm.2d', call: (a) => F.layerNorm(a, [3, 4], null, null, 1e-3), py: 'F.layer_norm(a, (3, 4), eps=1e-3)', ...normTol,
     samples: [s('basic', f([2, 3, 4]))],
   },
   {
-    name: 'group_norm', call: (a, b, c) => F.groupNorm(a!, 2, b!, c!), py: 'F.group_norm(a, 2, b, c)', ...normTol,
+    name: 'group_norm', call: (a, b, c) => F.groupNorm(a, 2, b, c), py: 'F.group_norm(a, 2, b, c)', ...normTol,
     samples: [s('3d', f([2, 4, 3]), f([4]), f([4])), s('4d', f([2, 2, 2, 3]), f([2]), f([2]))],
     errors: [{ name: 'groups', run: () => F.groupNorm(torch.zeros(2, 6, 2), 4), match: /Expected number of channels in input to be divisible by num_groups, but got input of shape \[2, 6, 2\] and num_groups=4/ }],
   },
@@ -167,7 +167,7 @@ const normInfos: OpInfo[] = [
 
 const embeddingInfos: OpInfo[] = [
   {
-    name: 'embedding', call: (a, b) => F.embedding(a!, b!), py: 'F.embedding(a, b)',
+    name: 'embedding', call: (a, b) => F.embedding(a, b), py: 'F.embedding(a, b)',
     samples: [s('2d_indices', f([2, 3], { kind: 'int64', range: [0, 5] }), f([5, 3])), s('1d_indices', f([7], { kind: 'int64', range: [0, 4] }), f([4, 2], T))],
     errors: [
       { name: 'out of range', run: () => F.embedding(torch.tensor([5], { dtype: 'int64' }), torch.zeros(3, 2)), match: /index out of range in self/ },
@@ -175,13 +175,13 @@ const embeddingInfos: OpInfo[] = [
     ],
   },
   {
-    name: 'embedding.padding', call: (a, b) => F.embedding(a!, b!, -2), py: 'F.embedding(a, b, padding_idx=-2)',
+    name: 'embedding.padding', call: (a, b) => F.embedding(a, b, -2), py: 'F.embedding(a, b, padding_idx=-2)',
     // The padding row gets no gradient by design, so finite differences disagree there: no gradcheck.
     gradcheckMaxNumel: 0,
     samples: [s('basic', f([4, 3], { kind: 'int64', range: [0, 4] }), f([4, 3]))],
   },
   {
-    name: 'dropout.eval', call: (a) => F.dropout(a!, 0.5, false), py: 'F.dropout(a, 0.5, training=False)', differentiable: false, samples: [s('basic', f([3, 4]))],
+    name: 'dropout.eval', call: (a) => F.dropout(a, 0.5, false), py: 'F.dropout(a, 0.5, training=False)', differentiable: false, samples: [s('basic', f([3, 4]))],
     errors: [{ name: 'p', run: () => F.dropout(torch.zeros(2, 3), 1.5), match: /dropout probability has to be between 0 and 1, but got 1.5/ }],
   },
 ];
@@ -189,7 +189,7 @@ const embeddingInfos: OpInfo[] = [
 const bilinearInfos: OpInfo[] = [
   {
     name: 'F.bilinear',
-    call: (a, b, w, c) => F.bilinear(a!, b!, w!, c!),
+    call: (a, b, w, c) => F.bilinear(a, b, w, c),
     py: 'F.bilinear(a, b, c, d)',
     samples: [
       { name: 'batch', inputs: [{ shape: [4, 3] }, { shape: [4, 2] }, { shape: [5, 3, 2] }, { shape: [5] }] },

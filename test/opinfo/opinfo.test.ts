@@ -31,7 +31,7 @@ const fixtures = loadFixture<Record<string, FixtureCase>>('ops.json');
 function makeInput(spec: FixtureInput, dtype: DType, requiresGrad: boolean): Tensor {
   const dt: DType = spec.kind === 'float' ? dtype : spec.kind;
   const shape = spec.shape;
-  const stored = spec.transposed ? [...shape.slice(0, -2), shape[shape.length - 1]!, shape[shape.length - 2]!] : shape;
+  const stored = spec.transposed ? [...shape.slice(0, -2), shape[shape.length - 1], shape[shape.length - 2]] : shape;
   let t = torch.tensor(Float64Array.from(spec.values), { dtype: 'float64' }).to(dt).reshape(stored);
   if (spec.transposed) t = t.transpose(-1, -2);
   if (requiresGrad) t = t.detach().requiresGrad_();

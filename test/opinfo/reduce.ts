@@ -78,8 +78,8 @@ const prodInfos: OpInfo[] = [
   entry('prod.dim', (a) => a.prod(1), 'a.prod(1)', [...prodSamples, one('empty_rows', [0, 3])], ints),
   entry('prod.dim_keepdim', (a) => a.prod(-1, true), 'a.prod(-1, keepdim=True)', prodSamples),
   entry('prod.dtype', (a) => a.prod({ dtype: 'float64' }), 'a.prod(dtype=torch.float64)', prodSamples),
-  entry('prod.zeros_dim', (a, z, m) => torch.where(m!, z!, a!).prod(1), 'torch.where(c, b, a).prod(1)', zeroSamples),
-  entry('prod.zeros', (a, z, m) => torch.where(m!, z!, a!).prod(), 'torch.where(c, b, a).prod()', zeroSamples),
+  entry('prod.zeros_dim', (a, z, m) => torch.where(m, z, a).prod(1), 'torch.where(c, b, a).prod(1)', zeroSamples),
+  entry('prod.zeros', (a, z, m) => torch.where(m, z, a).prod(), 'torch.where(c, b, a).prod()', zeroSamples),
 ];
 
 const varianceInfos: OpInfo[] = (['var', 'std'] as const).flatMap((op): OpInfo[] => {
@@ -122,7 +122,7 @@ function extremeInfos(op: 'max' | 'min'): OpInfo[] {
     entry(`${op}.indices`, (a) => f(a)(-1).indices, `a.${op}(-1).indices`, [...emptyKept, one('scalar', [])], { ...ints, ...noGrad }),
     entry(`${op}.indices_keepdim`, (a) => f(a)(0, true)[1], `a.${op}(0, keepdim=True)[1]`, basic, { ...floatsAndLong, ...noGrad }),
     entry(`${op}.dim_ties`, (a) => f(a)(1).values, `a.${op}(1).values`, ties, { gradcheckMaxNumel: 0 }),
-    entry(`${op}.other`, (a, b) => f(a)(b!), `torch.${op}(a, b)`, [{ name: 'broadcast', inputs: [{ shape: [3, 4] }, { shape: [4] }] }]),
+    entry(`${op}.other`, (a, b) => f(a)(b), `torch.${op}(a, b)`, [{ name: 'broadcast', inputs: [{ shape: [3, 4] }, { shape: [4] }] }]),
   ];
 }
 

@@ -31,8 +31,8 @@ interface Stepper {
 function makeOptimizer(c: SchedulerCase): optim.Optimizer {
   const groups = c.groupLrs.map((lr) => ({ params: [torch.zeros(1).requiresGrad_()], lr }));
   return c.optimizer === 'SGD'
-    ? new optim.SGD(groups, c.optimizerOptions as Partial<optim.SGDOptions>)
-    : new optim.Adam(groups, c.optimizerOptions as Partial<optim.AdamOptions>);
+    ? new optim.SGD(groups, c.optimizerOptions)
+    : new optim.Adam(groups, c.optimizerOptions);
 }
 
 function makeScheduler(c: SchedulerCase, opt: optim.Optimizer): Stepper {
@@ -45,30 +45,30 @@ function makeScheduler(c: SchedulerCase, opt: optim.Optimizer): Stepper {
     case 'CosineAnnealingLR': return new lrScheduler.CosineAnnealingLR(opt, n('tMax'), { etaMin: o.etaMin as number | undefined });
     case 'OneCycleLR': {
       const { maxLr, ...rest } = o;
-      return new lrScheduler.OneCycleLR(opt, maxLr as number | number[], rest as optim.lrScheduler.OneCycleOptions);
+      return new lrScheduler.OneCycleLR(opt, maxLr as number | number[], rest);
     }
     case 'ReduceLROnPlateau': {
-      const plateau = new lrScheduler.ReduceLROnPlateau(opt, o as optim.lrScheduler.ReduceLROnPlateauOptions);
+      const plateau = new lrScheduler.ReduceLROnPlateau(opt, o);
       return { step: (metric) => plateau.step(metric!), getLastLr: () => plateau.getLastLr() };
     }
   }
 }
 
 const momentaOf = (opt: optim.Optimizer): number[] =>
-  opt.paramGroups.map((g) => ('betas' in g ? (g.betas as number[])[0]! : (g as { momentum?: number }).momentum!));
+  opt.paramGroups.map((g) => ('betas' in g ? (g.betas as number[])[0] : (g as { momentum?: number }).momentum!));
 
 for (const c of cases) {
   test(`${c.scheduler} (${c.name}) gives PyTorch 1.13's learning rates`, () => {
     const opt = makeOptimizer(c);
     const sched = makeScheduler(c, opt);
-    assertClose(opt.paramGroups.map((g) => g.lr), c.lrs[0]!, { ...tolerance, what: 'initial lr' });
-    assertClose(momentaOf(opt), c.momenta[0]!, { ...tolerance, what: 'initial momentum' });
+    assertClose(opt.paramGroups.map((g) => g.lr), c.lrs[0], { ...tolerance, what: 'initial lr' });
+    assertClose(momentaOf(opt), c.momenta[0], { ...tolerance, what: 'initial momentum' });
     for (let i = 1; i < c.lrs.length; i++) {
       opt.step();
       sched.step(c.metrics?.[i - 1]);
-      assertClose(sched.getLastLr(), c.lrs[i]!, { ...tolerance, what: `lr after step ${i}` });
-      assertClose(opt.paramGroups.map((g) => g.lr), c.lrs[i]!, { ...tolerance, what: `group lr after step ${i}` });
-      assertClose(momentaOf(opt), c.momenta[i]!, { ...tolerance, what: `momentum after step ${i}` });
+      assertClose(sched.getLastLr(), c.lrs[i], { ...tolerance, what: `lr after step ${i}` });
+      assertClose(opt.paramGroups.map((g) => g.lr), c.lrs[i], { ...tolerance, what: `group lr after step ${i}` });
+      assertClose(momentaOf(opt), c.momenta[i], { ...tolerance, what: `momentum after step ${i}` });
     }
   });
 }
@@ -88,7 +88,7 @@ test('a scheduler restored from stateDict continues the same sequence', () => {
   resumed.loadStateDict(saved);
   for (let i = 8; i < c.lrs.length; i++) {
     resumed.step();
-    assertClose(resumed.getLastLr(), c.lrs[i]!, { ...tolerance, what: `lr after step ${i}` });
+    assertClose(resumed.getLastLr(), c.lrs[i], { ...tolerance, what: `lr after step ${i}` });
   }
 });
 
@@ -121,10 +121,10 @@ test('the constructor sets initialLr and the epoch-0 learning rate', () => {
   const opt = new optim.SGD([torch.zeros(1).requiresGrad_()], { lr: 0.1, momentum: 0.9 });
   const sched = new lrScheduler.OneCycleLR(opt, 1, { totalSteps: 10 });
   assert.equal(sched.lastEpoch, 0);
-  assert.equal(opt.paramGroups[0]!.initialLr, 0.04);
-  assert.equal(opt.paramGroups[0]!.maxLr, 1);
+  assert.equal(opt.paramGroups[0].initialLr, 0.04);
+  assert.equal(opt.paramGroups[0].maxLr, 1);
   assert.deepEqual(sched.getLastLr(), [0.040000000000000036]);  // PyTorch's value, rounding included
-  assert.equal(opt.stateDict().param_groups[0]!.initial_lr, 0.04);
+  assert.equal(opt.stateDict().param_groups[0].initial_lr, 0.04);
 });
 
 test('schedulers throw PyTorch\'s errors', () => {

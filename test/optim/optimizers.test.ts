@@ -23,23 +23,23 @@ const tolerance = { rtol: 1e-6, atol: 1e-7 };
 
 function make(kind: OptimizerCase['optimizer'], params: optim.Params, options: Options): optim.Optimizer {
   switch (kind) {
-    case 'SGD': return new optim.SGD(params, options as Partial<optim.SGDOptions>);
-    case 'Adam': return new optim.Adam(params, options as Partial<optim.AdamOptions>);
-    case 'AdamW': return new optim.AdamW(params, options as Partial<optim.AdamOptions>);
-    case 'RMSprop': return new optim.RMSprop(params, options as Partial<optim.RMSpropOptions>);
-    case 'Adagrad': return new optim.Adagrad(params, options as Partial<optim.AdagradOptions>);
+    case 'SGD': return new optim.SGD(params, options);
+    case 'Adam': return new optim.Adam(params, options);
+    case 'AdamW': return new optim.AdamW(params, options);
+    case 'RMSprop': return new optim.RMSprop(params, options);
+    case 'Adagrad': return new optim.Adagrad(params, options);
   }
 }
 
 function setup(c: OptimizerCase, values = c.params.map((p) => p.values)): { params: torch.Tensor[]; opt: optim.Optimizer } {
-  const params = c.params.map((p, i) => torch.tensor(values[i]!).reshape(p.shape).requiresGrad_());
-  const groups = c.groups?.map((g) => ({ ...g.options, params: g.params.map((i) => params[i]!) }));
+  const params = c.params.map((p, i) => torch.tensor(values[i]).reshape(p.shape).requiresGrad_());
+  const groups = c.groups?.map((g) => ({ ...g.options, params: g.params.map((i) => params[i]) }));
   return { params, opt: make(c.optimizer, groups ?? params, c.options) };
 }
 
 function applyStep(c: OptimizerCase, params: torch.Tensor[], opt: optim.Optimizer, step: number): void {
   params.forEach((p, i) => {
-    const g = c.grads[step]![i]!;
+    const g = c.grads[step][i]!;
     p.grad = g === null ? null : torch.tensor(g).reshape(p.shape);
   });
   opt.step();
@@ -52,12 +52,12 @@ for (const c of cases) {
     const { params, opt } = setup(c);
     for (let step = 0; step < c.history.length; step++) {
       applyStep(c, params, opt, step);
-      params.forEach((p, i) => assertClose(values(p), c.history[step]![i]!, { ...tolerance, what: `step ${step + 1}, param ${i}` }));
+      params.forEach((p, i) => assertClose(values(p), c.history[step][i], { ...tolerance, what: `step ${step + 1}, param ${i}` }));
     }
     const { state } = opt.stateDict();
     assert.deepEqual(Object.keys(state).sort(), Object.keys(c.state).sort());
     for (const [index, expected] of Object.entries(c.state)) {
-      const actual = state[Number(index)]!;
+      const actual = state[Number(index)];
       assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort(), `state keys of param ${index}`);
       for (const [key, v] of Object.entries(expected)) {
         const a = actual[key];
@@ -77,7 +77,7 @@ for (const c of cases) {
     applyStep(c, first.params, first.opt, 2);
     for (let step = 2; step < c.history.length; step++) {
       applyStep(c, second.params, second.opt, step);
-      second.params.forEach((p, i) => assertClose(values(p), c.history[step]![i]!, { ...tolerance, what: `step ${step + 1}, param ${i}` }));
+      second.params.forEach((p, i) => assertClose(values(p), c.history[step][i], { ...tolerance, what: `step ${step + 1}, param ${i}` }));
     }
   });
 }
@@ -93,7 +93,7 @@ test('stateDict has PyTorch structure: snake_case options and parameters by inde
     { lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0.01, nesterov: false, maximize: false, params: [2] },
   ]);
   assert.deepEqual(Object.keys(sd.state), ['0']);
-  assert.deepEqual(values(sd.state[0]!.momentum_buffer as torch.Tensor), [1.0099999904632568, 1.0099999904632568]);
+  assert.deepEqual(values(sd.state[0].momentum_buffer as torch.Tensor), [1.0099999904632568, 1.0099999904632568]);
 });
 
 test('loadStateDict restores group options and refuses a different layout', () => {
@@ -101,9 +101,9 @@ test('loadStateDict restores group options and refuses a different layout', () =
   const opt = new optim.Adam([p], { lr: 0.1 });
   const other = new optim.Adam([torch.ones(2).requiresGrad_()], { lr: 0.5, betas: [0.5, 0.6] });
   opt.loadStateDict(other.stateDict());
-  assert.equal(opt.paramGroups[0]!.lr, 0.5);
-  assert.deepEqual(opt.paramGroups[0]!.betas, [0.5, 0.6]);
-  assert.equal(opt.paramGroups[0]!.params[0], p);
+  assert.equal(opt.paramGroups[0].lr, 0.5);
+  assert.deepEqual(opt.paramGroups[0].betas, [0.5, 0.6]);
+  assert.equal(opt.paramGroups[0].params[0], p);
   const two = new optim.Adam([{ params: [torch.ones(1).requiresGrad_()] }, { params: [torch.ones(1).requiresGrad_()] }]);
   assert.throws(() => opt.loadStateDict(two.stateDict()), { name: 'ValueError', message: 'loaded state dict has a different number of parameter groups' });
   const wide = new optim.Adam([torch.ones(1).requiresGrad_(), torch.ones(1).requiresGrad_()]);
@@ -119,7 +119,7 @@ test('zeroGrad sets gradients to null by default (set_to_none=True) or zeros the
   const grad = p.grad!;
   opt.zeroGrad(false);
   assert.equal(p.grad, grad);
-  assert.deepEqual(p.grad!.tolist(), [0, 0, 0]);
+  assert.deepEqual(p.grad.tolist(), [0, 0, 0]);
   assert.equal(q.grad, null);
   opt.zeroGrad();
   assert.equal(p.grad, null);
@@ -140,8 +140,8 @@ test('paramGroups are public and addParamGroup fills in the defaults', () => {
   const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.5 });
   opt.addParamGroup({ params: q, lr: 1 });
   assert.equal(opt.paramGroups.length, 2);
-  assert.equal(opt.paramGroups[1]!.momentum, 0.5);
-  opt.paramGroups[0]!.lr = 0.25;
+  assert.equal(opt.paramGroups[1].momentum, 0.5);
+  opt.paramGroups[0].lr = 0.25;
   p.grad = torch.ones(1);
   q.grad = torch.ones(1);
   opt.step();

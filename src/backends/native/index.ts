@@ -29,15 +29,15 @@ function coalesce(shape: readonly number[], ...strides: (readonly number[])[]): 
   const outShape: number[] = [];
   const outStrides: number[][] = strides.map(() => []);
   for (let d = 0; d < shape.length; d++) {
-    const n = shape[d]!;
+    const n = shape[d];
     if (n === 1) continue;
     const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, v) => outStrides[v]![last] === s[d]! * n)) {
-      outShape[last]! *= n;
-      strides.forEach((s, v) => (outStrides[v]![last] = s[d]!));
+    if (last >= 0 && strides.every((s, v) => outStrides[v][last] === s[d] * n)) {
+      outShape[last] *= n;
+      strides.forEach((s, v) => (outStrides[v][last] = s[d]!));
     } else {
       outShape.push(n);
-      strides.forEach((s, v) => outStrides[v]!.push(s[d]!));
+      strides.forEach((s, v) => outStrides[v].push(s[d]));
     }
   }
   return [outShape, outStrides];
@@ -48,7 +48,7 @@ const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a *
 function isDense(v: View): boolean {
   let expected = 1;
   for (let i = v.shape.length - 1; i >= 0; i--) {
-    const n = v.shape[i]!;
+    const n = v.shape[i];
     if (n === 1) continue;
     if (v.strides[i] !== expected) return false;
     expected *= n;
@@ -67,7 +67,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[0] = shape.length;
     desc[1] = x.offset;
     desc.set(shape, 2);
-    desc.set(s!, 2 + shape.length);
+    desc.set(s, 2 + shape.length);
     addon.unary(code, data, out.data, desc);
   };
 
@@ -82,8 +82,8 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[1] = a.offset;
     desc[2] = b.offset;
     desc.set(shape, 3);
-    desc.set(sa!, 3 + n);
-    desc.set(sb!, 3 + 2 * n);
+    desc.set(sa, 3 + n);
+    desc.set(sb, 3 + 2 * n);
     addon.binary(code, x, y, out.data, desc);
   };
 
@@ -98,14 +98,14 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[1] = src.offset;
     desc[2] = dst.offset;
     desc.set(shape, 3);
-    desc.set(ss!, 3 + n);
-    desc.set(ds!, 3 + 2 * n);
+    desc.set(ss, 3 + n);
+    desc.set(ds, 3 + 2 * n);
     addon.copy(s, d, desc);
   };
 
   const reduce = (op: ReduceOp, x: View, axes: readonly number[], out: Storage): void => {
     const code = REDUCE_CODES[op], data = x.storage.data;
-    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
     if (code === undefined || !isFloat(data) || numelOf(x.shape) < ELEMENTWISE_MIN || !contiguousAxes || axes.length === 0) {
       return jsBackend.reduce(op, x, axes, out);
     }
@@ -117,14 +117,14 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
       copy(x, { storage, shape: x.shape, strides, offset: 0 });
       view = { storage, shape: x.shape, strides, offset: 0 };
     }
-    const first = axes[0]!, last = axes[axes.length - 1]!;
+    const first = axes[0], last = axes[axes.length - 1];
     const a = numelOf(x.shape.slice(0, first)), r = numelOf(x.shape.slice(first, last + 1)), b = numelOf(x.shape.slice(last + 1));
     addon.reduce(code, view.storage.data as Float32Array | Float64Array, out.data, a, r, b, view.offset);
   };
 
   const matmul = (a: View, b: View, out: Storage): void => {
     const x = a.storage.data, y = b.storage.data, nd = a.shape.length;
-    const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;
+    const m = a.shape[nd - 2], k = a.shape[nd - 1], n = b.shape[nd - 1];
     if (!isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || m * n * k < MATMUL_MIN_FLOPS) {
       return jsBackend.matmul(a, b, out);
     }
@@ -138,8 +138,8 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[4] = a.offset;
     desc[5] = b.offset;
     desc.set(shape, 6);
-    desc.set(sa!, 6 + nb);
-    desc.set(sb!, 6 + 2 * nb);
+    desc.set(sa, 6 + nb);
+    desc.set(sb, 6 + 2 * nb);
     const at = 6 + 3 * nb;
     desc[at] = a.strides[nd - 2]!;
     desc[at + 1] = a.strides[nd - 1]!;
@@ -152,18 +152,18 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View): boolean => {
     const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
     if (!f32 || x.length !== 4 || !isDense(a) || !isDense(b) || geo.padBefore.some((p, i) => p !== geo.padAfter[i])) return false;
-    desc.set([...x, o, kernel[0]!, kernel[1]!, ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset]);
+    desc.set([...x, o, kernel[0], kernel[1], ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset]);
     return true;
   };
   const conv: ConvKernels = {
     forward: (x, w, out, geo) =>
-      conv2dDesc(x.shape, w.shape[0]!, w.shape.slice(2), geo, x, w) &&
+      conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w) &&
       addon.conv2dForward(x.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),
     inputGrad: (g, w, out, inShape, geo) =>
-      conv2dDesc(inShape, w.shape[0]!, w.shape.slice(2), geo, g, w) &&
+      conv2dDesc(inShape, w.shape[0], w.shape.slice(2), geo, g, w) &&
       addon.conv2dInputGrad(g.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),
     weightGrad: (g, x, out, kernel, geo) =>
-      conv2dDesc(x.shape, g.shape[1]!, kernel, geo, x, g) &&
+      conv2dDesc(x.shape, g.shape[1], kernel, geo, x, g) &&
       addon.conv2dWeightGrad(x.storage.data as Float32Array, g.storage.data as Float32Array, out.data, desc),
   };
 
@@ -175,7 +175,7 @@ function denseStrides(shape: readonly number[]): number[] {
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     s[i] = acc;
-    acc *= Math.max(shape[i]!, 1);
+    acc *= Math.max(shape[i], 1);
   }
   return s;
 }

@@ -77,16 +77,16 @@ function activation<P>(spec: ActivationSpec<P>): Op<P> {
     name: spec.name,
     gradFn: spec.gradFn,
     meta: ([x]) => {
-      if (spec.kernel !== null && !isFloating(x!.dtype)) {
-        throw new RuntimeError(`${spec.name}: "${spec.kernel}" not implemented for '${TYPE_NAMES[x!.dtype]}'`);
+      if (spec.kernel !== null && !isFloating(x.dtype)) {
+        throw new RuntimeError(`${spec.name}: "${spec.kernel}" not implemented for '${TYPE_NAMES[x.dtype]}'`);
       }
-      return { shape: x!.dims, dtype: x!.dtype };
+      return { shape: x.dims, dtype: x.dtype };
     },
     forward: (be, [x], out, p) => {
-      const k = new Pointwise(be, x!.shape, out.dtype);
-      k.write(spec.forward(k, x!, p), out);
+      const k = new Pointwise(be, x.shape, out.dtype);
+      k.write(spec.forward(k, x, p), out);
     },
-    backward: (g, [x], _, p) => [spec.backward(g, x!, p)],
+    backward: (g, [x], _, p) => [spec.backward(g, x, p)],
     saves: 'inputs',
   });
 }

@@ -40,29 +40,29 @@ function nllOp(gradFn: string) {
     name: 'nll_loss',
     gradFn,
     meta: ([x, index], { reduction, classDim }) => ({
-      shape: reduction === 'none' ? index!.dims.filter((_, i) => i !== classDim) : [],
-      dtype: x!.dtype,
+      shape: reduction === 'none' ? index.dims.filter((_, i) => i !== classDim) : [],
+      dtype: x.dtype,
     }),
     forward: (be, [x, index, w], out, { reduction, classDim }) => {
-      const shape = index!.shape, all = shape.map((_, i) => i);
+      const shape = index.shape, all = shape.map((_, i) => i);
       const picked = be.alloc(out.dtype, numelOf(shape));
-      be.gather(x!, classDim, index!, picked);
+      be.gather(x, classDim, index, picked);
       const dense = { storage: picked, shape, strides: contiguousStrides(shape), offset: 0 };
-      be.binary('mul', dense, w!, picked);
+      be.binary('mul', dense, w, picked);
       be.unary('neg', dense, picked);
       if (reduction === 'none') return be.copy(dense, { ...dense, storage: out });
       be.reduce('sum', dense, all, out);
       if (reduction === 'sum') return;
       const total = be.alloc(out.dtype, 1);
-      be.reduce('sum', w!, all, total);
-      out.data[0] = out.data[0]! / total.data[0]!; // every target ignored: 0/0 = NaN, as PyTorch
+      be.reduce('sum', w, all, total);
+      out.data[0] = out.data[0] / total.data[0]; // every target ignored: 0/0 = NaN, as PyTorch
     },
     backward: (g, [x, index, w], _, { reduction, classDim }) => {
       let scale = reduction === 'none' ? unsqueeze(g, classDim) : g;
-      if (reduction === 'mean') scale = div(scale, sum(w!));
+      if (reduction === 'mean') scale = div(scale, sum(w));
       // Ignored samples (w = 0) get no gradient, even when Σw = 0 makes the scale infinite.
-      const src = where(w!.eq(0), 0, neg(mul(w!, scale)));
-      return [scatterAdd(zeros(x!.dims, { dtype: g.dtype }), classDim, index!, src), null, null];
+      const src = where(w.eq(0), 0, neg(mul(w, scale)));
+      return [scatterAdd(zeros(x.dims, { dtype: g.dtype }), classDim, index, src), null, null];
     },
     saves: 'inputs',
   });
@@ -72,16 +72,16 @@ const nllOps = { nll_loss: nllOp('NllLossBackward0'), nll_loss2d: nllOp('NllLoss
 /** The gather index and per-sample weights of Note [NLL as a gather], after PyTorch's checks. */
 function targetWeights(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, classDim: number): { index: Tensor; w: Tensor } {
   if (target.dtype !== 'int64') throw new RuntimeError(`${op}: expected scalar type Long but found ${TYPE_NAMES[target.dtype]}`);
-  const classes = input.dims[classDim]!;
+  const classes = input.dims[classDim];
   const weights = weight === null ? null : weight.toArray();
   const values = target.toArray();
   const index = new Float64Array(values.length), w = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
+    const v = values[i];
     if (v === ignoreIndex) continue;
     if (v < 0 || v >= classes) throw new IndexError(`${op}: Target ${v} is out of bounds.`);
     index[i] = v;
-    w[i] = weights === null ? 1 : weights[v]!;
+    w[i] = weights === null ? 1 : weights[v];
   }
   const shape = [...target.dims];
   shape.splice(classDim, 0, 1);
@@ -90,7 +90,7 @@ function targetWeights(op: string, input: Tensor, target: Tensor, weight: Tensor
 
 /** nll_loss (1-d or 2-d input) and nll_loss2d (4-d input), each with its own checks. */
 function nllCore(op: 'nll_loss' | 'nll_loss2d', input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction): Tensor {
-  const classDim = input.dim() === 1 ? 0 : 1, classes = input.dims[classDim]!;
+  const classDim = input.dim() === 1 ? 0 : 1, classes = input.dims[classDim];
   if (op === 'nll_loss') {
     if (target.dim() > 1) throw new RuntimeError('nll_loss: 0D or 1D target tensor expected, multi-target not supported');
     if (!(input.dim() === 1 && target.dim() === 0) && input.dims[0] !== target.dims[0]) {
@@ -101,7 +101,7 @@ function nllCore(op: 'nll_loss' | 'nll_loss2d', input: Tensor, target: Tensor, w
     }
   } else {
     if (target.dim() !== 3) throw new RuntimeError(`nll_loss2d: only batches of spatial targets supported (3D tensors) but got targets of dimension: ${target.dim()}`);
-    if (!sameShape([input.dims[0]!, ...input.dims.slice(2)], target.dims)) {
+    if (!sameShape([input.dims[0], ...input.dims.slice(2)], target.dims)) {
       throw new RuntimeError(`nll_loss2d: size mismatch (got input: ${fmt(input.dims)} , target: ${fmt(target.dims)}`);
     }
     if (weight !== null && weight.numel() !== classes) throw new RuntimeError('nll_loss2d: weight tensor should be defined either for all or no classes');
@@ -180,7 +180,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (!(labelSmoothing > 0)) return nll;
   // The uniform part: −Σ_c w_c·logp_c per sample, zero where the target is ignored, and for
   // 'mean' divided by the same Σw over kept samples as the NLL part (PyTorch's rule).
-  const classes = input.dims[classDim]!;
+  const classes = input.dims[classDim];
   const weighted = weight === null ? logp : mul(logp, classWeightView(input, weight, classDim));
   const kept = target.ne(ignoreIndex);
   const smooth = where(kept, neg(sum(weighted, classDim)), 0);
@@ -195,7 +195,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 
 /** Cross entropy against class probabilities, optionally smoothed and class-weighted. */
 function probabilityCrossEntropy(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, labelSmoothing: number, classDim: number): Tensor {
-  const classes = input.dims[classDim]!;
+  const classes = input.dims[classDim];
   if (weight !== null && (weight.dim() !== 1 || weight.numel() !== classes)) {
     throw new RuntimeError(`cross_entropy: weight tensor should be defined either for all ${classes} classes or no classes but got weight tensor of shape: ${fmt(weight.dims)}`);
   }
@@ -214,14 +214,14 @@ const bceOp = pointwiseLoss<boolean>({
   gradFn: 'BinaryCrossEntropyBackward0',
   forward: (k, [x, t, w], hasWeight) => {
     // Logs are clamped to ≥ −100 so that a confident wrong prediction costs 100, not infinity.
-    const logx = k.binary('maximum', k.unary('log', x!), -100);
-    const log1mx = k.binary('maximum', k.unary('log1p', k.unary('neg', x!)), -100);
-    const loss = k.binary('sub', k.binary('mul', k.binary('sub', t!, 1), log1mx), k.binary('mul', t!, logx));
-    return hasWeight ? k.binary('mul', loss, w!) : loss;
+    const logx = k.binary('maximum', k.unary('log', x), -100);
+    const log1mx = k.binary('maximum', k.unary('log1p', k.unary('neg', x)), -100);
+    const loss = k.binary('sub', k.binary('mul', k.binary('sub', t, 1), log1mx), k.binary('mul', t, logx));
+    return hasWeight ? k.binary('mul', loss, w) : loss;
   },
   grad: ([x, t, w], hasWeight) => {
-    const d = div(sub(x!, t!), mul(sub(1, x!), x!).clamp(1e-12));
-    return hasWeight ? mul(d, w!) : d;
+    const d = div(sub(x, t), mul(sub(1, x), x).clamp(1e-12));
+    return hasWeight ? mul(d, w) : d;
   },
 });
 
@@ -249,21 +249,21 @@ const bceLogitsOp = pointwiseLoss<LogitsWeights>({
   name: 'binary_cross_entropy_with_logits',
   gradFn: 'BinaryCrossEntropyWithLogitsBackward0',
   forward: (k, [x, t, ...rest], p) => {
-    const w = p.weight ? rest[0]! : null, pw = p.posWeight ? rest[p.weight ? 1 : 0]! : null;
+    const w = p.weight ? rest[0] : null, pw = p.posWeight ? rest[p.weight ? 1 : 0] : null;
     // softplus(−x) = log1p(exp(−|x|)) + max(−x, 0): exp never overflows, for any logit.
-    const negx = k.unary('neg', x!);
-    const softplusNeg = k.binary('add', k.unary('log1p', k.unary('exp', k.unary('neg', k.unary('abs', x!)))), k.binary('maximum', negx, 0));
-    const logWeight = pw === null ? softplusNeg : k.binary('mul', k.binary('add', k.binary('mul', k.binary('sub', pw, 1), t!), 1), softplusNeg);
-    const loss = k.binary('add', k.binary('mul', k.binary('sub', 1, t!), x!), logWeight);
+    const negx = k.unary('neg', x);
+    const softplusNeg = k.binary('add', k.unary('log1p', k.unary('exp', k.unary('neg', k.unary('abs', x)))), k.binary('maximum', negx, 0));
+    const logWeight = pw === null ? softplusNeg : k.binary('mul', k.binary('add', k.binary('mul', k.binary('sub', pw, 1), t), 1), softplusNeg);
+    const loss = k.binary('add', k.binary('mul', k.binary('sub', 1, t), x), logWeight);
     return w === null ? loss : k.binary('mul', loss, w);
   },
   grad: ([x, t, ...rest], p) => {
-    const w = p.weight ? rest[0]! : null, pw = p.posWeight ? rest[p.weight ? 1 : 0]! : null;
+    const w = p.weight ? rest[0] : null, pw = p.posWeight ? rest[p.weight ? 1 : 0] : null;
     let d: Tensor;
-    if (pw === null) d = sub(sigmoid(x!), t!);
+    if (pw === null) d = sub(sigmoid(x), t);
     else {
-      const pt = mul(pw, t!);
-      d = sub(mul(add(sub(pt, t!), 1), sigmoid(x!)), pt);
+      const pt = mul(pw, t);
+      d = sub(mul(add(sub(pt, t), 1), sigmoid(x)), pt);
     }
     return w === null ? d : mul(d, w);
   },

@@ -39,9 +39,9 @@ const hasPadding = (geo: Geometry): boolean => geo.padBefore.some((p) => p !== 0
 
 /** A zero-filled [N, C, *padded] buffer and the view of its interior that has `shape`. */
 function paddedBuffer(be: Backend, shape: readonly number[], geo: Geometry, dtype: Storage['dtype']): [View, View] {
-  const padded = shape.map((n, i) => (i < 2 ? n : n + geo.padBefore[i - 2]! + geo.padAfter[i - 2]!));
+  const padded = shape.map((n, i) => (i < 2 ? n : n + geo.padBefore[i - 2] + geo.padAfter[i - 2]));
   const whole = dense(be.alloc(dtype, numelOf(padded)), padded);
-  const offset = geo.padBefore.reduce((acc, p, i) => acc + p * whole.strides[i + 2]!, 0);
+  const offset = geo.padBefore.reduce((acc, p, i) => acc + p * whole.strides[i + 2], 0);
   return [whole, { storage: whole.storage, shape, strides: whole.strides, offset }];
 }
 
@@ -54,7 +54,7 @@ function windows(src: View, kernel: readonly number[], out: readonly number[], g
   return {
     storage: src.storage,
     shape: [n, geo.groups, cg, ...kernel, ...out],
-    strides: [sn, cg * sc, sc, ...spatial.map((s, i) => s * geo.dilation[i]!), ...spatial.map((s, i) => s * geo.stride[i]!)],
+    strides: [sn, cg * sc, sc, ...spatial.map((s, i) => s * geo.dilation[i]), ...spatial.map((s, i) => s * geo.stride[i])],
     offset: src.offset,
   };
 }
@@ -81,7 +81,7 @@ export function convForward(be: Backend, x: View, w: View, out: Storage, geo: Ge
   const outSpatial = outputSize(x.shape.slice(2), kernel, geo);
   const cols = im2col(be, x, kernel, outSpatial, geo);
   const [n, g, ck] = cols.shape as [number, number, number];
-  const cog = w.shape[0]! / g;
+  const cog = w.shape[0] / g;
   const wd = denseOf(be, w);
   be.matmul({ storage: wd.storage, shape: [n, g, cog, ck], strides: [0, cog * ck, ck, 1], offset: wd.offset }, cols, out);
 }
@@ -91,7 +91,7 @@ export function convInputGrad(be: Backend, g: View, w: View, out: Storage, inSha
   if (be.conv?.inputGrad(g, w, out, inShape, geo)) return;
   const kernel = w.shape.slice(2), outSpatial = g.shape.slice(2);
   const [n, cout] = g.shape as [number, number];
-  const groups = geo.groups, cog = cout / groups, cg = inShape[1]! / groups;
+  const groups = geo.groups, cog = cout / groups, cg = inShape[1] / groups;
   const ck = cg * numelOf(kernel), p = numelOf(outSpatial);
   const wd = denseOf(be, w), gd = denseOf(be, g);
   const cols = be.alloc(out.dtype, n * groups * ck * p);
@@ -114,7 +114,7 @@ export function convWeightGrad(be: Backend, g: View, x: View, out: Storage, kern
   const outSpatial = g.shape.slice(2);
   const cols = im2col(be, x, kernel, outSpatial, geo);
   const [n, groups, ck, p] = cols.shape as [number, number, number, number];
-  const cout = g.shape[1]!, cog = cout / groups;
+  const cout = g.shape[1], cog = cout / groups;
   const gd = denseOf(be, g);
   const perSample = be.alloc(out.dtype, n * cout * ck);
   be.matmul(
@@ -128,7 +128,7 @@ export function convWeightGrad(be: Backend, g: View, x: View, out: Storage, kern
 /** Output spatial size of a convolution: ⌊(S + pads − d·(k−1) − 1) / s⌋ + 1. */
 function outputSize(spatial: readonly number[], kernel: readonly number[], geo: Geometry): number[] {
   return spatial.map(
-    (s, i) => Math.floor((s + geo.padBefore[i]! + geo.padAfter[i]! - geo.dilation[i]! * (kernel[i]! - 1) - 1) / geo.stride[i]!) + 1,
+    (s, i) => Math.floor((s + geo.padBefore[i] + geo.padAfter[i] - geo.dilation[i] * (kernel[i] - 1) - 1) / geo.stride[i]) + 1,
   );
 }
 
@@ -140,7 +140,7 @@ interface ConvParams extends Geometry {
 /** Spatial size of a transposed convolution's output: (I − 1)·s − pads + d·(k − 1) + outputPadding + 1. */
 function transposedSize(spatial: readonly number[], kernel: readonly number[], p: ConvParams): number[] {
   return spatial.map(
-    (n, i) => (n - 1) * p.stride[i]! - p.padBefore[i]! - p.padAfter[i]! + p.dilation[i]! * (kernel[i]! - 1) + p.outputPadding[i]! + 1,
+    (n, i) => (n - 1) * p.stride[i] - p.padBefore[i] - p.padAfter[i] + p.dilation[i] * (kernel[i] - 1) + p.outputPadding[i] + 1,
   );
 }
 
@@ -148,48 +148,48 @@ const TYPE_NAMES = { float32: 'FloatTensor', float64: 'DoubleTensor', int32: 'In
 
 /** PyTorch's checks of aten::convolution, with its messages. */
 function convMeta(op: string, [x, w, b]: readonly Tensor[], p: ConvParams): Meta {
-  const [n, c] = x!.dims as [number, number];
-  const kernel = w!.dims.slice(2);
-  if (x!.dtype !== w!.dtype) {
+  const [n, c] = x.dims as [number, number];
+  const kernel = w.dims.slice(2);
+  if (x.dtype !== w.dtype) {
     throw new RuntimeError(
-      `${op}: Input type (torch.${TYPE_NAMES[x!.dtype]}) and weight type (torch.${TYPE_NAMES[w!.dtype]}) should be the same`,
+      `${op}: Input type (torch.${TYPE_NAMES[x.dtype]}) and weight type (torch.${TYPE_NAMES[w.dtype]}) should be the same`,
     );
   }
-  if (x!.dtype !== 'float32' && x!.dtype !== 'float64') throw new RuntimeError(`${op}: "slow_conv2d_cpu" not implemented for '${x!.dtype}'`);
-  if (w!.dims[0]! % p.groups !== 0) {
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new RuntimeError(`${op}: "slow_conv2d_cpu" not implemented for '${x.dtype}'`);
+  if (w.dims[0] % p.groups !== 0) {
     throw new RuntimeError(
-      `${op}: Given groups=${p.groups}, expected weight to be divisible by ${p.groups} at dimension 0, but got weight of size [${fmtShape(w!.dims)}] instead`,
+      `${op}: Given groups=${p.groups}, expected weight to be divisible by ${p.groups} at dimension 0, but got weight of size [${fmtShape(w.dims)}] instead`,
     );
   }
-  const expectedC = p.transposed ? w!.dims[0]! : w!.dims[1]! * p.groups;
+  const expectedC = p.transposed ? w.dims[0] : w.dims[1] * p.groups;
   if (c !== expectedC) {
     throw new RuntimeError(
-      `${op}: Given ${p.transposed ? 'transposed=1, ' : ''}groups=${p.groups}, weight of size ${fmtShape(w!.dims)}, expected input${fmtShape(x!.dims)} ` +
+      `${op}: Given ${p.transposed ? 'transposed=1, ' : ''}groups=${p.groups}, weight of size ${fmtShape(w.dims)}, expected input${fmtShape(x.dims)} ` +
         `to have ${expectedC} channels, but got ${c} channels instead`,
     );
   }
-  const cout = p.transposed ? w!.dims[1]! * p.groups : w!.dims[0]!;
+  const cout = p.transposed ? w.dims[1] * p.groups : w.dims[0];
   if (b !== undefined && (b.dims.length !== 1 || b.dims[0] !== cout)) {
     throw new RuntimeError(
-      `${op}: Given weight of size ${fmtShape(w!.dims)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(b.dims)} instead`,
+      `${op}: Given weight of size ${fmtShape(w.dims)}, expected bias to be 1-dimensional with ${cout} elements, but got bias of size ${fmtShape(b.dims)} instead`,
     );
   }
-  if (b !== undefined && b.dtype !== x!.dtype) throw new RuntimeError(`${op}: expected input and bias to have the same dtype`);
-  const spatial = x!.dims.slice(2);
-  if (p.transposed) return { shape: [n, cout, ...transposedSize(spatial, kernel, p)], dtype: x!.dtype };
-  const padded = spatial.map((s, i) => s + p.padBefore[i]! + p.padAfter[i]!);
-  if (padded.some((s, i) => s < p.dilation[i]! * (kernel[i]! - 1) + 1)) {
+  if (b !== undefined && b.dtype !== x.dtype) throw new RuntimeError(`${op}: expected input and bias to have the same dtype`);
+  const spatial = x.dims.slice(2);
+  if (p.transposed) return { shape: [n, cout, ...transposedSize(spatial, kernel, p)], dtype: x.dtype };
+  const padded = spatial.map((s, i) => s + p.padBefore[i] + p.padAfter[i]);
+  if (padded.some((s, i) => s < p.dilation[i] * (kernel[i] - 1) + 1)) {
     throw new RuntimeError(
-      `${op}: Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${kernel.map((k, i) => p.dilation[i]! * (k - 1) + 1).join(' x ')}). ` +
+      `${op}: Calculated padded input size per channel: (${padded.join(' x ')}). Kernel size: (${kernel.map((k, i) => p.dilation[i] * (k - 1) + 1).join(' x ')}). ` +
         `Kernel size can't be greater than actual input size`,
     );
   }
-  return { shape: [n, cout, ...outputSize(spatial, kernel, p)], dtype: x!.dtype };
+  return { shape: [n, cout, ...outputSize(spatial, kernel, p)], dtype: x.dtype };
 }
 
 /** Adds the bias per channel: out[n, c, …] += b[c]. */
 function addBias(be: Backend, out: Storage, shape: readonly number[], b: View): void {
-  const biasView = expandView({ ...b, shape: [b.shape[0]!, ...shape.slice(2).map(() => 1)], strides: [b.strides[0]!, ...shape.slice(2).map(() => 0)] }, shape);
+  const biasView = expandView({ ...b, shape: [b.shape[0], ...shape.slice(2).map(() => 1)], strides: [b.strides[0], ...shape.slice(2).map(() => 0)] }, shape);
   const sum = be.alloc(out.dtype, numelOf(shape));
   be.binary('add', dense(out, shape), biasView, sum);
   be.copy(dense(sum, shape), dense(out, shape));
@@ -200,22 +200,22 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
   gradFn: 'ConvolutionBackward0',
   meta: (inputs, p) => convMeta('convolution', inputs, p),
   forward: (be, [x, w, b], out, p) => {
-    const n = x!.shape[0]!;
-    const cout = p.transposed ? w!.shape[1]! * p.groups : w!.shape[0]!;
-    const spatial = p.transposed ? transposedSize(x!.shape.slice(2), w!.shape.slice(2), p) : outputSize(x!.shape.slice(2), w!.shape.slice(2), p);
+    const n = x.shape[0];
+    const cout = p.transposed ? w.shape[1] * p.groups : w.shape[0];
+    const spatial = p.transposed ? transposedSize(x.shape.slice(2), w.shape.slice(2), p) : outputSize(x.shape.slice(2), w.shape.slice(2), p);
     const shape = [n, cout, ...spatial];
     if (numelOf(shape) === 0) return;
-    if (p.transposed) convInputGrad(be, x!, w!, out, shape, p);
-    else convForward(be, x!, w!, out, p);
+    if (p.transposed) convInputGrad(be, x, w, out, shape, p);
+    else convForward(be, x, w, out, p);
     if (b !== undefined) addBias(be, out, shape, b);
   },
   backward: (g, [x, w, b], _, p): Grads => {
     const channelAxes = [0, ...g.dims.slice(2).map((__, i) => i + 2)];
     const gb = b !== undefined && b.requiresGrad ? sum(g, channelAxes) : null;
     if (p.transposed) {
-      return [x!.requiresGrad ? convolutionOp([g, w!], { ...p, transposed: false }) : null, w!.requiresGrad ? weightGrad(x!, g, w!.dims, p) : null, gb];
+      return [x.requiresGrad ? convolutionOp([g, w], { ...p, transposed: false }) : null, w.requiresGrad ? weightGrad(x, g, w.dims, p) : null, gb];
     }
-    return [x!.requiresGrad ? inputGrad(g, w!, x!.dims, p) : null, w!.requiresGrad ? weightGrad(g, x!, w!.dims, p) : null, gb];
+    return [x.requiresGrad ? inputGrad(g, w, x.dims, p) : null, w.requiresGrad ? weightGrad(g, x, w.dims, p) : null, gb];
   },
   saves: 'inputs',
 });
@@ -223,12 +223,12 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
 const inputGradOp = defineOp<Geometry & { inShape: readonly number[] }>({
   name: 'convolution_backward_input',
   gradFn: 'ConvolutionBackwardBackward0',
-  meta: ([g], p) => ({ shape: p.inShape, dtype: g!.dtype }),
-  forward: (be, [g, w], out, p) => convInputGrad(be, g!, w!, out, p.inShape, p),
+  meta: ([g], p) => ({ shape: p.inShape, dtype: g.dtype }),
+  forward: (be, [g, w], out, p) => convInputGrad(be, g, w, out, p.inShape, p),
   // Bilinear in (g, w): each gradient is the forward convolution or the weight gradient.
   backward: (h, [g, w], _, p) => [
-    g!.requiresGrad ? convolutionOp([h, w!], { ...p, transposed: false, outputPadding: p.stride.map(() => 0) }) : null,
-    w!.requiresGrad ? weightGrad(g!, h, w!.dims, p) : null,
+    g.requiresGrad ? convolutionOp([h, w], { ...p, transposed: false, outputPadding: p.stride.map(() => 0) }) : null,
+    w.requiresGrad ? weightGrad(g, h, w.dims, p) : null,
   ],
   saves: 'inputs',
 });
@@ -236,11 +236,11 @@ const inputGradOp = defineOp<Geometry & { inShape: readonly number[] }>({
 const weightGradOp = defineOp<Geometry & { wShape: readonly number[] }>({
   name: 'convolution_backward_weight',
   gradFn: 'ConvolutionBackwardBackward0',
-  meta: ([g], p) => ({ shape: p.wShape, dtype: g!.dtype }),
-  forward: (be, [g, x], out, p) => convWeightGrad(be, g!, x!, out, p.wShape.slice(2), p),
+  meta: ([g], p) => ({ shape: p.wShape, dtype: g.dtype }),
+  forward: (be, [g, x], out, p) => convWeightGrad(be, g, x, out, p.wShape.slice(2), p),
   backward: (h, [g, x], _, p) => [
-    g!.requiresGrad ? convolutionOp([x!, h], { ...p, transposed: false, outputPadding: p.stride.map(() => 0) }) : null,
-    x!.requiresGrad ? inputGrad(g!, h, x!.dims, p) : null,
+    g.requiresGrad ? convolutionOp([x, h], { ...p, transposed: false, outputPadding: p.stride.map(() => 0) }) : null,
+    x.requiresGrad ? inputGrad(g, h, x.dims, p) : null,
   ],
   saves: 'inputs',
 });
@@ -292,9 +292,9 @@ function forwardParams(op: string, d: number, { stride = 1, padding = 0, dilatio
     if (padding === 'valid') before = after = new Array<number>(d).fill(0);
     else if (padding === 'same') {
       if (s.some((v) => v !== 1)) throw new RuntimeError(`${op}: padding='same' is not supported for strided convolutions`);
-      const total = kernel.map((k, i) => dil[i]! * (k - 1));
+      const total = kernel.map((k, i) => dil[i] * (k - 1));
       before = total.map((t) => Math.floor(t / 2));
-      after = total.map((t, i) => t - before[i]!);
+      after = total.map((t, i) => t - before[i]);
     } else if (typeof padding === 'string') {
       throw new RuntimeError(`${op}: Invalid padding string: '${String(padding)}'`);
     } else before = after = ntuple(op, 'padding', padding, d);
@@ -320,7 +320,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   return convNd(op, 2, input, weight, bias, () => {
     const s = ntuple(op, 'stride', stride, 2), dil = ntuple(op, 'dilation', dilation, 2), pad = ntuple(op, 'padding', padding, 2);
     const outPad = ntuple(op, 'output_padding', outputPadding, 2);
-    if (outPad.some((o, i) => o >= s[i]! && o >= dil[i]!)) {
+    if (outPad.some((o, i) => o >= s[i] && o >= dil[i])) {
       throw new RuntimeError(
         `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} ` +
           `output_padding_width: ${outPad[1]} stride_height: ${s[0]} stride_width: ${s[1]} dilation_height: ${dil[0]} dilation_width: ${dil[1]}`,

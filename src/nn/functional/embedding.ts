@@ -12,23 +12,23 @@ import type { Tensor } from '../../tensor/tensor.js';
 const embeddingOp = defineOp<number | null>({
   name: 'embedding',
   gradFn: 'EmbeddingBackward0',
-  meta: ([weight, indices]) => ({ shape: [...indices!.dims, weight!.dims[1]!], dtype: weight!.dtype }),
+  meta: ([weight, indices]) => ({ shape: [...indices.dims, weight.dims[1]], dtype: weight.dtype }),
   forward: (be, [weight, indices], out) => {
-    const n = numelOf(indices!.shape), d = weight!.shape[1]!;
-    let idx = indices!;
+    const n = numelOf(indices.shape), d = weight.shape[1];
+    let idx = indices;
     if (!isContiguousLayout(idx.shape, idx.strides)) {
       idx = { storage: be.alloc(idx.storage.dtype, n), shape: idx.shape, strides: contiguousStrides(idx.shape), offset: 0 };
-      be.copy(indices!, idx);
+      be.copy(indices, idx);
     }
     // The gather kernel reads weight[index[i][j]][j]: each index is broadcast along its row (stride 0).
-    be.gather(weight!, 0, { storage: idx.storage, shape: [n, d], strides: [1, 0], offset: idx.offset }, out);
+    be.gather(weight, 0, { storage: idx.storage, shape: [n, d], strides: [1, 0], offset: idx.offset }, out);
   },
   backward: (g, [weight, indices], _, paddingIdx): Grads => {
-    const d = weight!.dims[1]!;
-    const flatIdx = reshape(indices!, [-1]);
+    const d = weight.dims[1];
+    const flatIdx = reshape(indices, [-1]);
     let rows = reshape(g, [-1, d]);
     if (paddingIdx !== null) rows = where(unsqueeze(eq(flatIdx, paddingIdx), 1), 0, rows);
-    return [indexAdd(zeros(weight!.dims, { dtype: g.dtype }), 0, flatIdx, rows), null];
+    return [indexAdd(zeros(weight.dims, { dtype: g.dtype }), 0, flatIdx, rows), null];
   },
   saves: 'inputs',
 });
@@ -42,7 +42,7 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | nu
     );
   }
   if (weight.dim() !== 2) throw new RuntimeError(`embedding: 'weight' must be 2-D`);
-  const num = weight.dims[0]!;
+  const num = weight.dims[0];
   let pad = paddingIdx;
   if (pad !== null) {
     if (pad >= num || pad < -num) throw new RuntimeError('embedding: Padding_idx must be within num_embeddings');

@@ -41,25 +41,25 @@ const mseLossOp = defineOp<Reduction>({
   name: 'mse_loss',
   gradFn: 'MseLossBackward0',
   meta: ([a, b], reduction) => {
-    const shape = broadcastShapes('mse_loss', a!.dims, b!.dims);
-    const dtype = resultType([a!, b!]);
+    const shape = broadcastShapes('mse_loss', a.dims, b.dims);
+    const dtype = resultType([a, b]);
     return { shape: reduction === 'none' ? shape : [], dtype, cast: dtype };
   },
   forward: (be, [a, b], out, reduction) => {
-    const shape = broadcastShapes('mse_loss', a!.shape, b!.shape);
+    const shape = broadcastShapes('mse_loss', a.shape, b.shape);
     const n = shape.reduce((x, y) => x * y, 1);
     const diff = reduction === 'none' ? out : be.alloc(out.dtype, n);
-    be.binary('sub', expandView(a!, shape), expandView(b!, shape), diff);
+    be.binary('sub', expandView(a, shape), expandView(b, shape), diff);
     be.binary('mul', dense(diff, shape), dense(diff, shape), diff);
     if (reduction === 'none') return;
     be.reduce('sum', dense(diff, shape), shape.map((_, i) => i), out);
     // mean of an empty tensor is NaN, as in PyTorch
-    if (reduction === 'mean') out.data[0] = out.data[0]! / n;
+    if (reduction === 'mean') out.data[0] = out.data[0] / n;
   },
   backward: (g, [a, b], _, reduction) => {
-    const n = broadcastShapes('mse_loss', a!.dims, b!.dims).reduce((x, y) => x * y, 1);
+    const n = broadcastShapes('mse_loss', a.dims, b.dims).reduce((x, y) => x * y, 1);
     const scale = reduction === 'mean' ? 2 / n : 2;
-    const ga = mul(mul(sub(a!, b!), g), scale);
+    const ga = mul(mul(sub(a, b), g), scale);
     return [ga, mul(ga, -1)];
   },
   saves: 'inputs',
@@ -105,7 +105,7 @@ export function pointwiseLoss<P>(spec: PointwiseLossSpec<P>): (inputs: readonly 
       const loss = spec.forward(k, inputs.map((v) => expandView(v, shape)), extra);
       if (reduction === 'none') return k.write(loss, out);
       be.reduce('sum', loss, shape.map((_, i) => i), out);
-      if (reduction === 'mean') out.data[0] = out.data[0]! / numelOf(shape); // empty: NaN, as PyTorch
+      if (reduction === 'mean') out.data[0] = out.data[0] / numelOf(shape); // empty: NaN, as PyTorch
     },
     backward: (g, inputs, _, { reduction, shape, extra }) => {
       const scale = reduction === 'mean' ? div(g, numelOf(shape)) : g;
@@ -131,13 +131,13 @@ const smoothL1Op = pointwiseLoss<number>({
   name: 'smooth_l1_loss',
   gradFn: 'SmoothL1LossBackward0',
   forward: (k, [a, b], beta) => {
-    const d = k.binary('sub', a!, b!), ad = k.unary('abs', d);
+    const d = k.binary('sub', a, b), ad = k.unary('abs', d);
     const quadratic = k.binary('div', k.binary('mul', k.binary('mul', d, d), 0.5), beta);
     return k.where(k.binary('lt', ad, beta), quadratic, k.binary('sub', ad, 0.5 * beta));
   },
   // beta = 0 is the L1 loss: the quadratic branch is never taken, so its 0/0 is never used.
   grad: ([a, b], beta) => {
-    const d = sub(a!, b!);
+    const d = sub(a, b);
     return where(abs(d).lt(beta), div(d, beta), sign(d));
   },
 });
@@ -154,12 +154,12 @@ const huberOp = pointwiseLoss<number>({
   name: 'huber_loss',
   gradFn: 'HuberLossBackward0',
   forward: (k, [a, b], delta) => {
-    const d = k.binary('sub', a!, b!), ad = k.unary('abs', d);
+    const d = k.binary('sub', a, b), ad = k.unary('abs', d);
     const linear = k.binary('mul', k.binary('sub', ad, 0.5 * delta), delta);
     return k.where(k.binary('lt', ad, delta), k.binary('mul', k.binary('mul', d, d), 0.5), linear);
   },
   grad: ([a, b], delta) => {
-    const d = sub(a!, b!);
+    const d = sub(a, b);
     return where(abs(d).lt(delta), d, mul(sign(d), delta));
   },
 });
@@ -187,5 +187,5 @@ export function klDiv(input: Tensor, target: Tensor, { reduction = 'mean', logTa
     : sub(where(eq(target, 0), 0, mul(target, log(target))), mul(target, input));
   if (reduction !== 'batchmean') return applyReduction(loss, reduction);
   const total = sum(loss);
-  return input.dim() === 0 ? total : div(total, input.dims[0]!);
+  return input.dim() === 0 ? total : div(total, input.dims[0]);
 }

@@ -54,7 +54,7 @@ export function batchNorm(
   eps = 1e-5,
 ): Tensor {
   if (input.dim() < 2) throw new ValueError(`batch_norm: expected 2D or more input (got ${input.dim()}D input)`);
-  const c = input.dims[1]!;
+  const c = input.dims[1];
   checkStat('running_mean', runningMean, c);
   checkStat('running_var', runningVar, c);
   for (const [name, v] of [['weight', weight], ['bias', bias]] as const) {

@@ -82,7 +82,7 @@ export function maxPoolIndices(be: Backend, x: View, out: Storage, geo: PoolGeom
   be.copy(view, dense(cols, view.shape));
   const values = be.alloc(x.storage.dtype, lead * positions), slots = be.alloc('int64', lead * positions);
   be.argReduce('max', dense(cols, [lead * positions, window]), 1, values, slots);
-  const w = x.shape[x.shape.length - 1]!;
+  const w = x.shape[x.shape.length - 1];
   const table: View = { storage: indexTable(be, w, geo), shape: [lead, positions, window], strides: [0, window, 1], offset: 0 };
   be.gather(table, 2, dense(slots, [lead, positions, 1]), out);
 }
@@ -138,18 +138,18 @@ const outShapeOf = (dims: readonly number[], geo: PoolGeometry): number[] => [..
 const avgPoolOp: Op<AvgParams> = defineOp<AvgParams>({
   name: 'avg_pool2d',
   gradFn: 'AvgPool2DBackward0',
-  meta: ([x], p) => ({ shape: outShapeOf(x!.dims, p), dtype: x!.dtype }),
-  forward: (be, [x], out, p) => avgPoolForward(be, x!, divisorView(be, x!.shape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p),
-  backward: (g, [x], _, p): Grads => [avgPoolGradOp([g], { ...p, inShape: x!.dims })],
+  meta: ([x], p) => ({ shape: outShapeOf(x.dims, p), dtype: x.dtype }),
+  forward: (be, [x], out, p) => avgPoolForward(be, x, divisorView(be, x.shape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p),
+  backward: (g, [x], _, p): Grads => [avgPoolGradOp([g], { ...p, inShape: x.dims })],
   saves: 'none',
 });
 
 const avgPoolGradOp: Op<AvgParams & { inShape: readonly number[] }> = defineOp<AvgParams & { inShape: readonly number[] }>({
   name: 'avg_pool2d_backward',
   gradFn: 'AvgPool2DBackwardBackward0',
-  meta: ([g], p) => ({ shape: p.inShape, dtype: g!.dtype }),
+  meta: ([g], p) => ({ shape: p.inShape, dtype: g.dtype }),
   forward: (be, [g], out, p) =>
-    avgPoolInputGrad(be, g!, divisorView(be, p.inShape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p.inShape, p),
+    avgPoolInputGrad(be, g, divisorView(be, p.inShape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p.inShape, p),
   backward: (h, _, __, p): Grads => [avgPoolOp([h], p)],
   saves: 'none',
 });
@@ -157,8 +157,8 @@ const avgPoolGradOp: Op<AvgParams & { inShape: readonly number[] }> = defineOp<A
 const maxPoolIndicesOp = defineOp<PoolGeometry>({
   name: 'max_pool2d_indices',
   gradFn: 'MaxPool2DWithIndicesBackward0',
-  meta: ([x], p) => ({ shape: outShapeOf(x!.dims, p), dtype: 'int64' }),
-  forward: (be, [x], out, p) => maxPoolIndices(be, x!, out, p),
+  meta: ([x], p) => ({ shape: outShapeOf(x.dims, p), dtype: 'int64' }),
+  forward: (be, [x], out, p) => maxPoolIndices(be, x, out, p),
   backward: null,
   saves: 'none',
 });
@@ -167,20 +167,20 @@ const maxPoolIndicesOp = defineOp<PoolGeometry>({
 const maxPoolOp = defineOp<undefined>({
   name: 'max_pool2d',
   gradFn: 'MaxPool2DWithIndicesBackward0',
-  meta: ([x, indices]) => ({ shape: indices!.dims, dtype: x!.dtype }),
+  meta: ([x, indices]) => ({ shape: indices.dims, dtype: x.dtype }),
   forward: (be, [x, indices], out) => {
-    const lead = x!.shape.slice(0, -2), plane = numelOf(x!.shape.slice(-2)), positions = numelOf(indices!.shape.slice(-2));
-    let src = x!;
+    const lead = x.shape.slice(0, -2), plane = numelOf(x.shape.slice(-2)), positions = numelOf(indices.shape.slice(-2));
+    let src = x;
     if (!isContiguousLayout(src.shape, src.strides)) {
-      src = dense(be.alloc(x!.storage.dtype, numelOf(x!.shape)), x!.shape);
-      be.copy(x!, src);
+      src = dense(be.alloc(x.storage.dtype, numelOf(x.shape)), x.shape);
+      be.copy(x, src);
     }
-    be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, dense(indices!.storage, [...lead, positions], indices!.offset), out);
+    be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, dense(indices.storage, [...lead, positions], indices.offset), out);
   },
   backward: (g, [x, indices]): Grads => {
-    const lead = x!.dims.slice(0, -2), flat = [...lead, numelOf(x!.dims.slice(-2))], positions = [...lead, -1];
-    const gx = scatterAdd(zeros(flat, { dtype: g.dtype }), lead.length, reshape(indices!, positions), reshape(g, positions));
-    return [reshape(gx, x!.dims), null];
+    const lead = x.dims.slice(0, -2), flat = [...lead, numelOf(x.dims.slice(-2))], positions = [...lead, -1];
+    const gx = scatterAdd(zeros(flat, { dtype: g.dtype }), lead.length, reshape(indices, positions), reshape(g, positions));
+    return [reshape(gx, x.dims), null];
   },
   saves: 'inputs',
 });
@@ -200,12 +200,12 @@ function poolGeometry(op: string, x: Tensor, kernelSize: IntOrTuple, stride: Int
   if (k.some((v) => v <= 0)) throw new RuntimeError(`${op}: kernel size should be greater than zero, but got kH: ${k[0]} kW: ${k[1]}`);
   if (s.some((v) => v <= 0)) throw new RuntimeError(`${op}: stride should be greater than zero, but got dH: ${s[0]} dW: ${s[1]}`);
   p.forEach((v, i) => {
-    if (v > k[i]! / 2) throw new RuntimeError(`${op}: pad should be at most half of kernel size, but got pad=${v} and kernel_size=${k[i]}`);
+    if (v > k[i] / 2) throw new RuntimeError(`${op}: pad should be at most half of kernel size, but got pad=${v} and kernel_size=${k[i]}`);
   });
   const [h, w] = x.dims.slice(-2) as [number, number];
   const out: [number, number] = [poolOutputSize(h, k[0], p[0], s[0], d[0], ceilMode), poolOutputSize(w, k[1], p[1], s[1], d[1], ceilMode)];
   if (out[0] < 1 || out[1] < 1) {
-    const c = x.dims[x.dim() - 3]!;
+    const c = x.dims[x.dim() - 3];
     throw new RuntimeError(`${op}: Given input size: (${c}x${h}x${w}). Calculated output size: (${c}x${out[0]}x${out[1]}). Output size is too small`);
   }
   return { kernel: k, stride: s, padding: p, dilation: d, out };
@@ -259,12 +259,12 @@ function adaptiveMatrix(size: number, out: number, dtype: Storage['dtype']): Ten
 const adaptiveAvgPoolOp = defineOp<{ rows: Tensor; cols: Tensor }>({
   name: 'adaptive_avg_pool2d',
   gradFn: 'AdaptiveAvgPool2DBackward0',
-  meta: ([x], { rows, cols }) => ({ shape: [...x!.dims.slice(0, -2), rows.dims[0]!, cols.dims[0]!], dtype: x!.dtype }),
+  meta: ([x], { rows, cols }) => ({ shape: [...x.dims.slice(0, -2), rows.dims[0], cols.dims[0]], dtype: x.dtype }),
   // out = rows @ x @ colsᵀ: averaging is separable, so two products replace the per-window loops.
   forward: (be, [x], out, { rows, cols }) => {
-    const lead = x!.shape.slice(0, -2), [oh, h] = rows.dims as [number, number], [ow, w] = cols.dims as [number, number];
+    const lead = x.shape.slice(0, -2), [oh, h] = rows.dims as [number, number], [ow, w] = cols.dims as [number, number];
     const mid = be.alloc(out.dtype, numelOf(lead) * oh * w);
-    be.matmul({ ...rows.kernelView(), shape: [...lead, oh, h], strides: [...lead.map(() => 0), h, 1] }, x!, mid);
+    be.matmul({ ...rows.kernelView(), shape: [...lead, oh, h], strides: [...lead.map(() => 0), h, 1] }, x, mid);
     be.matmul(dense(mid, [...lead, oh, w]), { ...cols.kernelView(), shape: [...lead, w, ow], strides: [...lead.map(() => 0), 1, w] }, out);
   },
   backward: (g, _, __, { rows, cols }): Grads => [matmul(matmul(t(rows), g), cols)],

@@ -12,7 +12,7 @@ import { Module } from './module.js';
 export function reprTuple(v: number | null | readonly (number | null)[]): string {
   const one = (x: number | null): string => (x === null ? 'None' : String(x));
   if (v === null || typeof v === 'number') return one(v);
-  return v.length === 1 ? `(${one(v[0]!)},)` : `(${v.map(one).join(', ')})`;
+  return v.length === 1 ? `(${one(v[0])},)` : `(${v.map(one).join(', ')})`;
 }
 
 /** Python's repr of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16 (`1e-05`, `0.1`, `1.0`). */

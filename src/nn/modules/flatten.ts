@@ -26,7 +26,7 @@ export class Unflatten extends Module {
   }
   forward(x: Tensor): Tensor {
     const d = wrapDim(this.dim, x.dim(), 'unflatten');
-    const sizes = this.unflattenedSize, size = x.dims[d]!;
+    const sizes = this.unflattenedSize, size = x.dims[d];
     const known = sizes.filter((s) => s !== -1).reduce((a, b) => a * b, 1);
     const inferred = sizes.includes(-1);
     if (inferred ? known === 0 || size % known !== 0 : known !== size) {

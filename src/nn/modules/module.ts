@@ -12,10 +12,13 @@ const BUFFERS = Symbol('buffers');
  * Base class of layers and losses. Subclasses assign parameters and submodules to fields;
  * `parameters()` finds them in assignment order. Instances are callable: `f(x)` runs `f.forward(x)`.
  */
+// The interface adds the call signature the constructor's trick provides (see below).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Module {
   (...inputs: Tensor[]): Tensor;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export abstract class Module {
   /** Whether the module is in training mode (see train() and eval()). */
   declare training: boolean;
@@ -69,7 +72,7 @@ export abstract class Module {
       seen.add(m);
       out.push([name, m]);
       const kids = [...m.namedChildren()].map(([k, c]): [string, Module] => [name ? `${name}.${k}` : k, c]);
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
     }
     return out;
   }

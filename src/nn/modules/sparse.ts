@@ -26,7 +26,7 @@ export class Embedding extends Module {
   /** Same draws as torch.nn.Embedding.reset_parameters: normal_, then the padding row set to zero. */
   resetParameters(): void {
     init.normal_(this.weight);
-    if (this.paddingIdx !== null) noGrad(() => this.weight.get(this.paddingIdx!).fill_(0));
+    if (this.paddingIdx !== null) noGrad(() => this.weight.get(this.paddingIdx).fill_(0));
   }
 
   forward(input: Tensor): Tensor {
