@@ -2,7 +2,7 @@
 // records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
 import { type DType, isFloating } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
-import { sameShape } from '../core/shape.js';
+import { contiguousStrides, sameShape } from '../core/shape.js';
 import type { Backend, Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
@@ -105,21 +105,11 @@ function kernelInput(t: Tensor, meta: Meta, be: Backend): View {
   let v = t.kernelView();
   if (meta.cast !== undefined && t.dtype !== meta.cast) {
     const storage = be.alloc(meta.cast, t.numel());
-    be.copy(v, { storage, shape: t.dims, strides: contiguous(t.dims), offset: 0 });
-    v = { storage, shape: t.dims, strides: contiguous(t.dims), offset: 0 };
+    be.copy(v, { storage, shape: t.dims, strides: contiguousStrides(t.dims), offset: 0 });
+    v = { storage, shape: t.dims, strides: contiguousStrides(t.dims), offset: 0 };
   }
   if (meta.expand && !sameShape(t.dims, meta.shape)) v = expandView(v, meta.shape);
   return v;
-}
-
-function contiguous(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length);
-  let acc = 1;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= Math.max(dims[i], 1);
-  }
-  return s;
 }
 
 /** A stride-0 view of `v` broadcast to `shape` (shapes already checked compatible). */
@@ -223,7 +213,7 @@ const toDtypeOp = defineOp<DType>({
   name: 'to',
   gradFn: 'ToCopyBackward0',
   meta: ([x], dtype) => ({ shape: x.dims, dtype }),
-  forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguous(x.shape), offset: 0 }),
+  forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }),
   backward: (g, [x]) => [toDtype(g, x.dtype)],
   saves: 'none',
 });

@@ -1,6 +1,7 @@
 // src/backends/native/index.ts — the native backend: the JS reference with its heavy kernels
 // (float32/float64 elementwise, copies, reductions, matmul) routed to the C++ addon.
 import type { DataArray } from '../../core/dtype.js';
+import { contiguousStrides } from '../../core/shape.js';
 import type { Backend, BinaryOp, ConvGeometry, ConvKernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
@@ -113,7 +114,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (!isDense(x)) {
       // Reductions read a dense block; a strided input is first copied (natively) into one.
       const storage = jsBackend.alloc(x.storage.dtype, numelOf(x.shape));
-      const strides = denseStrides(x.shape);
+      const strides = contiguousStrides(x.shape);
       copy(x, { storage, shape: x.shape, strides, offset: 0 });
       view = { storage, shape: x.shape, strides, offset: 0 };
     }
@@ -168,14 +169,4 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   return { ...jsBackend, name: 'native', addon, unary, binary, copy, reduce, matmul, conv };
-}
-
-function denseStrides(shape: readonly number[]): number[] {
-  const s: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= Math.max(shape[i], 1);
-  }
-  return s;
 }
