@@ -27,6 +27,14 @@ T* data_of(const Napi::Value& v) {
   return reinterpret_cast<T*>(static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset());
 }
 
+// The data pointer of a Uint8Array argument (bool tensors), or null.
+uint8_t* bytes_of(const Napi::Value& v) {
+  if (!v.IsTypedArray()) return nullptr;
+  auto arr = v.As<Napi::TypedArray>();
+  if (arr.TypedArrayType() != napi_uint8_array) return nullptr;
+  return static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
+}
+
 bool is_f32(const Napi::Value& v) {
   return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
 }
@@ -77,6 +85,63 @@ void binary_t(const Napi::CallbackInfo& info) {
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   if (is_f32(info[1])) binary_t<float>(info);
   else binary_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// compare(op, a, b, out: Uint8Array, desc): the binary descriptor, a 0/1 byte per element.
+template <typename T>
+void compare_t(const Napi::CallbackInfo& info) {
+  Desc d(info[4]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t oa = d.next(), ob = d.next();
+  int64_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
+  d.read(shape, ndim);
+  d.read(sa, ndim);
+  d.read(sb, ndim);
+  compare<T>(static_cast<CompareOp>(info[0].As<Napi::Number>().Int32Value()), data_of<T>(info[1]), sa, oa,
+             data_of<T>(info[2]), sb, ob, shape, ndim, bytes_of(info[3]));
+}
+
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  if (is_f32(info[1])) compare_t<float>(info);
+  else compare_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// where(cond: Uint8Array, a, b, out, desc = [ndim, offsetC, offsetA, offsetB, shape..., stridesC..., stridesA...,
+// stridesB...])
+template <typename T>
+void where_t(const Napi::CallbackInfo& info) {
+  Desc d(info[4]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t oc = d.next(), oa = d.next(), ob = d.next();
+  int64_t shape[kMaxDims], sc[kMaxDims], sa[kMaxDims], sb[kMaxDims];
+  d.read(shape, ndim);
+  d.read(sc, ndim);
+  d.read(sa, ndim);
+  d.read(sb, ndim);
+  where<T>(bytes_of(info[0]), sc, oc, data_of<T>(info[1]), sa, oa, data_of<T>(info[2]), sb, ob, shape, ndim,
+           data_of<T>(info[3]));
+}
+
+Napi::Value Where(const Napi::CallbackInfo& info) {
+  if (is_f32(info[1])) where_t<float>(info);
+  else where_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// argReduce(isMax, x, values, indices: Float64Array, A, R, B, offset) over a dense x[A, R, B].
+template <typename T>
+void arg_reduce_t(const Napi::CallbackInfo& info) {
+  const bool is_max = info[0].As<Napi::Boolean>().Value();
+  const int64_t A = info[4].As<Napi::Number>().Int64Value(), R = info[5].As<Napi::Number>().Int64Value(),
+                B = info[6].As<Napi::Number>().Int64Value(), off = info[7].As<Napi::Number>().Int64Value();
+  arg_reduce<T>(is_max, data_of<T>(info[1]) + off, A, R, B, data_of<T>(info[2]), data_of<double>(info[3]));
+}
+
+Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
+  if (is_f32(info[1])) arg_reduce_t<float>(info);
+  else arg_reduce_t<double>(info);
   return info.Env().Undefined();
 }
 
@@ -243,6 +308,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("copy", Napi::Function::New(env, Copy));
+  exports.Set("compare", Napi::Function::New(env, Compare));
+  exports.Set("where", Napi::Function::New(env, Where));
+  exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));

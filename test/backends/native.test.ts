@@ -84,6 +84,53 @@ describe('native kernels match the JS reference', { skip }, () => {
         }
       });
     }
+    test(`comparisons ${dtype}`, () => {
+      for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as BinaryOp[]) {
+        for (const shape of SHAPES) {
+          for (const la of LAYOUTS) {
+            const x = makeView(shape, dtype, la), y = makeView(shape, dtype, 'transposed');
+            // Equal elements must occur for eq/le/ge to mean anything: compare x with itself too.
+            for (const [p, q] of [[x, y], [x, x]] as [View, View][]) {
+              const n = shape.reduce((a, b) => a * b, 1);
+              const [a, b] = both((be) => { const o = be.alloc('bool', n); be.binary(op, p, q, o); return o.data; });
+              assert.deepEqual(Array.from(b), Array.from(a), `${op} ${shape} ${la}`);
+            }
+          }
+        }
+      }
+    });
+    test(`where ${dtype}`, () => {
+      for (const shape of SHAPES) {
+        for (const la of LAYOUTS) {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const mask = jsBackend.alloc('bool', n);
+          for (let i = 0; i < n; i++) mask.data[i] = rand() < 0.5 ? 1 : 0;
+          const cond: View = { storage: mask, shape, strides: dense(shape), offset: 0 };
+          const x = makeView(shape, dtype, la), y = makeView(shape, dtype, 'transposed');
+          const zero: View = { storage: { dtype, data: dtype === 'float32' ? Float32Array.of(0) : Float64Array.of(0), version: 0 }, shape, strides: shape.map(() => 0), offset: 0 };
+          for (const [p, q] of [[x, y], [zero, y], [x, zero]] as [View, View][]) {
+            const [a, b] = both((be) => { const o = out(be, dtype, n); be.where(cond, p, q, o); return o.data; });
+            assert.deepEqual(Array.from(b), Array.from(a), `where ${shape} ${la}`);
+          }
+        }
+      }
+    });
+    test(`argReduce ${dtype}`, () => {
+      for (const [shape, axis] of [[[300, 7], 0], [[7, 300], 1], [[4, 64, 9], 1], [[16, 3, 4], 2]] as [number[], number][]) {
+        for (const layout of LAYOUTS) {
+          for (const op of ['max', 'min'] as const) {
+            const x = makeView(shape, dtype, layout);
+            const n = shape.filter((_, i) => i !== axis).reduce((a, b) => a * b, 1);
+            const [a, b] = both((be) => {
+              const v = out(be, dtype, n), i = be.alloc('int64', n);
+              be.argReduce(op, x, axis, v, i);
+              return [...v.data, ...i.data];
+            });
+            assert.deepEqual(b, a, `${op} ${shape} axis ${axis} ${layout}`);
+          }
+        }
+      }
+    });
     test(`copy ${dtype}`, () => {
       for (const shape of SHAPES) {
         for (const layout of LAYOUTS) {
@@ -101,7 +148,7 @@ describe('native kernels match the JS reference', { skip }, () => {
     });
     for (const op of ['sum', 'amax', 'amin'] as ReduceOp[]) {
       test(`reduce ${op} ${dtype}`, () => {
-        for (const [shape, axes] of [[[1000], [0]], [[7, 300], [1]], [[300, 7], [0]], [[4, 255, 9], [1]], [[4, 255, 9], [0, 1]], [[4, 255, 9], [1, 2]], [[600000], [0]]] as [number[], number[]][]) {
+        for (const [shape, axes] of [[[1000], [0]], [[7, 300], [1]], [[300, 7], [0]], [[4, 255, 9], [1]], [[4, 255, 9], [0, 1]], [[4, 255, 9], [1, 2]], [[4, 255, 9], [0, 2]], [[8, 6, 5, 7], [0, 2, 3]], [[600000], [0]]] as [number[], number[]][]) {
           for (const layout of LAYOUTS) {
             const x = makeView(shape, dtype, layout);
             const n = shape.filter((_, i) => !axes.includes(i)).reduce((a, b) => a * b, 1);

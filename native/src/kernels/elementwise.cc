@@ -73,9 +73,9 @@ KINDLING_INLINE void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t
 }
 
 // One run of a binary op; the stride-0 cases (a scalar operand) get their own loops so that
-// the compiler vectorizes them too.
-template <typename T, typename F>
-KINDLING_INLINE void zip_run(const T* a, int64_t sa, const T* b, int64_t sb, T* o, int64_t n, F f) {
+// the compiler vectorizes them too. O is the output type (T, or uint8_t for comparisons).
+template <typename T, typename O, typename F>
+KINDLING_INLINE void zip_run(const T* a, int64_t sa, const T* b, int64_t sb, O* o, int64_t n, F f) {
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
   } else if (sa == 1 && sb == 0) {
@@ -100,6 +100,66 @@ KINDLING_INLINE void binary_run(BinaryOp op, const T* a, int64_t sa, const T* b,
     case BinaryOp::kMinimum: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return minimum(x, y); });
     case BinaryOp::kPow: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return std::pow(x, y); });
   }
+}
+
+template <typename T>
+KINDLING_INLINE void compare_run(CompareOp op, const T* a, int64_t sa, const T* b, int64_t sb, uint8_t* o, int64_t n) {
+  switch (op) {
+    case CompareOp::kEq: return zip_run(a, sa, b, sb, o, n, [](T x, T y) -> uint8_t { return x == y; });
+    case CompareOp::kNe: return zip_run(a, sa, b, sb, o, n, [](T x, T y) -> uint8_t { return x != y; });
+    case CompareOp::kLt: return zip_run(a, sa, b, sb, o, n, [](T x, T y) -> uint8_t { return x < y; });
+    case CompareOp::kLe: return zip_run(a, sa, b, sb, o, n, [](T x, T y) -> uint8_t { return x <= y; });
+    case CompareOp::kGt: return zip_run(a, sa, b, sb, o, n, [](T x, T y) -> uint8_t { return x > y; });
+    case CompareOp::kGe: return zip_run(a, sa, b, sb, o, n, [](T x, T y) -> uint8_t { return x >= y; });
+  }
+}
+
+// One run of where(cond, a, b): strides of each operand along the run.
+template <typename T>
+KINDLING_INLINE void where_run(const uint8_t* c, int64_t sc, const T* a, int64_t sa, const T* b, int64_t sb, T* o,
+                               int64_t n) {
+  if (sc == 1 && sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; i++) o[i] = c[i] ? a[i] : b[i];
+  } else if (sc == 1 && sa == 0 && sb == 1) {
+    const T av = a[0];
+    for (int64_t i = 0; i < n; i++) o[i] = c[i] ? av : b[i];
+  } else if (sc == 1 && sa == 1 && sb == 0) {
+    const T bv = b[0];
+    for (int64_t i = 0; i < n; i++) o[i] = c[i] ? a[i] : bv;
+  } else {
+    for (int64_t i = 0; i < n; i++) o[i] = c[i * sc] ? a[i * sa] : b[i * sb];
+  }
+}
+
+KINDLING_CLONES void compare_run_f32(int op, const float* a, int64_t sa, const float* b, int64_t sb, uint8_t* o,
+                                     int64_t n) {
+  compare_run(static_cast<CompareOp>(op), a, sa, b, sb, o, n);
+}
+KINDLING_CLONES void compare_run_f64(int op, const double* a, int64_t sa, const double* b, int64_t sb, uint8_t* o,
+                                     int64_t n) {
+  compare_run(static_cast<CompareOp>(op), a, sa, b, sb, o, n);
+}
+KINDLING_CLONES void where_run_f32(const uint8_t* c, int64_t sc, const float* a, int64_t sa, const float* b,
+                                   int64_t sb, float* o, int64_t n) {
+  where_run(c, sc, a, sa, b, sb, o, n);
+}
+KINDLING_CLONES void where_run_f64(const uint8_t* c, int64_t sc, const double* a, int64_t sa, const double* b,
+                                   int64_t sb, double* o, int64_t n) {
+  where_run(c, sc, a, sa, b, sb, o, n);
+}
+inline void compare_dispatch(int op, const float* a, int64_t sa, const float* b, int64_t sb, uint8_t* o, int64_t n) {
+  compare_run_f32(op, a, sa, b, sb, o, n);
+}
+inline void compare_dispatch(int op, const double* a, int64_t sa, const double* b, int64_t sb, uint8_t* o, int64_t n) {
+  compare_run_f64(op, a, sa, b, sb, o, n);
+}
+inline void where_dispatch(const uint8_t* c, int64_t sc, const float* a, int64_t sa, const float* b, int64_t sb,
+                           float* o, int64_t n) {
+  where_run_f32(c, sc, a, sa, b, sb, o, n);
+}
+inline void where_dispatch(const uint8_t* c, int64_t sc, const double* a, int64_t sa, const double* b, int64_t sb,
+                           double* o, int64_t n) {
+  where_run_f64(c, sc, a, sa, b, sb, o, n);
 }
 
 KINDLING_CLONES void unary_run_f32(int op, const float* x, int64_t sx, float* o, int64_t n) {
@@ -191,6 +251,60 @@ void binary(BinaryOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, 
     binary_dispatch(code, a + pa, ra, b + pb, rb, out + pos, count);
     pos += count;
   });
+}
+
+template <typename T>
+void compare(CompareOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, const int64_t* sb, int64_t ob,
+             const int64_t* shape, int ndim, uint8_t* out) {
+  const int code = static_cast<int>(op);
+  int64_t pos = 0;
+  for_each_run2(shape, ndim, sa, oa, sb, ob, [&](int64_t pa, int64_t pb, int64_t count, int64_t ra, int64_t rb) {
+    compare_dispatch(code, a + pa, ra, b + pb, rb, out + pos, count);
+    pos += count;
+  });
+}
+
+template <typename T>
+void where(const uint8_t* c, const int64_t* sc, int64_t oc, const T* a, const int64_t* sa, int64_t oa, const T* b,
+           const int64_t* sb, int64_t ob, const int64_t* shape, int ndim, T* out) {
+  // The output position walks as a third, dense view: its strides are the row-major strides.
+  int64_t so[kMaxDims];
+  int64_t acc = 1;
+  for (int d = ndim - 1; d >= 0; d--) {
+    so[d] = acc;
+    acc *= shape[d];
+  }
+  for_each_run3(shape, ndim, sa, oa, sb, ob, so, 0,
+                [&](int64_t pa, int64_t pb, int64_t po, int64_t count, int64_t ra, int64_t rb, int64_t) {
+                  // The condition's offset follows the output position through its own strides.
+                  int64_t pc = oc, rest = po;
+                  for (int d = 0; d < ndim; d++) {
+                    pc += (rest / so[d]) * sc[d];
+                    rest %= so[d];
+                  }
+                  where_dispatch(c + pc, ndim ? sc[ndim - 1] : 0, a + pa, ra, b + pb, rb, out + po, count);
+                });
+}
+
+template <typename T>
+void arg_reduce(bool is_max, const T* x, int64_t A, int64_t R, int64_t B, T* values, double* indices) {
+  // x is dense [A, R, B]; for each (a, b) the first extreme along r, NaN winning as in PyTorch.
+  for (int64_t a = 0; a < A; a++) {
+    for (int64_t b = 0; b < B; b++) {
+      const T* p = x + a * R * B + b;
+      T best = p[0];
+      int64_t at = 0;
+      for (int64_t r = 1; r < R && best == best; r++) {
+        const T v = p[r * B];
+        if (v != v || (is_max ? v > best : v < best)) {
+          best = v;
+          at = r;
+        }
+      }
+      values[a * B + b] = best;
+      indices[a * B + b] = static_cast<double>(at);
+    }
+  }
 }
 
 template <typename T>
@@ -319,6 +433,16 @@ template void copy_strided<float>(const float*, const int64_t*, int64_t, float*,
                                   const int64_t*, int);
 template void copy_strided<double>(const double*, const int64_t*, int64_t, double*, const int64_t*, int64_t,
                                    const int64_t*, int);
+template void compare<float>(CompareOp, const float*, const int64_t*, int64_t, const float*, const int64_t*, int64_t,
+                             const int64_t*, int, uint8_t*);
+template void compare<double>(CompareOp, const double*, const int64_t*, int64_t, const double*, const int64_t*,
+                              int64_t, const int64_t*, int, uint8_t*);
+template void where<float>(const uint8_t*, const int64_t*, int64_t, const float*, const int64_t*, int64_t,
+                           const float*, const int64_t*, int64_t, const int64_t*, int, float*);
+template void where<double>(const uint8_t*, const int64_t*, int64_t, const double*, const int64_t*, int64_t,
+                            const double*, const int64_t*, int64_t, const int64_t*, int, double*);
+template void arg_reduce<float>(bool, const float*, int64_t, int64_t, int64_t, float*, double*);
+template void arg_reduce<double>(bool, const double*, int64_t, int64_t, int64_t, double*, double*);
 template void reduce_middle<float>(int, const float*, int64_t, int64_t, int64_t, float*);
 template void reduce_middle<double>(int, const double*, int64_t, int64_t, int64_t, double*);
 

@@ -9,6 +9,7 @@ enum class UnaryOp : int {
   kNeg, kExp, kLog, kSqrt, kRsqrt, kAbs, kSigmoid, kTanh, kRelu, kSin, kCos, kLog1p, kExpm1, kReciprocal, kSign
 };
 enum class BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow };
+enum class CompareOp : int { kEq, kNe, kLt, kLe, kGt, kGe };
 
 // out[i] = op(x[i]) over a view given by (shape, strides, offset); out is contiguous.
 template <typename T>
@@ -18,6 +19,20 @@ void unary(UnaryOp op, const T* x, const int64_t* shape, const int64_t* strides,
 template <typename T>
 void binary(BinaryOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, const int64_t* sb, int64_t ob,
             const int64_t* shape, int ndim, T* out);
+
+// out[i] = a[i] op b[i] as 0/1 bytes (a bool tensor); a and b share `shape`, out is contiguous.
+template <typename T>
+void compare(CompareOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, const int64_t* sb, int64_t ob,
+             const int64_t* shape, int ndim, uint8_t* out);
+
+// out[i] = c[i] ? a[i] : b[i] with c a bool (byte) view; all share `shape`, out is contiguous.
+template <typename T>
+void where(const uint8_t* c, const int64_t* sc, int64_t oc, const T* a, const int64_t* sa, int64_t oa, const T* b,
+           const int64_t* sb, int64_t ob, const int64_t* shape, int ndim, T* out);
+
+// Max (or min) over r of a dense x[A, R, B] with the index of the first extreme (int64 stored as double).
+template <typename T>
+void arg_reduce(bool is_max, const T* x, int64_t A, int64_t R, int64_t B, T* values, double* indices);
 
 // dst = cast(src) through two views of one shape (dst may be strided); same element type.
 template <typename T>

@@ -10,6 +10,9 @@ export interface Addon {
   unary(op: number, x: FloatArray, out: DataArray, desc: Float64Array): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   copy(src: FloatArray, dst: FloatArray, desc: Float64Array): void;
+  compare(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
+  where(cond: DataArray, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
+  argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;
   reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   conv2dForward(x: Float32Array, w: Float32Array, out: DataArray, desc: Float64Array): boolean;

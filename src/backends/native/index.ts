@@ -2,7 +2,7 @@
 // (float32/float64 elementwise, copies, reductions, matmul) routed to the C++ addon.
 import type { DataArray } from '../../core/dtype.js';
 import { contiguousStrides } from '../../core/shape.js';
-import type { Backend, BinaryOp, ConvGeometry, ConvKernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import type { ArgReduceOp, Backend, BinaryOp, ConvGeometry, ConvKernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
@@ -12,6 +12,7 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
 };
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
 const REDUCE_CODES: Partial<Record<ReduceOp, number>> = { sum: 0, amax: 1, amin: 2 };
+const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 // Below these sizes the JS loop beats the cost of crossing into C++.
 const ELEMENTWISE_MIN = 2048;
@@ -73,7 +74,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   const binary = (op: BinaryOp, a: View, b: View, out: Storage): void => {
-    const code = BINARY_CODES[op], x = a.storage.data, y = b.storage.data;
+    const code = BINARY_CODES[op] ?? COMPARE_CODES[op], x = a.storage.data, y = b.storage.data;
     if (code === undefined || !isFloat(x) || !isFloat(y) || out.data.length < ELEMENTWISE_MIN) {
       return jsBackend.binary(op, a, b, out);
     }
@@ -83,9 +84,47 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[1] = a.offset;
     desc[2] = b.offset;
     desc.set(shape, 3);
-    desc.set(sa, 3 + n);
-    desc.set(sb, 3 + 2 * n);
-    addon.binary(code, x, y, out.data, desc);
+    desc.set(sa!, 3 + n);
+    desc.set(sb!, 3 + 2 * n);
+    if (op in COMPARE_CODES) addon.compare(code, x, y, out.data, desc);
+    else addon.binary(code, x, y, out.data, desc);
+  };
+
+  const where = (cond: View, a: View, b: View, out: Storage): void => {
+    const c = cond.storage.data, x = a.storage.data, y = b.storage.data;
+    if (!(c instanceof Uint8Array) || !isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || out.data.length < ELEMENTWISE_MIN) {
+      return jsBackend.where(cond, a, b, out);
+    }
+    const [shape, [sc, sa, sb]] = coalesce(a.shape, cond.strides, a.strides, b.strides);
+    const n = shape.length;
+    desc[0] = n;
+    desc[1] = cond.offset;
+    desc[2] = a.offset;
+    desc[3] = b.offset;
+    desc.set(shape, 4);
+    desc.set(sc!, 4 + n);
+    desc.set(sa!, 4 + 2 * n);
+    desc.set(sb!, 4 + 3 * n);
+    addon.where(c, x, y, out.data, desc);
+  };
+
+  /** `x` itself when dense, else a dense copy made natively, with dims in the order `order`. */
+  const denseIn = (x: View, order: readonly number[]): View => {
+    const shape = order.map((d) => x.shape[d]!), strides = order.map((d) => x.strides[d]!);
+    const view = { storage: x.storage, shape, strides, offset: x.offset };
+    if (isDense(view)) return view;
+    const storage = jsBackend.alloc(x.storage.dtype, numelOf(shape));
+    const dense = { storage, shape, strides: contiguousStrides(shape), offset: 0 };
+    copy(view, dense);
+    return dense;
+  };
+
+  const argReduce = (op: ArgReduceOp, x: View, axis: number, values: Storage, indices: Storage): void => {
+    const data = x.storage.data;
+    if (!isFloat(data) || numelOf(x.shape) < 256 || x.shape[axis] === 0) return jsBackend.argReduce(op, x, axis, values, indices);
+    const v = denseIn(x, x.shape.map((_, d) => d));
+    const a = numelOf(x.shape.slice(0, axis)), b = numelOf(x.shape.slice(axis + 1));
+    addon.argReduce(op === 'max', v.storage.data as Float32Array | Float64Array, values.data, indices.data, a, x.shape[axis]!, b, v.offset);
   };
 
   const copy = (src: View, dst: View): void => {
@@ -106,21 +145,23 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
 
   const reduce = (op: ReduceOp, x: View, axes: readonly number[], out: Storage): void => {
     const code = REDUCE_CODES[op], data = x.storage.data;
-    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
-    if (code === undefined || !isFloat(data) || numelOf(x.shape) < ELEMENTWISE_MIN || !contiguousAxes || axes.length === 0) {
+    if (code === undefined || !isFloat(data) || numelOf(x.shape) < ELEMENTWISE_MIN || axes.length === 0) {
       return jsBackend.reduce(op, x, axes, out);
     }
-    let view = x;
-    if (!isDense(x)) {
-      // Reductions read a dense block; a strided input is first copied (natively) into one.
-      const storage = jsBackend.alloc(x.storage.dtype, numelOf(x.shape));
-      const strides = contiguousStrides(x.shape);
-      copy(x, { storage, shape: x.shape, strides, offset: 0 });
-      view = { storage, shape: x.shape, strides, offset: 0 };
+    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+    if (contiguousAxes) {
+      // [A, R, B] with the reduced dims in the middle: no reordering needed.
+      const v = denseIn(x, x.shape.map((_, d) => d));
+      const first = axes[0]!, last = axes[axes.length - 1]!;
+      addon.reduce(code, v.storage.data as Float32Array | Float64Array, out.data,
+        numelOf(x.shape.slice(0, first)), numelOf(x.shape.slice(first, last + 1)), numelOf(x.shape.slice(last + 1)), v.offset);
+      return;
     }
-    const first = axes[0], last = axes[axes.length - 1];
-    const a = numelOf(x.shape.slice(0, first)), r = numelOf(x.shape.slice(first, last + 1)), b = numelOf(x.shape.slice(last + 1));
-    addon.reduce(code, view.storage.data as Float32Array | Float64Array, out.data, a, r, b, view.offset);
+    // Scattered axes (e.g. all but the channel dim): move them last in a dense copy, then reduce rows.
+    const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const v = denseIn(x, [...kept, ...axes]);
+    addon.reduce(code, v.storage.data as Float32Array | Float64Array, out.data,
+      numelOf(kept.map((d) => x.shape[d]!)), numelOf(axes.map((d) => x.shape[d]!)), 1, v.offset);
   };
 
   const matmul = (a: View, b: View, out: Storage): void => {
@@ -168,5 +209,5 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
       addon.conv2dWeightGrad(x.storage.data as Float32Array, g.storage.data as Float32Array, out.data, desc),
   };
 
-  return { ...jsBackend, name: 'native', addon, unary, binary, copy, reduce, matmul, conv };
+  return { ...jsBackend, name: 'native', addon, unary, binary, where, copy, reduce, argReduce, matmul, conv };
 }
