@@ -2,10 +2,13 @@
 // reused per-thread buffer, then one sgemm per (image, group); col2im scatters input gradients back.
 #include "conv2d.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "../gemm/gemm.h"
+#include "../runtime/thread_pool.h"
 
 namespace kindling {
 namespace {
@@ -139,13 +142,19 @@ bool conv2d_params_valid(const Conv2dParams& p) {
   return conv2d_out_h(p) > 0 && conv2d_out_w(p) > 0;
 }
 
+// Images are independent, so each thread of the pool takes whole images: its im2col and its (small)
+// GEMMs then run on that thread, with no synchronisation inside an image.
 bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weight, const float* bias,
                     float* output) {
   if (!conv2d_params_valid(p)) return false;
   const Geometry g = geometry(p);
-  float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
-  if (!g.direct && col == nullptr) return false;
-  for (int64_t n = 0; n < p.batch; ++n)
+  std::atomic<bool> ok{true};
+  parallel_for(p.batch, [&](int64_t n) {
+    float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
+    if (!g.direct && col == nullptr) {
+      ok = false;
+      return;
+    }
     for (int64_t gr = 0; gr < p.groups; ++gr) {
       const float* x = input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
       float* y = output + (n * p.out_channels + gr * g.og) * g.ohw;
@@ -164,16 +173,21 @@ bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weig
           for (int64_t s = 0; s < g.ohw; ++s) row[s] += b;
         }
     }
-  return true;
+  });
+  return ok;
 }
 
 bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, const float* weight,
                            float* grad_input) {
   if (!conv2d_params_valid(p)) return false;
   const Geometry g = geometry(p);
-  float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
-  if (!g.direct && col == nullptr) return false;
-  for (int64_t n = 0; n < p.batch; ++n)
+  std::atomic<bool> ok{true};
+  parallel_for(p.batch, [&](int64_t n) {
+    float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
+    if (!g.direct && col == nullptr) {
+      ok = false;
+      return;
+    }
     for (int64_t gr = 0; gr < p.groups; ++gr) {
       float* dx = grad_input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
       const float* dy = grad_output + (n * p.out_channels + gr * g.og) * g.ohw;
@@ -186,31 +200,47 @@ bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, cons
         col2im(p, g, col, dx);
       }
     }
-  return true;
+  });
+  return ok;
 }
 
+// The weight gradient sums over images: each chunk of images accumulates into its own partial
+// gradient (the first chunk into grad_weight itself), and the partials are added at the end.
 bool conv2d_backward_weight(const Conv2dParams& p, const float* input, const float* grad_output,
                             float* grad_weight, float* grad_bias) {
   if (!conv2d_params_valid(p)) return false;
   const Geometry g = geometry(p);
-  float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
-  if (!g.direct && col == nullptr) return false;
-  if (p.batch == 0) {
-    std::memset(grad_weight, 0, sizeof(float) * size_t(p.out_channels * g.kdim));
-  }
-  for (int64_t n = 0; n < p.batch; ++n)
-    for (int64_t gr = 0; gr < p.groups; ++gr) {
-      const float* x = input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
-      const float* dy = grad_output + (n * p.out_channels + gr * g.og) * g.ohw;
-      float* dw = grad_weight + gr * g.og * g.kdim;
-      const float* cols = x;
-      if (!g.direct) {
-        im2col(p, g, x, col);
-        cols = col;
-      }
-      // dw[og x kdim] (+)= dy[og x ohw] * cols^T[ohw x kdim]; the first image overwrites.
-      sgemm(false, true, g.og, g.kdim, g.ohw, 1.0f, dy, g.ohw, cols, g.ohw, n == 0 ? 0.0f : 1.0f, dw, g.kdim);
+  const int64_t wsize = p.out_channels * g.kdim;
+  std::memset(grad_weight, 0, sizeof(float) * size_t(wsize));
+  int64_t chunks = get_pool_threads();
+  if (chunks > p.batch) chunks = p.batch;
+  if (chunks < 1) chunks = 1;
+  std::vector<float> partial(size_t((chunks - 1) * wsize), 0.0f);
+  std::atomic<bool> ok{true};
+  parallel_for(chunks, [&](int64_t c) {
+    float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
+    if (!g.direct && col == nullptr) {
+      ok = false;
+      return;
     }
+    float* acc = c == 0 ? grad_weight : partial.data() + (c - 1) * wsize;
+    for (int64_t n = c * p.batch / chunks; n < (c + 1) * p.batch / chunks; ++n)
+      for (int64_t gr = 0; gr < p.groups; ++gr) {
+        const float* x = input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
+        const float* dy = grad_output + (n * p.out_channels + gr * g.og) * g.ohw;
+        const float* cols = x;
+        if (!g.direct) {
+          im2col(p, g, x, col);
+          cols = col;
+        }
+        // dw[og x kdim] += dy[og x ohw] * cols^T[ohw x kdim]
+        sgemm(false, true, g.og, g.kdim, g.ohw, 1.0f, dy, g.ohw, cols, g.ohw, 1.0f, acc + gr * g.og * g.kdim, g.kdim);
+      }
+  });
+  for (int64_t c = 1; c < chunks; ++c) {
+    const float* src = partial.data() + (c - 1) * wsize;
+    for (int64_t i = 0; i < wsize; ++i) grad_weight[i] += src[i];
+  }
   if (grad_bias != nullptr) {
     for (int64_t o = 0; o < p.out_channels; ++o) {
       double s = 0.0;  // many terms: accumulate in double
@@ -221,7 +251,7 @@ bool conv2d_backward_weight(const Conv2dParams& p, const float* input, const flo
       grad_bias[o] = static_cast<float>(s);
     }
   }
-  return true;
+  return ok;
 }
 
 }  // namespace kindling
