@@ -11,6 +11,7 @@
 #include "gemm/gemm.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
+#include "kernels/pool2d.h"
 #include "kernels/strided.h"
 #include "runtime/cpu_features.h"
 
@@ -142,6 +143,66 @@ void arg_reduce_t(const Napi::CallbackInfo& info) {
 Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   if (is_f32(info[1])) arg_reduce_t<float>(info);
   else arg_reduce_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// maxPool2dIndices(x, indices: Float64Array, desc = [planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw, offset])
+template <typename T>
+void max_pool_t(const Napi::CallbackInfo& info) {
+  Desc d(info[2]);
+  Pool2dParams p;
+  int64_t* fields[] = {&p.planes, &p.in_h, &p.in_w, &p.out_h, &p.out_w, &p.kernel_h, &p.kernel_w,
+                       &p.stride_h, &p.stride_w, &p.pad_h, &p.pad_w, &p.dilation_h, &p.dilation_w};
+  for (int64_t* f : fields) *f = d.next();
+  const int64_t offset = d.next();
+  max_pool2d_indices<T>(p, data_of<T>(info[0]) + offset, data_of<double>(info[1]));
+}
+
+Napi::Value MaxPool2dIndices(const Napi::CallbackInfo& info) {
+  if (is_f32(info[0])) max_pool_t<float>(info);
+  else max_pool_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// gather(x, index: Float64Array, out, dim, desc = [ndim, offsetX, offsetI, shape..., stridesX..., stridesI...])
+template <typename T>
+void gather_t(const Napi::CallbackInfo& info) {
+  Desc d(info[4]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t ox = d.next(), oi = d.next();
+  int64_t shape[kMaxDims], sx[kMaxDims], si[kMaxDims];
+  d.read(shape, ndim);
+  d.read(sx, ndim);
+  d.read(si, ndim);
+  gather_dim<T>(data_of<T>(info[0]), sx, ox, info[3].As<Napi::Number>().Int32Value(), data_of<double>(info[1]), si,
+                oi, shape, ndim, data_of<T>(info[2]));
+}
+
+Napi::Value Gather(const Napi::CallbackInfo& info) {
+  if (is_f32(info[0])) gather_t<float>(info);
+  else gather_t<double>(info);
+  return info.Env().Undefined();
+}
+
+// scatterAdd(dst, index: Float64Array, src, dim, desc = [ndim, offsetD, offsetI, offsetS, shape..., stridesD...,
+// stridesI..., stridesS...])
+template <typename T>
+void scatter_add_t(const Napi::CallbackInfo& info) {
+  Desc d(info[4]);
+  const int ndim = static_cast<int>(d.next());
+  const int64_t od = d.next(), oi = d.next(), os = d.next();
+  int64_t shape[kMaxDims], sd[kMaxDims], si[kMaxDims], ss[kMaxDims];
+  d.read(shape, ndim);
+  d.read(sd, ndim);
+  d.read(si, ndim);
+  d.read(ss, ndim);
+  scatter_add_dim<T>(data_of<T>(info[0]), sd, od, info[3].As<Napi::Number>().Int32Value(), data_of<double>(info[1]),
+                     si, oi, data_of<T>(info[2]), ss, os, shape, ndim);
+}
+
+Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
+  if (is_f32(info[0])) scatter_add_t<float>(info);
+  else scatter_add_t<double>(info);
   return info.Env().Undefined();
 }
 
@@ -311,6 +372,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compare", Napi::Function::New(env, Compare));
   exports.Set("where", Napi::Function::New(env, Where));
   exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
+  exports.Set("maxPool2dIndices", Napi::Function::New(env, MaxPool2dIndices));
+  exports.Set("gather", Napi::Function::New(env, Gather));
+  exports.Set("scatterAdd", Napi::Function::New(env, ScatterAdd));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));

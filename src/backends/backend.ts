@@ -56,6 +56,15 @@ export interface ConvKernels {
   weightGrad(g: View, x: View, out: Storage, kernel: readonly number[], geo: ConvGeometry): boolean;
 }
 
+/** Kernel, stride, padding, dilation and output size of a 2-D pooling (each [h, w]). */
+export interface PoolGeometry {
+  readonly kernel: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  readonly out: readonly number[];
+}
+
 /**
  * Kernels on views. They write into `out` (contiguous, already allocated with the right dtype
  * and size), trust their arguments (TypeScript has checked shapes and dtypes), never
@@ -95,4 +104,9 @@ export interface Backend {
   sort(x: View, axis: number, descending: boolean, values: Storage, indices: Storage): void;
   /** Fast convolutions, where the backend has them. */
   readonly conv?: ConvKernels;
+  /**
+   * Fast max-pooling: out (int64, [...lead, Oh, Ow]) = flat h·W + w index of the first maximum of
+   * each window of x [...lead, H, W]; false when the case is not handled.
+   */
+  readonly maxPool2dIndices?: (x: View, out: Storage, geo: PoolGeometry) => boolean;
 }

@@ -7,6 +7,7 @@ import { jsBackend } from '../../src/backends/js/index.js';
 import { loadAddon } from '../../src/backends/native/addon.js';
 import { makeNativeBackend } from '../../src/backends/native/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
+import { maxPoolIndices } from '../../src/nn/functional/pool.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
 
@@ -129,6 +130,44 @@ describe('native kernels match the JS reference', { skip }, () => {
             assert.deepEqual(b, a, `${op} ${shape} axis ${axis} ${layout}`);
           }
         }
+      }
+    });
+    test(`gather and scatterAdd ${dtype}`, () => {
+      for (const [shape, dim] of [[[40, 30], 0], [[40, 30], 1], [[6, 50, 7], 1], [[6, 50, 7], 2]] as [number[], number][]) {
+        const n = shape.reduce((a, b) => a * b, 1);
+        const index = jsBackend.alloc('int64', n);
+        for (let i = 0; i < n; i++) index.data[i] = Math.floor(rand() * shape[dim]!);
+        const iv: View = { storage: index, shape, strides: dense(shape), offset: 0 };
+        for (const layout of LAYOUTS) {
+          const x = makeView(shape, dtype, layout);
+          const [a, b] = both((be) => { const o = out(be, dtype, n); be.gather(x, dim, iv, o); return o.data; });
+          assert.deepEqual(Array.from(b), Array.from(a), `gather ${shape} dim ${dim} ${layout}`);
+          const [c, d] = both((be) => {
+            const dst = be.alloc(dtype, n);
+            be.scatterAdd({ storage: dst, shape, strides: dense(shape), offset: 0 }, dim, iv, x);
+            return dst.data;
+          });
+          assertClose(d, c, { ...tol(dtype), what: `scatterAdd ${shape} dim ${dim} ${layout}` });
+        }
+      }
+    });
+    test(`maxPool2dIndices ${dtype} matches the composed reference`, () => {
+      const geos = [
+        { x: [2, 3, 8, 8], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+        { x: [1, 2, 9, 7], kernel: [3, 2], stride: [2, 1], padding: [1, 1], dilation: [1, 2] },
+        { x: [64, 6, 28, 28], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+      ];
+      for (const g of geos) {
+        const [h, w] = g.x.slice(2) as [number, number];
+        const o = [0, 1].map((i) => Math.floor(([h, w][i]! + 2 * g.padding[i]! - g.dilation[i]! * (g.kernel[i]! - 1) - 1) / g.stride[i]!) + 1);
+        const geo = { ...g, out: o };
+        const x = makeView(g.x, dtype, 'transposed');
+        const n = g.x[0]! * g.x[1]! * o[0]! * o[1]!;
+        const ref = jsBackend.alloc('int64', n);
+        maxPoolIndices(jsBackend, x, ref, geo as Parameters<typeof maxPoolIndices>[3]);
+        const fast = jsBackend.alloc('int64', n);
+        assert.ok(native!.maxPool2dIndices!(x, fast, geo));
+        assert.deepEqual(Array.from(fast.data), Array.from(ref.data), JSON.stringify(g));
       }
     });
     test(`copy ${dtype}`, () => {

@@ -2,7 +2,7 @@
 // (float32/float64 elementwise, copies, reductions, matmul) routed to the C++ addon.
 import type { DataArray } from '../../core/dtype.js';
 import { contiguousStrides } from '../../core/shape.js';
-import type { ArgReduceOp, Backend, BinaryOp, ConvGeometry, ConvKernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import type { ArgReduceOp, Backend, BinaryOp, ConvGeometry, ConvKernels, PoolGeometry, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 
@@ -209,5 +209,35 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
       addon.conv2dWeightGrad(x.storage.data as Float32Array, g.storage.data as Float32Array, out.data, desc),
   };
 
-  return { ...jsBackend, name: 'native', addon, unary, binary, where, copy, reduce, argReduce, matmul, conv };
+  const maxPool2dIndices = (x: View, out: Storage, geo: PoolGeometry): boolean => {
+    if (!isFloat(x.storage.data) || x.shape.length < 2) return false;
+    const v = denseIn(x, x.shape.map((_, d) => d));
+    const [h, w] = x.shape.slice(-2) as [number, number];
+    desc.set([numelOf(x.shape.slice(0, -2)), h, w, ...geo.out, ...geo.kernel, ...geo.stride, ...geo.padding, ...geo.dilation, v.offset]);
+    addon.maxPool2dIndices(v.storage.data as Float32Array | Float64Array, out.data, desc);
+    return true;
+  };
+
+  // gather / scatterAdd: float data with an int64 index (a Float64Array, Note [int64 storage]).
+  const gather = (x: View, dim: number, index: View, out: Storage): void => {
+    const data = x.storage.data;
+    if (!isFloat(data) || index.storage.dtype !== 'int64' || out.data.length < 256) return jsBackend.gather(x, dim, index, out);
+    const n = index.shape.length;
+    desc.set([n, x.offset, index.offset, ...index.shape, ...x.strides, ...index.strides]);
+    addon.gather(data, index.storage.data, out.data, dim, desc);
+  };
+
+  const scatterAdd = (dst: View, dim: number, index: View, src: View): void => {
+    const d = dst.storage.data, s = src.storage.data;
+    if (!isFloat(d) || !isFloat(s) || d.constructor !== s.constructor || index.storage.dtype !== 'int64' || numelOf(index.shape) < 256) {
+      return jsBackend.scatterAdd(dst, dim, index, src);
+    }
+    const n = index.shape.length;
+    desc.set([n, dst.offset, index.offset, src.offset, ...index.shape, ...dst.strides, ...index.strides, ...src.strides]);
+    addon.scatterAdd(d, index.storage.data, s, dim, desc);
+  };
+
+  return {
+    ...jsBackend, name: 'native', addon, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices,
+  };
 }

@@ -75,6 +75,7 @@ function indexTable(be: Backend, w: number, geo: PoolGeometry): Storage {
 
 /** out (int64, [...lead, Oh, Ow]) = flat input index of the first maximum of each window. */
 export function maxPoolIndices(be: Backend, x: View, out: Storage, geo: PoolGeometry): void {
+  if (be.maxPool2dIndices?.(x, out, geo)) return;
   const [interior, view] = paddedWindows(be, x, geo, -Infinity);
   be.copy(x, interior);
   const lead = numelOf(x.shape.slice(0, -2)), positions = geo.out[0] * geo.out[1], window = geo.kernel[0] * geo.kernel[1];
