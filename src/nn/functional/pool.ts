@@ -2,7 +2,7 @@
 // padded input, with PyTorch's output sizes, divisors, grad_fn names and first-max gradient routing.
 import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from '../../core/shape.js';
-import type { Backend, Storage, View } from '../../backends/backend.js';
+import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from '../../backends/backend.js';
 import { defineOp, type Grads, type Op } from '../../ops/define.js';
 import { scatterAdd } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
@@ -12,13 +12,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 
 /** Window size, step, padding and dilation of a 2-D pooling, and its output size. */
-interface PoolGeometry {
-  readonly kernel: readonly [number, number];
-  readonly stride: readonly [number, number];
-  readonly padding: readonly [number, number];
-  readonly dilation: readonly [number, number];
-  readonly out: readonly [number, number];
-}
+type PoolGeometry = BackendPoolGeometry;
 
 const dense = (storage: Storage, shape: readonly number[], offset = 0): View => ({
   storage, shape, strides: contiguousStrides(shape), offset,
