@@ -136,7 +136,7 @@ describe('native kernels match the JS reference', { skip }, () => {
       for (const [shape, dim] of [[[40, 30], 0], [[40, 30], 1], [[6, 50, 7], 1], [[6, 50, 7], 2]] as [number[], number][]) {
         const n = shape.reduce((a, b) => a * b, 1);
         const index = jsBackend.alloc('int64', n);
-        for (let i = 0; i < n; i++) index.data[i] = Math.floor(rand() * shape[dim]!);
+        for (let i = 0; i < n; i++) index.data[i] = Math.floor(rand() * shape[dim]);
         const iv: View = { storage: index, shape, strides: dense(shape), offset: 0 };
         for (const layout of LAYOUTS) {
           const x = makeView(shape, dtype, layout);
@@ -159,10 +159,10 @@ describe('native kernels match the JS reference', { skip }, () => {
       ];
       for (const g of geos) {
         const [h, w] = g.x.slice(2) as [number, number];
-        const o = [0, 1].map((i) => Math.floor(([h, w][i]! + 2 * g.padding[i]! - g.dilation[i]! * (g.kernel[i]! - 1) - 1) / g.stride[i]!) + 1);
+        const o = [0, 1].map((i) => Math.floor(([h, w][i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1);
         const geo = { ...g, out: o };
         const x = makeView(g.x, dtype, 'transposed');
-        const n = g.x[0]! * g.x[1]! * o[0]! * o[1]!;
+        const n = g.x[0] * g.x[1] * o[0] * o[1];
         const ref = jsBackend.alloc('int64', n);
         maxPoolIndices(jsBackend, x, ref, geo);
         const fast = jsBackend.alloc('int64', n);

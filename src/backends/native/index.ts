@@ -84,8 +84,8 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[1] = a.offset;
     desc[2] = b.offset;
     desc.set(shape, 3);
-    desc.set(sa!, 3 + n);
-    desc.set(sb!, 3 + 2 * n);
+    desc.set(sa, 3 + n);
+    desc.set(sb, 3 + 2 * n);
     if (op in COMPARE_CODES) addon.compare(code, x, y, out.data, desc);
     else addon.binary(code, x, y, out.data, desc);
   };
@@ -102,15 +102,15 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc[2] = a.offset;
     desc[3] = b.offset;
     desc.set(shape, 4);
-    desc.set(sc!, 4 + n);
-    desc.set(sa!, 4 + 2 * n);
-    desc.set(sb!, 4 + 3 * n);
+    desc.set(sc, 4 + n);
+    desc.set(sa, 4 + 2 * n);
+    desc.set(sb, 4 + 3 * n);
     addon.where(c, x, y, out.data, desc);
   };
 
   /** `x` itself when dense, else a dense copy made natively, with dims in the order `order`. */
   const denseIn = (x: View, order: readonly number[]): View => {
-    const shape = order.map((d) => x.shape[d]!), strides = order.map((d) => x.strides[d]!);
+    const shape = order.map((d) => x.shape[d]), strides = order.map((d) => x.strides[d]);
     const view = { storage: x.storage, shape, strides, offset: x.offset };
     if (isDense(view)) return view;
     const storage = jsBackend.alloc(x.storage.dtype, numelOf(shape));
@@ -124,7 +124,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (!isFloat(data) || numelOf(x.shape) < 256 || x.shape[axis] === 0) return jsBackend.argReduce(op, x, axis, values, indices);
     const v = denseIn(x, x.shape.map((_, d) => d));
     const a = numelOf(x.shape.slice(0, axis)), b = numelOf(x.shape.slice(axis + 1));
-    addon.argReduce(op === 'max', v.storage.data as Float32Array | Float64Array, values.data, indices.data, a, x.shape[axis]!, b, v.offset);
+    addon.argReduce(op === 'max', v.storage.data as Float32Array | Float64Array, values.data, indices.data, a, x.shape[axis], b, v.offset);
   };
 
   const copy = (src: View, dst: View): void => {
@@ -148,11 +148,11 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (code === undefined || !isFloat(data) || numelOf(x.shape) < ELEMENTWISE_MIN || axes.length === 0) {
       return jsBackend.reduce(op, x, axes, out);
     }
-    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+    const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
     if (contiguousAxes) {
       // [A, R, B] with the reduced dims in the middle: no reordering needed.
       const v = denseIn(x, x.shape.map((_, d) => d));
-      const first = axes[0]!, last = axes[axes.length - 1]!;
+      const first = axes[0], last = axes[axes.length - 1];
       addon.reduce(code, v.storage.data as Float32Array | Float64Array, out.data,
         numelOf(x.shape.slice(0, first)), numelOf(x.shape.slice(first, last + 1)), numelOf(x.shape.slice(last + 1)), v.offset);
       return;
@@ -161,7 +161,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
     const v = denseIn(x, [...kept, ...axes]);
     addon.reduce(code, v.storage.data as Float32Array | Float64Array, out.data,
-      numelOf(kept.map((d) => x.shape[d]!)), numelOf(axes.map((d) => x.shape[d]!)), 1, v.offset);
+      numelOf(kept.map((d) => x.shape[d])), numelOf(axes.map((d) => x.shape[d])), 1, v.offset);
   };
 
   const matmul = (a: View, b: View, out: Storage): void => {
