@@ -206,6 +206,15 @@ Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// axpy(alpha, x, xOffset, y, n): y[i] += alpha * x[xOffset + i].
+Napi::Value Axpy(const Napi::CallbackInfo& info) {
+  const double alpha = info[0].As<Napi::Number>().DoubleValue();
+  const int64_t off = info[2].As<Napi::Number>().Int64Value(), n = info[4].As<Napi::Number>().Int64Value();
+  if (is_f32(info[1])) axpy<float>(n, static_cast<float>(alpha), data_of<float>(info[1]) + off, data_of<float>(info[3]));
+  else axpy<double>(n, alpha, data_of<double>(info[1]) + off, data_of<double>(info[3]));
+  return info.Env().Undefined();
+}
+
 // copy(src, dst, desc = [ndim, offsetSrc, offsetDst, shape..., stridesSrc..., stridesDst...])
 template <typename T>
 void copy_t(const Napi::CallbackInfo& info) {
@@ -369,6 +378,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("copy", Napi::Function::New(env, Copy));
+  exports.Set("axpy", Napi::Function::New(env, Axpy));
   exports.Set("compare", Napi::Function::New(env, Compare));
   exports.Set("where", Napi::Function::New(env, Where));
   exports.Set("argReduce", Napi::Function::New(env, ArgReduce));

@@ -132,19 +132,23 @@ export function runBackward(
   if (createGraph) enableGrad(step);
   else noGrad(step);
   if (inputs) return inputs.map((t) => collected.get(t) ?? null);
-  // A gradient may become .grad without a copy only if nothing else holds it.
-  const shared = new Set<Tensor>(grads);
+  // A gradient may become .grad without a copy only if it fills a storage of its own that
+  // nothing else was handed: not the caller's seed gradients, not another leaf's gradient. A
+  // view of a fresh intermediate (a linear layer's weight gradient is a transposed product)
+  // qualifies, which saves a copy of every weight gradient.
+  const handed = new Set(grads.map((g) => g.storage));
+  const ownsStorage = (g: Tensor): boolean =>
+    g.isContiguous() && g.offset === 0 && g.numel() === g.storage.data.length && !handed.has(g.storage);
   noGrad(() => {
     for (const [t, g] of collected) {
       if (t.grad === null) {
-        const owned = createGraph || (!shared.has(g) && g.base === null && g.isContiguous());
-        t.grad = owned ? g : math.clone(g);
+        t.grad = createGraph || ownsStorage(g) ? g : math.clone(g);
       } else if (createGraph) {
         t.grad = enableGrad(() => math.add(t.grad!, g));
       } else {
         math.addInPlace(t.grad, g);
       }
-      shared.add(g);
+      handed.add(g.storage);
     }
   });
   return [];

@@ -74,6 +74,11 @@ export interface Backend {
   readonly name: 'js' | 'native';
   /** A zero-filled storage. */
   alloc(dtype: DType, numel: number): Storage;
+  /**
+   * A storage whose contents are unspecified, for outputs a kernel overwrites entirely; zeroing
+   * large buffers costs more than small kernels do. Backends without it use alloc.
+   */
+  allocUninit?(dtype: DType, numel: number): Storage;
   /** Wraps an array as a storage without copying. */
   fromArray(dtype: DType, data: DataArray): Storage;
   /** The only synchronous read: the storage's elements. */
@@ -102,6 +107,8 @@ export interface Backend {
   addInto(src: View, dst: View): void;
   /** Stable sort along `axis`, writing values and int64 indices; NaN sorts as the largest. */
   sort(x: View, axis: number, descending: boolean, values: Storage, indices: Storage): void;
+  /** Optional fused update y += alpha·x for a dense x and a whole storage y of the same size and dtype. */
+  readonly axpy?: (alpha: number, x: View, y: Storage) => boolean;
   /** Fast convolutions, where the backend has them. */
   readonly conv?: ConvKernels;
   /**

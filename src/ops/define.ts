@@ -7,7 +7,7 @@ import type { Backend, Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { type Edge, Node } from '../autograd/node.js';
-import { emptyTensor, Tensor } from '../tensor/tensor.js';
+import { emptyTensor, Tensor, uninitTensor } from '../tensor/tensor.js';
 
 /** What an op's meta function decides before anything is allocated. */
 export interface Meta {
@@ -33,6 +33,8 @@ export interface OpSpec<P> {
   /** Gradients of the inputs, written with ops; null for non-differentiable ops. */
   readonly backward: ((g: Tensor, inputs: readonly Tensor[], out: Tensor, params: P) => Grads) | null;
   readonly saves: Saves;
+  /** The forward writes every element of `out`, so it need not start zeroed. */
+  readonly overwrites?: boolean;
 }
 
 /** An op: call it with its tensor inputs and its parameters. */
@@ -130,7 +132,7 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
     const meta = spec.meta(inputs, params);
     const be = backend();
     const views = inputs.map((t) => kernelInput(t, meta, be));
-    const out = emptyTensor(meta.shape, meta.dtype);
+    const out = spec.overwrites ? uninitTensor(meta.shape, meta.dtype) : emptyTensor(meta.shape, meta.dtype);
     spec.forward(be, views, out.storage, params);
     if (backward !== null && isRecording(inputs)) record(gradFn, inputs, out, params, backward, saves);
     return out;
@@ -189,6 +191,7 @@ const sumToOp = defineOp<{ axes: number[]; shape: readonly number[] }>({
   forward: (be, [g], out, { axes }) => be.reduce('sum', g, axes, out),
   backward: (g, [x]) => [expandTo(g, x.dims)],
   saves: 'none',
+  overwrites: true,
 });
 
 /** Broadcasts `t` to `shape` as a view (shapes already compatible). */
@@ -216,6 +219,7 @@ const toDtypeOp = defineOp<DType>({
   forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }),
   backward: (g, [x]) => [toDtype(g, x.dtype)],
   saves: 'none',
+  overwrites: true,
 });
 
 /** Checks PyTorch's rules for in-place ops on tensors that autograd tracks. */
@@ -303,6 +307,32 @@ const TYPE_NAMES = { float32: 'Float', float64: 'Double', int32: 'Int', int64: '
 function canCast(from: DType, to: DType): boolean {
   if (isFloating(from) && !isFloating(to)) return false;
   return !(from !== 'bool' && to === 'bool');
+}
+
+/**
+ * Whether an in-place op on `x` with `operand` may run as one kernel writing straight into x's
+ * storage: nothing is recorded, x fills its storage densely from offset 0, and the operand has
+ * x's shape and dtype and does not overlap x other than element for element.
+ */
+function directInPlace(x: Tensor, operand: Tensor): boolean {
+  if (isRecording([x, operand]) || x.offset !== 0 || !x.isContiguous() || x.numel() !== x.storage.data.length) return false;
+  if (!sameShape(x.dims, operand.dims) || x.dtype !== operand.dtype) return false;
+  return operand.storage !== x.storage || (operand.offset === 0 && operand.isContiguous());
+}
+
+/** x += alpha·y in one fused kernel when the backend has one and the case allows it; false otherwise. */
+export function axpyInPlace(x: Tensor, y: Tensor, alpha: number): boolean {
+  if (!directInPlace(x, y) || !backend().axpy?.(alpha, y.kernelView(), x.storage)) return false;
+  x.storage.version++;
+  return true;
+}
+
+/** x = x op y written straight into x's storage when the case allows it; false otherwise. */
+export function binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div', x: Tensor, y: Tensor): boolean {
+  if (!directInPlace(x, y)) return false;
+  backend().binary(op, x.kernelView(), y.kernelView(), x.storage);
+  x.storage.version++;
+  return true;
 }
 
 /** Copies `r` into `x`'s elements (casting) and counts the in-place write. */

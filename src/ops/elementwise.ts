@@ -37,6 +37,7 @@ function binaryOp(op: BinaryOp, gradFn: string, result: Result, saves: Saves, ba
     forward: (be, [a, b], out) => be.binary(op, a, b, out),
     backward: backward && ((g, [a, b], out) => backward(g, a, b, out)),
     saves,
+    overwrites: true,
   });
   return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
     const dtype = resultType([a, b]);
@@ -52,6 +53,7 @@ function unaryOp(op: UnaryOp, gradFn: string, result: Result, saves: Saves, back
     forward: (be, [x], out) => be.unary(op, x, out),
     backward: backward && ((g, [x], out) => [backward(g, x, out)]),
     saves,
+    overwrites: true,
   });
   return (x: Tensor): Tensor => f([x], undefined);
 }
@@ -147,6 +149,7 @@ const whereOp = defineOp({
   forward: (be, [c, a, b], out) => be.where(c, a, b, out),
   backward: (g, [c]) => [null, where(c, g, 0), where(c, 0, g)],
   saves: 'none',
+  overwrites: true,
 });
 
 /** Elements of `a` where `cond` holds, else of `b` (torch.where). */

@@ -35,6 +35,16 @@ function checkMatrices(op: string, a: Tensor, b: Tensor): void {
 const column = (v: View): View => ({ ...v, shape: [v.shape[0], 1], strides: [v.strides[0], 1] });
 const row = (v: View): View => ({ ...v, shape: [1, v.shape[0]], strides: [1, v.strides[0]] });
 
+/** Whether a matrix is the transpose of a contiguous one (as `weight.t()` in F.linear). */
+const isTransposed = (m: Tensor): boolean =>
+  m.dims.length === 2 && m.dims[0]! > 1 && m.dims[1]! > 1 && m.strides[0] === 1 && m.strides[1] === m.dims[0];
+
+/**
+ * d(a·b)/db = aᵀ·g. When b is a transposed view it is computed as (gᵀ·a)ᵀ, so that the gradient
+ * reaches b's base (a linear layer's weight) contiguous, with no copy (PyTorch's mm_mat2_backward).
+ */
+const mat2Grad = (g: Tensor, a: Tensor, b: Tensor): Tensor => (isTransposed(b) ? t(mm(t(g), a)) : mm(t(a), g));
+
 const mmOp = defineOp({
   name: 'mm',
   gradFn: 'MmBackward0',
@@ -44,8 +54,9 @@ const mmOp = defineOp({
   },
   forward: (be, [a, b], out) => be.matmul(a, b, out),
   // Only the gradients that are needed are computed: a linear layer's input rarely needs one.
-  backward: (g, [a, b]) => [a.requiresGrad ? mm(g, t(b)) : null, b.requiresGrad ? mm(t(a), g) : null],
+  backward: (g, [a, b]) => [a.requiresGrad ? mm(g, t(b)) : null, b.requiresGrad ? mat2Grad(g, a, b) : null],
   saves: 'inputs',
+  overwrites: true,
 });
 
 /** Matrix product of two 2-D tensors (torch.mm). */
@@ -68,6 +79,7 @@ const mvOp = defineOp({
   forward: (be, [a, v], out) => be.matmul(a, column(v), out),
   backward: (g, [a, v]) => [a.requiresGrad ? outer(g, v) : null, v.requiresGrad ? mv(t(a), g) : null],
   saves: 'inputs',
+  overwrites: true,
 });
 
 /** Matrix-vector product (torch.mv). */
@@ -96,6 +108,7 @@ const dotOp = defineOp({
   forward: (be, [a, b], out) => be.matmul(row(a), column(b), out),
   backward: (g, [a, b]) => [mul(g, b), mul(g, a)],
   saves: 'inputs',
+  overwrites: true,
 });
 
 /** Inner product of two 1-D tensors (torch.dot). */
@@ -121,6 +134,7 @@ const batchedOp = defineOp({
   },
   backward: (g, [a, b]) => [a.requiresGrad ? batched(g, mT(b)) : null, b.requiresGrad ? batched(mT(a), g) : null],
   saves: 'inputs',
+  overwrites: true,
 });
 
 const batched = (a: Tensor, b: Tensor): Tensor => batchedOp([a, b], undefined);
@@ -215,7 +229,7 @@ const addmmOp = defineOp<Scale>({
   backward: (g, [, a, b], _, { beta, alpha }) => [
     beta === 1 ? g : mul(g, beta),
     a.requiresGrad ? scale(mm(g, t(b)), alpha) : null,
-    b.requiresGrad ? scale(mm(t(a), g), alpha) : null,
+    b.requiresGrad ? scale(mat2Grad(g, a, b), alpha) : null,
   ],
   saves: 'inputs',
 });

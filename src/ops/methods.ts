@@ -7,12 +7,12 @@ import { backend } from '../backends/select.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bernoulli, drawBernoulli, drawExponentialInto, probabilities } from '../tensor/random.js';
 import { backward, type BackwardArgs } from './autograd.js';
-import { inPlace, toDtype } from './define.js';
+import { axpyInPlace, binaryInPlace, inPlace, toDtype } from './define.js';
 import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as L from './linalg.js';
 import * as R from './reduce.js';
-import type { TensorOrScalar } from './operands.js';
+import { asTensor, type TensorOrScalar } from './operands.js';
 import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
 
@@ -44,6 +44,12 @@ function to(x: Tensor, target: DType | DeviceName | { dtype?: DType; device?: De
 }
 
 const others = (y: TensorOrScalar): Tensor[] => (y instanceof Tensor ? [y] : []);
+
+/** A number as a stride-0 tensor of x's shape and dtype, when x's dtype is what PyTorch computes in. */
+function scalarLike(x: Tensor, s: number | boolean): Tensor | null {
+  if (typeof s !== 'number' || (!x.isFloatingPoint() && !Number.isInteger(s))) return null;
+  return V.expand(asTensor(s, x.dtype), x.dims);
+}
 
 const methods = {
   // elementwise
@@ -95,9 +101,19 @@ const methods = {
   maskedFill(this: Tensor, mask: Tensor, value: TensorOrScalar) { return E.maskedFill(this, mask, value); },
 
   // in place
-  add_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return inPlace('add_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.add)); },
-  sub_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return inPlace('sub_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.sub)); },
-  mul_(this: Tensor, other: TensorOrScalar) { return inPlace('mul_', this, others(other), (x) => E.mul(x, other)); },
+  add_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) {
+    if (other instanceof Tensor && axpyInPlace(this, other, options.alpha ?? 1)) return this;
+    return inPlace('add_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.add));
+  },
+  sub_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) {
+    if (other instanceof Tensor && axpyInPlace(this, other, -(options.alpha ?? 1))) return this;
+    return inPlace('sub_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.sub));
+  },
+  mul_(this: Tensor, other: TensorOrScalar) {
+    const operand = other instanceof Tensor ? other : scalarLike(this, other);
+    if (operand !== null && binaryInPlace('mul', this, operand)) return this;
+    return inPlace('mul_', this, others(other), (x) => E.mul(x, other));
+  },
   div_(this: Tensor, other: TensorOrScalar, options: RoundingMode = {}) { return inPlace('div_', this, others(other), (x) => divide(x, other, options.roundingMode)); },
   pow_(this: Tensor, exponent: TensorOrScalar) { return inPlace('pow_', this, others(exponent), (x) => E.pow(x, exponent)); },
   neg_(this: Tensor) { return inPlace('neg_', this, [], E.neg); },

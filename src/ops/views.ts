@@ -301,6 +301,7 @@ const cloneOp = defineOp({
   forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }),
   backward: (g) => [g],
   saves: 'none',
+  overwrites: true,
 });
 
 /** A contiguous copy that stays in the graph. */

@@ -214,6 +214,14 @@ export class Tensor {
   }
 }
 
+/** A fresh contiguous tensor whose elements the caller will all overwrite (not zero-filled). */
+export function uninitTensor(dims: Shape, dtype: DType): Tensor {
+  let n = 1;
+  for (const d of dims) n *= d;
+  const be = backend();
+  return new Tensor(be.allocUninit?.(dtype, n) ?? be.alloc(dtype, n), dims);
+}
+
 /** A fresh contiguous tensor of the given shape and dtype, zero-filled. */
 export function emptyTensor(dims: Shape, dtype: DType): Tensor {
   let n = 1;

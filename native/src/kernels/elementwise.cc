@@ -162,6 +162,15 @@ inline void where_dispatch(const uint8_t* c, int64_t sc, const double* a, int64_
   where_run_f64(c, sc, a, sa, b, sb, o, n);
 }
 
+template <typename T>
+KINDLING_INLINE void axpy_run(int64_t n, T alpha, const T* x, T* y) {
+  for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+KINDLING_CLONES void axpy_run_f32(int64_t n, float alpha, const float* x, float* y) { axpy_run(n, alpha, x, y); }
+KINDLING_CLONES void axpy_run_f64(int64_t n, double alpha, const double* x, double* y) { axpy_run(n, alpha, x, y); }
+inline void axpy_dispatch(int64_t n, float alpha, const float* x, float* y) { axpy_run_f32(n, alpha, x, y); }
+inline void axpy_dispatch(int64_t n, double alpha, const double* x, double* y) { axpy_run_f64(n, alpha, x, y); }
+
 KINDLING_CLONES void unary_run_f32(int op, const float* x, int64_t sx, float* o, int64_t n) {
   unary_run(static_cast<UnaryOp>(op), x, sx, o, n);
 }
@@ -251,6 +260,11 @@ void binary(BinaryOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, 
     binary_dispatch(code, a + pa, ra, b + pb, rb, out + pos, count);
     pos += count;
   });
+}
+
+template <typename T>
+void axpy(int64_t n, T alpha, const T* x, T* y) {
+  parallel_chunks(n, [&](int64_t b, int64_t c) { axpy_dispatch(c, alpha, x + b, y + b); });
 }
 
 template <typename T>
@@ -441,6 +455,8 @@ template void where<float>(const uint8_t*, const int64_t*, int64_t, const float*
                            const float*, const int64_t*, int64_t, const int64_t*, int, float*);
 template void where<double>(const uint8_t*, const int64_t*, int64_t, const double*, const int64_t*, int64_t,
                             const double*, const int64_t*, int64_t, const int64_t*, int, double*);
+template void axpy<float>(int64_t, float, const float*, float*);
+template void axpy<double>(int64_t, double, const double*, double*);
 template void arg_reduce<float>(bool, const float*, int64_t, int64_t, int64_t, float*, double*);
 template void arg_reduce<double>(bool, const double*, int64_t, int64_t, int64_t, double*, double*);
 template void reduce_middle<float>(int, const float*, int64_t, int64_t, int64_t, float*);

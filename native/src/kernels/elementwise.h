@@ -34,6 +34,10 @@ void where(const uint8_t* c, const int64_t* sc, int64_t oc, const T* a, const in
 template <typename T>
 void arg_reduce(bool is_max, const T* x, int64_t A, int64_t R, int64_t B, T* values, double* indices);
 
+// y[i] += alpha * x[i] for dense x and y of n elements (the optimizers' parameter update).
+template <typename T>
+void axpy(int64_t n, T alpha, const T* x, T* y);
+
 // dst = cast(src) through two views of one shape (dst may be strided); same element type.
 template <typename T>
 void copy_strided(const T* src, const int64_t* ss, int64_t so, T* dst, const int64_t* ds, int64_t dO,

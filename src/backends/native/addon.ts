@@ -10,6 +10,7 @@ export interface Addon {
   unary(op: number, x: FloatArray, out: DataArray, desc: Float64Array): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   copy(src: FloatArray, dst: FloatArray, desc: Float64Array): void;
+  axpy(alpha: number, x: FloatArray, xOffset: number, y: DataArray, n: number): void;
   compare(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   where(cond: DataArray, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;

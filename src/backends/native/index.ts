@@ -1,6 +1,7 @@
 // src/backends/native/index.ts — the native backend: the JS reference with its heavy kernels
 // (float32/float64 elementwise, copies, reductions, matmul) routed to the C++ addon.
-import type { DataArray } from '../../core/dtype.js';
+import { Buffer } from 'node:buffer';
+import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtype.js';
 import { contiguousStrides } from '../../core/shape.js';
 import type { ArgReduceOp, Backend, BinaryOp, ConvGeometry, ConvKernels, PoolGeometry, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
@@ -13,6 +14,9 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
 const REDUCE_CODES: Partial<Record<ReduceOp, number>> = { sum: 0, amax: 1, amin: 2 };
 const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+
+// Below this size V8's own zero-filled allocation is as fast as an uninitialised one.
+const UNINIT_MIN_BYTES = 1 << 16;
 
 // Below these sizes the JS loop beats the cost of crossing into C++.
 const ELEMENTWISE_MIN = 2048;
@@ -61,6 +65,14 @@ function isDense(v: View): boolean {
 /** Builds the native backend over a loaded addon. */
 export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   addon.tuneMalloc();
+
+  // Large outputs skip zero-filling: Node's unsafe buffers come straight from malloc.
+  const allocUninit = (dtype: DType, numel: number): Storage => {
+    const bytes = numel * itemsize(dtype);
+    if (bytes < UNINIT_MIN_BYTES) return jsBackend.alloc(dtype, numel);
+    const buffer = Buffer.allocUnsafeSlow(bytes);
+    return { dtype, data: new (arrayType(dtype))(buffer.buffer, buffer.byteOffset, numel), version: 0 };
+  };
 
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
@@ -218,6 +230,13 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     return true;
   };
 
+  const axpy = (alpha: number, x: View, y: Storage): boolean => {
+    const data = x.storage.data;
+    if (!isFloat(data) || data.constructor !== y.data.constructor || !isDense(x) || y.data.length < ELEMENTWISE_MIN) return false;
+    addon.axpy(alpha, data, x.offset, y.data, y.data.length);
+    return true;
+  };
+
   // gather / scatterAdd: float data with an int64 index (a Float64Array, Note [int64 storage]).
   const gather = (x: View, dim: number, index: View, out: Storage): void => {
     const data = x.storage.data;
@@ -238,6 +257,6 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   return {
-    ...jsBackend, name: 'native', addon, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices,
+    ...jsBackend, name: 'native', addon, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices,
   };
 }
