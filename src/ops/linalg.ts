@@ -37,7 +37,7 @@ const row = (v: View): View => ({ ...v, shape: [1, v.shape[0]], strides: [1, v.s
 
 /** Whether a matrix is the transpose of a contiguous one (as `weight.t()` in F.linear). */
 const isTransposed = (m: Tensor): boolean =>
-  m.dims.length === 2 && m.dims[0]! > 1 && m.dims[1]! > 1 && m.strides[0] === 1 && m.strides[1] === m.dims[0];
+  m.dims.length === 2 && m.dims[0] > 1 && m.dims[1] > 1 && m.strides[0] === 1 && m.strides[1] === m.dims[0];
 
 /**
  * d(a·b)/db = aᵀ·g. When b is a transposed view it is computed as (gᵀ·a)ᵀ, so that the gradient
