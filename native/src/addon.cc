@@ -14,6 +14,7 @@
 #include "kernels/pool2d.h"
 #include "kernels/strided.h"
 #include "runtime/cpu_features.h"
+#include "runtime/thread_pool.h"
 
 namespace kindling {
 namespace {
@@ -271,10 +272,19 @@ void matmul_t(const Napi::CallbackInfo& info) {
       const T* B = b + pb + i * rb;
       T* C = out + t * m * n;
       if constexpr (sizeof(T) == 4) {
-        // A matrix-vector product is memory-bound: the GEMV kernel streams A once.
-        if (n == 1 && ak == 1) sgemv(false, m, k, 1.0f, A, am, B, bk, 0.0f, C, 1);
-        else if (n == 1 && am == 1) sgemv(true, m, k, 1.0f, A, ak, B, bk, 0.0f, C, 1);
-        else sgemm_strided(m, n, k, 1.0f, A, am, ak, B, bk, bn, 0.0f, C, n, 1);
+        // A matrix-vector product is memory-bound: the GEMV kernel streams A once, and large
+        // row-major ones are split by rows across the pool so every core streams its share.
+        if (n == 1 && ak == 1) {
+          const int64_t parts = m * k >= (1 << 18) ? get_pool_threads() : 1;
+          parallel_for(parts, [&](int64_t p) {
+            const int64_t r0 = m * p / parts, r1 = m * (p + 1) / parts;
+            sgemv(false, r1 - r0, k, 1.0f, A + r0 * am, am, B, bk, 0.0f, C + r0, 1);
+          });
+        } else if (n == 1 && am == 1) {
+          sgemv(true, m, k, 1.0f, A, ak, B, bk, 0.0f, C, 1);
+        } else {
+          sgemm_strided(m, n, k, 1.0f, A, am, ak, B, bk, bn, 0.0f, C, n, 1);
+        }
       } else {
         dgemm_strided(m, n, k, 1.0, A, am, ak, B, bk, bn, 0.0, C, n, 1);
       }

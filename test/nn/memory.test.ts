@@ -26,6 +26,7 @@ test('250 training steps hold no more memory than 50 (after GC)', () => {
     cwd: repoRoot, encoding: 'utf8',
   });
   const { before, after } = JSON.parse(out.trim().split('\n').pop()!) as { before: number; after: number };
-  // Allow 1 MB of noise (JIT code, inline caches); a leak of one activation per step would be 2.5 MB.
-  assert.ok(after - before < 1_000_000, `held ${before} bytes after 50 steps, ${after} after 250`);
+  // Allow 2 MB of noise (JIT code, and the few 256 KB slabs that live tensors happen to pin, see
+  // src/backends/js/slab.ts); leaking one 25 KB activation per step would hold 5 MB more.
+  assert.ok(after - before < 2_000_000, `held ${before} bytes after 50 steps, ${after} after 250`);
 });
