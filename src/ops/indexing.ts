@@ -6,6 +6,7 @@ import { broadcastShapes, contiguousStrides, fmtShape, numelOf, sameShape, wrapD
 import type { View } from '../backends/backend.js';
 import { zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { backend } from '../backends/select.js';
 import { defineOp, expandTo, type Meta } from './define.js';
 import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
@@ -169,7 +170,14 @@ function checkIndexDtype(op: string, index: Tensor, allowInt32: boolean): void {
 
 /** Checks every index lies in [0, size) (negative indices are errors, as in PyTorch's gather). */
 function checkBounds(index: Tensor, size: number, error: (i: number) => Error): void {
-  for (const i of index.toArray()) if (i < 0 || i >= size) throw error(i);
+  // A plain indexed loop over the storage: index tensors (e.g. max-pooling's) can be large.
+  const dense = index.isContiguous();
+  const data = dense ? backend().read(index.storage) : index.toArray();
+  const start = dense ? index.offset : 0, end = start + index.numel();
+  for (let k = start; k < end; k++) {
+    const i = data[k]!;
+    if (!(i >= 0 && i < size)) throw error(i);
+  }
 }
 
 /** An index vector as a kernel view of `shape` that varies along `dim` only (stride 0 elsewhere). */
