@@ -175,7 +175,7 @@ function checkBounds(index: Tensor, size: number, error: (i: number) => Error): 
   const data = dense ? backend().read(index.storage) : index.toArray();
   const start = dense ? index.offset : 0, end = start + index.numel();
   for (let k = start; k < end; k++) {
-    const i = data[k]!;
+    const i = data[k];
     if (!(i >= 0 && i < size)) throw error(i);
   }
 }
