@@ -218,6 +218,7 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
     return [x.requiresGrad ? inputGrad(g, w, x.dims, p) : null, w.requiresGrad ? weightGrad(g, x, w.dims, p) : null, gb];
   },
   saves: 'inputs',
+  overwrites: true,
 });
 
 const inputGradOp = defineOp<Geometry & { inShape: readonly number[] }>({
@@ -231,6 +232,7 @@ const inputGradOp = defineOp<Geometry & { inShape: readonly number[] }>({
     w.requiresGrad ? weightGrad(g, h, w.dims, p) : null,
   ],
   saves: 'inputs',
+  overwrites: true,
 });
 
 const weightGradOp = defineOp<Geometry & { wShape: readonly number[] }>({
@@ -243,6 +245,7 @@ const weightGradOp = defineOp<Geometry & { wShape: readonly number[] }>({
     x.requiresGrad ? inputGrad(g, h, x.dims, p) : null,
   ],
   saves: 'inputs',
+  overwrites: true,
 });
 
 const geometry = (p: Geometry): Geometry => ({ stride: p.stride, padBefore: p.padBefore, padAfter: p.padAfter, dilation: p.dilation, groups: p.groups });

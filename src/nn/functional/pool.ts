@@ -156,6 +156,7 @@ const maxPoolIndicesOp = defineOp<PoolGeometry>({
   forward: (be, [x], out, p) => maxPoolIndices(be, x, out, p),
   backward: null,
   saves: 'none',
+  overwrites: true,
 });
 
 /** The values at flat (h·W + w) indices of each plane; the gradient is routed back to those indices. */
@@ -178,6 +179,7 @@ const maxPoolOp = defineOp<undefined>({
     return [reshape(gx, x.dims), null];
   },
   saves: 'inputs',
+  overwrites: true,
 });
 
 function checkPoolInput(op: string, x: Tensor): void {
