@@ -1,15 +1,15 @@
 // src/autograd/node.ts — a recorded op in the graph: its edges, saved tensors and backward.
+import { TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import type { GradNode, Tensor } from '../tensor/tensor.js';
 
 /** Where the gradient of one input goes: the node that made it, a leaf to accumulate into, or nowhere. */
 export type Edge = Node | Tensor | null;
 
-const DTYPE_NAMES = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' } as const;
 
 /** PyTorch's description of a saved tensor in version errors: `[torch.FloatTensor [2, 3]]`. */
 function describe(t: Tensor): string {
-  return `[torch.${DTYPE_NAMES[t.dtype]}Tensor [${t.dims.join(', ')}]]`;
+  return `[torch.${TYPE_NAMES[t.dtype]}Tensor [${t.dims.join(', ')}]]`;
 }
 
 /**

@@ -30,6 +30,11 @@ const INFO: Record<DType, DTypeInfo> = {
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'int64', 'bool', 'uint8'];
 
+/** PyTorch's scalar-type names used in its messages: `expected scalar type Float but found Double`. */
+export const TYPE_NAMES: Readonly<Record<DType, string>> = {
+  float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte',
+};
+
 /** Allocates a zeroed typed array for `numel` elements of `dtype`. */
 export function allocArray(dtype: DType, numel: number): DataArray {
   return new INFO[dtype].array(numel);

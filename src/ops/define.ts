@@ -1,6 +1,6 @@
 // src/ops/define.ts — defineOp and defineView: the one place that checks meta, runs kernels,
 // records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
-import { type DType, isFloating } from '../core/dtype.js';
+import { type DType, isFloating, TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { contiguousStrides, sameShape } from '../core/shape.js';
 import type { Backend, Storage, View } from '../backends/backend.js';
@@ -301,7 +301,6 @@ function denseCopy(t: Tensor): Tensor {
   return out;
 }
 
-const TYPE_NAMES = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' } as const;
 
 /** torch.can_cast: no float to integer and no non-bool to bool. */
 function canCast(from: DType, to: DType): boolean {

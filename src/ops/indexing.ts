@@ -1,6 +1,6 @@
 // src/ops/indexing.ts — joining and splitting (cat, stack, split, chunk, unbind) and index ops
 // (indexSelect, gather, scatterAdd, indexAdd, maskedSelect), each with its gradient.
-import { type DType, promoteTypes } from '../core/dtype.js';
+import { promoteTypes, TYPE_NAMES } from '../core/dtype.js';
 import { IndexError, RuntimeError } from '../core/errors.js';
 import { broadcastShapes, contiguousStrides, fmtShape, numelOf, sameShape, wrapDim } from '../core/shape.js';
 import type { View } from '../backends/backend.js';
@@ -12,7 +12,6 @@ import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { narrow, reshape, select } from './views.js';
 
-const TYPE_NAMES: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' };
 
 // Note [Legacy empty tensors in cat]
 // PyTorch's cat skips 1-D tensors of size 0 whatever the other inputs' shapes, a rule kept from

@@ -1,6 +1,6 @@
 // src/ops/linalg.ts — matrix products: mm, mv, bmm, dot, matmul (PyTorch's dispatch over ranks),
 // addmm and outer, each with its gradient written with transposed views, never copies.
-import type { DType } from '../core/dtype.js';
+import { type DType, TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { broadcastShapes, fmtShape, numelOf } from '../core/shape.js';
 import type { View } from '../backends/backend.js';
@@ -10,7 +10,6 @@ import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { reshape, squeeze, t, transpose, unsqueeze, viewStrides } from './views.js';
 
-const TYPE_NAMES: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' };
 
 /** PyTorch's dtype rule for products: both operands share one dtype, and bool has no kernel. */
 function checkDtypes(op: string, a: Tensor, b: Tensor): DType {

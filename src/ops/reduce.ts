@@ -1,6 +1,6 @@
 // src/ops/reduce.ts — reductions (sum, mean, prod, var, std, max, min, amax, amin, argmax, argmin,
 // median, logsumexp, all, any) and the softmax family, each declared once with its gradient.
-import { type DType, getDefaultDtype, isFloating, isIntegral } from '../core/dtype.js';
+import { type DType, getDefaultDtype, isFloating, isIntegral, TYPE_NAMES } from '../core/dtype.js';
 import { ArgumentTypeError, IndexError, RuntimeError } from '../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf, wrapDim } from '../core/shape.js';
 import type { Backend, ReduceOp, Storage, View } from '../backends/backend.js';
@@ -38,7 +38,6 @@ export type VarArgs =
  */
 export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
 
-const TYPE_NAMES: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' };
 
 // ---- dims and shapes
 

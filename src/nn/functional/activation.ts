@@ -1,7 +1,7 @@
 // src/nn/functional/activation.ts — activation functions (F.relu, F.gelu …) with PyTorch's options.
 // Those with a dedicated backward in PyTorch are ops here, so that grad_fn names match; their
 // kernels compose backend primitives through Pointwise.
-import { type DType, isFloating } from '../../core/dtype.js';
+import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
@@ -59,7 +59,6 @@ export class Pointwise {
   }
 }
 
-const TYPE_NAMES: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' };
 
 interface ActivationSpec<P> {
   readonly name: string;

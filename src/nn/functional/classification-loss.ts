@@ -1,7 +1,7 @@
 // src/nn/functional/classification-loss.ts — classification losses (F.nllLoss, F.crossEntropy,
 // F.binaryCrossEntropy, F.binaryCrossEntropyWithLogits): class-index and probability targets,
 // class weights, ignoreIndex and label smoothing, with PyTorch's shape rules and errors.
-import type { DType } from '../../core/dtype.js';
+import { TYPE_NAMES } from '../../core/dtype.js';
 import { IndexError, RuntimeError, ValueError } from '../../core/errors.js';
 import { contiguousStrides, numelOf, sameShape } from '../../core/shape.js';
 import { isGradEnabled } from '../../autograd/grad-mode.js';
@@ -14,7 +14,6 @@ import { tensor, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkReduction, checkTarget, pointwiseLoss, type Reduction } from './loss.js';
 
-const TYPE_NAMES: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', int64: 'Long', bool: 'Bool', uint8: 'Byte' };
 const fmt = (dims: readonly number[]): string => `[${dims.join(', ')}]`;
 
 export interface NLLLossOptions {
