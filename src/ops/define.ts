@@ -114,6 +114,11 @@ function kernelInput(t: Tensor, meta: Meta, be: Backend): View {
   return v;
 }
 
+/** A row-major view of `shape` over `storage` starting at `offset`. */
+export function denseView(storage: Storage, shape: readonly number[], offset = 0): View {
+  return { storage, shape, strides: contiguousStrides(shape), offset };
+}
+
 /** A stride-0 view of `v` broadcast to `shape` (shapes already checked compatible). */
 export function expandView(v: View, shape: readonly number[]): View {
   const off = shape.length - v.shape.length;

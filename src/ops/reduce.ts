@@ -6,7 +6,7 @@ import { contiguousStrides, isContiguousLayout, numelOf, wrapDim } from '../core
 import type { Backend, ReduceOp, Storage, View } from '../backends/backend.js';
 import { arange } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
-import { defineOp, expandTo, expandView, type Saves } from './define.js';
+import { defineOp, expandTo, expandView, type Saves, denseView } from './define.js';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { reshape } from './views.js';
@@ -89,7 +89,7 @@ function checkNonEmpty(op: string, x: Tensor, axes: readonly number[] | null, is
 
 // ---- kernel helpers: forwards compose backend primitives on contiguous scratch storages
 
-const dense = (storage: Storage, shape: readonly number[]): View => ({ storage, shape, strides: contiguousStrides(shape), offset: 0 });
+const dense = denseView;
 
 /** A reduced storage seen with its reduced dims as size 1 and broadcast over `shape`. */
 const spread = (s: Storage, shape: readonly number[], axes: readonly number[]): View => expandView(dense(s, keptShape(shape, axes)), shape);

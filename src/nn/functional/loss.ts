@@ -1,9 +1,9 @@
 // src/nn/functional/loss.ts — regression and divergence losses (F.mseLoss, F.l1Loss, F.smoothL1Loss,
 // F.huberLoss, F.klDiv) with PyTorch's reductions, and the helpers every loss shares.
 import { AssertionError, RuntimeError, ValueError } from '../../core/errors.js';
-import { broadcastShapes, contiguousStrides, numelOf } from '../../core/shape.js';
+import { broadcastShapes, numelOf } from '../../core/shape.js';
 import type { View } from '../../backends/backend.js';
-import { defineOp, expandView } from '../../ops/define.js';
+import { defineOp, expandView, denseView } from '../../ops/define.js';
 import { abs, div, eq, exp, log, mul, sign, sub, where } from '../../ops/elementwise.js';
 import { resultType } from '../../ops/operands.js';
 import { mean, sum } from '../../ops/reduce.js';
@@ -33,9 +33,7 @@ export function applyReduction(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
 }
 
-const dense = (storage: View['storage'], shape: readonly number[]): View => ({
-  storage, shape, strides: contiguousStrides(shape), offset: 0,
-});
+const dense = denseView;
 
 const mseLossOp = defineOp<Reduction>({
   name: 'mse_loss',

@@ -3,7 +3,7 @@
 import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from '../../core/shape.js';
 import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from '../../backends/backend.js';
-import { defineOp, type Grads, type Op } from '../../ops/define.js';
+import { defineOp, type Grads, type Op, denseView } from '../../ops/define.js';
 import { scatterAdd } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, t } from '../../ops/views.js';
@@ -14,9 +14,7 @@ import { type IntOrTuple, ntuple } from './conv.js';
 /** Window size, step, padding and dilation of a 2-D pooling, and its output size. */
 type PoolGeometry = BackendPoolGeometry;
 
-const dense = (storage: Storage, shape: readonly number[], offset = 0): View => ({
-  storage, shape, strides: contiguousStrides(shape), offset,
-});
+const dense = denseView;
 
 /** PyTorch's pooling_output_shape: floor or ceil division, and no window may start in the right padding. */
 function poolOutputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
