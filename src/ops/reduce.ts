@@ -89,15 +89,14 @@ function checkNonEmpty(op: string, x: Tensor, axes: readonly number[] | null, is
 
 // ---- kernel helpers: forwards compose backend primitives on contiguous scratch storages
 
-const dense = denseView;
 
 /** A reduced storage seen with its reduced dims as size 1 and broadcast over `shape`. */
-const spread = (s: Storage, shape: readonly number[], axes: readonly number[]): View => expandView(dense(s, keptShape(shape, axes)), shape);
+const spread = (s: Storage, shape: readonly number[], axes: readonly number[]): View => expandView(denseView(s, keptShape(shape, axes)), shape);
 
 /** out = op(x) over `axes`, then out = out ÷ divisor (a mean or a variance's normaliser). */
 function reduceDiv(be: Backend, op: ReduceOp, x: View, axes: readonly number[], out: Storage, divisor: number): void {
   be.reduce(op, x, axes, out);
-  const flat = dense(out, [out.data.length]);
+  const flat = denseView(out, [out.data.length]);
   be.binary('div', flat, scalarView(divisor, out.dtype, flat.shape), out);
 }
 
@@ -110,10 +109,10 @@ function shifted(be: Backend, x: View, axes: readonly number[], finiteOnly: bool
   const m = be.alloc(x.storage.dtype, kept);
   be.reduce('amax', x, axes, m);
   if (finiteOnly) {
-    const flat = dense(m, [kept]), mag = be.alloc(m.dtype, kept), inf = be.alloc('bool', kept);
+    const flat = denseView(m, [kept]), mag = be.alloc(m.dtype, kept), inf = be.alloc('bool', kept);
     be.unary('abs', flat, mag);
-    be.binary('eq', dense(mag, [kept]), scalarView(Infinity, m.dtype, [kept]), inf);
-    be.where(dense(inf, [kept]), scalarView(0, m.dtype, [kept]), flat, m);
+    be.binary('eq', denseView(mag, [kept]), scalarView(Infinity, m.dtype, [kept]), inf);
+    be.where(denseView(inf, [kept]), scalarView(0, m.dtype, [kept]), flat, m);
   }
   const t = be.alloc(x.storage.dtype, numelOf(x.shape));
   be.binary('sub', x, spread(m, x.shape, axes), t);
@@ -191,11 +190,11 @@ function moments(isStd: boolean) {
     const n = countOf(x.shape, p.axes), dtype = x.storage.dtype;
     const m = be.alloc(dtype, out.data.length);
     reduceDiv(be, 'sum', x, p.axes, m, n);
-    const c = be.alloc(dtype, numelOf(x.shape)), cv = dense(c, x.shape);
+    const c = be.alloc(dtype, numelOf(x.shape)), cv = denseView(c, x.shape);
     be.binary('sub', x, spread(m, x.shape, p.axes), c);
     be.binary('mul', cv, cv, c);
     reduceDiv(be, 'sum', cv, p.axes, out, Math.max(0, n - (p.correction ?? 1)));
-    if (isStd) be.unary('sqrt', dense(out, [out.data.length]), out);
+    if (isStd) be.unary('sqrt', denseView(out, [out.data.length]), out);
   };
 }
 const varBackward: Backward = (g, x, _, p) => {
@@ -208,13 +207,13 @@ const varOp = reduction('var', 'VarBackward0', moments(false), varBackward);
 const stdOp = reduction('std', 'StdBackward0', moments(true), stdBackward, 'output');
 
 const logsumexpOp = reduction('logsumexp', 'LogsumexpBackward0', (be, x, out, p) => {
-  const size = out.data.length, flat = dense(out, [size]);
+  const size = out.data.length, flat = denseView(out, [size]);
   if (numelOf(x.shape) === 0) return be.fill(flat, -Infinity); // every reduced set is empty: log(0)
-  const { m, t } = shifted(be, x, p.axes, true), tv = dense(t, x.shape);
+  const { m, t } = shifted(be, x, p.axes, true), tv = denseView(t, x.shape);
   be.unary('exp', tv, t);
   be.reduce('sum', tv, p.axes, out);
   be.unary('log', flat, out);
-  be.binary('add', flat, dense(m, [size]), out);
+  be.binary('add', flat, denseView(m, [size]), out);
 }, (g, x, out, p) => mul(restore(g, x, p.axes, p.keepdim), exp(sub(x, restore(out, x, p.axes, p.keepdim)))), 'all');
 
 const defaultSumDtype = (x: Tensor, options: DtypeOptions): DType => options.dtype ?? (isIntegral(x.dtype, true) ? 'int64' : x.dtype);
@@ -332,8 +331,8 @@ function flattened(be: Backend, x: View): View {
   const shape = [numelOf(x.shape)];
   if (isContiguousLayout(x.shape, x.strides)) return { ...x, shape, strides: [1] };
   const s = be.alloc(x.storage.dtype, shape[0]);
-  be.copy(x, dense(s, x.shape));
-  return dense(s, shape);
+  be.copy(x, denseView(s, x.shape));
+  return denseView(s, shape);
 }
 
 const argOps = (['max', 'min'] as const).map((op) => defineOp<Along>({
@@ -363,8 +362,8 @@ const medianIndexOp = defineOp<Along>({
     const middle: View = { storage: order, shape: rows, strides: strides.filter((_, i) => i !== axis), offset: k * strides[axis] };
     const firstMax = be.alloc(x.storage.dtype, size), at = be.alloc('int64', size), isNan = be.alloc('bool', size);
     be.argReduce('max', x, axis, firstMax, at);
-    be.unary('isnan', dense(firstMax, rows), isNan);
-    be.where(dense(isNan, rows), dense(at, rows), middle, out);
+    be.unary('isnan', denseView(firstMax, rows), isNan);
+    be.where(denseView(isNan, rows), denseView(at, rows), middle, out);
   },
   backward: null,
   saves: 'none',
@@ -380,11 +379,11 @@ function pickOp(name: string, gradFn: string) {
     gradFn,
     meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: x.dtype }),
     forward: (be, [input, index], out, p) => {
-      if (numelOf(input.shape) === 0 && p.axis === null) return be.fill(dense(out, [1]), NOTHING[out.dtype]); // median of nothing
+      if (numelOf(input.shape) === 0 && p.axis === null) return be.fill(denseView(out, [1]), NOTHING[out.dtype]); // median of nothing
       const x = p.axis === null ? flattened(be, input) : input;
       // The index comes fresh from an index op (contiguous, offset 0), laid out with x's rank for gather.
       const shape = p.axis === null ? [1] : keptShape(x.shape, [p.axis]);
-      be.gather(x, p.axis ?? 0, dense(index.storage, shape), out);
+      be.gather(x, p.axis ?? 0, denseView(index.storage, shape), out);
     },
     backward: (g, [x, index], _, p) => {
       const { axis, keepdim } = p;
@@ -474,12 +473,12 @@ function softmaxOp(isLog: boolean) {
     gradFn: isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0',
     meta: ([x], p) => ({ shape: x.dims, dtype: p.dtype, cast: p.dtype }),
     forward: (be, [x], out, { axes }) => {
-      const all = dense(out, x.shape), size = numelOf(outShape(x.shape, axes, true));
-      const tv = dense(shifted(be, x, axes, false).t, x.shape), s = be.alloc(out.dtype, size);
+      const all = denseView(out, x.shape), size = numelOf(outShape(x.shape, axes, true));
+      const tv = denseView(shifted(be, x, axes, false).t, x.shape), s = be.alloc(out.dtype, size);
       be.unary('exp', tv, out); // exp(x − max) ≤ 1: no overflow
       be.reduce('sum', all, axes, s);
       if (!isLog) return be.binary('div', all, spread(s, x.shape, axes), out);
-      be.unary('log', dense(s, [size]), s);
+      be.unary('log', denseView(s, [size]), s);
       be.binary('sub', tv, spread(s, x.shape, axes), out);
     },
     backward: (g, _, y, { axes }) => {

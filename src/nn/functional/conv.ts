@@ -23,12 +23,11 @@ import type { Tensor } from '../../tensor/tensor.js';
 /** Stride, padding (before and after each spatial dim), dilation and groups of the forward convolution. */
 export type Geometry = ConvGeometry;
 
-const dense = denseView;
 
 /** The view itself when it is contiguous, else a contiguous copy. */
 function denseOf(be: Backend, v: View): View {
   if (isContiguousLayout(v.shape, v.strides)) return v;
-  const out = dense(be.alloc(v.storage.dtype, numelOf(v.shape)), v.shape);
+  const out = denseView(be.alloc(v.storage.dtype, numelOf(v.shape)), v.shape);
   be.copy(v, out);
   return out;
 }
@@ -38,7 +37,7 @@ const hasPadding = (geo: Geometry): boolean => geo.padBefore.some((p) => p !== 0
 /** A zero-filled [N, C, *padded] buffer and the view of its interior that has `shape`. */
 function paddedBuffer(be: Backend, shape: readonly number[], geo: Geometry, dtype: Storage['dtype']): [View, View] {
   const padded = shape.map((n, i) => (i < 2 ? n : n + geo.padBefore[i - 2] + geo.padAfter[i - 2]));
-  const whole = dense(be.alloc(dtype, numelOf(padded)), padded);
+  const whole = denseView(be.alloc(dtype, numelOf(padded)), padded);
   const offset = geo.padBefore.reduce((acc, p, i) => acc + p * whole.strides[i + 2], 0);
   return [whole, { storage: whole.storage, shape, strides: whole.strides, offset }];
 }
@@ -66,10 +65,10 @@ function im2col(be: Backend, x: View, kernel: readonly number[], out: readonly n
     src = whole;
   }
   const view = windows(src, kernel, out, geo);
-  const cols = dense(be.alloc(x.storage.dtype, numelOf(view.shape)), view.shape);
+  const cols = denseView(be.alloc(x.storage.dtype, numelOf(view.shape)), view.shape);
   be.copy(view, cols);
   const [n, c] = x.shape as [number, number];
-  return dense(cols.storage, [n, geo.groups, (c / geo.groups) * numelOf(kernel), numelOf(out)]);
+  return denseView(cols.storage, [n, geo.groups, (c / geo.groups) * numelOf(kernel), numelOf(out)]);
 }
 
 /** out [N, Cout, *O] = conv(x [N, C, *S], w [Cout, C/G, *K]), without bias (Note [Convolution kernels]). */
@@ -98,11 +97,11 @@ export function convInputGrad(be: Backend, g: View, w: View, out: Storage, inSha
     { storage: gd.storage, shape: [n, groups, cog, p], strides: [cout * p, cog * p, p, 1], offset: gd.offset },
     cols,
   );
-  const target = dense(out, inShape);
+  const target = denseView(out, inShape);
   be.fill(target, 0);
   const [whole, interior] = hasPadding(geo) ? paddedBuffer(be, inShape, geo, out.dtype) : [target, target];
   const view = windows(whole, kernel, outSpatial, geo);
-  be.addInto(dense(cols, view.shape), view);
+  be.addInto(denseView(cols, view.shape), view);
   if (whole !== target) be.copy(interior, target);
 }
 
@@ -120,7 +119,7 @@ export function convWeightGrad(be: Backend, g: View, x: View, out: Storage, kern
     { storage: cols.storage, shape: [n, groups, p, ck], strides: [groups * ck * p, ck * p, 1, p], offset: 0 },
     perSample,
   );
-  be.reduce('sum', dense(perSample, [n, cout * ck]), [0], out);
+  be.reduce('sum', denseView(perSample, [n, cout * ck]), [0], out);
 }
 
 /** Output spatial size of a convolution: ⌊(S + pads − d·(k−1) − 1) / s⌋ + 1. */
@@ -189,8 +188,8 @@ function convMeta(op: string, [x, w, b]: readonly Tensor[], p: ConvParams): Meta
 function addBias(be: Backend, out: Storage, shape: readonly number[], b: View): void {
   const biasView = expandView({ ...b, shape: [b.shape[0], ...shape.slice(2).map(() => 1)], strides: [b.strides[0], ...shape.slice(2).map(() => 0)] }, shape);
   const sum = be.alloc(out.dtype, numelOf(shape));
-  be.binary('add', dense(out, shape), biasView, sum);
-  be.copy(dense(sum, shape), dense(out, shape));
+  be.binary('add', denseView(out, shape), biasView, sum);
+  be.copy(denseView(sum, shape), denseView(out, shape));
 }
 
 const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({

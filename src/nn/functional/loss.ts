@@ -33,7 +33,6 @@ export function applyReduction(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
 }
 
-const dense = denseView;
 
 const mseLossOp = defineOp<Reduction>({
   name: 'mse_loss',
@@ -48,9 +47,9 @@ const mseLossOp = defineOp<Reduction>({
     const n = shape.reduce((x, y) => x * y, 1);
     const diff = reduction === 'none' ? out : be.alloc(out.dtype, n);
     be.binary('sub', expandView(a, shape), expandView(b, shape), diff);
-    be.binary('mul', dense(diff, shape), dense(diff, shape), diff);
+    be.binary('mul', denseView(diff, shape), denseView(diff, shape), diff);
     if (reduction === 'none') return;
-    be.reduce('sum', dense(diff, shape), shape.map((_, i) => i), out);
+    be.reduce('sum', denseView(diff, shape), shape.map((_, i) => i), out);
     // mean of an empty tensor is NaN, as in PyTorch
     if (reduction === 'mean') out.data[0] = out.data[0] / n;
   },

@@ -14,7 +14,6 @@ import { type IntOrTuple, ntuple } from './conv.js';
 /** Window size, step, padding and dilation of a 2-D pooling, and its output size. */
 type PoolGeometry = BackendPoolGeometry;
 
-const dense = denseView;
 
 /** PyTorch's pooling_output_shape: floor or ceil division, and no window may start in the right padding. */
 function poolOutputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
@@ -33,7 +32,7 @@ function paddedWindows(be: Backend, x: View, geo: PoolGeometry, value: number): 
   const [ph, pw] = geo.padding, [sh, sw] = geo.stride, [dh, dw] = geo.dilation, [kh, kw] = geo.kernel, [oh, ow] = geo.out;
   const hp = Math.max(h + 2 * ph, (oh - 1) * sh + dh * (kh - 1) + 1);
   const wp = Math.max(w + 2 * pw, (ow - 1) * sw + dw * (kw - 1) + 1);
-  const whole = dense(be.alloc(x.storage.dtype, numelOf(lead) * hp * wp), [...lead, hp, wp]);
+  const whole = denseView(be.alloc(x.storage.dtype, numelOf(lead) * hp * wp), [...lead, hp, wp]);
   if (value !== 0) be.fill(whole, value);
   const interior: View = { storage: whole.storage, shape: x.shape, strides: whole.strides, offset: ph * wp + pw };
   const leadStrides = whole.strides.slice(0, -2);
@@ -72,12 +71,12 @@ export function maxPoolIndices(be: Backend, x: View, out: Storage, geo: PoolGeom
   be.copy(x, interior);
   const lead = numelOf(x.shape.slice(0, -2)), positions = geo.out[0] * geo.out[1], window = geo.kernel[0] * geo.kernel[1];
   const cols = be.alloc(x.storage.dtype, numelOf(view.shape));
-  be.copy(view, dense(cols, view.shape));
+  be.copy(view, denseView(cols, view.shape));
   const values = be.alloc(x.storage.dtype, lead * positions), slots = be.alloc('int64', lead * positions);
-  be.argReduce('max', dense(cols, [lead * positions, window]), 1, values, slots);
+  be.argReduce('max', denseView(cols, [lead * positions, window]), 1, values, slots);
   const w = x.shape[x.shape.length - 1];
   const table: View = { storage: indexTable(be, w, geo), shape: [lead, positions, window], strides: [0, window, 1], offset: 0 };
-  be.gather(table, 2, dense(slots, [lead, positions, 1]), out);
+  be.gather(table, 2, denseView(slots, [lead, positions, 1]), out);
 }
 
 /** out = the sum of each zero-padded window divided by PyTorch's divisor. */
@@ -87,14 +86,14 @@ export function avgPoolForward(be: Backend, x: View, divisor: View, out: Storage
   const sums = be.alloc(out.dtype, numelOf(divisor.shape));
   const n = view.shape.length;
   be.reduce('sum', view, [n - 2, n - 1], sums);
-  be.binary('div', dense(sums, divisor.shape), divisor, out);
+  be.binary('div', denseView(sums, divisor.shape), divisor, out);
 }
 
 /** out (x-shaped) = the adjoint of avgPoolForward applied to g: g / divisor spread over each window. */
 export function avgPoolInputGrad(be: Backend, g: View, divisor: View, out: Storage, inShape: readonly number[], geo: PoolGeometry): void {
   const scaled = be.alloc(out.dtype, numelOf(g.shape));
   be.binary('div', g, divisor, scaled);
-  const target = dense(out, inShape);
+  const target = denseView(out, inShape);
   const [interior, view] = paddedWindows(be, target, geo, 0);
   const spread: View = { storage: scaled, shape: view.shape, strides: [...contiguousStrides(g.shape), 0, 0], offset: 0 };
   be.addInto(spread, view);
@@ -166,10 +165,10 @@ const maxPoolOp = defineOp<undefined>({
     const lead = x.shape.slice(0, -2), plane = numelOf(x.shape.slice(-2)), positions = numelOf(indices.shape.slice(-2));
     let src = x;
     if (!isContiguousLayout(src.shape, src.strides)) {
-      src = dense(be.alloc(x.storage.dtype, numelOf(x.shape)), x.shape);
+      src = denseView(be.alloc(x.storage.dtype, numelOf(x.shape)), x.shape);
       be.copy(x, src);
     }
-    be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, dense(indices.storage, [...lead, positions], indices.offset), out);
+    be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), out);
   },
   backward: (g, [x, indices]): Grads => {
     const lead = x.dims.slice(0, -2), flat = [...lead, numelOf(x.dims.slice(-2))], positions = [...lead, -1];
@@ -260,7 +259,7 @@ const adaptiveAvgPoolOp = defineOp<{ rows: Tensor; cols: Tensor }>({
     const lead = x.shape.slice(0, -2), [oh, h] = rows.dims as [number, number], [ow, w] = cols.dims as [number, number];
     const mid = be.alloc(out.dtype, numelOf(lead) * oh * w);
     be.matmul({ ...rows.kernelView(), shape: [...lead, oh, h], strides: [...lead.map(() => 0), h, 1] }, x, mid);
-    be.matmul(dense(mid, [...lead, oh, w]), { ...cols.kernelView(), shape: [...lead, w, ow], strides: [...lead.map(() => 0), 1, w] }, out);
+    be.matmul(denseView(mid, [...lead, oh, w]), { ...cols.kernelView(), shape: [...lead, w, ow], strides: [...lead.map(() => 0), 1, w] }, out);
   },
   backward: (g, _, __, { rows, cols }): Grads => [matmul(matmul(t(rows), g), cols)],
   saves: 'none',
