@@ -221,7 +221,7 @@ const toDtypeOp = defineOp<DType>({
   name: 'to',
   gradFn: 'ToCopyBackward0',
   meta: ([x], dtype) => ({ shape: x.dims, dtype }),
-  forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }),
+  forward: (be, [x], out) => be.copy(x, denseView(out, x.shape)),
   backward: (g, [x]) => [toDtype(g, x.dtype)],
   saves: 'none',
   overwrites: true,
