@@ -4,10 +4,9 @@ import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf } from '../../core/shape.js';
 import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from '../../backends/backend.js';
 import { defineOp, type Grads, type Op, denseView } from '../../ops/define.js';
-import { scatterAdd } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, t } from '../../ops/views.js';
-import { tensor, zeros } from '../../tensor/creation.js';
+import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 
@@ -170,13 +169,31 @@ const maxPoolOp = defineOp<undefined>({
     }
     be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), out);
   },
-  backward: (g, [x, indices]): Grads => {
-    const lead = x.dims.slice(0, -2), flat = [...lead, numelOf(x.dims.slice(-2))], positions = [...lead, -1];
-    const gx = scatterAdd(zeros(flat, { dtype: g.dtype }), lead.length, reshape(indices, positions), reshape(g, positions));
-    return [reshape(gx, x.dims), null];
-  },
+  backward: (g, [x, indices]): Grads => [maxPoolGradOp([g, indices], x.dims), null],
   saves: 'inputs',
   overwrites: true,
+});
+
+/**
+ * The gradient of max pooling: zeros of the input's shape with each output gradient added at its
+ * window's maximum. The indices come from maxPoolIndices, so they need no bounds check (checking
+ * them in scatterAdd cost more than the scatter itself).
+ */
+const maxPoolGradOp: Op<readonly number[]> = defineOp<readonly number[]>({
+  name: 'max_pool2d_backward',
+  gradFn: 'MaxPool2DWithIndicesBackwardBackward0',
+  meta: ([g], inShape) => ({ shape: inShape, dtype: g.dtype }),
+  forward: (be, [g, indices], out, inShape) => {
+    const lead = inShape.slice(0, -2), positions = numelOf(indices.shape.slice(-2));
+    const dst = denseView(out, [...lead, numelOf(inShape.slice(-2))]);
+    be.fill(dst, 0);
+    const gd = isContiguousLayout(g.shape, g.strides) ? g : denseView(be.alloc(g.storage.dtype, numelOf(g.shape)), g.shape);
+    if (gd !== g) be.copy(g, gd);
+    be.scatterAdd(dst, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), { ...gd, shape: [...lead, positions], strides: contiguousStrides([...lead, positions]) });
+  },
+  // Linear in g: its gradient gathers the incoming gradient at the same indices.
+  backward: (h, [, indices]) => [maxPoolOp([h, indices], undefined), null],
+  saves: 'none',
 });
 
 function checkPoolInput(op: string, x: Tensor): void {
