@@ -6,24 +6,24 @@ import { Tensor } from '../tensor/tensor.js';
 import { defineOp, defineView, expandTo, type Layout } from './define.js';
 
 /** Resolves one -1 in a requested shape, checking the element count. */
-export function inferShape(shape: readonly number[], numel: number): number[] {
+export function inferShape(op: string, shape: readonly number[], numel: number): number[] {
   let infer = -1, known = 1;
   shape.forEach((n, i) => {
     if (n === -1) {
-      if (infer >= 0) throw new RuntimeError('only one dimension can be inferred');
+      if (infer >= 0) throw new RuntimeError(`${op}: only one dimension can be inferred`);
       infer = i;
     } else if (!Number.isInteger(n) || n < 0) {
-      throw new RuntimeError(`invalid shape dimension ${n}`);
+      throw new RuntimeError(`${op}: invalid shape dimension ${n}`);
     } else known *= n;
   });
   const out = [...shape];
   if (infer >= 0) {
     if (known === 0 || numel % known !== 0) {
-      throw new RuntimeError(`shape '${fmtShape(shape)}' is invalid for input of size ${numel}`);
+      throw new RuntimeError(`${op}: shape '${fmtShape(shape)}' is invalid for input of size ${numel}`);
     }
     out[infer] = numel / known;
   } else if (known !== numel) {
-    throw new RuntimeError(`shape '${fmtShape(shape)}' is invalid for input of size ${numel}`);
+    throw new RuntimeError(`${op}: shape '${fmtShape(shape)}' is invalid for input of size ${numel}`);
   }
   return out;
 }
@@ -76,12 +76,12 @@ const viewOp = defineView<readonly number[]>({
 
 /** A view with another shape (one size may be -1); throws when strides do not allow it. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
-  return viewOp(x, inferShape(shape, x.numel()));
+  return viewOp(x, inferShape('view', shape, x.numel()));
 }
 
 /** A view with another shape when strides allow, else a contiguous copy. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const dims = inferShape(shape, x.numel());
+  const dims = inferShape('reshape', shape, x.numel());
   return viewStrides(x.dims, x.strides, dims) ? viewOp(x, dims) : viewOp(clone(x), dims);
 }
 
