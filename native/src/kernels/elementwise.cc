@@ -6,16 +6,9 @@
 #include <cstring>
 
 #include "../runtime/thread_pool.h"
+#include "clones.h"
 #include "strided.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KINDLING_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define KINDLING_CLONES
-#endif
-// Loop bodies must be inlined into each clone to be compiled for its ISA; GCC will not inline a
-// large default-target function into a clone on its own.
-#define KINDLING_INLINE __attribute__((always_inline)) inline
 
 namespace kindling {
 namespace {

@@ -2,14 +2,9 @@
 #include "pool2d.h"
 
 #include "../runtime/thread_pool.h"
+#include "clones.h"
 #include "strided.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KINDLING_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define KINDLING_CLONES
-#endif
-#define KINDLING_INLINE __attribute__((always_inline)) inline
 
 namespace kindling {
 
