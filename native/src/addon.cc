@@ -51,203 +51,143 @@ struct Desc {
   }
 };
 
-// unary(op, x, out, desc = [ndim, offset, shape..., strides...])
-template <typename T>
-void unary_t(const Napi::CallbackInfo& info) {
-  Desc d(info[3]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t offset = d.next();
-  int64_t shape[kMaxDims], strides[kMaxDims];
-  d.read(shape, ndim);
-  d.read(strides, ndim);
-  unary<T>(static_cast<UnaryOp>(info[0].As<Napi::Number>().Int32Value()), data_of<T>(info[1]), shape, strides, ndim,
-           offset, data_of<T>(info[2]));
+// Several views of one shape, as the descriptor [ndim, offset of each view..., shape..., strides of
+// view 0..., strides of view 1..., …] that src/backends/native/index.ts writes.
+template <int kViews>
+struct Views {
+  int ndim;
+  int64_t offset[kViews];
+  int64_t shape[kMaxDims];
+  int64_t strides[kViews][kMaxDims];
+  explicit Views(const Napi::Value& v) {
+    Desc d(v);
+    ndim = static_cast<int>(d.next());
+    for (int i = 0; i < kViews; i++) offset[i] = d.next();
+    d.read(shape, ndim);
+    for (int i = 0; i < kViews; i++) d.read(strides[i], ndim);
+  }
+};
+
+// Runs fn(T{}) with T = float or double, the element type of the typed array `v`.
+template <typename F>
+Napi::Value by_dtype(const Napi::CallbackInfo& info, const Napi::Value& v, F fn) {
+  if (is_f32(v)) fn(float{});
+  else fn(double{});
+  return info.Env().Undefined();
 }
 
+int32_t int_arg(const Napi::CallbackInfo& info, int i) { return info[i].As<Napi::Number>().Int32Value(); }
+int64_t long_arg(const Napi::CallbackInfo& info, int i) { return info[i].As<Napi::Number>().Int64Value(); }
+
+// unary(op, x, out, views of [x])
 Napi::Value Unary(const Napi::CallbackInfo& info) {
-  if (is_f32(info[1])) unary_t<float>(info);
-  else unary_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<1> v(info[3]);
+    unary<T>(static_cast<UnaryOp>(int_arg(info, 0)), data_of<T>(info[1]), v.shape, v.strides[0], v.ndim, v.offset[0],
+             data_of<T>(info[2]));
+  });
 }
 
-// binary(op, a, b, out, desc = [ndim, offsetA, offsetB, shape..., stridesA..., stridesB...])
-template <typename T>
-void binary_t(const Napi::CallbackInfo& info) {
-  Desc d(info[4]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t oa = d.next(), ob = d.next();
-  int64_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
-  d.read(shape, ndim);
-  d.read(sa, ndim);
-  d.read(sb, ndim);
-  binary<T>(static_cast<BinaryOp>(info[0].As<Napi::Number>().Int32Value()), data_of<T>(info[1]), sa, oa,
-            data_of<T>(info[2]), sb, ob, shape, ndim, data_of<T>(info[3]));
-}
-
+// binary(op, a, b, out, views of [a, b])
 Napi::Value Binary(const Napi::CallbackInfo& info) {
-  if (is_f32(info[1])) binary_t<float>(info);
-  else binary_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<2> v(info[4]);
+    binary<T>(static_cast<BinaryOp>(int_arg(info, 0)), data_of<T>(info[1]), v.strides[0], v.offset[0],
+              data_of<T>(info[2]), v.strides[1], v.offset[1], v.shape, v.ndim, data_of<T>(info[3]));
+  });
 }
 
-// compare(op, a, b, out: Uint8Array, desc): the binary descriptor, a 0/1 byte per element.
-template <typename T>
-void compare_t(const Napi::CallbackInfo& info) {
-  Desc d(info[4]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t oa = d.next(), ob = d.next();
-  int64_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
-  d.read(shape, ndim);
-  d.read(sa, ndim);
-  d.read(sb, ndim);
-  compare<T>(static_cast<CompareOp>(info[0].As<Napi::Number>().Int32Value()), data_of<T>(info[1]), sa, oa,
-             data_of<T>(info[2]), sb, ob, shape, ndim, bytes_of(info[3]));
-}
-
+// compare(op, a, b, out: Uint8Array, views of [a, b]): a 0/1 byte per element.
 Napi::Value Compare(const Napi::CallbackInfo& info) {
-  if (is_f32(info[1])) compare_t<float>(info);
-  else compare_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<2> v(info[4]);
+    compare<T>(static_cast<CompareOp>(int_arg(info, 0)), data_of<T>(info[1]), v.strides[0], v.offset[0],
+               data_of<T>(info[2]), v.strides[1], v.offset[1], v.shape, v.ndim, bytes_of(info[3]));
+  });
 }
 
-// where(cond: Uint8Array, a, b, out, desc = [ndim, offsetC, offsetA, offsetB, shape..., stridesC..., stridesA...,
-// stridesB...])
-template <typename T>
-void where_t(const Napi::CallbackInfo& info) {
-  Desc d(info[4]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t oc = d.next(), oa = d.next(), ob = d.next();
-  int64_t shape[kMaxDims], sc[kMaxDims], sa[kMaxDims], sb[kMaxDims];
-  d.read(shape, ndim);
-  d.read(sc, ndim);
-  d.read(sa, ndim);
-  d.read(sb, ndim);
-  where<T>(bytes_of(info[0]), sc, oc, data_of<T>(info[1]), sa, oa, data_of<T>(info[2]), sb, ob, shape, ndim,
-           data_of<T>(info[3]));
-}
-
+// where(cond: Uint8Array, a, b, out, views of [cond, a, b])
 Napi::Value Where(const Napi::CallbackInfo& info) {
-  if (is_f32(info[1])) where_t<float>(info);
-  else where_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<3> v(info[4]);
+    where<T>(bytes_of(info[0]), v.strides[0], v.offset[0], data_of<T>(info[1]), v.strides[1], v.offset[1],
+             data_of<T>(info[2]), v.strides[2], v.offset[2], v.shape, v.ndim, data_of<T>(info[3]));
+  });
 }
 
 // argReduce(isMax, x, values, indices: Float64Array, A, R, B, offset) over a dense x[A, R, B].
-template <typename T>
-void arg_reduce_t(const Napi::CallbackInfo& info) {
-  const bool is_max = info[0].As<Napi::Boolean>().Value();
-  const int64_t A = info[4].As<Napi::Number>().Int64Value(), R = info[5].As<Napi::Number>().Int64Value(),
-                B = info[6].As<Napi::Number>().Int64Value(), off = info[7].As<Napi::Number>().Int64Value();
-  arg_reduce<T>(is_max, data_of<T>(info[1]) + off, A, R, B, data_of<T>(info[2]), data_of<double>(info[3]));
-}
-
 Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
-  if (is_f32(info[1])) arg_reduce_t<float>(info);
-  else arg_reduce_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    arg_reduce<T>(info[0].As<Napi::Boolean>().Value(), data_of<T>(info[1]) + long_arg(info, 7), long_arg(info, 4),
+                  long_arg(info, 5), long_arg(info, 6), data_of<T>(info[2]), data_of<double>(info[3]));
+  });
 }
 
 // maxPool2dIndices(x, indices: Float64Array, desc = [planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw, offset])
-template <typename T>
-void max_pool_t(const Napi::CallbackInfo& info) {
-  Desc d(info[2]);
-  Pool2dParams p;
-  int64_t* fields[] = {&p.planes, &p.in_h, &p.in_w, &p.out_h, &p.out_w, &p.kernel_h, &p.kernel_w,
-                       &p.stride_h, &p.stride_w, &p.pad_h, &p.pad_w, &p.dilation_h, &p.dilation_w};
-  for (int64_t* f : fields) *f = d.next();
-  const int64_t offset = d.next();
-  max_pool2d_indices<T>(p, data_of<T>(info[0]) + offset, data_of<double>(info[1]));
-}
-
 Napi::Value MaxPool2dIndices(const Napi::CallbackInfo& info) {
-  if (is_f32(info[0])) max_pool_t<float>(info);
-  else max_pool_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    Desc d(info[2]);
+    Pool2dParams p;
+    int64_t* fields[] = {&p.planes, &p.in_h, &p.in_w, &p.out_h, &p.out_w, &p.kernel_h, &p.kernel_w,
+                         &p.stride_h, &p.stride_w, &p.pad_h, &p.pad_w, &p.dilation_h, &p.dilation_w};
+    for (int64_t* f : fields) *f = d.next();
+    const int64_t offset = d.next();
+    max_pool2d_indices<T>(p, data_of<T>(info[0]) + offset, data_of<double>(info[1]));
+  });
 }
 
-// gather(x, index: Float64Array, out, dim, desc = [ndim, offsetX, offsetI, shape..., stridesX..., stridesI...])
-template <typename T>
-void gather_t(const Napi::CallbackInfo& info) {
-  Desc d(info[4]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t ox = d.next(), oi = d.next();
-  int64_t shape[kMaxDims], sx[kMaxDims], si[kMaxDims];
-  d.read(shape, ndim);
-  d.read(sx, ndim);
-  d.read(si, ndim);
-  gather_dim<T>(data_of<T>(info[0]), sx, ox, info[3].As<Napi::Number>().Int32Value(), data_of<double>(info[1]), si,
-                oi, shape, ndim, data_of<T>(info[2]));
-}
-
+// gather(x, index: Float64Array, out, dim, views of [x, index])
 Napi::Value Gather(const Napi::CallbackInfo& info) {
-  if (is_f32(info[0])) gather_t<float>(info);
-  else gather_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<2> v(info[4]);
+    gather_dim<T>(data_of<T>(info[0]), v.strides[0], v.offset[0], int_arg(info, 3), data_of<double>(info[1]),
+                  v.strides[1], v.offset[1], v.shape, v.ndim, data_of<T>(info[2]));
+  });
 }
 
-// scatterAdd(dst, index: Float64Array, src, dim, desc = [ndim, offsetD, offsetI, offsetS, shape..., stridesD...,
-// stridesI..., stridesS...])
-template <typename T>
-void scatter_add_t(const Napi::CallbackInfo& info) {
-  Desc d(info[4]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t od = d.next(), oi = d.next(), os = d.next();
-  int64_t shape[kMaxDims], sd[kMaxDims], si[kMaxDims], ss[kMaxDims];
-  d.read(shape, ndim);
-  d.read(sd, ndim);
-  d.read(si, ndim);
-  d.read(ss, ndim);
-  scatter_add_dim<T>(data_of<T>(info[0]), sd, od, info[3].As<Napi::Number>().Int32Value(), data_of<double>(info[1]),
-                     si, oi, data_of<T>(info[2]), ss, os, shape, ndim);
-}
-
+// scatterAdd(dst, index: Float64Array, src, dim, views of [dst, index, src])
 Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
-  if (is_f32(info[0])) scatter_add_t<float>(info);
-  else scatter_add_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<3> v(info[4]);
+    scatter_add_dim<T>(data_of<T>(info[0]), v.strides[0], v.offset[0], int_arg(info, 3), data_of<double>(info[1]),
+                       v.strides[1], v.offset[1], data_of<T>(info[2]), v.strides[2], v.offset[2], v.shape, v.ndim);
+  });
 }
 
 // axpy(alpha, x, xOffset, y, n): y[i] += alpha * x[xOffset + i].
 Napi::Value Axpy(const Napi::CallbackInfo& info) {
   const double alpha = info[0].As<Napi::Number>().DoubleValue();
-  const int64_t off = info[2].As<Napi::Number>().Int64Value(), n = info[4].As<Napi::Number>().Int64Value();
+  const int64_t off = long_arg(info, 2), n = long_arg(info, 4);
   if (is_f32(info[1])) axpy<float>(n, static_cast<float>(alpha), data_of<float>(info[1]) + off, data_of<float>(info[3]));
   else axpy<double>(n, alpha, data_of<double>(info[1]) + off, data_of<double>(info[3]));
   return info.Env().Undefined();
 }
 
-// copy(src, dst, desc = [ndim, offsetSrc, offsetDst, shape..., stridesSrc..., stridesDst...])
-template <typename T>
-void copy_t(const Napi::CallbackInfo& info) {
-  Desc d(info[2]);
-  const int ndim = static_cast<int>(d.next());
-  const int64_t os = d.next(), od = d.next();
-  int64_t shape[kMaxDims], ss[kMaxDims], ds[kMaxDims];
-  d.read(shape, ndim);
-  d.read(ss, ndim);
-  d.read(ds, ndim);
-  copy_strided<T>(data_of<T>(info[0]), ss, os, data_of<T>(info[1]), ds, od, shape, ndim);
-}
-
+// copy(src, dst, views of [src, dst])
 Napi::Value Copy(const Napi::CallbackInfo& info) {
-  if (is_f32(info[0])) copy_t<float>(info);
-  else copy_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<2> v(info[2]);
+    copy_strided<T>(data_of<T>(info[0]), v.strides[0], v.offset[0], data_of<T>(info[1]), v.strides[1], v.offset[1],
+                    v.shape, v.ndim);
+  });
 }
 
 // reduce(op, x, out, A, R, B, offset): out[a, b] = fold over r of x[offset + (a*R + r)*B + b].
-template <typename T>
-void reduce_t(const Napi::CallbackInfo& info) {
-  const int op = info[0].As<Napi::Number>().Int32Value();
-  const int64_t A = info[3].As<Napi::Number>().Int64Value(), R = info[4].As<Napi::Number>().Int64Value(),
-                B = info[5].As<Napi::Number>().Int64Value(), off = info[6].As<Napi::Number>().Int64Value();
-  reduce_middle<T>(op, data_of<T>(info[1]) + off, A, R, B, data_of<T>(info[2]));
-}
-
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
-  if (is_f32(info[1])) reduce_t<float>(info);
-  else reduce_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    reduce_middle<T>(int_arg(info, 0), data_of<T>(info[1]) + long_arg(info, 6), long_arg(info, 3), long_arg(info, 4),
+                     long_arg(info, 5), data_of<T>(info[2]));
+  });
 }
 
 // matmul(a, b, out, desc = [batchDims, m, k, n, offsetA, offsetB, batchShape..., batchStridesA...,
@@ -293,9 +233,7 @@ void matmul_t(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Matmul(const Napi::CallbackInfo& info) {
-  if (is_f32(info[0])) matmul_t<float>(info);
-  else matmul_t<double>(info);
-  return info.Env().Undefined();
+  return by_dtype(info, info[0], [&](auto tag) { matmul_t<decltype(tag)>(info); });
 }
 
 // Makes large allocations come from glibc's reusable heap instead of fresh mmap'd pages: a freed

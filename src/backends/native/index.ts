@@ -49,6 +49,29 @@ function coalesce(shape: readonly number[], ...strides: (readonly number[])[]): 
   return [outShape, outStrides];
 }
 
+/**
+ * Writes the descriptor the addon's Views<k> reads: [ndim, offset of each view..., shape...,
+ * strides of each view...].
+ */
+function viewsDesc(shape: readonly number[], views: readonly View[], strides: readonly (readonly number[])[]): Float64Array {
+  let at = 0;
+  desc[at++] = shape.length;
+  for (const v of views) desc[at++] = v.offset;
+  desc.set(shape, at);
+  at += shape.length;
+  for (const s of strides) {
+    desc.set(s, at);
+    at += s.length;
+  }
+  return desc;
+}
+
+/** The descriptor of views that share `shape`, with the dims they all walk contiguously merged. */
+function coalescedDesc(shape: readonly number[], ...views: View[]): Float64Array {
+  const [merged, strides] = coalesce(shape, ...views.map((v) => v.strides));
+  return viewsDesc(merged, views, strides);
+}
+
 const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function isDense(v: View): boolean {
@@ -77,12 +100,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
     if (code === undefined || !isFloat(data) || out.data.length < ELEMENTWISE_MIN) return jsBackend.unary(op, x, out);
-    const [shape, [s]] = coalesce(x.shape, x.strides);
-    desc[0] = shape.length;
-    desc[1] = x.offset;
-    desc.set(shape, 2);
-    desc.set(s, 2 + shape.length);
-    addon.unary(code, data, out.data, desc);
+    addon.unary(code, data, out.data, coalescedDesc(x.shape, x));
   };
 
   const binary = (op: BinaryOp, a: View, b: View, out: Storage): void => {
@@ -90,16 +108,9 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (code === undefined || !isFloat(x) || !isFloat(y) || out.data.length < ELEMENTWISE_MIN) {
       return jsBackend.binary(op, a, b, out);
     }
-    const [shape, [sa, sb]] = coalesce(a.shape, a.strides, b.strides);
-    const n = shape.length;
-    desc[0] = n;
-    desc[1] = a.offset;
-    desc[2] = b.offset;
-    desc.set(shape, 3);
-    desc.set(sa, 3 + n);
-    desc.set(sb, 3 + 2 * n);
-    if (op in COMPARE_CODES) addon.compare(code, x, y, out.data, desc);
-    else addon.binary(code, x, y, out.data, desc);
+    const d = coalescedDesc(a.shape, a, b);
+    if (op in COMPARE_CODES) addon.compare(code, x, y, out.data, d);
+    else addon.binary(code, x, y, out.data, d);
   };
 
   const where = (cond: View, a: View, b: View, out: Storage): void => {
@@ -107,17 +118,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (!(c instanceof Uint8Array) || !isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || out.data.length < ELEMENTWISE_MIN) {
       return jsBackend.where(cond, a, b, out);
     }
-    const [shape, [sc, sa, sb]] = coalesce(a.shape, cond.strides, a.strides, b.strides);
-    const n = shape.length;
-    desc[0] = n;
-    desc[1] = cond.offset;
-    desc[2] = a.offset;
-    desc[3] = b.offset;
-    desc.set(shape, 4);
-    desc.set(sc, 4 + n);
-    desc.set(sa, 4 + 2 * n);
-    desc.set(sb, 4 + 3 * n);
-    addon.where(c, x, y, out.data, desc);
+    addon.where(c, x, y, out.data, coalescedDesc(a.shape, cond, a, b));
   };
 
   /** `x` itself when dense, else a dense copy made natively, with dims in the order `order`. */
@@ -144,15 +145,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (!isFloat(s) || !isFloat(d) || s.constructor !== d.constructor || numelOf(dst.shape) < ELEMENTWISE_MIN) {
       return jsBackend.copy(src, dst);
     }
-    const [shape, [ss, ds]] = coalesce(dst.shape, src.strides, dst.strides);
-    const n = shape.length;
-    desc[0] = n;
-    desc[1] = src.offset;
-    desc[2] = dst.offset;
-    desc.set(shape, 3);
-    desc.set(ss, 3 + n);
-    desc.set(ds, 3 + 2 * n);
-    addon.copy(s, d, desc);
+    addon.copy(s, d, coalescedDesc(dst.shape, src, dst));
   };
 
   const reduce = (op: ReduceOp, x: View, axes: readonly number[], out: Storage): void => {
@@ -241,9 +234,8 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   const gather = (x: View, dim: number, index: View, out: Storage): void => {
     const data = x.storage.data;
     if (!isFloat(data) || index.storage.dtype !== 'int64' || out.data.length < 256) return jsBackend.gather(x, dim, index, out);
-    const n = index.shape.length;
-    desc.set([n, x.offset, index.offset, ...index.shape, ...x.strides, ...index.strides]);
-    addon.gather(data, index.storage.data, out.data, dim, desc);
+    // Not coalesced: the indexed dim must stay a dim of its own.
+    addon.gather(data, index.storage.data, out.data, dim, viewsDesc(index.shape, [x, index], [x.strides, index.strides]));
   };
 
   const scatterAdd = (dst: View, dim: number, index: View, src: View): void => {
@@ -251,9 +243,8 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     if (!isFloat(d) || !isFloat(s) || d.constructor !== s.constructor || index.storage.dtype !== 'int64' || numelOf(index.shape) < 256) {
       return jsBackend.scatterAdd(dst, dim, index, src);
     }
-    const n = index.shape.length;
-    desc.set([n, dst.offset, index.offset, src.offset, ...index.shape, ...dst.strides, ...index.strides, ...src.strides]);
-    addon.scatterAdd(d, index.storage.data, s, dim, desc);
+    const views = [dst, index, src];
+    addon.scatterAdd(d, index.storage.data, s, dim, viewsDesc(index.shape, views, views.map((v) => v.strides)));
   };
 
   return {
