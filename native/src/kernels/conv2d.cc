@@ -142,6 +142,19 @@ bool conv2d_params_valid(const Conv2dParams& p) {
   return conv2d_out_h(p) > 0 && conv2d_out_w(p) > 0;
 }
 
+namespace {
+
+// This thread's im2col buffer for one image, or null for 1x1 convolutions, which need none; clears
+// `ok` when the buffer cannot be allocated.
+float* thread_columns(const Geometry& g, std::atomic<bool>& ok) {
+  if (g.direct) return nullptr;
+  float* col = t_col.get(size_t(g.kdim * g.ohw));
+  if (col == nullptr) ok = false;
+  return col;
+}
+
+}  // namespace
+
 // Images are independent, so each thread of the pool takes whole images: its im2col and its (small)
 // GEMMs then run on that thread, with no synchronisation inside an image.
 bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weight, const float* bias,
@@ -150,11 +163,8 @@ bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weig
   const Geometry g = geometry(p);
   std::atomic<bool> ok{true};
   parallel_for(p.batch, [&](int64_t n) {
-    float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
-    if (!g.direct && col == nullptr) {
-      ok = false;
-      return;
-    }
+    float* col = thread_columns(g, ok);
+    if (!ok) return;
     for (int64_t gr = 0; gr < p.groups; ++gr) {
       const float* x = input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
       float* y = output + (n * p.out_channels + gr * g.og) * g.ohw;
@@ -183,11 +193,8 @@ bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, cons
   const Geometry g = geometry(p);
   std::atomic<bool> ok{true};
   parallel_for(p.batch, [&](int64_t n) {
-    float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
-    if (!g.direct && col == nullptr) {
-      ok = false;
-      return;
-    }
+    float* col = thread_columns(g, ok);
+    if (!ok) return;
     for (int64_t gr = 0; gr < p.groups; ++gr) {
       float* dx = grad_input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
       const float* dy = grad_output + (n * p.out_channels + gr * g.og) * g.ohw;
@@ -218,11 +225,8 @@ bool conv2d_backward_weight(const Conv2dParams& p, const float* input, const flo
   std::vector<float> partial(size_t((chunks - 1) * wsize), 0.0f);
   std::atomic<bool> ok{true};
   parallel_for(chunks, [&](int64_t c) {
-    float* col = g.direct ? nullptr : t_col.get(size_t(g.kdim * g.ohw));
-    if (!g.direct && col == nullptr) {
-      ok = false;
-      return;
-    }
+    float* col = thread_columns(g, ok);
+    if (!ok) return;
     float* acc = c == 0 ? grad_weight : partial.data() + (c - 1) * wsize;
     for (int64_t n = c * p.batch / chunks; n < (c + 1) * p.batch / chunks; ++n)
       for (int64_t gr = 0; gr < p.groups; ++gr) {
