@@ -12,13 +12,13 @@
       "target_name": "kindling_avx512",
       "type": "static_library",
       "cflags_cc": ["-mavx512f", "-mavx512vl", "-mavx512bw", "-mavx512dq", "-mfma", "-mavx2"],
-      "sources": ["<!@(node -e \"console.log(require('fs').readdirSync('native/src/gemm').filter(f=>f.endsWith('_avx512.cc')).map(f=>'native/src/gemm/'+f).join(' '))\")"],
+      "sources": ["<!@(node -e \"console.log(['gemm','kernels'].flatMap(d=>require('fs').readdirSync('native/src/'+d).filter(f=>f.endsWith('_avx512.cc')).map(f=>'native/src/'+d+'/'+f)).join(' '))\")"],
     },
     {
       "target_name": "kindling_avx2",
       "type": "static_library",
       "cflags_cc": ["-mavx2", "-mfma"],
-      "sources": ["<!@(node -e \"console.log(require('fs').readdirSync('native/src/gemm').filter(f=>f.endsWith('_avx2.cc')).map(f=>'native/src/gemm/'+f).join(' '))\")"],
+      "sources": ["<!@(node -e \"console.log(['gemm','kernels'].flatMap(d=>require('fs').readdirSync('native/src/'+d).filter(f=>f.endsWith('_avx2.cc')).map(f=>'native/src/'+d+'/'+f)).join(' '))\")"],
     },
     {
       "target_name": "kindling",

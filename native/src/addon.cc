@@ -273,13 +273,15 @@ Conv2dParams conv_params(Desc& d, int64_t* off_a, int64_t* off_b) {
   return p;
 }
 
-// conv2dForward(x, w, out, desc) → whether it ran.
+// conv2dForward(x, w, bias | null, out, desc) → whether it ran; desc ends with the bias offset.
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
-  Desc d(info[3]);
+  Desc d(info[4]);
   int64_t ox, ow;
   const Conv2dParams p = conv_params(d, &ox, &ow);
-  const bool ok = conv2d_forward(p, data_of<float>(info[0]) + ox, data_of<float>(info[1]) + ow, nullptr,
-                                 data_of<float>(info[2]));
+  const float* bias = data_of<float>(info[2]);
+  const int64_t ob = d.next();
+  const bool ok = conv2d_forward(p, data_of<float>(info[0]) + ox, data_of<float>(info[1]) + ow,
+                                 bias != nullptr ? bias + ob : nullptr, data_of<float>(info[3]));
   return Napi::Boolean::New(info.Env(), ok);
 }
 

@@ -51,7 +51,8 @@ export interface ConvGeometry {
  * the convolution from the primitives instead.
  */
 export interface ConvKernels {
-  forward(x: View, w: View, out: Storage, geo: ConvGeometry): boolean;
+  /** out = conv(x, w), plus the bias b [Cout] when given. */
+  forward(x: View, w: View, b: View | null, out: Storage, geo: ConvGeometry): boolean;
   inputGrad(g: View, w: View, out: Storage, inShape: readonly number[], geo: ConvGeometry): boolean;
   weightGrad(g: View, x: View, out: Storage, kernel: readonly number[], geo: ConvGeometry): boolean;
 }

@@ -156,12 +156,21 @@ describe('native kernels match the JS reference', { skip }, () => {
         { x: [2, 3, 8, 8], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
         { x: [1, 2, 9, 7], kernel: [3, 2], stride: [2, 1], padding: [1, 1], dilation: [1, 2] },
         { x: [64, 6, 28, 28], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+        // 2x2 / stride 2 has its own vector kernel: row tails (18 and 127 outputs) and ceil-mode edges.
+        { x: [1, 2, 7, 37], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+        { x: [2, 1, 2, 255], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+        { x: [1, 3, 5, 5], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceil: true },
       ];
       for (const g of geos) {
         const [h, w] = g.x.slice(2) as [number, number];
-        const o = [0, 1].map((i) => Math.floor(([h, w][i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1);
+        const o = [0, 1].map((i) => Math[g.ceil === true ? 'ceil' : 'floor'](([h, w][i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1);
         const geo = { ...g, out: o };
         const x = makeView(g.x, dtype, 'transposed');
+        // Ties and NaNs: the first maximum wins, and the first NaN beats every number.
+        for (let i = 0; i < x.storage.data.length; i++) {
+          if (i % 5 === 0) x.storage.data[i] = 0.5;
+          if (i % 47 === 3) x.storage.data[i] = NaN;
+        }
         const n = g.x[0] * g.x[1] * o[0] * o[1];
         const ref = jsBackend.alloc('int64', n);
         maxPoolIndices(jsBackend, x, ref, geo);
@@ -225,6 +234,11 @@ describe('native kernels match the JS reference', { skip }, () => {
     { x: [64, 1, 28, 28], w: [6, 1, 5, 5], stride: [1, 1], pad: [2, 2], dilation: [1, 1], groups: 1 },
     { x: [1, 6, 14, 14], w: [16, 6, 5, 5], stride: [1, 1], pad: [0, 0], dilation: [1, 1], groups: 1 },
     { x: [2, 4, 6, 6], w: [4, 1, 3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], groups: 4 },
+    // Stride 1 runs the direct kernels: channel counts off their register blocks, dilation, odd sizes.
+    { x: [3, 7, 17, 9], w: [17, 7, 3, 5], stride: [1, 1], pad: [2, 1], dilation: [2, 1], groups: 1 },
+    { x: [1, 17, 7, 1], w: [1, 17, 1, 1], stride: [1, 1], pad: [0, 0], dilation: [1, 1], groups: 1 },
+    { x: [2, 1, 1, 255], w: [7, 1, 1, 7], stride: [1, 1], pad: [0, 3], dilation: [1, 1], groups: 1 },
+    { x: [5, 3, 32, 32], w: [33, 3, 3, 3], stride: [1, 1], pad: [1, 1], dilation: [1, 1], groups: 1 },
   ];
   test('conv2d forward and both gradients (float32)', () => {
     for (const c of GEOMETRIES) {
@@ -233,8 +247,11 @@ describe('native kernels match the JS reference', { skip }, () => {
       const gShape = [c.x[0], c.w[0], ...o];
       const x = makeView(c.x, 'float32', 'contiguous'), w = makeView(c.w, 'float32', 'contiguous'), g = makeView(gShape, 'float32', 'contiguous');
       const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
-      const [f1, f2] = both((be) => { const r = be.alloc('float32', n(gShape)); convForward(be, x, w, r, geo); return r.data; });
+      const [f1, f2] = both((be) => { const r = be.alloc('float32', n(gShape)); convForward(be, x, w, undefined, r, geo); return r.data; });
       assertClose(f2, f1, { atol: 1e-4, rtol: 1e-4, what: `forward ${JSON.stringify(c)}` });
+      const bias = makeView([c.w[0]], 'float32', 'contiguous');
+      const [b1, b2] = both((be) => { const r = be.alloc('float32', n(gShape)); convForward(be, x, w, bias, r, geo); return r.data; });
+      assertClose(b2, b1, { atol: 1e-4, rtol: 1e-4, what: `forward with bias ${JSON.stringify(c)}` });
       const [i1, i2] = both((be) => { const r = be.alloc('float32', n(c.x)); convInputGrad(be, g, w, r, c.x, geo); return r.data; });
       assertClose(i2, i1, { atol: 1e-4, rtol: 1e-4, what: `input grad ${JSON.stringify(c)}` });
       const [w1, w2] = both((be) => { const r = be.alloc('float32', n(c.w)); convWeightGrad(be, g, x, r, c.w.slice(2), geo); return r.data; });

@@ -19,6 +19,7 @@ struct F32 {
   static V set1(T x) { return _mm256_broadcast_ss(&x); }
   static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
 };
 
 struct F64 {

@@ -1,14 +1,18 @@
-// Float32 conv2d forward/backward: im2col (or direct use of the input for 1x1 convolutions) into a
-// reused per-thread buffer, then one sgemm per (image, group); col2im scatters input gradients back.
+// Float32 conv2d forward/backward. Stride-1 ungrouped convolutions run the direct kernels of
+// conv2d_direct.h on a padded copy of each image; the rest use im2col (or the input itself for 1x1
+// convolutions) into a reused per-thread buffer, then one sgemm per (image, group), and col2im.
 #include "conv2d.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "../gemm/gemm.h"
+#include "../runtime/cpu_features.h"
 #include "../runtime/thread_pool.h"
+#include "conv2d_direct.h"
 
 namespace kindling {
 namespace {
@@ -35,7 +39,8 @@ class ColBuffer {
   size_t size_ = 0;
 };
 
-thread_local ColBuffer t_col;
+thread_local ColBuffer t_col;  // im2col columns, or the padded input of the direct kernels
+thread_local ColBuffer t_aux;  // the direct kernels' wide output / gradient rows
 
 struct Geometry {
   int64_t oh, ow, ohw;
@@ -153,6 +158,210 @@ float* thread_columns(const Geometry& g, std::atomic<bool>& ok) {
   return col;
 }
 
+
+// ---- Direct stride-1 path -------------------------------------------------------------------------
+
+const DirectConvKernels* direct_kernels() {
+  switch (active_isa()) {
+    case Isa::kAvx512:
+      return &kDirectConvAvx512;
+    case Isa::kAvx2:
+      return &kDirectConvAvx2;
+    case Isa::kScalar:
+      break;
+  }
+  return nullptr;
+}
+
+int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// The padded input plane and the tap offsets into it (see conv2d_direct.h).
+struct Direct {
+  const DirectConvKernels* k;
+  int64_t hp, wp, plane;  // padded input rows, columns and plane size
+  int64_t taps;
+  std::vector<int64_t> off;
+  int64_t off_max;
+  int64_t jn;  // wide output positions: oh * wp
+};
+
+Direct direct_geometry(const Conv2dParams& p, const Geometry& g, const DirectConvKernels* k) {
+  Direct d;
+  d.k = k;
+  d.hp = p.in_h + 2 * p.pad_h;
+  d.wp = p.in_w + 2 * p.pad_w;
+  d.plane = d.hp * d.wp;
+  d.taps = p.kernel_h * p.kernel_w;
+  for (int64_t ki = 0; ki < p.kernel_h; ++ki)
+    for (int64_t kj = 0; kj < p.kernel_w; ++kj) d.off.push_back(ki * p.dilation_h * d.wp + kj * p.dilation_w);
+  d.off_max = d.off.back();
+  d.jn = g.oh * d.wp;
+  return d;
+}
+
+// Floats of a padded image whose kernels read `jpad` positions past each tap offset.
+int64_t padded_size(const Conv2dParams& p, const Direct& d, int64_t jpad) {
+  return std::max(p.in_channels * d.plane, (p.in_channels - 1) * d.plane + d.off_max + jpad);
+}
+
+// xp = image x with its zero border (and zeros after it, up to `size` floats).
+void pad_image(const Conv2dParams& p, const Direct& d, const float* x, float* xp, int64_t size) {
+  std::memset(xp, 0, sizeof(float) * size_t(size));
+  for (int64_t c = 0; c < p.in_channels; ++c)
+    for (int64_t iy = 0; iy < p.in_h; ++iy)
+      std::memcpy(xp + c * d.plane + (iy + p.pad_h) * d.wp + p.pad_w, x + (c * p.in_h + iy) * p.in_w,
+                  sizeof(float) * size_t(p.in_w));
+}
+
+// rows[o * stride + oy * wp + ox] = dy[o][oy][ox] for the valid columns, zero elsewhere (`size` floats).
+void widen(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* dy, float* rows, int64_t stride,
+           int64_t front, int64_t size) {
+  std::memset(rows, 0, sizeof(float) * size_t(size));
+  for (int64_t o = 0; o < p.out_channels; ++o)
+    for (int64_t oy = 0; oy < g.oh; ++oy)
+      std::memcpy(rows + o * stride + front + oy * d.wp, dy + (o * g.oh + oy) * g.ow, sizeof(float) * size_t(g.ow));
+}
+
+bool direct_forward(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* input,
+                    const float* weight, const float* bias, float* output) {
+  const int64_t C = p.in_channels, O = p.out_channels, T = d.taps;
+  const DirectBlock b = d.k->choose(O);
+  const int64_t opad = round_up(O, b.ob), jpad = round_up(d.jn, int64_t(b.jv) * d.k->lanes);
+  // Weights as [channel][tap][output channel], zero for the padding channels.
+  std::vector<float> w(size_t(C * T * opad), 0.0f), bp(size_t(opad), 0.0f);
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t ct = 0; ct < C * T; ++ct) w[size_t(ct * opad + o)] = weight[o * C * T + ct];
+  if (bias != nullptr) std::copy(bias, bias + O, bp.begin());
+  const int64_t xsize = padded_size(p, d, jpad);
+  std::atomic<bool> ok{true};
+  parallel_for(p.batch, [&](int64_t n) {
+    float* xp = t_col.get(size_t(xsize));
+    float* yw = t_aux.get(size_t(opad * jpad));
+    if (xp == nullptr || yw == nullptr) {
+      ok = false;
+      return;
+    }
+    pad_image(p, d, input + n * C * p.in_h * p.in_w, xp, xsize);
+    d.k->corr(b, xp, C, d.plane, d.off.data(), T, w.data(), opad, bias != nullptr ? bp.data() : nullptr, yw, jpad,
+              jpad);
+    float* y = output + n * O * g.ohw;
+    for (int64_t o = 0; o < O; ++o)
+      for (int64_t oy = 0; oy < g.oh; ++oy)
+        std::memcpy(y + (o * g.oh + oy) * g.ow, yw + o * jpad + oy * d.wp, sizeof(float) * size_t(g.ow));
+  });
+  return ok;
+}
+
+// The input gradient is the same correlation over the zero-extended output gradient with the
+// weights transposed and flipped: dxp[c][q] = sum_o sum_t w[o][c][T-1-t] * ext[o][q + off[t]], where
+// ext holds dy's wide rows after off_max zeros.
+bool direct_backward_input(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* grad_output,
+                           const float* weight, float* grad_input) {
+  const int64_t C = p.in_channels, O = p.out_channels, T = d.taps;
+  const DirectBlock b = d.k->choose(C);
+  const int64_t cpad = round_up(C, b.ob), jpad = round_up(d.plane, int64_t(b.jv) * d.k->lanes);
+  const int64_t eplane = d.off_max + jpad;
+  std::vector<float> w(size_t(O * T * cpad), 0.0f);
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t t = 0; t < T; ++t) w[size_t((o * T + t) * cpad + c)] = weight[(o * C + c) * T + (T - 1 - t)];
+  std::atomic<bool> ok{true};
+  parallel_for(p.batch, [&](int64_t n) {
+    float* ext = t_col.get(size_t(O * eplane));
+    float* dxp = t_aux.get(size_t(cpad * jpad));
+    if (ext == nullptr || dxp == nullptr) {
+      ok = false;
+      return;
+    }
+    widen(p, g, d, grad_output + n * O * g.ohw, ext, eplane, d.off_max, O * eplane);
+    d.k->corr(b, ext, O, eplane, d.off.data(), T, w.data(), cpad, nullptr, dxp, jpad, jpad);
+    float* dx = grad_input + n * C * p.in_h * p.in_w;
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t iy = 0; iy < p.in_h; ++iy)
+        std::memcpy(dx + (c * p.in_h + iy) * p.in_w, dxp + c * jpad + (iy + p.pad_h) * d.wp + p.pad_w,
+                    sizeof(float) * size_t(p.in_w));
+  });
+  return ok;
+}
+
+// Each chunk of images accumulates lane-wise partial sums; they are folded into grad_weight at the end.
+bool direct_backward_weight(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* input,
+                            const float* grad_output, float* grad_weight) {
+  const int64_t C = p.in_channels, O = p.out_channels, T = d.taps, L = d.k->lanes;
+  const DirectBlock b = d.k->choose(O);
+  const int64_t opad = round_up(O, b.ob), tpad = round_up(T, b.jv), jpad = round_up(d.jn, L);
+  std::vector<int64_t> off(d.off);
+  off.resize(size_t(tpad), 0);  // padding taps read the plane's start; their sums are dropped
+  const int64_t xsize = padded_size(p, d, jpad), psize = opad * C * tpad * L;
+  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(get_pool_threads(), p.batch));
+  std::vector<float> part(size_t(chunks * psize), 0.0f);
+  std::atomic<bool> ok{true};
+  parallel_for(chunks, [&](int64_t ch) {
+    float* xp = t_col.get(size_t(xsize));
+    float* dyw = t_aux.get(size_t(opad * jpad));
+    if (xp == nullptr || dyw == nullptr) {
+      ok = false;
+      return;
+    }
+    for (int64_t n = ch * p.batch / chunks; n < (ch + 1) * p.batch / chunks; ++n) {
+      pad_image(p, d, input + n * C * p.in_h * p.in_w, xp, xsize);
+      widen(p, g, d, grad_output + n * O * g.ohw, dyw, jpad, 0, opad * jpad);
+      d.k->corr_grad(b, dyw, jpad, opad, xp, C, d.plane, off.data(), tpad, part.data() + ch * psize, jpad);
+    }
+  });
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t t = 0; t < T; ++t) {
+        float s = 0.0f;
+        for (int64_t ch = 0; ch < chunks; ++ch) {
+          const float* v = part.data() + ch * psize + ((o * C + c) * tpad + t) * L;
+          for (int64_t l = 0; l < L; ++l) s += v[l];
+        }
+        grad_weight[(o * C + c) * T + t] = s;
+      }
+  return ok;
+}
+
+// The weight gradient sums over images: each chunk of images accumulates into its own partial
+// gradient (the first chunk into grad_weight itself), and the partials are added at the end.
+bool im2col_backward_weight(const Conv2dParams& p, const Geometry& g, const float* input, const float* grad_output,
+                            float* grad_weight) {
+  const int64_t wsize = p.out_channels * g.kdim;
+  std::memset(grad_weight, 0, sizeof(float) * size_t(wsize));
+  int64_t chunks = get_pool_threads();
+  if (chunks > p.batch) chunks = p.batch;
+  if (chunks < 1) chunks = 1;
+  std::vector<float> partial(size_t((chunks - 1) * wsize), 0.0f);
+  std::atomic<bool> ok{true};
+  parallel_for(chunks, [&](int64_t c) {
+    float* col = thread_columns(g, ok);
+    if (!ok) return;
+    float* acc = c == 0 ? grad_weight : partial.data() + (c - 1) * wsize;
+    for (int64_t n = c * p.batch / chunks; n < (c + 1) * p.batch / chunks; ++n)
+      for (int64_t gr = 0; gr < p.groups; ++gr) {
+        const float* x = input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
+        const float* dy = grad_output + (n * p.out_channels + gr * g.og) * g.ohw;
+        const float* cols = x;
+        if (!g.direct) {
+          im2col(p, g, x, col);
+          cols = col;
+        }
+        // dw[og x kdim] += dy[og x ohw] * cols^T[ohw x kdim]
+        sgemm(false, true, g.og, g.kdim, g.ohw, 1.0f, dy, g.ohw, cols, g.ohw, 1.0f, acc + gr * g.og * g.kdim, g.kdim);
+      }
+  });
+  for (int64_t c = 1; c < chunks; ++c) {
+    const float* src = partial.data() + (c - 1) * wsize;
+    for (int64_t i = 0; i < wsize; ++i) grad_weight[i] += src[i];
+  }
+  return ok;
+}
+
+// The direct kernels, or null when this convolution takes the im2col path.
+const DirectConvKernels* direct_for(const Conv2dParams& p) {
+  if (p.stride_h != 1 || p.stride_w != 1 || p.groups != 1) return nullptr;
+  return direct_kernels();
+}
 }  // namespace
 
 // Images are independent, so each thread of the pool takes whole images: its im2col and its (small)
@@ -161,6 +370,7 @@ bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weig
                     float* output) {
   if (!conv2d_params_valid(p)) return false;
   const Geometry g = geometry(p);
+  if (const DirectConvKernels* k = direct_for(p)) return direct_forward(p, g, direct_geometry(p, g, k), input, weight, bias, output);
   std::atomic<bool> ok{true};
   parallel_for(p.batch, [&](int64_t n) {
     float* col = thread_columns(g, ok);
@@ -191,6 +401,8 @@ bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, cons
                            float* grad_input) {
   if (!conv2d_params_valid(p)) return false;
   const Geometry g = geometry(p);
+  if (const DirectConvKernels* k = direct_for(p))
+    return direct_backward_input(p, g, direct_geometry(p, g, k), grad_output, weight, grad_input);
   std::atomic<bool> ok{true};
   parallel_for(p.batch, [&](int64_t n) {
     float* col = thread_columns(g, ok);
@@ -211,40 +423,13 @@ bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, cons
   return ok;
 }
 
-// The weight gradient sums over images: each chunk of images accumulates into its own partial
-// gradient (the first chunk into grad_weight itself), and the partials are added at the end.
 bool conv2d_backward_weight(const Conv2dParams& p, const float* input, const float* grad_output,
                             float* grad_weight, float* grad_bias) {
   if (!conv2d_params_valid(p)) return false;
   const Geometry g = geometry(p);
-  const int64_t wsize = p.out_channels * g.kdim;
-  std::memset(grad_weight, 0, sizeof(float) * size_t(wsize));
-  int64_t chunks = get_pool_threads();
-  if (chunks > p.batch) chunks = p.batch;
-  if (chunks < 1) chunks = 1;
-  std::vector<float> partial(size_t((chunks - 1) * wsize), 0.0f);
-  std::atomic<bool> ok{true};
-  parallel_for(chunks, [&](int64_t c) {
-    float* col = thread_columns(g, ok);
-    if (!ok) return;
-    float* acc = c == 0 ? grad_weight : partial.data() + (c - 1) * wsize;
-    for (int64_t n = c * p.batch / chunks; n < (c + 1) * p.batch / chunks; ++n)
-      for (int64_t gr = 0; gr < p.groups; ++gr) {
-        const float* x = input + (n * p.in_channels + gr * g.cg) * p.in_h * p.in_w;
-        const float* dy = grad_output + (n * p.out_channels + gr * g.og) * g.ohw;
-        const float* cols = x;
-        if (!g.direct) {
-          im2col(p, g, x, col);
-          cols = col;
-        }
-        // dw[og x kdim] += dy[og x ohw] * cols^T[ohw x kdim]
-        sgemm(false, true, g.og, g.kdim, g.ohw, 1.0f, dy, g.ohw, cols, g.ohw, 1.0f, acc + gr * g.og * g.kdim, g.kdim);
-      }
-  });
-  for (int64_t c = 1; c < chunks; ++c) {
-    const float* src = partial.data() + (c - 1) * wsize;
-    for (int64_t i = 0; i < wsize; ++i) grad_weight[i] += src[i];
-  }
+  const DirectConvKernels* k = direct_for(p);
+  const bool ok = k != nullptr ? direct_backward_weight(p, g, direct_geometry(p, g, k), input, grad_output, grad_weight)
+                               : im2col_backward_weight(p, g, input, grad_output, grad_weight);
   if (grad_bias != nullptr) {
     for (int64_t o = 0; o < p.out_channels; ++o) {
       double s = 0.0;  // many terms: accumulate in double

@@ -1,12 +1,15 @@
 // native/src/kernels/pool2d.cc — max-pooling window search and gather / scatter-add along a dim.
 #include "pool2d.h"
 
+#include "../runtime/cpu_features.h"
 #include "../runtime/thread_pool.h"
 #include "clones.h"
 #include "strided.h"
 
 
 namespace kindling {
+
+void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int64_t ow, double* out);
 
 namespace {
 
@@ -76,9 +79,20 @@ KINDLING_CLONES void max_pool_rows_f64(const Pool2dParams& p, const double* in, 
 inline void max_pool_rows_dispatch(const Pool2dParams& p, const float* in, double* out) { max_pool_rows_f32(p, in, out); }
 inline void max_pool_rows_dispatch(const Pool2dParams& p, const double* in, double* out) { max_pool_rows_f64(p, in, out); }
 
+bool is_2x2_stride_2(const Pool2dParams& p) {
+  return p.kernel_h == 2 && p.kernel_w == 2 && p.stride_h == 2 && p.stride_w == 2 && p.pad_h == 0 && p.pad_w == 0 &&
+         p.dilation_h == 1 && p.dilation_w == 1 && 2 * p.out_h <= p.in_h && 2 * p.out_w <= p.in_w &&
+         p.in_h * p.in_w < (int64_t(1) << 31);
+}
+
 template <typename T>
 void max_pool_plane(const Pool2dParams& p, const T* in, double* out) {
-  if (p.pad_h == 0 && p.pad_w == 0 && p.dilation_h == 1 && p.dilation_w == 1) return max_pool_rows_dispatch(p, in, out);
+  if constexpr (sizeof(T) == 4) {
+    if (is_2x2_stride_2(p) && active_isa() == Isa::kAvx512) return max_pool_2x2_plane_f32_avx512(in, p.in_w, p.out_h, p.out_w, out);
+  }
+  // ceil_mode can make the last windows hang past the input; only the generic path clips them.
+  const bool inside = (p.out_h - 1) * p.stride_h + p.kernel_h <= p.in_h && (p.out_w - 1) * p.stride_w + p.kernel_w <= p.in_w;
+  if (p.pad_h == 0 && p.pad_w == 0 && p.dilation_h == 1 && p.dilation_w == 1 && inside) return max_pool_rows_dispatch(p, in, out);
   for (int64_t oy = 0; oy < p.out_h; ++oy)
     for (int64_t ox = 0; ox < p.out_w; ++ox) max_pool_window(p, in, oy, ox, out + oy * p.out_w + ox);
 }

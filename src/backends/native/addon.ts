@@ -19,7 +19,7 @@ export interface Addon {
   maxPool2dIndices(x: FloatArray, indices: DataArray, desc: Float64Array): void;
   gather(x: FloatArray, index: DataArray, out: DataArray, dim: number, desc: Float64Array): void;
   scatterAdd(dst: FloatArray, index: DataArray, src: FloatArray, dim: number, desc: Float64Array): void;
-  conv2dForward(x: Float32Array, w: Float32Array, out: DataArray, desc: Float64Array): boolean;
+  conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: DataArray, desc: Float64Array): boolean;
   conv2dInputGrad(g: Float32Array, w: Float32Array, out: DataArray, desc: Float64Array): boolean;
   conv2dWeightGrad(x: Float32Array, g: Float32Array, out: DataArray, desc: Float64Array): boolean;
   /** Makes glibc serve large allocations from its reusable heap; false where not glibc. */

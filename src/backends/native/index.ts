@@ -203,9 +203,12 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     return true;
   };
   const conv: ConvKernels = {
-    forward: (x, w, out, geo) =>
-      conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w) &&
-      addon.conv2dForward(x.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),
+    forward: (x, w, b, out, geo) => {
+      if (b !== null && !(b.storage.data instanceof Float32Array && isDense(b))) return false;
+      if (!conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w)) return false;
+      desc[16] = b?.offset ?? 0;
+      return addon.conv2dForward(x.storage.data as Float32Array, w.storage.data as Float32Array, b === null ? null : (b.storage.data as Float32Array), out.data, desc);
+    },
     inputGrad: (g, w, out, inShape, geo) =>
       conv2dDesc(inShape, w.shape[0], w.shape.slice(2), geo, g, w) &&
       addon.conv2dInputGrad(g.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),

@@ -71,9 +71,9 @@ function im2col(be: Backend, x: View, kernel: readonly number[], out: readonly n
   return denseView(cols.storage, [n, geo.groups, (c / geo.groups) * numelOf(kernel), numelOf(out)]);
 }
 
-/** out [N, Cout, *O] = conv(x [N, C, *S], w [Cout, C/G, *K]), without bias (Note [Convolution kernels]). */
-export function convForward(be: Backend, x: View, w: View, out: Storage, geo: Geometry): void {
-  if (be.conv?.forward(x, w, out, geo)) return;
+/** out [N, Cout, *O] = conv(x [N, C, *S], w [Cout, C/G, *K]) + b [Cout] (Note [Convolution kernels]). */
+export function convForward(be: Backend, x: View, w: View, b: View | undefined, out: Storage, geo: Geometry): void {
+  if (be.conv?.forward(x, w, b ?? null, out, geo)) return;
   const kernel = w.shape.slice(2);
   const outSpatial = outputSize(x.shape.slice(2), kernel, geo);
   const cols = im2col(be, x, kernel, outSpatial, geo);
@@ -81,6 +81,7 @@ export function convForward(be: Backend, x: View, w: View, out: Storage, geo: Ge
   const cog = w.shape[0] / g;
   const wd = denseOf(be, w);
   be.matmul({ storage: wd.storage, shape: [n, g, cog, ck], strides: [0, cog * ck, ck, 1], offset: wd.offset }, cols, out);
+  if (b !== undefined) addBias(be, out, [n, w.shape[0], ...outSpatial], b);
 }
 
 /** out [N, C, *S] = the adjoint of convForward in x, applied to g [N, Cout, *O] (col2im of wᵀ @ g). */
@@ -202,8 +203,8 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
     const spatial = p.transposed ? transposedSize(x.shape.slice(2), w.shape.slice(2), p) : outputSize(x.shape.slice(2), w.shape.slice(2), p);
     const shape = [n, cout, ...spatial];
     if (numelOf(shape) === 0) return;
-    if (p.transposed) convInputGrad(be, x, w, out, shape, p);
-    else convForward(be, x, w, out, p);
+    if (!p.transposed) return convForward(be, x, w, b, out, p);
+    convInputGrad(be, x, w, out, shape, p);
     if (b !== undefined) addBias(be, out, shape, b);
   },
   backward: (g, [x, w, b], _, p): Grads => {
