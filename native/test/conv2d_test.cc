@@ -118,8 +118,9 @@ Conv2dParams make(int64_t n, int64_t c, int64_t h, int64_t w, int64_t o, int64_t
 
 int main() {
   int cases = 0;
-  for (int threads : {1, 2}) {
-    set_num_threads(threads);
+  for (int run = 0; run < 4; ++run) {
+    set_num_threads(run % 2 + 1);
+    conv2d_force_im2col(run >= 2);  // stride-1 cases take the direct kernels unless forced
     const Conv2dParams list[] = {
         make(1, 1, 5, 5, 1, 3, 3, 1, 0, 1, 1),     make(2, 3, 8, 7, 4, 3, 3, 1, 1, 1, 1),
         make(2, 4, 9, 9, 6, 3, 3, 2, 1, 1, 2),     make(1, 3, 11, 10, 5, 3, 2, 1, 2, 2, 1),

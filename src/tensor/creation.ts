@@ -1,5 +1,5 @@
 // src/tensor/creation.ts — factories: tensor, zeros, ones, full, arange, linspace, eye, random draws.
-import { allocArray, castScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { castScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
 import { ArgumentTypeError, NotImplementedError, RuntimeError, ValueError } from '../core/errors.js';
 import { checkShape, numelOf } from '../core/shape.js';
 import {
@@ -7,6 +7,11 @@ import {
 } from '../core/random.js';
 import { backend } from '../backends/select.js';
 import { Tensor } from './tensor.js';
+
+/** A zero-filled array from the current backend's allocator (which may place large ones on huge pages). */
+function freshArray(dtype: DType, numel: number): DataArray {
+  return backend().alloc(dtype, numel).data;
+}
 
 /** Keyword options of the factories (PyTorch's dtype=, requires_grad=, device=, generator=). */
 export interface TensorOptions {
@@ -57,7 +62,7 @@ function finish(op: string, data: DataArray, dims: readonly number[], dtype: DTy
 function filled(op: string, args: readonly unknown[], value: number): Tensor {
   const { dims, options } = parseShapeArgs(op, args);
   const dtype = options.dtype ?? getDefaultDtype();
-  const data = allocArray(dtype, numelOf(dims));
+  const data = freshArray(dtype, numelOf(dims));
   if (value !== 0) data.fill(castScalar(dtype, value));
   return finish(op, data, dims, dtype, options);
 }
@@ -119,14 +124,14 @@ export function tensor(data: NestedData | DataArray, options: TensorOptions = {}
   if (ArrayBuffer.isView(data)) {
     const own = TYPED.find(([ctor]) => data instanceof ctor)?.[1] ?? 'float32';
     const dtype = options.dtype ?? own;
-    const out = allocArray(dtype, data.length);
+    const out = freshArray(dtype, data.length);
     for (let i = 0; i < data.length; i++) out[i] = castScalar(dtype, data[i]);
     return finish('tensor', out, [data.length], dtype, options);
   }
   const { dims, values } = flattenNested(data);
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
   const dtype = options.dtype ?? (allBool ? 'bool' : getDefaultDtype());
-  const out = allocArray(dtype, values.length);
+  const out = freshArray(dtype, values.length);
   for (let i = 0; i < values.length; i++) out[i] = castScalar(dtype, Number(values[i]));
   return finish('tensor', out, dims, dtype, options);
 }
@@ -143,7 +148,7 @@ export function arange(a: number, b?: number | TensorOptions, c?: number, d?: Te
   const ints = [start, end, step].every(Number.isInteger);
   const dtype = options.dtype ?? (ints ? 'int64' : getDefaultDtype());
   const n = Math.ceil((end - start) / step);
-  const out = allocArray(dtype, n);
+  const out = freshArray(dtype, n);
   for (let i = 0; i < n; i++) out[i] = castScalar(dtype, start + i * step);
   return finish('arange', out, [n], dtype, options);
 }
@@ -152,7 +157,7 @@ export function arange(a: number, b?: number | TensorOptions, c?: number, d?: Te
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('linspace: number of steps must be non-negative');
   const dtype = options.dtype ?? getDefaultDtype();
-  const out = allocArray(dtype, steps);
+  const out = freshArray(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end, so both ends are exact.
   const half = Math.floor(steps / 2);
@@ -166,7 +171,7 @@ export function eye(n: number, m: number | TensorOptions = n, options: TensorOpt
   const opts = typeof m === 'number' ? options : m;
   checkShape('eye', [n, cols]);
   const dtype = opts.dtype ?? getDefaultDtype();
-  const out = allocArray(dtype, n * cols);
+  const out = freshArray(dtype, n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
   return finish('eye', out, [n, cols], dtype, opts);
 }
@@ -181,7 +186,7 @@ function floatDtype(op: string, options: TensorOptions): 'float32' | 'float64' {
 export function rand(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('rand', args);
   const dtype = floatDtype('rand', options);
-  const out = allocArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
+  const out = freshArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
   uniform_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
   return finish('rand', out, dims, dtype, options);
 }
@@ -190,7 +195,7 @@ export function rand(...args: ShapeArgs): Tensor {
 export function randn(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('randn', args);
   const dtype = floatDtype('randn', options);
-  const out = allocArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
+  const out = freshArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
   normal_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
   return finish('randn', out, dims, dtype, options);
 }
@@ -206,7 +211,7 @@ export function randint(
   if (low >= high) throw new RuntimeError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   checkShape('randint', shape);
   const dtype = options.dtype ?? 'int64';
-  const out = allocArray(dtype, numelOf(shape));
+  const out = freshArray(dtype, numelOf(shape));
   if (dtype === 'bool') throw new RuntimeError('randint: "random_from_to" not implemented for \'Bool\'');
   randint_(options.generator ?? defaultGenerator, out, low, high);
   return finish('randint', out, [...shape], dtype, options);
@@ -217,7 +222,7 @@ export function randperm(n: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`randperm: n must be non-negative, got ${n}`);
   const perm = drawPerm(options.generator ?? defaultGenerator, n);
   const dtype = options.dtype ?? 'int64';
-  const out = dtype === 'int64' || dtype === 'float64' ? perm : allocArray(dtype, n);
+  const out = dtype === 'int64' || dtype === 'float64' ? perm : freshArray(dtype, n);
   if (out !== perm) for (let i = 0; i < n; i++) out[i] = perm[i]!;
   return finish('randperm', out, [n], dtype, options);
 }

@@ -285,6 +285,8 @@ bool direct_backward_input(const Conv2dParams& p, const Geometry& g, const Direc
 }
 
 // Each chunk of images accumulates lane-wise partial sums; they are folded into grad_weight at the end.
+// A chunk prepares a group of images at a time, as many as keep the group's padded inputs and
+// gradient rows within L2, so the kernel's sums stay in registers across the group.
 bool direct_backward_weight(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* input,
                             const float* grad_output, float* grad_weight) {
   const int64_t C = p.in_channels, O = p.out_channels, T = d.taps, L = d.k->lanes;
@@ -296,17 +298,24 @@ bool direct_backward_weight(const Conv2dParams& p, const Geometry& g, const Dire
   const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(get_pool_threads(), p.batch));
   std::vector<float> part(size_t(chunks * psize), 0.0f);
   std::atomic<bool> ok{true};
+  const int64_t dsize = opad * jpad;
+  const int64_t group = std::max<int64_t>(1, (int64_t(512) << 10) / int64_t(sizeof(float) * size_t(xsize + dsize)));
   parallel_for(chunks, [&](int64_t ch) {
-    float* xp = t_col.get(size_t(xsize));
-    float* dyw = t_aux.get(size_t(opad * jpad));
+    const int64_t first = ch * p.batch / chunks, last = (ch + 1) * p.batch / chunks;
+    const int64_t room = std::min(group, last - first);
+    float* xp = t_col.get(size_t(room * xsize));
+    float* dyw = t_aux.get(size_t(room * dsize));
     if (xp == nullptr || dyw == nullptr) {
       ok = false;
       return;
     }
-    for (int64_t n = ch * p.batch / chunks; n < (ch + 1) * p.batch / chunks; ++n) {
-      pad_image(p, d, input + n * C * p.in_h * p.in_w, xp, xsize);
-      widen(p, g, d, grad_output + n * O * g.ohw, dyw, jpad, 0, opad * jpad);
-      d.k->corr_grad(b, dyw, jpad, opad, xp, C, d.plane, off.data(), tpad, part.data() + ch * psize, jpad);
+    for (int64_t n0 = first; n0 < last; n0 += room) {
+      const int64_t n = std::min(room, last - n0);
+      for (int64_t i = 0; i < n; ++i) {
+        pad_image(p, d, input + (n0 + i) * C * p.in_h * p.in_w, xp + i * xsize, xsize);
+        widen(p, g, d, grad_output + (n0 + i) * O * g.ohw, dyw + i * dsize, jpad, 0, dsize);
+      }
+      d.k->corr_grad(b, dyw, dsize, jpad, opad, xp, xsize, C, d.plane, off.data(), tpad, part.data() + ch * psize, jpad, n);
     }
   });
   for (int64_t o = 0; o < O; ++o)
@@ -357,15 +366,19 @@ bool im2col_backward_weight(const Conv2dParams& p, const Geometry& g, const floa
   return ok;
 }
 
+std::atomic<bool> g_force_im2col{false};
+
 // The direct kernels, or null when this convolution takes the im2col path.
 const DirectConvKernels* direct_for(const Conv2dParams& p) {
-  if (p.stride_h != 1 || p.stride_w != 1 || p.groups != 1) return nullptr;
+  if (p.stride_h != 1 || p.stride_w != 1 || p.groups != 1 || g_force_im2col.load(std::memory_order_relaxed)) return nullptr;
   return direct_kernels();
 }
 }  // namespace
 
 // Images are independent, so each thread of the pool takes whole images: its im2col and its (small)
 // GEMMs then run on that thread, with no synchronisation inside an image.
+void conv2d_force_im2col(bool force) { g_force_im2col = force; }
+
 bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weight, const float* bias,
                     float* output) {
   if (!conv2d_params_valid(p)) return false;

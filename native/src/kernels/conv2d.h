@@ -36,4 +36,7 @@ bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, cons
 bool conv2d_backward_weight(const Conv2dParams& p, const float* input, const float* grad_output,
                             float* grad_weight, float* grad_bias);
 
+// Test and benchmark hook: route every convolution through im2col + GEMM (false restores the choice).
+void conv2d_force_im2col(bool force);
+
 }  // namespace kindling

@@ -26,12 +26,13 @@ struct DirectConvKernels {
   // for o < opad (a multiple of b.ob) and j < jn (a multiple of b.jv * lanes). bias may be null.
   void (*corr)(DirectBlock b, const float* in, int64_t channels, int64_t plane, const int64_t* off, int64_t taps,
                const float* w, int64_t opad, const float* bias, float* out, int64_t out_stride, int64_t jn);
-  // part[((o * channels + c) * tpad + t) * lanes + l] += sum over j = l (mod lanes) of
-  //   dy[o * dy_stride + j] * in[c * plane + off[t] + j]
+  // part[((o * channels + c) * tpad + t) * lanes + l] += sum over images i < n and j = l (mod lanes) of
+  //   dy[i * dy_image + o * dy_stride + j] * in[i * in_image + c * plane + off[t] + j]
   // for o < opad (a multiple of b.ob), t < tpad (a multiple of b.jv, which counts taps here), j < jn
   // (a multiple of lanes).
-  void (*corr_grad)(DirectBlock b, const float* dy, int64_t dy_stride, int64_t opad, const float* in,
-                    int64_t channels, int64_t plane, const int64_t* off, int64_t tpad, float* part, int64_t jn);
+  void (*corr_grad)(DirectBlock b, const float* dy, int64_t dy_image, int64_t dy_stride, int64_t opad,
+                    const float* in, int64_t in_image, int64_t channels, int64_t plane, const int64_t* off,
+                    int64_t tpad, float* part, int64_t jn, int64_t n);
 };
 
 extern const DirectConvKernels kDirectConvAvx512;

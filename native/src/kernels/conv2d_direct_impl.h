@@ -56,10 +56,12 @@ void corr_block(const float* in, int64_t channels, int64_t plane, const int64_t*
 }
 
 // Weight-gradient dot products: OB output channels x TB taps of lane-wise partial sums stay in
-// registers over the positions, and are added into `part` once per (channel, tap block, o block).
+// registers over the positions of all n images, and are added into `part` once per (channel, tap
+// block, o block).
 template <typename Ops, int OB, int TB>
-void corr_grad_block(const float* dy, int64_t dy_stride, int64_t opad, const float* in, int64_t channels,
-                     int64_t plane, const int64_t* off, int64_t tpad, float* part, int64_t jn) {
+void corr_grad_block(const float* dy, int64_t dy_image, int64_t dy_stride, int64_t opad, const float* in,
+                     int64_t in_image, int64_t channels, int64_t plane, const int64_t* off, int64_t tpad,
+                     float* part, int64_t jn, int64_t n) {
   using V = typename Ops::V;
   constexpr int L = Ops::kLanes;
   for (int64_t c = 0; c < channels; ++c)
@@ -73,16 +75,19 @@ void corr_grad_block(const float* dy, int64_t dy_stride, int64_t opad, const flo
         for (int i = 0; i < OB; ++i)
 #pragma GCC unroll 8
           for (int u = 0; u < TB; ++u) acc[i][u] = Ops::zero();
-        const float* d = dy + o0 * dy_stride;
-        for (int64_t j = 0; j < jn; j += L) {
-          V x[TB];
+        for (int64_t img = 0; img < n; ++img) {
+          const float* d = dy + img * dy_image + o0 * dy_stride;
+          const int64_t shift = img * in_image;
+          for (int64_t j = 0; j < jn; j += L) {
+            V x[TB];
 #pragma GCC unroll 8
-          for (int u = 0; u < TB; ++u) x[u] = Ops::loadu(src[u] + j);
+            for (int u = 0; u < TB; ++u) x[u] = Ops::loadu(src[u] + shift + j);
 #pragma GCC unroll 16
-          for (int i = 0; i < OB; ++i) {
-            const V dv = Ops::loadu(d + i * dy_stride + j);
+            for (int i = 0; i < OB; ++i) {
+              const V dv = Ops::loadu(d + i * dy_stride + j);
 #pragma GCC unroll 8
-            for (int u = 0; u < TB; ++u) acc[i][u] = Ops::fmadd(dv, x[u], acc[i][u]);
+              for (int u = 0; u < TB; ++u) acc[i][u] = Ops::fmadd(dv, x[u], acc[i][u]);
+            }
           }
         }
 #pragma GCC unroll 16
@@ -124,12 +129,14 @@ struct Kernels {
            ...);
   }
 
-  static void corr_grad(DirectBlock b, const float* dy, int64_t dy_stride, int64_t opad, const float* in,
-                        int64_t channels, int64_t plane, const int64_t* off, int64_t tpad, float* part, int64_t jn) {
-    (void)((b.ob == Bs::ob && b.jv == Bs::jv
-                ? (corr_grad_block<Ops, Bs::ob, Bs::jv>(dy, dy_stride, opad, in, channels, plane, off, tpad, part, jn),
-                   true)
-                : false) ||
+  static void corr_grad(DirectBlock b, const float* dy, int64_t dy_image, int64_t dy_stride, int64_t opad,
+                        const float* in, int64_t in_image, int64_t channels, int64_t plane, const int64_t* off,
+                        int64_t tpad, float* part, int64_t jn, int64_t n) {
+    (void)((b.ob == Bs::ob && b.jv == Bs::jv ? (corr_grad_block<Ops, Bs::ob, Bs::jv>(dy, dy_image, dy_stride, opad, in,
+                                                                                  in_image, channels, plane, off, tpad,
+                                                                                  part, jn, n),
+                                                true)
+                                             : false) ||
            ...);
   }
 

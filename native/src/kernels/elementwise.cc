@@ -2,6 +2,8 @@
 // compiled for AVX-512, AVX2 and baseline x86-64 (GCC target_clones picks one at load time).
 #include "elementwise.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstring>
 
@@ -207,6 +209,17 @@ bool is_dense(const int64_t* shape, const int64_t* strides, int ndim) {
   return true;
 }
 
+// Runs fn(block) for blocks [0, n), each thread of the pool taking one contiguous run of blocks, as
+// OpenMP's static schedule does: a thread then touches the same part of a tensor on every call, and
+// finds it in its own cache when the tensor fits there (repeated ops on one tensor, training loops).
+template <typename F>
+void parallel_blocks(int64_t n, F fn) {
+  const int64_t tasks = std::min<int64_t>(n, get_pool_threads());
+  parallel_for(tasks, [&](int64_t t) {
+    for (int64_t b = n * t / tasks; b < n * (t + 1) / tasks; ++b) fn(b);
+  });
+}
+
 // Splits [0, n) into chunks for the pool and calls fn(begin, count) for each.
 template <typename F>
 void parallel_chunks(int64_t n, F fn) {
@@ -214,8 +227,7 @@ void parallel_chunks(int64_t n, F fn) {
     fn(0, n);
     return;
   }
-  const int64_t chunks = (n + kParallelGrain - 1) / kParallelGrain;
-  parallel_for(chunks, [&](int64_t c) {
+  parallel_blocks((n + kParallelGrain - 1) / kParallelGrain, [&](int64_t c) {
     const int64_t begin = c * kParallelGrain;
     fn(begin, (begin + kParallelGrain < n ? kParallelGrain : n - begin));
   });
@@ -405,7 +417,7 @@ void reduce_middle(int op, const T* x, int64_t A, int64_t R, int64_t B, T* out) 
       const int64_t chunks = R >= 2 * kParallelGrain ? (R + kParallelGrain - 1) / kParallelGrain : 1;
       double partial[4096];
       if (chunks <= 4096) {
-        parallel_for(chunks, [&](int64_t c) {
+        parallel_blocks(chunks, [&](int64_t c) {
           const int64_t begin = c * kParallelGrain;
           partial[c] = sum_dispatch(x + begin, chunks == 1 ? R : (begin + kParallelGrain < R ? kParallelGrain : R - begin));
         });

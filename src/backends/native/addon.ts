@@ -24,6 +24,8 @@ export interface Addon {
   conv2dWeightGrad(x: Float32Array, g: Float32Array, out: DataArray, desc: Float64Array): boolean;
   /** Makes glibc serve large allocations from its reusable heap; false where not glibc. */
   tuneMalloc(): boolean;
+  /** Asks for transparent huge pages under the whole 2 MB pages of a large array; false where not possible. */
+  adviseHugePages(array: DataArray): boolean;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;

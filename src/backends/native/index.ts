@@ -17,6 +17,8 @@ const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, 
 
 // Below this size V8's own zero-filled allocation is as fast as an uninitialised one.
 const UNINIT_MIN_BYTES = 1 << 16;
+// Buffers from this size up are put on transparent huge pages (addon adviseHugePages).
+const HUGE_MIN_BYTES = 1 << 22;
 
 // Below these sizes the JS loop beats the cost of crossing into C++.
 const ELEMENTWISE_MIN = 2048;
@@ -89,12 +91,20 @@ function isDense(v: View): boolean {
 export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   addon.tuneMalloc();
 
+  const alloc = (dtype: DType, numel: number): Storage => {
+    const s = jsBackend.alloc(dtype, numel);
+    if (s.data.byteLength >= HUGE_MIN_BYTES) addon.adviseHugePages(s.data);
+    return s;
+  };
+
   // Large outputs skip zero-filling: Node's unsafe buffers come straight from malloc.
   const allocUninit = (dtype: DType, numel: number): Storage => {
     const bytes = numel * itemsize(dtype);
     if (bytes < UNINIT_MIN_BYTES) return jsBackend.alloc(dtype, numel);
     const buffer = Buffer.allocUnsafeSlow(bytes);
-    return { dtype, data: new (arrayType(dtype))(buffer.buffer, buffer.byteOffset, numel), version: 0 };
+    const data = new (arrayType(dtype))(buffer.buffer, buffer.byteOffset, numel);
+    if (bytes >= HUGE_MIN_BYTES) addon.adviseHugePages(data);
+    return { dtype, data, version: 0 };
   };
 
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
@@ -251,6 +261,6 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   return {
-    ...jsBackend, name: 'native', addon, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices,
+    ...jsBackend, name: 'native', addon, alloc, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices,
   };
 }
