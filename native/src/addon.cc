@@ -131,17 +131,34 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   });
 }
 
-// maxPool2dIndices(x, indices: Float64Array, desc = [planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw, offset])
+// Pooling geometry descriptor: [planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw], then offsets.
+Pool2dParams pool_params(Desc& d) {
+  Pool2dParams p;
+  int64_t* fields[] = {&p.planes, &p.in_h, &p.in_w, &p.out_h, &p.out_w, &p.kernel_h, &p.kernel_w,
+                       &p.stride_h, &p.stride_w, &p.pad_h, &p.pad_w, &p.dilation_h, &p.dilation_w};
+  for (int64_t* f : fields) *f = d.next();
+  return p;
+}
+
+// maxPool2dIndices(x, indices: Float64Array, values | null, desc = [geometry..., offset of x])
 Napi::Value MaxPool2dIndices(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) {
     using T = decltype(tag);
-    Desc d(info[2]);
-    Pool2dParams p;
-    int64_t* fields[] = {&p.planes, &p.in_h, &p.in_w, &p.out_h, &p.out_w, &p.kernel_h, &p.kernel_w,
-                         &p.stride_h, &p.stride_w, &p.pad_h, &p.pad_w, &p.dilation_h, &p.dilation_w};
-    for (int64_t* f : fields) *f = d.next();
+    Desc d(info[3]);
+    const Pool2dParams p = pool_params(d);
     const int64_t offset = d.next();
-    max_pool2d_indices<T>(p, data_of<T>(info[0]) + offset, data_of<double>(info[1]));
+    max_pool2d_indices<T>(p, data_of<T>(info[0]) + offset, data_of<double>(info[1]), data_of<T>(info[2]));
+  });
+}
+
+// maxPool2dBackward(g, indices: Float64Array, out, desc = [geometry..., offset of g, offset of indices])
+Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    Desc d(info[3]);
+    const Pool2dParams p = pool_params(d);
+    const int64_t og = d.next(), oi = d.next();
+    max_pool2d_backward<T>(p, data_of<T>(info[0]) + og, data_of<double>(info[1]) + oi, data_of<T>(info[2]));
   });
 }
 
@@ -354,6 +371,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("where", Napi::Function::New(env, Where));
   exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
   exports.Set("maxPool2dIndices", Napi::Function::New(env, MaxPool2dIndices));
+  exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward));
   exports.Set("gather", Napi::Function::New(env, Gather));
   exports.Set("scatterAdd", Napi::Function::New(env, ScatterAdd));
   exports.Set("reduce", Napi::Function::New(env, Reduce));

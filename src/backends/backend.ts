@@ -31,6 +31,8 @@ export type UnaryOp =
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
   | 'floorDivide' | 'remainder'
+  /** a where b > 0 (or NaN), else 0: PyTorch's threshold_backward at threshold 0, ReLU's gradient. */
+  | 'thresholdBackward'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
 
 export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
@@ -114,7 +116,10 @@ export interface Backend {
   readonly conv?: ConvKernels;
   /**
    * Fast max-pooling: out (int64, [...lead, Oh, Ow]) = flat h·W + w index of the first maximum of
-   * each window of x [...lead, H, W]; false when the case is not handled.
+   * each window of x [...lead, H, W], and the maxima into `values` when given; false when the case
+   * is not handled.
    */
-  readonly maxPool2dIndices?: (x: View, out: Storage, geo: PoolGeometry) => boolean;
+  readonly maxPool2dIndices?: (x: View, out: Storage, geo: PoolGeometry, values?: Storage) => boolean;
+  /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
+  readonly maxPool2dBackward?: (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry) => boolean;
 }

@@ -115,8 +115,12 @@ export const sigmoid = unaryOp('sigmoid', 'SigmoidBackward0', 'float', 'output',
   mul(g, mul(y, sub(1, y))),
 );
 export const tanh = unaryOp('tanh', 'TanhBackward0', 'float', 'output', (g, _, y) => mul(g, sub(1, mul(y, y))));
-// relu's gradient is 0 where the output is <= 0, as PyTorch's threshold_backward.
-export const relu = unaryOp('relu', 'ReluBackward0', 'same', 'output', (g, _, y) => where(le(y, 0), 0, g));
+// relu's gradient is 0 where the output is <= 0: PyTorch's threshold_backward, one pass. It is
+// linear in g, so its own gradient in g is the same masking (and nothing flows to the output).
+const thresholdBackward: (g: TensorOrScalar, y: TensorOrScalar) => Tensor = binaryOp(
+  'thresholdBackward', 'ThresholdBackwardBackward0', 'same', 'inputs', (h, _, y) => [thresholdBackward(h, y), null],
+);
+export const relu = unaryOp('relu', 'ReluBackward0', 'same', 'output', (g, _, y) => thresholdBackward(g, y));
 export const sin = unaryOp('sin', 'SinBackward0', 'float', 'inputs', (g, x) => mul(g, cos(x)));
 export const cos = unaryOp('cos', 'CosBackward0', 'float', 'inputs', (g, x) => neg(mul(g, sin(x))));
 export const log1p = unaryOp('log1p', 'Log1PBackward0', 'float', 'inputs', (g, x) => div(g, add(x, 1)));

@@ -8,6 +8,7 @@ import { loadAddon } from '../../src/backends/native/addon.js';
 import { makeNativeBackend } from '../../src/backends/native/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import { maxPoolIndices } from '../../src/nn/functional/pool.js';
+import { denseView } from '../../src/ops/define.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
 
@@ -69,7 +70,7 @@ describe('native kernels match the JS reference', { skip }, () => {
         }
       });
     }
-    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'] as BinaryOp[]) {
+    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'thresholdBackward'] as BinaryOp[]) {
       test(`binary ${op} ${dtype}`, () => {
         for (const shape of SHAPES) {
           for (const la of LAYOUTS) {
@@ -174,9 +175,23 @@ describe('native kernels match the JS reference', { skip }, () => {
         const n = g.x[0] * g.x[1] * o[0] * o[1];
         const ref = jsBackend.alloc('int64', n);
         maxPoolIndices(jsBackend, x, ref, geo);
-        const fast = jsBackend.alloc('int64', n);
-        assert.ok(native!.maxPool2dIndices!(x, fast, geo));
+        const fast = jsBackend.alloc('int64', n), values = jsBackend.alloc(dtype, n);
+        assert.ok(native!.maxPool2dIndices!(x, fast, geo, values));
         assert.deepEqual(Array.from(fast.data), Array.from(ref.data), JSON.stringify(g));
+        // The maxima written in the same pass are the input's values at those indices.
+        const dense = jsBackend.alloc(dtype, g.x.reduce((a, b) => a * b, 1));
+        jsBackend.copy(x, denseView(dense, g.x));
+        const plane = h * w, positions = o[0] * o[1];
+        const want = Array.from(ref.data, (idx, i) => dense.data[Math.floor(i / positions) * plane + idx]);
+        assert.deepEqual(Array.from(values.data), want, `values ${JSON.stringify(g)}`);
+        // The gradient: zeros with g added at the indices (overlapping windows add up).
+        const grad = makeView([g.x[0], g.x[1], o[0], o[1]], dtype, 'contiguous');
+        const idx = denseView(ref, [g.x[0], g.x[1], positions]);
+        const slow = jsBackend.alloc(dtype, dense.data.length), quick = jsBackend.alloc(dtype, dense.data.length);
+        const flat = denseView(slow, [g.x[0], g.x[1], plane]);
+        jsBackend.scatterAdd(flat, 2, idx, { ...grad, shape: [g.x[0], g.x[1], positions], strides: [g.x[1] * positions, positions, 1] });
+        assert.ok(native!.maxPool2dBackward!(grad, denseView(ref, [g.x[0], g.x[1], o[0], o[1]]), quick, g.x, geo));
+        assertClose(quick.data, slow.data, { ...tol(dtype), what: `maxPool2dBackward ${JSON.stringify(g)}` });
       }
     });
     test(`copy ${dtype}`, () => {

@@ -94,6 +94,7 @@ KINDLING_INLINE void binary_run(BinaryOp op, const T* a, int64_t sa, const T* b,
     case BinaryOp::kMaximum: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return maximum(x, y); });
     case BinaryOp::kMinimum: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return minimum(x, y); });
     case BinaryOp::kPow: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return std::pow(x, y); });
+    case BinaryOp::kThresholdBackward: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return y <= T(0) ? T(0) : x; });
   }
 }
 

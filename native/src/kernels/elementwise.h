@@ -8,7 +8,8 @@ namespace kindling {
 enum class UnaryOp : int {
   kNeg, kExp, kLog, kSqrt, kRsqrt, kAbs, kSigmoid, kTanh, kRelu, kSin, kCos, kLog1p, kExpm1, kReciprocal, kSign
 };
-enum class BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow };
+// kThresholdBackward: a where b > 0 (or NaN), else 0 — ReLU's gradient in one pass.
+enum class BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kThresholdBackward };
 enum class CompareOp : int { kEq, kNe, kLt, kLe, kGt, kGe };
 
 // out[i] = op(x[i]) over a view given by (shape, strides, offset); out is contiguous.

@@ -1,6 +1,8 @@
 // native/src/kernels/pool2d.cc — max-pooling window search and gather / scatter-add along a dim.
 #include "pool2d.h"
 
+#include <algorithm>
+
 #include "../runtime/cpu_features.h"
 #include "../runtime/thread_pool.h"
 #include "clones.h"
@@ -9,7 +11,7 @@
 
 namespace kindling {
 
-void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int64_t ow, double* out);
+void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int64_t ow, double* out, float* values);
 
 namespace {
 
@@ -86,10 +88,21 @@ bool is_2x2_stride_2(const Pool2dParams& p) {
 }
 
 template <typename T>
-void max_pool_plane(const Pool2dParams& p, const T* in, double* out) {
+void max_pool_plane_indices(const Pool2dParams& p, const T* in, double* out);
+
+template <typename T>
+void max_pool_plane(const Pool2dParams& p, const T* in, double* out, T* values) {
   if constexpr (sizeof(T) == 4) {
-    if (is_2x2_stride_2(p) && active_isa() == Isa::kAvx512) return max_pool_2x2_plane_f32_avx512(in, p.in_w, p.out_h, p.out_w, out);
+    if (is_2x2_stride_2(p) && active_isa() == Isa::kAvx512)
+      return max_pool_2x2_plane_f32_avx512(in, p.in_w, p.out_h, p.out_w, out, values);
   }
+  max_pool_plane_indices(p, in, out);
+  if (values != nullptr)
+    for (int64_t o = 0; o < p.out_h * p.out_w; ++o) values[o] = in[static_cast<int64_t>(out[o])];
+}
+
+template <typename T>
+void max_pool_plane_indices(const Pool2dParams& p, const T* in, double* out) {
   // ceil_mode can make the last windows hang past the input; only the generic path clips them.
   const bool inside = (p.out_h - 1) * p.stride_h + p.kernel_h <= p.in_h && (p.out_w - 1) * p.stride_w + p.kernel_w <= p.in_w;
   if (p.pad_h == 0 && p.pad_w == 0 && p.dilation_h == 1 && p.dilation_w == 1 && inside) return max_pool_rows_dispatch(p, in, out);
@@ -100,12 +113,28 @@ void max_pool_plane(const Pool2dParams& p, const T* in, double* out) {
 }  // namespace
 
 template <typename T>
-void max_pool2d_indices(const Pool2dParams& p, const T* x, double* indices) {
+void max_pool2d_indices(const Pool2dParams& p, const T* x, double* indices, T* values) {
   // Planes are small, so each thread takes a contiguous range of them rather than one at a time.
   const int64_t chunks = p.planes * p.in_h * p.in_w >= (1 << 15) ? get_pool_threads() : 1;
+  const int64_t ohw = p.out_h * p.out_w;
   parallel_for(chunks, [&](int64_t c) {
     for (int64_t plane = p.planes * c / chunks; plane < p.planes * (c + 1) / chunks; ++plane)
-      max_pool_plane(p, x + plane * p.in_h * p.in_w, indices + plane * p.out_h * p.out_w);
+      max_pool_plane(p, x + plane * p.in_h * p.in_w, indices + plane * ohw, values != nullptr ? values + plane * ohw : nullptr);
+  });
+}
+
+template <typename T>
+void max_pool2d_backward(const Pool2dParams& p, const T* grad_output, const double* indices, T* grad_input) {
+  const int64_t hw = p.in_h * p.in_w, ohw = p.out_h * p.out_w;
+  const int64_t chunks = p.planes * hw >= (1 << 15) ? get_pool_threads() : 1;
+  parallel_for(chunks, [&](int64_t c) {
+    for (int64_t plane = p.planes * c / chunks; plane < p.planes * (c + 1) / chunks; ++plane) {
+      T* dx = grad_input + plane * hw;
+      const T* g = grad_output + plane * ohw;
+      const double* at = indices + plane * ohw;
+      std::fill(dx, dx + hw, T(0));
+      for (int64_t o = 0; o < ohw; ++o) dx[static_cast<int64_t>(at[o])] += g[o];
+    }
   });
 }
 
@@ -139,8 +168,10 @@ void scatter_add_dim(T* dst, const int64_t* d_strides, int64_t d_offset, int dim
                 });
 }
 
-template void max_pool2d_indices<float>(const Pool2dParams&, const float*, double*);
-template void max_pool2d_indices<double>(const Pool2dParams&, const double*, double*);
+template void max_pool2d_indices<float>(const Pool2dParams&, const float*, double*, float*);
+template void max_pool2d_indices<double>(const Pool2dParams&, const double*, double*, double*);
+template void max_pool2d_backward<float>(const Pool2dParams&, const float*, const double*, float*);
+template void max_pool2d_backward<double>(const Pool2dParams&, const double*, const double*, double*);
 template void gather_dim<float>(const float*, const int64_t*, int64_t, int, const double*, const int64_t*, int64_t,
                                 const int64_t*, int, float*);
 template void gather_dim<double>(const double*, const int64_t*, int64_t, int, const double*, const int64_t*,

@@ -13,8 +13,14 @@ struct Pool2dParams {
 
 // indices[plane, oy, ox] = flat (iy·W + ix) index of the first maximum of each window of a dense
 // x[plane, H, W]; positions in the padding never win (PyTorch pads with −inf); NaN wins.
+// With `values`, also writes each window's maximum there (the pooled output) in the same pass.
 template <typename T>
-void max_pool2d_indices(const Pool2dParams& p, const T* x, double* indices);
+void max_pool2d_indices(const Pool2dParams& p, const T* x, double* indices, T* values = nullptr);
+
+// grad_input[plane] = zeros with grad_output added at each window's index (max pooling's gradient),
+// one plane at a time so the zeroing and the scatter share the cache.
+template <typename T>
+void max_pool2d_backward(const Pool2dParams& p, const T* grad_output, const double* indices, T* grad_input);
 
 // out[i] = x[base(i) + index[i]·x_stride_dim] and dst[base(i) + index[i]·dst_stride_dim] += src[i], where
 // base(i) is the offset of position i of `shape` with the indexed dim's coordinate dropped.

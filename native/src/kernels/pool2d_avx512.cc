@@ -1,13 +1,14 @@
 // AVX-512 max-pool window search for LeNet-style 2x2 windows with stride 2: 16 outputs per step,
 // the even and odd columns of two input rows split by permutes, the running maximum and its index
-// updated with masked moves (the same first-maximum, NaN-wins rule as the generic kernel).
+// updated with masked moves (the same first-maximum, NaN-wins rule as the generic kernel); the
+// maxima themselves go to `values` when it is not null.
 #include <immintrin.h>
 
 #include <cstdint>
 
 namespace kindling {
 
-void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int64_t ow, double* out) {
+void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int64_t ow, double* out, float* values) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
   const __m512i lane2 = _mm512_slli_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), 1);
@@ -39,6 +40,7 @@ void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int6
       const __mmask8 ohi = n <= 8 ? __mmask8(0) : __mmask8((1u << (n - 8)) - 1);
       _mm512_mask_storeu_pd(o, olo, _mm512_cvtepi32_pd(_mm512_castsi512_si256(at)));
       _mm512_mask_storeu_pd(o + 8, ohi, _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(at, 1)));
+      if (values != nullptr) _mm512_mask_storeu_ps(values + oy * ow + ox, __mmask16((1u << n) - 1), best);
     }
   }
 }

@@ -39,6 +39,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   atan2: Math.atan2,
   floorDivide: (a, b) => Math.floor(a / b),
   remainder: pyRemainder,
+  thresholdBackward: (a, b) => (b <= 0 ? 0 : a),
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),

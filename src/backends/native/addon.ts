@@ -16,7 +16,8 @@ export interface Addon {
   argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;
   reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
-  maxPool2dIndices(x: FloatArray, indices: DataArray, desc: Float64Array): void;
+  maxPool2dIndices(x: FloatArray, indices: DataArray, values: DataArray | null, desc: Float64Array): void;
+  maxPool2dBackward(g: FloatArray, indices: DataArray, out: DataArray, desc: Float64Array): void;
   gather(x: FloatArray, index: DataArray, out: DataArray, dim: number, desc: Float64Array): void;
   scatterAdd(dst: FloatArray, index: DataArray, src: FloatArray, dim: number, desc: Float64Array): void;
   conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: DataArray, desc: Float64Array): boolean;

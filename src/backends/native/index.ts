@@ -11,7 +11,7 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sigmoid: 6, tanh: 7, relu: 8, sin: 9, cos: 10,
   log1p: 11, expm1: 12, reciprocal: 13, sign: 14,
 };
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, thresholdBackward: 7 };
 const REDUCE_CODES: Partial<Record<ReduceOp, number>> = { sum: 0, amax: 1, amin: 2 };
 const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
@@ -172,11 +172,22 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
         numelOf(x.shape.slice(0, first)), numelOf(x.shape.slice(first, last + 1)), numelOf(x.shape.slice(last + 1)), v.offset);
       return;
     }
-    // Scattered axes (e.g. all but the channel dim): move them last in a dense copy, then reduce rows.
-    const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
-    const v = denseIn(x, [...kept, ...axes]);
-    addon.reduce(code, v.storage.data as Float32Array | Float64Array, out.data,
-      numelOf(kept.map((d) => x.shape[d])), numelOf(axes.map((d) => x.shape[d])), 1, v.offset);
+    // Scattered axes (e.g. all but the channel dim of a bias gradient): reduce one run of adjacent
+    // axes at a time, the last run first, each pass over the (shrinking) dense result of the previous,
+    // where a permuting copy to bring the axes together would cost more than all the passes.
+    let v = denseIn(x, x.shape.map((_, d) => d));
+    let shape = [...x.shape];
+    for (let last = axes.length - 1; last >= 0;) {
+      let first = last;
+      while (first > 0 && axes[first - 1] === axes[first] - 1) first--;
+      const a0 = axes[first], a1 = axes[last];
+      const outer = numelOf(shape.slice(0, a0)), inner = numelOf(shape.slice(a1 + 1));
+      const dst = first === 0 ? out : allocUninit(out.dtype, outer * inner);
+      addon.reduce(code, v.storage.data as Float32Array | Float64Array, dst.data, outer, numelOf(shape.slice(a0, a1 + 1)), inner, v.offset);
+      shape = [...shape.slice(0, a0), ...shape.slice(a1 + 1)];
+      v = { storage: dst, shape, strides: contiguousStrides(shape), offset: 0 };
+      last = first - 1;
+    }
   };
 
   const matmul = (a: View, b: View, out: Storage): void => {
@@ -227,12 +238,22 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
       addon.conv2dWeightGrad(x.storage.data as Float32Array, g.storage.data as Float32Array, out.data, desc),
   };
 
-  const maxPool2dIndices = (x: View, out: Storage, geo: PoolGeometry): boolean => {
+  const poolDesc = (shape: readonly number[], geo: PoolGeometry, ...offsets: number[]): Float64Array => {
+    const [h, w] = shape.slice(-2) as [number, number];
+    desc.set([numelOf(shape.slice(0, -2)), h, w, ...geo.out, ...geo.kernel, ...geo.stride, ...geo.padding, ...geo.dilation, ...offsets]);
+    return desc;
+  };
+
+  const maxPool2dIndices = (x: View, out: Storage, geo: PoolGeometry, values?: Storage): boolean => {
     if (!isFloat(x.storage.data) || x.shape.length < 2) return false;
     const v = denseIn(x, x.shape.map((_, d) => d));
-    const [h, w] = x.shape.slice(-2) as [number, number];
-    desc.set([numelOf(x.shape.slice(0, -2)), h, w, ...geo.out, ...geo.kernel, ...geo.stride, ...geo.padding, ...geo.dilation, v.offset]);
-    addon.maxPool2dIndices(v.storage.data as Float32Array | Float64Array, out.data, desc);
+    addon.maxPool2dIndices(v.storage.data as Float32Array | Float64Array, out.data, values?.data ?? null, poolDesc(x.shape, geo, v.offset));
+    return true;
+  };
+
+  const maxPool2dBackward = (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry): boolean => {
+    if (!isFloat(g.storage.data) || g.storage.dtype !== out.dtype || !isDense(g) || !isDense(indices) || inShape.length < 2) return false;
+    addon.maxPool2dBackward(g.storage.data, indices.storage.data, out.data, poolDesc(inShape, geo, g.offset, indices.offset));
     return true;
   };
 
@@ -261,6 +282,6 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   return {
-    ...jsBackend, name: 'native', addon, alloc, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices,
+    ...jsBackend, name: 'native', addon, alloc, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices, maxPool2dBackward,
   };
 }

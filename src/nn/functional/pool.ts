@@ -7,7 +7,7 @@ import { defineOp, type Grads, type Op, denseView } from '../../ops/define.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, t } from '../../ops/views.js';
 import { tensor } from '../../tensor/creation.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 
 /** Window size, step, padding and dilation of a 2-D pooling, and its output size. */
@@ -145,45 +145,71 @@ const avgPoolGradOp: Op<AvgParams & { inShape: readonly number[] }> = defineOp<A
   saves: 'none',
 });
 
-const maxPoolIndicesOp = defineOp<PoolGeometry>({
-  name: 'max_pool2d_indices',
+/** out = x's values at flat (h·W + w) plane indices (the max-pool output, given the indices of its maxima). */
+function gatherAtIndices(be: Backend, x: View, indices: View, out: Storage): void {
+  const lead = x.shape.slice(0, -2), plane = numelOf(x.shape.slice(-2)), positions = numelOf(indices.shape.slice(-2));
+  let src = x;
+  if (!isContiguousLayout(src.shape, src.strides)) {
+    src = denseView(be.alloc(x.storage.dtype, numelOf(x.shape)), x.shape);
+    be.copy(x, src);
+  }
+  be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), out);
+}
+
+interface MaxParams extends PoolGeometry {
+  /** Filled by the forward: the index of each window's maximum, for the backward and returnIndices. */
+  readonly found: { indices?: Tensor };
+}
+
+/**
+ * Max pooling. The same pass finds the index of each maximum, which the backward routes the
+ * gradient to (PyTorch's max_pool2d_with_indices); it is kept on the call's params.
+ */
+const maxPoolOp: Op<MaxParams> = defineOp<MaxParams>({
+  name: 'max_pool2d',
   gradFn: 'MaxPool2DWithIndicesBackward0',
-  meta: ([x], p) => ({ shape: outShapeOf(x.dims, p), dtype: 'int64' }),
-  forward: (be, [x], out, p) => maxPoolIndices(be, x, out, p),
-  backward: null,
+  meta: ([x], p) => ({ shape: outShapeOf(x.dims, p), dtype: x.dtype }),
+  forward: (be, [x], out, p) => {
+    const shape = outShapeOf(x.shape, p), n = numelOf(shape);
+    const indices = be.allocUninit?.('int64', n) ?? be.alloc('int64', n);
+    if (!be.maxPool2dIndices?.(x, indices, p, out)) {
+      maxPoolIndices(be, x, indices, p);
+      gatherAtIndices(be, x, denseView(indices, shape), out);
+    }
+    p.found.indices = new Tensor(indices, shape);
+  },
+  backward: (g, [x], _, p): Grads => [maxPoolGradOp([g, indicesOf(p)], { inShape: x.dims, geo: p })],
   saves: 'none',
   overwrites: true,
 });
 
-/** The values at flat (h·W + w) indices of each plane; the gradient is routed back to those indices. */
-const maxPoolOp = defineOp<undefined>({
+function indicesOf(p: MaxParams): Tensor {
+  if (p.found.indices === undefined) throw new RuntimeError('max_pool2d: indices requested before the forward ran');
+  return p.found.indices;
+}
+
+/** The gathering at known indices: max pooling's gradient's own gradient (double backward). */
+const gatherAtIndicesOp = defineOp<undefined>({
   name: 'max_pool2d',
   gradFn: 'MaxPool2DWithIndicesBackward0',
   meta: ([x, indices]) => ({ shape: indices.dims, dtype: x.dtype }),
-  forward: (be, [x, indices], out) => {
-    const lead = x.shape.slice(0, -2), plane = numelOf(x.shape.slice(-2)), positions = numelOf(indices.shape.slice(-2));
-    let src = x;
-    if (!isContiguousLayout(src.shape, src.strides)) {
-      src = denseView(be.alloc(x.storage.dtype, numelOf(x.shape)), x.shape);
-      be.copy(x, src);
-    }
-    be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), out);
-  },
-  backward: (g, [x, indices]): Grads => [maxPoolGradOp([g, indices], x.dims), null],
+  forward: (be, [x, indices], out) => gatherAtIndices(be, x, indices, out),
+  backward: (g, [x, indices]): Grads => [maxPoolGradOp([g, indices], { inShape: x.dims, geo: null }), null],
   saves: 'inputs',
   overwrites: true,
 });
 
 /**
  * The gradient of max pooling: zeros of the input's shape with each output gradient added at its
- * window's maximum. The indices come from maxPoolIndices, so they need no bounds check (checking
+ * window's maximum. The indices come from the forward, so they need no bounds check (checking
  * them in scatterAdd cost more than the scatter itself).
  */
-const maxPoolGradOp: Op<readonly number[]> = defineOp<readonly number[]>({
+const maxPoolGradOp: Op<{ inShape: readonly number[]; geo: PoolGeometry | null }> = defineOp<{ inShape: readonly number[]; geo: PoolGeometry | null }>({
   name: 'max_pool2d_backward',
   gradFn: 'MaxPool2DWithIndicesBackwardBackward0',
-  meta: ([g], inShape) => ({ shape: inShape, dtype: g.dtype }),
-  forward: (be, [g, indices], out, inShape) => {
+  meta: ([g], p) => ({ shape: p.inShape, dtype: g.dtype }),
+  forward: (be, [g, indices], out, { inShape, geo }) => {
+    if (geo !== null && be.maxPool2dBackward?.(g, indices, out, inShape, geo)) return;
     const lead = inShape.slice(0, -2), positions = numelOf(indices.shape.slice(-2));
     const dst = denseView(out, [...lead, numelOf(inShape.slice(-2))]);
     be.fill(dst, 0);
@@ -192,7 +218,7 @@ const maxPoolGradOp: Op<readonly number[]> = defineOp<readonly number[]>({
     be.scatterAdd(dst, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), { ...gd, shape: [...lead, positions], strides: contiguousStrides([...lead, positions]) });
   },
   // Linear in g: its gradient gathers the incoming gradient at the same indices.
-  backward: (h, [, indices]) => [maxPoolOp([h, indices], undefined), null],
+  backward: (h, [, indices]) => [gatherAtIndicesOp([h, indices], undefined), null],
   saves: 'none',
 });
 
@@ -236,9 +262,9 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, options: MaxPoo
 export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
   const { stride = null, padding = 0, dilation = 1, ceilMode = false, returnIndices = false } = options;
   const geo = poolGeometry('max_pool2d', input, kernelSize, stride, padding, dilation, ceilMode);
-  const indices = maxPoolIndicesOp([input], geo);
-  const values = maxPoolOp([input, indices], undefined);
-  return returnIndices ? [values, indices] : values;
+  const params: MaxParams = { ...geo, found: {} };
+  const values = maxPoolOp([input], params);
+  return returnIndices ? [values, indicesOf(params)] : values;
 }
 
 export interface AvgPool2dOptions {
