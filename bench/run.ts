@@ -1,8 +1,10 @@
 // bench/run.ts — `npm run bench`: kindling against PyTorch on the same machine, in the same run.
 // Prints workload, kindling time, PyTorch time, speed ratio (PyTorch time / kindling time; higher
 // is better for kindling) and GFLOP/s or GB/s.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import * as torch from 'kindling';
 import { F, nn, optim } from 'kindling';
 
@@ -11,7 +13,7 @@ torch.setNumThreads(THREADS);
 torch.manualSeed(0);
 
 /** Median seconds per call after two warm-up calls, over at least `minRuns` runs and about `budget` s. */
-function medianTime(fn: () => unknown, minRuns = 5, budget = 1.0): number {
+function medianTime(fn: () => unknown, minRuns: number, budget: number): number {
   fn();
   fn();
   const times: number[] = [];
@@ -47,7 +49,10 @@ interface Workload {
   /** Work per call: floating-point operations (GFLOP/s) or bytes moved (GB/s). */
   amount: number;
   unit: 'GFLOP/s' | 'GB/s' | '';
-  run: () => number;
+  /** Builds the inputs once and returns the timed call and its minimum number of runs per round. */
+  prepare: () => [() => unknown, number];
+  /** Calls per timed run (the per-op workloads time a loop). */
+  perRun?: number;
 }
 
 const gemm = (m: number, n: number, k: number) => 2 * m * n * k;
@@ -55,72 +60,109 @@ const gemm = (m: number, n: number, k: number) => 2 * m * n * k;
 const WORKLOADS: Workload[] = [
   {
     name: 'gemm_seed', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
-    run: () => { const x = torch.randn(2500, 1000), w = torch.randn(1500, 1000); return medianTime(() => x.mm(w.t())); },
+    prepare: () => { const x = torch.randn(2500, 1000), w = torch.randn(1500, 1000); return [() => x.mm(w.t()), 5]; },
   },
   ...[256, 512, 1024, 2048].map((n): Workload => ({
     name: `square_${n}`, amount: gemm(n, n, n), unit: 'GFLOP/s',
-    run: () => { const a = torch.randn(n, n), b = torch.randn(n, n); return medianTime(() => a.mm(b)); },
+    prepare: () => { const a = torch.randn(n, n), b = torch.randn(n, n); return [() => a.mm(b), 5]; },
   })),
   {
     name: 'per_sample_loop', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
-    run: () => {
+    prepare: () => {
       const x = torch.randn(2500, 1000), w = torch.randn(1500, 1000);
-      return medianTime(() => {
+      return [() => {
         const y = torch.empty(x.size(0), w.size(0));
         for (let k = 0; k < y.size(0); k++) y.set(k, w.mv(x.get(k)));
-      }, 3);
+      }, 3];
     },
   },
   {
     name: 'mlp_step', amount: 0, unit: '',
-    run: () => medianTime(trainStep(new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)),
-      torch.randn(64, 784), torch.randint(0, 10, [64]))),
+    prepare: () => [trainStep(new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)),
+      torch.randn(64, 784), torch.randint(0, 10, [64])), 5],
   },
   {
     name: 'lenet_step', amount: 0, unit: '',
-    run: () => medianTime(trainStep(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, [64]))),
+    prepare: () => [trainStep(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, [64])), 5],
   },
-  { name: 'relu_10m', amount: 8e7, unit: 'GB/s', run: () => { const x = torch.randn(10_000_000); return medianTime(() => x.relu()); } },
-  { name: 'sum_10m', amount: 4e7, unit: 'GB/s', run: () => { const x = torch.randn(10_000_000); return medianTime(() => x.sum()); } },
+  { name: 'relu_10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.relu(), 5]; } },
+  { name: 'sum_10m', amount: 4e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.sum(), 5]; } },
   {
-    name: 'add_4', amount: 0, unit: '',
-    run: () => {
+    name: 'add_4', amount: 0, unit: '', perRun: 10000,
+    prepare: () => {
       const a = torch.randn(4), b = torch.randn(4);
-      return torch.noGrad(() => medianTime(() => { for (let i = 0; i < 10000; i++) a.add(b); })) / 10000;
+      return [() => torch.noGrad(() => { for (let i = 0; i < 10000; i++) a.add(b); }), 5];
     },
   },
 ];
 
-interface TorchResult { threads: number; blas: string; version: string; times: Record<string, number> }
+/** PyTorch in a child process that times one workload per request, so the two sides take turns. */
+class TorchSide {
+  private constructor(
+    private readonly input: Writable,
+    private readonly lines: AsyncIterator<string>,
+    readonly info: { threads: number; blas: string; version: string },
+  ) {}
 
-function runTorch(names: string[]): TorchResult | string {
-  const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread', KINDLING_BENCH_THREADS: String(THREADS) };
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { env, stdio: 'ignore' });
-  } catch {
-    return 'PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch libopenblas0-pthread); kindling only';
+  static async start(): Promise<TorchSide | string> {
+    const env = { ...process.env, LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread', KINDLING_BENCH_THREADS: String(THREADS) };
+    try {
+      execFileSync('/usr/bin/python3', ['-c', 'import torch'], { env, stdio: 'ignore' });
+    } catch {
+      return 'PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch libopenblas0-pthread); kindling only';
+    }
+    const script = new URL('../../bench/torch_bench.py', import.meta.url).pathname;
+    const child = spawn('/usr/bin/python3', [script], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    return new TorchSide(child.stdin, lines, JSON.parse(String(first.value)) as TorchSide['info']);
   }
-  const script = new URL('../../bench/torch_bench.py', import.meta.url).pathname;
-  return JSON.parse(execFileSync('/usr/bin/python3', [script, ...names], { env, encoding: 'utf8', maxBuffer: 1 << 24 })) as TorchResult;
+
+  /** Median seconds per call of one workload over about `budget` seconds. */
+  async time(name: string, budget: number): Promise<number> {
+    this.input.write(`${name} ${budget}\n`);
+    const line = await this.lines.next();
+    if (line.done === true) throw new Error(`PyTorch exited while timing ${name}`);
+    return JSON.parse(String(line.value)) as number;
+  }
+
+  stop(): void {
+    this.input.end();
+  }
 }
 
 const fmtTime = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(2)} µs`);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function main(): void {
+// The machine is shared and its speed drifts over seconds, so each workload alternates between the
+// two sides for ROUNDS rounds of about ROUND_BUDGET seconds each, and each side reports the median
+// of its rounds: both are measured under the same conditions.
+const ROUNDS = 5;
+const ROUND_BUDGET = 0.25;
+
+async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const selected = only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.name)) : WORKLOADS;
-  const mine = new Map(selected.map((w) => [w.name, w.run()]));
-  const ref = runTorch(selected.map((w) => w.name));
+  const ref = await TorchSide.start();
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores); Node ${process.version}`);
   console.log(`kindling: backend ${torch.backendName()}, ${torch.getNumThreads()} threads`);
   if (typeof ref === 'string') console.log(ref);
-  else console.log(`PyTorch ${ref.version}: ${ref.threads} threads, BLAS ${ref.blas || 'built-in'}`);
-  const rows = selected.map((w) => {
-    const k = mine.get(w.name)!, p = typeof ref === 'string' ? undefined : ref.times[w.name];
-    const rate = (s: number) => (w.unit === 'GFLOP/s' ? (w.amount / s / 1e9).toFixed(1) : w.unit === 'GB/s' ? (w.amount / s / 1e9).toFixed(1) : '');
-    return [w.name, fmtTime(k), p === undefined ? '-' : fmtTime(p), p === undefined ? '-' : `${(p / k).toFixed(2)}x`,
-      w.unit ? `${rate(k)} / ${p === undefined ? '-' : rate(p)} ${w.unit}` : ''];
-  });
+  else console.log(`PyTorch ${ref.info.version}: ${ref.info.threads} threads, BLAS ${ref.info.blas || 'built-in'}`);
+  console.log(`each side: median of ${ROUNDS} alternating rounds of ~${ROUND_BUDGET} s`);
+  const rows: string[][] = [];
+  for (const w of selected) {
+    const [fn, minRuns] = w.prepare();
+    const mine: number[] = [], theirs: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      mine.push(medianTime(fn, minRuns, ROUND_BUDGET) / (w.perRun ?? 1));
+      if (typeof ref !== 'string') theirs.push(await ref.time(w.name, ROUND_BUDGET));
+    }
+    const k = median(mine), p = theirs.length > 0 ? median(theirs) : undefined;
+    const rate = (s: number) => (w.unit === '' ? '' : (w.amount / s / 1e9).toFixed(1));
+    rows.push([w.name, fmtTime(k), p === undefined ? '-' : fmtTime(p), p === undefined ? '-' : `${(p / k).toFixed(2)}x`,
+      w.unit ? `${rate(k)} / ${p === undefined ? '-' : rate(p)} ${w.unit}` : '']);
+  }
+  if (typeof ref !== 'string') ref.stop();
   const header = ['workload', 'kindling', 'PyTorch', 'ratio', 'rate (kindling / PyTorch)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
@@ -128,4 +170,4 @@ function main(): void {
   for (const r of rows) console.log(line(r));
 }
 
-main();
+await main();

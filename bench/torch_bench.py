@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-# bench/torch_bench.py — the same workloads as bench/run.ts, timed in PyTorch, printed as JSON.
-# Run by `npm run bench` with /usr/bin/python3 when it has torch.
+# bench/torch_bench.py — the same workloads as bench/run.ts, timed in PyTorch.
+# Run by `npm run bench` with /usr/bin/python3 when it has torch: it prints its set-up as JSON, then
+# times one workload per request line (see serve), so the two sides can take turns.
 import json
 import os
 import statistics
@@ -53,38 +54,48 @@ def loop(x, w):
     return run
 
 
-def workloads(names):
-    out = {}
-    for name in names:
-        if name == 'gemm_seed':
-            x, w = torch.randn(2500, 1000), torch.randn(1500, 1000)
-            out[name] = median_time(lambda: x.mm(w.t()))
-        elif name.startswith('square_'):
-            n = int(name.split('_')[1])
-            a, b = torch.randn(n, n), torch.randn(n, n)
-            out[name] = median_time(lambda: a.mm(b))
-        elif name == 'per_sample_loop':
-            x, w = torch.randn(2500, 1000), torch.randn(1500, 1000)
-            out[name] = median_time(loop(x, w), min_runs=3)
-        elif name == 'mlp_step':
-            model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-            out[name] = median_time(train_step(model, torch.randn(64, 784), torch.randint(0, 10, (64,))))
-        elif name == 'lenet_step':
-            out[name] = median_time(train_step(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))))
-        elif name == 'relu_10m':
-            x = torch.randn(10_000_000)
-            out[name] = median_time(lambda: torch.relu(x))
-        elif name == 'sum_10m':
-            x = torch.randn(10_000_000)
-            out[name] = median_time(lambda: x.sum())
-        elif name == 'add_4':
-            a, b = torch.randn(4), torch.randn(4)
+def prepare(name):
+    """The timed function of a workload, and its minimum number of runs."""
+    if name == 'gemm_seed':
+        x, w = torch.randn(2500, 1000), torch.randn(1500, 1000)
+        return (lambda: x.mm(w.t())), 5
+    if name.startswith('square_'):
+        n = int(name.split('_')[1])
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        return (lambda: a.mm(b)), 5
+    if name == 'per_sample_loop':
+        return loop(torch.randn(2500, 1000), torch.randn(1500, 1000)), 3
+    if name == 'mlp_step':
+        model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+        return train_step(model, torch.randn(64, 784), torch.randint(0, 10, (64,))), 5
+    if name == 'lenet_step':
+        return train_step(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))), 5
+    if name == 'relu_10m':
+        x = torch.randn(10_000_000)
+        return (lambda: torch.relu(x)), 5
+    if name == 'sum_10m':
+        x = torch.randn(10_000_000)
+        return (lambda: x.sum()), 5
+    if name == 'add_4':
+        a, b = torch.randn(4), torch.randn(4)
 
-            def adds():
-                for _ in range(10000):
-                    a + b
-            out[name] = median_time(adds) / 10000
-    return out
+        def adds():
+            for _ in range(10000):
+                a + b
+        return adds, 5
+    raise ValueError(f'unknown workload {name}')
+
+
+def serve():
+    """Answers requests "<workload> <budget seconds>" on stdin with one JSON time per line."""
+    prepared = {}
+    for line in sys.stdin:
+        name, budget = line.split()
+        if name not in prepared:
+            prepared[name] = prepare(name)
+        fn, min_runs = prepared[name]
+        t = median_time(fn, min_runs, float(budget))
+        print(json.dumps(t / 10000 if name == 'add_4' else t), flush=True)
 
 
 def blas_info():
@@ -99,6 +110,5 @@ def blas_info():
 
 
 if __name__ == '__main__':
-    names = sys.argv[1:]
-    print(json.dumps({'threads': torch.get_num_threads(), 'blas': blas_info(), 'version': torch.__version__,
-                      'times': workloads(names)}))
+    print(json.dumps({'threads': torch.get_num_threads(), 'blas': blas_info(), 'version': torch.__version__}), flush=True)
+    serve()

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "../runtime/thread_pool.h"
 #include "clones.h"
@@ -191,8 +192,9 @@ inline void binary_dispatch(int op, const double* a, int64_t sa, const double* b
   binary_run_f64(op, a, sa, b, sb, o, n);
 }
 
-// Contiguous work above this many elements is split across the thread pool.
-constexpr int64_t kParallelGrain = 1 << 18;
+// Contiguous work of at least two of these blocks is split across the thread pool (PyTorch's grain
+// size): a LeNet activation (300K floats) is then shared by both cores of the benchmark machine.
+constexpr int64_t kParallelGrain = 1 << 15;
 
 int64_t numel_of(const int64_t* shape, int ndim) {
   int64_t n = 1;
@@ -415,18 +417,17 @@ void reduce_middle(int op, const T* x, int64_t A, int64_t R, int64_t B, T* out) 
   if (B == 1 && op == 0) {
     if (A == 1) {
       // One long sum: split it across the pool and add the partial sums in order.
+      // The blocks do not depend on the thread count, so neither does the result.
       const int64_t chunks = R >= 2 * kParallelGrain ? (R + kParallelGrain - 1) / kParallelGrain : 1;
-      double partial[4096];
-      if (chunks <= 4096) {
-        parallel_blocks(chunks, [&](int64_t c) {
-          const int64_t begin = c * kParallelGrain;
-          partial[c] = sum_dispatch(x + begin, chunks == 1 ? R : (begin + kParallelGrain < R ? kParallelGrain : R - begin));
-        });
-        double s = 0;
-        for (int64_t c = 0; c < chunks; c++) s += partial[c];
-        out[0] = static_cast<T>(s);
-        return;
-      }
+      std::vector<double> partial(size_t(chunks), 0.0);
+      parallel_blocks(chunks, [&](int64_t c) {
+        const int64_t begin = c * kParallelGrain;
+        partial[size_t(c)] = sum_dispatch(x + begin, chunks == 1 ? R : (begin + kParallelGrain < R ? kParallelGrain : R - begin));
+      });
+      double s = 0;
+      for (const double v : partial) s += v;
+      out[0] = static_cast<T>(s);
+      return;
     }
     for (int64_t a = 0; a < A; a++) out[a] = static_cast<T>(sum_dispatch(x + a * R, R));
     return;

@@ -22,6 +22,8 @@ const HUGE_MIN_BYTES = 1 << 22;
 
 // Below these sizes the JS loop beats the cost of crossing into C++.
 const ELEMENTWISE_MIN = 2048;
+/** Whether a small op stays in JavaScript: only when all its views are dense (strided or broadcast reads cost the JS loops far more than a native call). */
+const smallDense = (n: number, ...views: View[]): boolean => n < ELEMENTWISE_MIN && views.every(isDense);
 const MATMUL_MIN_FLOPS = 4096;
 
 const isFloat = (a: DataArray): a is Float32Array | Float64Array => a instanceof Float32Array || a instanceof Float64Array;
@@ -109,13 +111,13 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
 
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
-    if (code === undefined || !isFloat(data) || out.data.length < ELEMENTWISE_MIN) return jsBackend.unary(op, x, out);
+    if (code === undefined || !isFloat(data) || smallDense(out.data.length, x)) return jsBackend.unary(op, x, out);
     addon.unary(code, data, out.data, coalescedDesc(x.shape, x));
   };
 
   const binary = (op: BinaryOp, a: View, b: View, out: Storage): void => {
     const code = BINARY_CODES[op] ?? COMPARE_CODES[op], x = a.storage.data, y = b.storage.data;
-    if (code === undefined || !isFloat(x) || !isFloat(y) || out.data.length < ELEMENTWISE_MIN) {
+    if (code === undefined || !isFloat(x) || !isFloat(y) || smallDense(out.data.length, a, b)) {
       return jsBackend.binary(op, a, b, out);
     }
     const d = coalescedDesc(a.shape, a, b);
@@ -125,7 +127,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
 
   const where = (cond: View, a: View, b: View, out: Storage): void => {
     const c = cond.storage.data, x = a.storage.data, y = b.storage.data;
-    if (!(c instanceof Uint8Array) || !isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || out.data.length < ELEMENTWISE_MIN) {
+    if (!(c instanceof Uint8Array) || !isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || smallDense(out.data.length, cond, a, b)) {
       return jsBackend.where(cond, a, b, out);
     }
     addon.where(c, x, y, out.data, coalescedDesc(a.shape, cond, a, b));
