@@ -204,29 +204,55 @@ int64_t padded_size(const Conv2dParams& p, const Direct& d, int64_t jpad) {
   return std::max(p.in_channels * d.plane, (p.in_channels - 1) * d.plane + d.off_max + jpad);
 }
 
-// xp = image x with its zero border (and zeros after it, up to `size` floats).
-void pad_image(const Conv2dParams& p, const Direct& d, const float* x, float* xp, int64_t size) {
-  std::memset(xp, 0, sizeof(float) * size_t(size));
-  for (int64_t c = 0; c < p.in_channels; ++c)
-    for (int64_t iy = 0; iy < p.in_h; ++iy)
-      std::memcpy(xp + c * d.plane + (iy + p.pad_h) * d.wp + p.pad_w, x + (c * p.in_h + iy) * p.in_w,
-                  sizeof(float) * size_t(p.in_w));
+// Rows here are a few dozen floats: plain loops, which GCC must not turn into memset/memcpy calls
+// (a call per row cost more than the copy).
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void zero_run(float* d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[i] = 0.0f;
+}
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void copy_run(float* d, const float* s, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[i] = s[i];
 }
 
-// rows[o * stride + oy * wp + ox] = dy[o][oy][ox] for the valid columns, zero elsewhere (`size` floats).
+// Lays `planes` x `rows` rows of `width` floats from src (strides src_plane, src_row) out in dst at
+// first + k * dst_plane + r * dst_row, and zeros the rest of dst[0, size): each float written once.
+void place_rows(float* dst, int64_t size, int64_t first, int64_t dst_plane, int64_t dst_row, const float* src,
+                int64_t planes, int64_t rows, int64_t width, int64_t src_plane, int64_t src_row) {
+  int64_t at = 0;
+  for (int64_t k = 0; k < planes; ++k)
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t pos = first + k * dst_plane + r * dst_row;
+      zero_run(dst + at, pos - at);
+      copy_run(dst + pos, src + k * src_plane + r * src_row, width);
+      at = pos + width;
+    }
+  zero_run(dst + at, size - at);
+}
+
+// dst (dense planes x rows x width) = the rows at first + k * src_plane + r * src_row of src.
+void take_rows(float* dst, const float* src, int64_t planes, int64_t rows, int64_t width, int64_t first,
+               int64_t src_plane, int64_t src_row) {
+  for (int64_t k = 0; k < planes; ++k)
+    for (int64_t r = 0; r < rows; ++r) copy_run(dst + (k * rows + r) * width, src + first + k * src_plane + r * src_row, width);
+}
+
+// xp = image x with its zero border (and zeros after it, up to `size` floats).
+void pad_image(const Conv2dParams& p, const Direct& d, const float* x, float* xp, int64_t size) {
+  place_rows(xp, size, p.pad_h * d.wp + p.pad_w, d.plane, d.wp, x, p.in_channels, p.in_h, p.in_w, p.in_h * p.in_w,
+             p.in_w);
+}
+
+// rows[o * stride + front + oy * wp + ox] = dy[o][oy][ox] for the valid columns, zero elsewhere
+// (`size` floats).
 void widen(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* dy, float* rows, int64_t stride,
            int64_t front, int64_t size) {
-  std::memset(rows, 0, sizeof(float) * size_t(size));
-  for (int64_t o = 0; o < p.out_channels; ++o)
-    for (int64_t oy = 0; oy < g.oh; ++oy)
-      std::memcpy(rows + o * stride + front + oy * d.wp, dy + (o * g.oh + oy) * g.ow, sizeof(float) * size_t(g.ow));
+  place_rows(rows, size, front, stride, d.wp, dy, p.out_channels, g.oh, g.ow, g.ohw, g.ow);
 }
 
 bool direct_forward(const Conv2dParams& p, const Geometry& g, const Direct& d, const float* input,
                     const float* weight, const float* bias, float* output) {
   const int64_t C = p.in_channels, O = p.out_channels, T = d.taps;
   const DirectBlock b = d.k->choose(O);
-  const int64_t opad = round_up(O, b.ob), jpad = round_up(d.jn, int64_t(b.jv) * d.k->lanes);
+  const int64_t opad = round_up(O, b.ob), jpad = round_up(d.jn, d.k->lanes);
   // Weights as [channel][tap][output channel], zero for the padding channels.
   std::vector<float> w(size_t(C * T * opad), 0.0f), bp(size_t(opad), 0.0f);
   for (int64_t o = 0; o < O; ++o)
@@ -244,10 +270,7 @@ bool direct_forward(const Conv2dParams& p, const Geometry& g, const Direct& d, c
     pad_image(p, d, input + n * C * p.in_h * p.in_w, xp, xsize);
     d.k->corr(b, xp, C, d.plane, d.off.data(), T, w.data(), opad, bias != nullptr ? bp.data() : nullptr, yw, jpad,
               jpad);
-    float* y = output + n * O * g.ohw;
-    for (int64_t o = 0; o < O; ++o)
-      for (int64_t oy = 0; oy < g.oh; ++oy)
-        std::memcpy(y + (o * g.oh + oy) * g.ow, yw + o * jpad + oy * d.wp, sizeof(float) * size_t(g.ow));
+    take_rows(output + n * O * g.ohw, yw, O, g.oh, g.ow, 0, jpad, d.wp);
   });
   return ok;
 }
@@ -259,7 +282,7 @@ bool direct_backward_input(const Conv2dParams& p, const Geometry& g, const Direc
                            const float* weight, float* grad_input) {
   const int64_t C = p.in_channels, O = p.out_channels, T = d.taps;
   const DirectBlock b = d.k->choose(C);
-  const int64_t cpad = round_up(C, b.ob), jpad = round_up(d.plane, int64_t(b.jv) * d.k->lanes);
+  const int64_t cpad = round_up(C, b.ob), jpad = round_up(d.plane, d.k->lanes);
   const int64_t eplane = d.off_max + jpad;
   std::vector<float> w(size_t(O * T * cpad), 0.0f);
   for (int64_t o = 0; o < O; ++o)
@@ -275,11 +298,7 @@ bool direct_backward_input(const Conv2dParams& p, const Geometry& g, const Direc
     }
     widen(p, g, d, grad_output + n * O * g.ohw, ext, eplane, d.off_max, O * eplane);
     d.k->corr(b, ext, O, eplane, d.off.data(), T, w.data(), cpad, nullptr, dxp, jpad, jpad);
-    float* dx = grad_input + n * C * p.in_h * p.in_w;
-    for (int64_t c = 0; c < C; ++c)
-      for (int64_t iy = 0; iy < p.in_h; ++iy)
-        std::memcpy(dx + (c * p.in_h + iy) * p.in_w, dxp + c * jpad + (iy + p.pad_h) * d.wp + p.pad_w,
-                    sizeof(float) * size_t(p.in_w));
+    take_rows(grad_input + n * C * p.in_h * p.in_w, dxp, C, p.in_h, p.in_w, p.pad_h * d.wp + p.pad_w, jpad, d.wp);
   });
   return ok;
 }

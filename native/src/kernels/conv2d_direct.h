@@ -23,7 +23,7 @@ struct DirectConvKernels {
   // Block for `channels` outputs of a correlation (the caller pads the channel count to a multiple of ob).
   DirectBlock (*choose)(int64_t channels);
   // out[o * out_stride + j] = bias[o] + sum_c sum_t w[(c * taps + t) * opad + o] * in[c * plane + off[t] + j]
-  // for o < opad (a multiple of b.ob) and j < jn (a multiple of b.jv * lanes). bias may be null.
+  // for o < opad (a multiple of b.ob) and j < jn (a multiple of lanes). bias may be null.
   void (*corr)(DirectBlock b, const float* in, int64_t channels, int64_t plane, const int64_t* off, int64_t taps,
                const float* w, int64_t opad, const float* bias, float* out, int64_t out_stride, int64_t jn);
   // part[((o * channels + c) * tpad + t) * lanes + l] += sum over images i < n and j = l (mod lanes) of

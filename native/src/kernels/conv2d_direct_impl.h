@@ -15,43 +15,56 @@ struct Block {
   static constexpr int jv = JV;
 };
 
-// OB x JV accumulators stay in registers across the whole channel x tap loop: each tap costs JV
-// unaligned loads and OB broadcasts for OB * JV FMAs.
+// One tile: OB output channels x JV vectors of positions from j0. Its accumulators stay in
+// registers across the whole channel x tap loop: each tap costs JV unaligned loads and OB
+// broadcasts for OB * JV FMAs.
+template <typename Ops, int OB, int JV>
+__attribute__((always_inline)) inline void corr_tile(const float* in, int64_t channels, int64_t plane,
+                                                     const int64_t* off, int64_t taps, const float* w, int64_t opad,
+                                                     const float* bias, float* out, int64_t out_stride, int64_t o0,
+                                                     int64_t j0) {
+  using V = typename Ops::V;
+  constexpr int L = Ops::kLanes;
+  V acc[OB][JV];
+#pragma GCC unroll 16
+  for (int i = 0; i < OB; ++i) {
+    const V b = bias != nullptr ? Ops::set1(bias[o0 + i]) : Ops::zero();
+#pragma GCC unroll 8
+    for (int v = 0; v < JV; ++v) acc[i][v] = b;
+  }
+  const float* wp = w + o0;
+  for (int64_t c = 0; c < channels; ++c) {
+    const float* ip = in + c * plane + j0;
+    for (int64_t t = 0; t < taps; ++t, wp += opad) {
+      const float* src = ip + off[t];
+      V x[JV];
+#pragma GCC unroll 8
+      for (int v = 0; v < JV; ++v) x[v] = Ops::loadu(src + v * L);
+#pragma GCC unroll 16
+      for (int i = 0; i < OB; ++i) {
+        const V wv = Ops::set1(wp[i]);
+#pragma GCC unroll 8
+        for (int v = 0; v < JV; ++v) acc[i][v] = Ops::fmadd(wv, x[v], acc[i][v]);
+      }
+    }
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < OB; ++i)
+#pragma GCC unroll 8
+    for (int v = 0; v < JV; ++v) Ops::storeu(out + (o0 + i) * out_stride + j0 + v * L, acc[i][v]);
+}
+
+// Whole tiles of JV vectors, then the last few vectors one at a time, so the positions are only
+// rounded up to a vector (jn is a multiple of the lane count).
 template <typename Ops, int OB, int JV>
 void corr_block(const float* in, int64_t channels, int64_t plane, const int64_t* off, int64_t taps, const float* w,
                 int64_t opad, const float* bias, float* out, int64_t out_stride, int64_t jn) {
-  using V = typename Ops::V;
   constexpr int L = Ops::kLanes;
   for (int64_t o0 = 0; o0 < opad; o0 += OB) {
-    for (int64_t j0 = 0; j0 < jn; j0 += JV * L) {
-      V acc[OB][JV];
-#pragma GCC unroll 16
-      for (int i = 0; i < OB; ++i) {
-        const V b = bias != nullptr ? Ops::set1(bias[o0 + i]) : Ops::zero();
-#pragma GCC unroll 8
-        for (int v = 0; v < JV; ++v) acc[i][v] = b;
-      }
-      const float* wp = w + o0;
-      for (int64_t c = 0; c < channels; ++c) {
-        const float* ip = in + c * plane + j0;
-        for (int64_t t = 0; t < taps; ++t, wp += opad) {
-          const float* src = ip + off[t];
-          V x[JV];
-#pragma GCC unroll 8
-          for (int v = 0; v < JV; ++v) x[v] = Ops::loadu(src + v * L);
-#pragma GCC unroll 16
-          for (int i = 0; i < OB; ++i) {
-            const V wv = Ops::set1(wp[i]);
-#pragma GCC unroll 8
-            for (int v = 0; v < JV; ++v) acc[i][v] = Ops::fmadd(wv, x[v], acc[i][v]);
-          }
-        }
-      }
-#pragma GCC unroll 16
-      for (int i = 0; i < OB; ++i)
-#pragma GCC unroll 8
-        for (int v = 0; v < JV; ++v) Ops::storeu(out + (o0 + i) * out_stride + j0 + v * L, acc[i][v]);
-    }
+    int64_t j0 = 0;
+    for (; j0 + JV * L <= jn; j0 += JV * L)
+      corr_tile<Ops, OB, JV>(in, channels, plane, off, taps, w, opad, bias, out, out_stride, o0, j0);
+    for (; j0 < jn; j0 += L) corr_tile<Ops, OB, 1>(in, channels, plane, off, taps, w, opad, bias, out, out_stride, o0, j0);
   }
 }
 
