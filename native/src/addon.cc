@@ -210,6 +210,15 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   });
 }
 
+// sumOuterInner(x, out, A, K, R, offset): out[k] = sum of x[a, k, r] over a and r.
+Napi::Value SumOuterInner(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    sum_outer_inner<T>(data_of<T>(info[0]) + long_arg(info, 5), long_arg(info, 2), long_arg(info, 3), long_arg(info, 4),
+                       data_of<T>(info[1]));
+  });
+}
+
 // matmul(a, b, out, desc = [batchDims, m, k, n, offsetA, offsetB, batchShape..., batchStridesA...,
 //        batchStridesB..., am, ak, bk, bn]); out is contiguous [..., m, n].
 template <typename T>
@@ -372,6 +381,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
   exports.Set("maxPool2dIndices", Napi::Function::New(env, MaxPool2dIndices));
   exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward));
+  exports.Set("sumOuterInner", Napi::Function::New(env, SumOuterInner));
   exports.Set("gather", Napi::Function::New(env, Gather));
   exports.Set("scatterAdd", Napi::Function::New(env, ScatterAdd));
   exports.Set("reduce", Napi::Function::New(env, Reduce));

@@ -211,7 +211,7 @@ describe('native kernels match the JS reference', { skip }, () => {
     });
     for (const op of ['sum', 'amax', 'amin'] as ReduceOp[]) {
       test(`reduce ${op} ${dtype}`, () => {
-        for (const [shape, axes] of [[[1000], [0]], [[7, 300], [1]], [[300, 7], [0]], [[4, 255, 9], [1]], [[4, 255, 9], [0, 1]], [[4, 255, 9], [1, 2]], [[4, 255, 9], [0, 2]], [[8, 6, 5, 7], [0, 2, 3]], [[600000], [0]]] as [number[], number[]][]) {
+        for (const [shape, axes] of [[[1000], [0]], [[7, 300], [1]], [[300, 7], [0]], [[4, 255, 9], [1]], [[4, 255, 9], [0, 1]], [[4, 255, 9], [1, 2]], [[4, 255, 9], [0, 2]], [[8, 6, 5, 7], [0, 2, 3]], [[64, 6, 28, 28], [0, 2, 3]], [[600000], [0]]] as [number[], number[]][]) {
           for (const layout of LAYOUTS) {
             const x = makeView(shape, dtype, layout);
             const n = shape.filter((_, i) => !axes.includes(i)).reduce((a, b) => a * b, 1);

@@ -387,6 +387,18 @@ KINDLING_INLINE double sum_run(const T* x, int64_t n) {
     for (int l = 0; l < kLanes; l++) block += s[l];
     total += static_cast<double>(block);
   }
+  // Short rows (a bias gradient's 100 positions) and tails: one vector at a time, then scalars.
+  if (i + kLanes <= n) {
+    V acc = {};
+    for (; i + kLanes <= n; i += kLanes) {
+      V v;
+      std::memcpy(&v, x + i, sizeof(V));
+      acc += v;
+    }
+    T part = 0;
+    for (int l = 0; l < kLanes; l++) part += acc[l];
+    total += static_cast<double>(part);
+  }
   for (; i < n; i++) total += static_cast<double>(x[i]);
   return total;
 }
@@ -466,6 +478,26 @@ template void axpy<float>(int64_t, float, const float*, float*);
 template void axpy<double>(int64_t, double, const double*, double*);
 template void arg_reduce<float>(bool, const float*, int64_t, int64_t, int64_t, float*, double*);
 template void arg_reduce<double>(bool, const double*, int64_t, int64_t, int64_t, double*, double*);
+template <typename T>
+void sum_outer_inner(const T* x, int64_t A, int64_t K, int64_t R, T* out) {
+  // Each thread sums a contiguous run of the A slabs into its own row of partial sums; the rows are
+  // added in order, so the result does not depend on the thread count's timing.
+  const int64_t tasks = A * K * R >= 2 * kParallelGrain ? std::min<int64_t>(A, get_pool_threads()) : 1;
+  std::vector<double> partial(size_t(tasks * K), 0.0);
+  parallel_for(tasks, [&](int64_t t) {
+    double* acc = partial.data() + t * K;
+    for (int64_t a = A * t / tasks; a < A * (t + 1) / tasks; ++a)
+      for (int64_t k = 0; k < K; ++k) acc[k] += sum_dispatch(x + (a * K + k) * R, R);
+  });
+  for (int64_t k = 0; k < K; ++k) {
+    double s = 0;
+    for (int64_t t = 0; t < tasks; ++t) s += partial[size_t(t * K + k)];
+    out[k] = static_cast<T>(s);
+  }
+}
+
+template void sum_outer_inner<float>(const float*, int64_t, int64_t, int64_t, float*);
+template void sum_outer_inner<double>(const double*, int64_t, int64_t, int64_t, double*);
 template void reduce_middle<float>(int, const float*, int64_t, int64_t, int64_t, float*);
 template void reduce_middle<double>(int, const double*, int64_t, int64_t, int64_t, double*);
 

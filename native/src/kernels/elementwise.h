@@ -48,4 +48,9 @@ void copy_strided(const T* src, const int64_t* ss, int64_t so, T* dst, const int
 template <typename T>
 void reduce_middle(int op, const T* x, int64_t A, int64_t R, int64_t B, T* out);
 
+// out[k] = sum over a and r of x[a, k, r] for a contiguous x of shape [A, K, R]: every dim but one
+// reduced in one pass, as for a convolution's bias gradient (sum over batch and positions).
+template <typename T>
+void sum_outer_inner(const T* x, int64_t A, int64_t K, int64_t R, T* out);
+
 }  // namespace kindling

@@ -176,8 +176,14 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     }
     // Scattered axes (e.g. all but the channel dim of a bias gradient): reduce one run of adjacent
     // axes at a time, the last run first, each pass over the (shrinking) dense result of the previous,
-    // where a permuting copy to bring the axes together would cost more than all the passes.
+    // where a permuting copy to bring the axes together would cost more than all the passes. A sum
+    // over everything but one dim takes one pass.
     let v = denseIn(x, x.shape.map((_, d) => d));
+    const kept = x.shape.findIndex((_, d) => !axes.includes(d));
+    if (op === 'sum' && x.shape.length - axes.length === 1 && kept > 0 && kept < x.shape.length - 1) {
+      addon.sumOuterInner(v.storage.data as Float32Array | Float64Array, out.data, numelOf(x.shape.slice(0, kept)), x.shape[kept], numelOf(x.shape.slice(kept + 1)), v.offset);
+      return;
+    }
     let shape = [...x.shape];
     for (let last = axes.length - 1; last >= 0;) {
       let first = last;

@@ -220,6 +220,7 @@ const maxPoolGradOp: Op<{ inShape: readonly number[]; geo: PoolGeometry | null }
   // Linear in g: its gradient gathers the incoming gradient at the same indices.
   backward: (h, [, indices]) => [gatherAtIndicesOp([h, indices], undefined), null],
   saves: 'none',
+  overwrites: true, // both paths write every element (the composed one fills with zeros first)
 });
 
 function checkPoolInput(op: string, x: Tensor): void {
