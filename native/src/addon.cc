@@ -15,6 +15,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "kernels/pool2d.h"
+#include "kernels/softmax.h"
 #include "kernels/strided.h"
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
@@ -210,6 +211,25 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   });
 }
 
+// softmax(x, out, A, R, B, log, offset): (log-)softmax over R of a contiguous [A, R, B].
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    softmax<T>(data_of<T>(info[0]) + long_arg(info, 6), long_arg(info, 2), long_arg(info, 3), long_arg(info, 4),
+               info[5].As<Napi::Boolean>().Value(), data_of<T>(info[1]));
+  });
+}
+
+// softmaxBackward(g, y, out, A, R, B, log, offsetG, offsetY).
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    softmax_backward<T>(data_of<T>(info[0]) + long_arg(info, 7), data_of<T>(info[1]) + long_arg(info, 8),
+                        long_arg(info, 3), long_arg(info, 4), long_arg(info, 5), info[6].As<Napi::Boolean>().Value(),
+                        data_of<T>(info[2]));
+  });
+}
+
 // sumOuterInner(x, out, A, K, R, offset): out[k] = sum of x[a, k, r] over a and r.
 Napi::Value SumOuterInner(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) {
@@ -382,6 +402,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool2dIndices", Napi::Function::New(env, MaxPool2dIndices));
   exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward));
   exports.Set("sumOuterInner", Napi::Function::New(env, SumOuterInner));
+  exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward));
   exports.Set("gather", Napi::Function::New(env, Gather));
   exports.Set("scatterAdd", Napi::Function::New(env, ScatterAdd));
   exports.Set("reduce", Napi::Function::New(env, Reduce));

@@ -120,6 +120,10 @@ export interface Backend {
    * is not handled.
    */
   readonly maxPool2dIndices?: (x: View, out: Storage, geo: PoolGeometry, values?: Storage) => boolean;
+  /** out = softmax, or with `log` log-softmax, of x along `axis`; false when not handled. */
+  readonly softmax?: (x: View, axis: number, log: boolean, out: Storage) => boolean;
+  /** out = the (log-)softmax gradient along `axis` from the incoming g and the forward's output y; false when not handled. */
+  readonly softmaxBackward?: (g: View, y: View, axis: number, log: boolean, out: Storage) => boolean;
   /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
   readonly maxPool2dBackward?: (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry) => boolean;
 }

@@ -7,7 +7,7 @@ import type { Backend, ReduceOp, Storage, View } from '../backends/backend.js';
 import { arange } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineOp, expandTo, expandView, type Saves, denseView } from './define.js';
-import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise.js';
+import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, neg, sub, where } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { reshape } from './views.js';
 
@@ -473,6 +473,7 @@ function softmaxOp(isLog: boolean) {
     gradFn: isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0',
     meta: ([x], p) => ({ shape: x.dims, dtype: p.dtype, cast: p.dtype }),
     forward: (be, [x], out, { axes }) => {
+      if (axes.length === 1 && be.softmax?.(x, axes[0], isLog, out)) return;
       const all = denseView(out, x.shape), size = numelOf(outShape(x.shape, axes, true));
       const tv = denseView(shifted(be, x, axes, false).t, x.shape), s = be.alloc(out.dtype, size);
       be.unary('exp', tv, out); // exp(x − max) ≤ 1: no overflow
@@ -481,14 +482,53 @@ function softmaxOp(isLog: boolean) {
       be.unary('log', denseView(s, [size]), s);
       be.binary('sub', tv, spread(s, x.shape, axes), out);
     },
-    backward: (g, _, y, { axes }) => {
-      const sumKeep = (t: Tensor) => sumOps[1]([t], { axes, keepdim: true, dtype: t.dtype });
-      return [isLog ? sub(g, mul(exp(y), sumKeep(g))) : mul(y, sub(g, sumKeep(mul(g, y))))];
-    },
+    backward: (g, _, y, p) => [softmaxGradOps[isLog ? 1 : 0]([g, y], p)],
     saves: 'output',
+    overwrites: true,
+  });
+}
+
+// The gradient as its own op (PyTorch's _softmax_backward_data), one fused kernel where the backend
+// has it: log-softmax: g − exp(y)·Σg; softmax: y·(g − Σ g·y). Its own gradient is composed.
+function softmaxGradOp(isLog: boolean) {
+  const sumKeep = (t: Tensor, axes: readonly number[]) => sumOps[1]([t], { axes, keepdim: true, dtype: t.dtype });
+  return defineOp<Softmax>({
+    name: isLog ? '_log_softmax_backward_data' : '_softmax_backward_data',
+    gradFn: isLog ? 'LogSoftmaxBackwardDataBackward0' : 'SoftmaxBackwardDataBackward0',
+    meta: ([g]) => ({ shape: g.dims, dtype: g.dtype }),
+    forward: (be, [g, y], out, { axes }) => {
+      if (axes.length === 1 && be.softmaxBackward?.(g, y, axes[0], isLog, out)) return;
+      const n = numelOf(g.shape), size = numelOf(outShape(g.shape, axes, true));
+      const s = be.alloc(out.dtype, size), all = denseView(out, g.shape);
+      if (isLog) {
+        be.reduce('sum', g, axes, s);
+        be.unary('exp', y, out);
+        be.binary('mul', all, spread(s, g.shape, axes), out);
+        be.binary('sub', g, all, out);
+        return;
+      }
+      const gy = denseView(be.alloc(out.dtype, n), g.shape);
+      be.binary('mul', g, y, gy.storage);
+      be.reduce('sum', gy, axes, s);
+      be.binary('sub', g, spread(s, g.shape, axes), out);
+      be.binary('mul', y, all, out);
+    },
+    backward: (h, [g, y], _, { axes }) => {
+      if (isLog) {
+        // out = g − e·S(g), e = exp(y): ∂/∂g = h − S(h·e), ∂/∂y = −h·e·S(g).
+        const e = exp(y);
+        return [sub(h, sumKeep(mul(h, e), axes)), neg(mul(mul(h, e), sumKeep(g, axes)))];
+      }
+      // out = y·(g − S(g·y)): ∂/∂g = y·(h − S(h·y)), ∂/∂y = h·(g − S(g·y)) − g·S(h·y).
+      const shy = sumKeep(mul(h, y), axes);
+      return [mul(y, sub(h, shy)), sub(mul(h, sub(g, sumKeep(mul(g, y), axes))), mul(g, shy))];
+    },
+    saves: 'inputs',
+    overwrites: true,
   });
 }
 const softmaxOps = [softmaxOp(false), softmaxOp(true)];
+const softmaxGradOps = [softmaxGradOp(false), softmaxGradOp(true)];
 
 function softmaxLike(isLog: boolean, x: Tensor, dim: number, options: DtypeOptions): Tensor {
   const name = isLog ? 'log_softmax' : 'softmax';

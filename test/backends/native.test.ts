@@ -221,6 +221,34 @@ describe('native kernels match the JS reference', { skip }, () => {
         }
       });
     }
+    test(`softmax and its gradient ${dtype}, along every axis`, () => {
+      for (const [shape, axis] of [[[17, 255], 1], [[17, 255], 0], [[4, 255, 9], 1], [[1, 7], 1], [[64, 10], 1]] as [number[], number][]) {
+        const x = makeView(shape, dtype, 'contiguous'), g = makeView(shape, dtype, 'contiguous');
+        const n = shape.reduce((a, b) => a * b, 1), [A, R, B] = [shape.slice(0, axis).reduce((a, b) => a * b, 1), shape[axis], shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
+        for (const log of [false, true]) {
+          // Reference in double precision, slice by slice.
+          const want = new Float64Array(n), grad = new Float64Array(n);
+          const xs = x.storage.data.subarray(x.offset), gs = g.storage.data.subarray(g.offset);
+          for (let a = 0; a < A; a++) {
+            for (let b = 0; b < B; b++) {
+              const at = (r: number) => (a * R + r) * B + b;
+              let m = -Infinity, s = 0, sg = 0;
+              for (let r = 0; r < R; r++) m = Math.max(m, xs[at(r)]);
+              for (let r = 0; r < R; r++) s += Math.exp(xs[at(r)] - m);
+              for (let r = 0; r < R; r++) want[at(r)] = log ? xs[at(r)] - m - Math.log(s) : Math.exp(xs[at(r)] - m) / s;
+              for (let r = 0; r < R; r++) sg += log ? gs[at(r)] : gs[at(r)] * want[at(r)];
+              for (let r = 0; r < R; r++) grad[at(r)] = log ? gs[at(r)] - Math.exp(want[at(r)]) * sg : want[at(r)] * (gs[at(r)] - sg);
+            }
+          }
+          const y = out(native!, dtype, n);
+          assert.ok(native!.softmax!(x, axis, log, y));
+          assertClose(y.data, want, { ...tol(dtype), what: `softmax log=${log} ${shape} axis ${axis}` });
+          const yv = { storage: y, shape, strides: x.strides, offset: 0 }, dx = out(native!, dtype, n);
+          assert.ok(native!.softmaxBackward!(g, yv, axis, log, dx));
+          assertClose(dx.data, grad, { atol: dtype === 'float32' ? 1e-4 : 1e-10, rtol: 1e-4, what: `softmax backward log=${log} ${shape} axis ${axis}` });
+        }
+      }
+    });
     test(`matmul ${dtype} over every microkernel edge and layout`, () => {
       const sizes = [1, 7, 14, 17, 32, 33, 255, 257];
       for (const m of sizes) {

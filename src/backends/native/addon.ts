@@ -16,6 +16,8 @@ export interface Addon {
   argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;
   reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   sumOuterInner(x: FloatArray, out: DataArray, a: number, k: number, r: number, offset: number): void;
+  softmax(x: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offset: number): void;
+  softmaxBackward(g: FloatArray, y: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offsetG: number, offsetY: number): void;
   matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   maxPool2dIndices(x: FloatArray, indices: DataArray, values: DataArray | null, desc: Float64Array): void;
   maxPool2dBackward(g: FloatArray, indices: DataArray, out: DataArray, desc: Float64Array): void;

@@ -259,6 +259,24 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     return true;
   };
 
+  /** [A, R, B] around `axis`. */
+  const around = (shape: readonly number[], axis: number): [number, number, number] =>
+    [numelOf(shape.slice(0, axis)), shape[axis], numelOf(shape.slice(axis + 1))];
+
+  const softmax = (x: View, axis: number, log: boolean, out: Storage): boolean => {
+    const data = x.storage.data;
+    if (!isFloat(data) || data.constructor !== out.data.constructor || !isDense(x)) return false;
+    addon.softmax(data, out.data, ...around(x.shape, axis), log, x.offset);
+    return true;
+  };
+
+  const softmaxBackward = (g: View, y: View, axis: number, log: boolean, out: Storage): boolean => {
+    const a = g.storage.data, b = y.storage.data;
+    if (!isFloat(a) || a.constructor !== b.constructor || a.constructor !== out.data.constructor || !isDense(g) || !isDense(y)) return false;
+    addon.softmaxBackward(a, b as typeof a, out.data, ...around(g.shape, axis), log, g.offset, y.offset);
+    return true;
+  };
+
   const maxPool2dBackward = (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry): boolean => {
     if (!isFloat(g.storage.data) || g.storage.dtype !== out.dtype || !isDense(g) || !isDense(indices) || inShape.length < 2) return false;
     addon.maxPool2dBackward(g.storage.data, indices.storage.data, out.data, poolDesc(inShape, geo, g.offset, indices.offset));
@@ -290,6 +308,6 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   return {
-    ...jsBackend, name: 'native', addon, alloc, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices, maxPool2dBackward,
+    ...jsBackend, name: 'native', addon, alloc, allocUninit, axpy, unary, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd, conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward,
   };
 }

@@ -1,0 +1,84 @@
+// native/src/kernels/softmax.cc — fused (log-)softmax forward and backward (see softmax.h). Sums and
+// exponentials are taken in double, so float32 results match the composed reference to rounding.
+#include "softmax.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "../runtime/thread_pool.h"
+
+namespace kindling {
+namespace {
+
+// Slices [a0, a1) of [A, R, B]; `acc` holds B per-column values (max, then sum).
+template <typename T>
+void softmax_slices(const T* x, int64_t a0, int64_t a1, int64_t R, int64_t B, bool log, T* out) {
+  std::vector<double> mx(static_cast<size_t>(B)), sum(static_cast<size_t>(B));
+  for (int64_t a = a0; a < a1; ++a) {
+    const T* xa = x + a * R * B;
+    T* oa = out + a * R * B;
+    for (int64_t b = 0; b < B; ++b) mx[size_t(b)] = -INFINITY;
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t b = 0; b < B; ++b) {
+        const double v = double(xa[r * B + b]);
+        double& m = mx[size_t(b)];
+        m = (v != v || m != m) ? v + m : (v > m ? v : m);
+      }
+    for (int64_t b = 0; b < B; ++b) sum[size_t(b)] = 0.0;
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t b = 0; b < B; ++b) sum[size_t(b)] += std::exp(double(xa[r * B + b]) - mx[size_t(b)]);
+    for (int64_t b = 0; b < B; ++b) sum[size_t(b)] = log ? std::log(sum[size_t(b)]) : 1.0 / sum[size_t(b)];
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t b = 0; b < B; ++b) {
+        const double t = double(xa[r * B + b]) - mx[size_t(b)];
+        oa[r * B + b] = static_cast<T>(log ? t - sum[size_t(b)] : std::exp(t) * sum[size_t(b)]);
+      }
+  }
+}
+
+template <typename T>
+void softmax_backward_slices(const T* g, const T* y, int64_t a0, int64_t a1, int64_t R, int64_t B, bool log, T* out) {
+  std::vector<double> sum(static_cast<size_t>(B));
+  for (int64_t a = a0; a < a1; ++a) {
+    const int64_t base = a * R * B;
+    for (int64_t b = 0; b < B; ++b) sum[size_t(b)] = 0.0;
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t b = 0; b < B; ++b) {
+        const int64_t i = base + r * B + b;
+        sum[size_t(b)] += log ? double(g[i]) : double(g[i]) * double(y[i]);
+      }
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t b = 0; b < B; ++b) {
+        const int64_t i = base + r * B + b;
+        const double s = sum[size_t(b)];
+        out[i] = static_cast<T>(log ? double(g[i]) - std::exp(double(y[i])) * s : double(y[i]) * (double(g[i]) - s));
+      }
+  }
+}
+
+// Splits the A slices across the pool when there is enough work.
+template <typename F>
+void over_slices(int64_t A, int64_t per_slice, F fn) {
+  const int64_t tasks = A * per_slice >= (int64_t(1) << 16) ? std::min<int64_t>(A, get_pool_threads()) : 1;
+  parallel_for(tasks, [&](int64_t t) { fn(A * t / tasks, A * (t + 1) / tasks); });
+}
+
+}  // namespace
+
+template <typename T>
+void softmax(const T* x, int64_t A, int64_t R, int64_t B, bool log, T* out) {
+  over_slices(A, R * B, [&](int64_t a0, int64_t a1) { softmax_slices(x, a0, a1, R, B, log, out); });
+}
+
+template <typename T>
+void softmax_backward(const T* g, const T* y, int64_t A, int64_t R, int64_t B, bool log, T* out) {
+  over_slices(A, R * B, [&](int64_t a0, int64_t a1) { softmax_backward_slices(g, y, a0, a1, R, B, log, out); });
+}
+
+template void softmax<float>(const float*, int64_t, int64_t, int64_t, bool, float*);
+template void softmax<double>(const double*, int64_t, int64_t, int64_t, bool, double*);
+template void softmax_backward<float>(const float*, const float*, int64_t, int64_t, int64_t, bool, float*);
+template void softmax_backward<double>(const double*, const double*, int64_t, int64_t, int64_t, bool, double*);
+
+}  // namespace kindling
