@@ -6,7 +6,8 @@ import { allocArray, arrayType, type DataArray, type DType, itemsize } from '../
 // are therefore views into 256 KB slabs, handed out in order and never reused, so they start
 // zeroed; a slab is freed by the garbage collector once no view into it is alive.
 const SLAB_BYTES = 1 << 18;
-const SLAB_MAX = 1 << 15;
+/** Arrays above this many bytes get their own ArrayBuffer. */
+export const SLAB_MAX = 1 << 15;
 const ALIGN = 64;
 
 let slab = new ArrayBuffer(SLAB_BYTES);

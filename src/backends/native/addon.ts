@@ -28,8 +28,8 @@ export interface Addon {
   conv2dWeightGrad(x: Float32Array, g: Float32Array, out: DataArray, desc: Float64Array): boolean;
   /** Makes glibc serve large allocations from its reusable heap; false where not glibc. */
   tuneMalloc(): boolean;
-  /** Asks for transparent huge pages under the whole 2 MB pages of a large array; false where not possible. */
-  adviseHugePages(array: DataArray): boolean;
+  /** The byte offset at which the buffer is 64-byte aligned; with `huge`, asks for transparent huge pages under it. */
+  alignBuffer(buffer: ArrayBuffer, huge: boolean): number;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;

@@ -5,6 +5,7 @@ import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtyp
 import { contiguousStrides } from '../../core/shape.js';
 import type { ArgReduceOp, Backend, BinaryOp, ConvGeometry, ConvKernels, PoolGeometry, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
+import { SLAB_MAX } from '../js/slab.js';
 import type { Addon } from './addon.js';
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
@@ -17,8 +18,10 @@ const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, 
 
 // Below this size V8's own zero-filled allocation is as fast as an uninitialised one.
 const UNINIT_MIN_BYTES = 1 << 16;
-// Buffers from this size up are put on transparent huge pages (addon adviseHugePages).
+// Buffers from this size up are put on transparent huge pages (addon alignBuffer).
 const HUGE_MIN_BYTES = 1 << 22;
+// Storages above the JS backend's slab limit get their own buffer, aligned like PyTorch's to 64 bytes.
+const ALIGN = 64;
 
 // Below these sizes the JS loop beats the cost of crossing into C++.
 const ELEMENTWISE_MIN = 2048;
@@ -93,21 +96,20 @@ function isDense(v: View): boolean {
 export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   addon.tuneMalloc();
 
-  const alloc = (dtype: DType, numel: number): Storage => {
-    const s = jsBackend.alloc(dtype, numel);
-    if (s.data.byteLength >= HUGE_MIN_BYTES) addon.adviseHugePages(s.data);
-    return s;
+  /** A 64-byte aligned array in its own buffer (zero-filled or not), on huge pages when large. */
+  const alignedArray = (dtype: DType, numel: number, zeroed: boolean): DataArray => {
+    const bytes = numel * itemsize(dtype);
+    // Node's unsafe buffers come straight from malloc, skipping the zero-fill.
+    const raw = zeroed ? new ArrayBuffer(bytes + ALIGN) : Buffer.allocUnsafeSlow(bytes + ALIGN).buffer;
+    return new (arrayType(dtype))(raw, addon.alignBuffer(raw, bytes >= HUGE_MIN_BYTES), numel);
   };
 
-  // Large outputs skip zero-filling: Node's unsafe buffers come straight from malloc.
-  const allocUninit = (dtype: DType, numel: number): Storage => {
-    const bytes = numel * itemsize(dtype);
-    if (bytes < UNINIT_MIN_BYTES) return jsBackend.alloc(dtype, numel);
-    const buffer = Buffer.allocUnsafeSlow(bytes);
-    const data = new (arrayType(dtype))(buffer.buffer, buffer.byteOffset, numel);
-    if (bytes >= HUGE_MIN_BYTES) addon.adviseHugePages(data);
-    return { dtype, data, version: 0 };
-  };
+  const alloc = (dtype: DType, numel: number): Storage =>
+    numel * itemsize(dtype) <= SLAB_MAX ? jsBackend.alloc(dtype, numel) : { dtype, data: alignedArray(dtype, numel, true), version: 0 };
+
+  // Large outputs skip zero-filling.
+  const allocUninit = (dtype: DType, numel: number): Storage =>
+    numel * itemsize(dtype) < UNINIT_MIN_BYTES ? jsBackend.alloc(dtype, numel) : { dtype, data: alignedArray(dtype, numel, false), version: 0 };
 
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
