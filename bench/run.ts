@@ -12,19 +12,20 @@ const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
 torch.setNumThreads(THREADS);
 torch.manualSeed(0);
 
-/** Median seconds per call after two warm-up calls, over at least `minRuns` runs and about `budget` s. */
-function medianTime(fn: () => unknown, minRuns: number, budget: number): number {
+/**
+ * Mean seconds per call after two warm-up calls, over at least `minRuns` calls and about `budget` s:
+ * the mean, not the median, so that garbage-collection pauses count against kindling.
+ */
+function meanTime(fn: () => unknown, minRuns: number, budget: number): number {
   fn();
   fn();
-  const times: number[] = [];
+  let runs = 0;
   const start = performance.now();
-  while (times.length < minRuns || (performance.now() - start < budget * 1000 && times.length < 1000)) {
-    const t0 = performance.now();
+  while (runs < minRuns || (performance.now() - start < budget * 1000 && runs < 1000)) {
     fn();
-    times.push((performance.now() - t0) / 1000);
+    runs++;
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return (performance.now() - start) / 1000 / runs;
 }
 
 function lenet(): nn.Module {
@@ -136,7 +137,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 // The machine is shared and its speed drifts over seconds, so each workload alternates between the
 // two sides for ROUNDS rounds of about ROUND_BUDGET seconds each, and each side reports the median
-// of its rounds: both are measured under the same conditions.
+// of its rounds' mean times: both are measured under the same conditions.
 const ROUNDS = 5;
 const ROUND_BUDGET = 0.25;
 
@@ -148,13 +149,13 @@ async function main(): Promise<void> {
   console.log(`kindling: backend ${torch.backendName()}, ${torch.getNumThreads()} threads`);
   if (typeof ref === 'string') console.log(ref);
   else console.log(`PyTorch ${ref.info.version}: ${ref.info.threads} threads, BLAS ${ref.info.blas || 'built-in'}`);
-  console.log(`each side: median of ${ROUNDS} alternating rounds of ~${ROUND_BUDGET} s`);
+  console.log(`each side: mean time per call, median of ${ROUNDS} alternating rounds of ~${ROUND_BUDGET} s`);
   const rows: string[][] = [];
   for (const w of selected) {
     const [fn, minRuns] = w.prepare();
     const mine: number[] = [], theirs: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      mine.push(medianTime(fn, minRuns, ROUND_BUDGET) / (w.perRun ?? 1));
+      mine.push(meanTime(fn, minRuns, ROUND_BUDGET) / (w.perRun ?? 1));
       if (typeof ref !== 'string') theirs.push(await ref.time(w.name, ROUND_BUDGET));
     }
     const k = median(mine), p = theirs.length > 0 ? median(theirs) : undefined;

@@ -10,17 +10,28 @@ const SLAB_BYTES = 1 << 18;
 export const SLAB_MAX = 1 << 15;
 const ALIGN = 64;
 
+// Where a buffer's memory reaches a 64-byte boundary; only native code can tell (an ArrayBuffer's
+// address is not visible to JavaScript), so a native backend installs it.
+let alignmentOf: (buffer: ArrayBuffer) => number = () => 0;
 let slab = new ArrayBuffer(SLAB_BYTES);
+let base = 0;
 let used = 0;
+
+/** Lets a native backend place slab arrays on 64-byte boundaries of memory (see alignmentOf). */
+export function setSlabAligner(aligner: (buffer: ArrayBuffer) => number): void {
+  alignmentOf = aligner;
+  slab = new ArrayBuffer(SLAB_BYTES + ALIGN);
+  base = used = alignmentOf(slab);
+}
 
 /** A zero-filled typed array for `numel` elements of `dtype`. */
 export function allocStorageArray(dtype: DType, numel: number): DataArray {
   const bytes = numel * itemsize(dtype);
   if (bytes <= 64 || bytes > SLAB_MAX) return allocArray(dtype, numel);
-  let start = Math.ceil(used / ALIGN) * ALIGN;
-  if (start + bytes > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    start = 0;
+  let start = base + Math.ceil((used - base) / ALIGN) * ALIGN;
+  if (start + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_BYTES + ALIGN);
+    start = base = alignmentOf(slab);
   }
   used = start + bytes;
   return new (arrayType(dtype))(slab, start, numel);

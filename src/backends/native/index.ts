@@ -5,7 +5,7 @@ import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtyp
 import { contiguousStrides } from '../../core/shape.js';
 import type { ArgReduceOp, Backend, BinaryOp, ConvGeometry, ConvKernels, PoolGeometry, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
-import { SLAB_MAX } from '../js/slab.js';
+import { SLAB_MAX, setSlabAligner } from '../js/slab.js';
 import type { Addon } from './addon.js';
 
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
@@ -95,6 +95,7 @@ function isDense(v: View): boolean {
 /** Builds the native backend over a loaded addon. */
 export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   addon.tuneMalloc();
+  setSlabAligner((buffer) => addon.alignBuffer(buffer, false));
 
   /** A 64-byte aligned array in its own buffer (zero-filled or not), on huge pages when large. */
   const alignedArray = (dtype: DType, numel: number, zeroed: boolean): DataArray => {
