@@ -264,6 +264,14 @@ describe('native kernels match the JS reference', { skip }, () => {
         }
       }
     });
+    test(`matrix-vector products split across threads ${dtype}`, () => {
+      // 1500 x 1000 is above the size at which the GEMV runs on every thread; both storage orders.
+      for (const layout of ['contiguous', 'transposed'] as const) {
+        const a = makeView([1500, 1000], dtype, layout), v = makeView([1000, 1], dtype, 'contiguous');
+        const [x, y] = both((be) => { const o = out(be, dtype, 1500); be.matmul(a, v, o); return o.data; });
+        assertClose(y, x, { atol: 1e-3, rtol: 1e-4, what: `gemv ${layout}` });
+      }
+    });
     test(`batched matmul with broadcast batch ${dtype}`, () => {
       const a = makeView([3, 40, 30], dtype, 'broadcast'), b = makeView([3, 30, 20], dtype, 'transposed');
       const [x, y] = both((be) => { const o = out(be, dtype, 3 * 40 * 20); be.matmul(a, b, o); return o.data; });

@@ -18,6 +18,7 @@ namespace {
 
 // Problems below this many multiply-adds stay on the calling thread: waking a worker costs more.
 constexpr int64_t kParallelMinFlops = 64 * 64 * 64;
+constexpr int64_t kGemvParallelMin = int64_t(1) << 18;  // matrix elements (1 MB of floats)
 constexpr int kMaxTile = 14 * 32;  // largest MR * NR of any kernel (temporary edge tile)
 
 // Grow-only, 64-byte aligned scratch buffer. One per thread and purpose, so steady-state calls never
@@ -361,18 +362,37 @@ void sgemv_impl(bool trans, int64_t m, int64_t k, float alpha, const float* A, i
     if (beta != 0.0f)
       for (int64_t i = 0; i < m; ++i) yv[i] = y[i * incy];
   }
+  auto copy_back = [&] {
+    if (copy_y)
+      for (int64_t i = 0; i < m; ++i) y[i * incy] = yv[i];
+  };
+  // Outputs [i0, i1): rows of A, or with `trans` its columns.
+  auto part = [&](int64_t i0, int64_t i1) {
+    const float* a = trans ? A + i0 : A + i0 * lda;
 #if KINDLING_X86_KERNELS
-  if (active_isa() == Isa::kAvx512) {
-    if (trans) gemv_t_f32_avx512(m, k, alpha, A, lda, xv, beta, yv);
-    else gemv_n_f32_avx512(m, k, alpha, A, lda, xv, beta, yv);
-  } else
+    if (active_isa() == Isa::kAvx512) {
+      if (trans) gemv_t_f32_avx512(i1 - i0, k, alpha, a, lda, xv, beta, yv + i0);
+      else gemv_n_f32_avx512(i1 - i0, k, alpha, a, lda, xv, beta, yv + i0);
+      return;
+    }
 #endif
-  {
-    if (trans) gemv_t_portable<float>(m, k, alpha, A, lda, xv, beta, yv);
-    else gemv_n_portable<float>(m, k, alpha, A, lda, xv, beta, yv);
+    if (trans) gemv_t_portable<float>(i1 - i0, k, alpha, a, lda, xv, beta, yv + i0);
+    else gemv_n_portable<float>(i1 - i0, k, alpha, a, lda, xv, beta, yv + i0);
+  };
+  // A large matrix is read once per call, so the work is split by outputs into one contiguous part
+  // per thread, each thread taking the same part every call: its part of A then stays in that
+  // core's cache across calls (the lecture's per-sample loop multiplies one 6 MB matrix 2,500 times).
+  const int64_t tasks = m * k >= kGemvParallelMin ? std::min<int64_t>(get_num_threads(), m / 16) : 1;
+  if (tasks <= 1) {
+    part(0, m);
+  } else {
+    ThreadPool::global().parallel_for(tasks, [&](int64_t t) {
+      // Split at multiples of 16 outputs so every part but the last keeps whole vectors.
+      const int64_t i0 = m / 16 * t / tasks * 16, i1 = t + 1 == tasks ? m : m / 16 * (t + 1) / tasks * 16;
+      part(i0, i1);
+    });
   }
-  if (copy_y)
-    for (int64_t i = 0; i < m; ++i) y[i * incy] = yv[i];
+  copy_back();
 }
 
 template <typename T>
