@@ -379,6 +379,9 @@ KINDLING_INLINE double sum_run(const T* x, int64_t n) {
     V acc[8] = {};
     const int64_t end = half - i > kBlock ? i + kBlock : half;
     for (; i < end; i += kStep) {
+      // 4 KB ahead of each stream: a little more than the hardware prefetchers fetch by themselves.
+      __builtin_prefetch(x + i + 1024);
+      __builtin_prefetch(y + i + 1024);
       for (int a = 0; a < 4; a++) {
         V u, v;
         std::memcpy(&u, x + i + a * kLanes, sizeof(V));
