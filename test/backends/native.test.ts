@@ -51,6 +51,20 @@ const SHAPES = [[1], [7], [17, 255], [3, 1000], [64, 129]];
 const LAYOUTS = ['contiguous', 'transposed', 'broadcast'] as const;
 const DTYPES: F[] = ['float32', 'float64'];
 
+describe('native storage', { skip }, () => {
+  test('storages start on 64-byte boundaries of memory, zeroed or not, slab or own buffer', () => {
+    if (addon instanceof Error) return;
+    for (const bytes of [100, 4000, 40_000, 100_000, 5_000_000]) {
+      for (const s of [native!.alloc('float32', bytes / 4), native!.allocUninit!('float64', bytes / 8)]) {
+        // alignBuffer gives the offset at which the buffer's memory is 64-byte aligned.
+        const misaligned: number = (s.data.byteOffset - addon.alignBuffer(s.data.buffer as ArrayBuffer, false)) % 64;
+        if (s.data.byteLength > 64) assert.equal(misaligned, 0, `${bytes} bytes`);
+      }
+    }
+    assert.ok(native!.alloc('float32', 25_000).data.every((v) => v === 0));
+  });
+});
+
 describe('native kernels match the JS reference', { skip }, () => {
   const unaryOps: [UnaryOp, number, number][] = [
     ['neg', -2, 2], ['exp', -2, 2], ['log', 0.1, 3], ['sqrt', 0.1, 3], ['rsqrt', 0.1, 3], ['abs', -2, 2],

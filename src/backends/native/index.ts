@@ -110,7 +110,7 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
 
   // Large outputs skip zero-filling.
   const allocUninit = (dtype: DType, numel: number): Storage =>
-    numel * itemsize(dtype) < UNINIT_MIN_BYTES ? jsBackend.alloc(dtype, numel) : { dtype, data: alignedArray(dtype, numel, false), version: 0 };
+    numel * itemsize(dtype) < UNINIT_MIN_BYTES ? alloc(dtype, numel) : { dtype, data: alignedArray(dtype, numel, false), version: 0 };
 
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
