@@ -158,7 +158,6 @@ float* thread_columns(const Geometry& g, std::atomic<bool>& ok) {
   return col;
 }
 
-
 // ---- Direct stride-1 path -------------------------------------------------------------------------
 
 const DirectConvKernels* direct_kernels() {
