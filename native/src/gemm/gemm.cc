@@ -10,6 +10,7 @@
 
 #include "../runtime/cpu_features.h"
 #include "../runtime/thread_pool.h"
+#include "../runtime/work_buffer.h"
 #include "pack.h"
 #include "ukernel.h"
 
@@ -21,34 +22,9 @@ constexpr int64_t kParallelMinFlops = 64 * 64 * 64;
 constexpr int64_t kGemvParallelMin = int64_t(1) << 18;  // matrix elements (1 MB of floats)
 constexpr int kMaxTile = 14 * 32;  // largest MR * NR of any kernel (temporary edge tile)
 
-// Grow-only, 64-byte aligned scratch buffer. One per thread and purpose, so steady-state calls never
-// allocate (fresh large allocations page-fault badly); freed when the thread exits.
-class AlignedBuffer {
- public:
-  ~AlignedBuffer() { std::free(ptr_); }
-  // Returns nullptr only if the allocation fails.
-  void* get(size_t bytes) {
-    if (bytes > size_) {
-      // Round up generously so slowly growing problem sizes do not reallocate every call.
-      size_t want = std::max(bytes, size_ + size_ / 2);
-      want = (want + 4095) & ~size_t(4095);
-      void* p = nullptr;
-      if (posix_memalign(&p, 64, want) != 0) return nullptr;
-      std::free(ptr_);
-      ptr_ = p;
-      size_ = want;
-    }
-    return ptr_;
-  }
-
- private:
-  void* ptr_ = nullptr;
-  size_t size_ = 0;
-};
-
-thread_local AlignedBuffer t_pack_a;  // per-thread MC x KC block of A
-thread_local AlignedBuffer t_pack_b;  // KC x NC block of B, owned by the thread that called gemm
-thread_local AlignedBuffer t_vec;     // gemv gather/scatter buffers
+thread_local WorkBuffer t_pack_a;  // per-thread MC x KC block of A
+thread_local WorkBuffer t_pack_b;  // KC x NC block of B, owned by the thread that called gemm
+thread_local WorkBuffer t_vec;     // gemv gather/scatter buffers
 
 template <typename T>
 struct KernelConfig {

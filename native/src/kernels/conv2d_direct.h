@@ -10,6 +10,8 @@
 
 #include <cstdint>
 
+#include "conv2d.h"
+
 namespace kindling {
 
 // A register block: `ob` output channels x `jv` vectors of positions.
@@ -37,5 +39,15 @@ struct DirectConvKernels {
 
 extern const DirectConvKernels kDirectConvAvx512;
 extern const DirectConvKernels kDirectConvAvx2;
+
+// Whether the direct path takes this convolution: stride 1, one group, and an AVX2 or AVX-512 CPU.
+bool conv2d_direct_applies(const Conv2dParams& p);
+// The conv2d.h entry points for such convolutions (parameters already validated).
+bool conv2d_direct_forward(const Conv2dParams& p, const float* input, const float* weight, const float* bias,
+                           float* output);
+bool conv2d_direct_backward_input(const Conv2dParams& p, const float* grad_output, const float* weight,
+                                  float* grad_input);
+bool conv2d_direct_backward_weight(const Conv2dParams& p, const float* input, const float* grad_output,
+                                   float* grad_weight);
 
 }  // namespace kindling
