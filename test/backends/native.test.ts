@@ -279,11 +279,14 @@ describe('native kernels match the JS reference', { skip }, () => {
       }
     });
     test(`matrix-vector products split across threads ${dtype}`, () => {
-      // 1500 x 1000 is above the size at which the GEMV runs on every thread; both storage orders.
-      for (const layout of ['contiguous', 'transposed'] as const) {
-        const a = makeView([1500, 1000], dtype, layout), v = makeView([1000, 1], dtype, 'contiguous');
-        const [x, y] = both((be) => { const o = out(be, dtype, 1500); be.matmul(a, v, o); return o.data; });
-        assertClose(y, x, { atol: 1e-3, rtol: 1e-4, what: `gemv ${layout}` });
+      // 1500 x 1000 is above the size at which the GEMV runs on every thread; rows of 1000 and 1001
+      // floats start at two and at sixteen different offsets from a cache line; both storage orders.
+      for (const [m, k] of [[1500, 1000], [1500, 1001], [37, 1003]]) {
+        for (const layout of ['contiguous', 'transposed'] as const) {
+          const a = makeView([m, k], dtype, layout), v = makeView([k, 1], dtype, 'contiguous');
+          const [x, y] = both((be) => { const o = out(be, dtype, m); be.matmul(a, v, o); return o.data; });
+          assertClose(y, x, { atol: 1e-3, rtol: 1e-4, what: `gemv ${m}x${k} ${layout}` });
+        }
       }
     });
     test(`batched matmul with broadcast batch ${dtype}`, () => {
