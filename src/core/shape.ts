@@ -54,6 +54,8 @@ export function wrapDim(dim: number, ndim: number, op?: string): number {
 
 /** The broadcast shape of several shapes, or PyTorch's error naming the mismatching sizes. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  // Equal shapes (most elementwise calls) need no work.
+  if (shapes.length === 2 && sameShape(shapes[0], shapes[1])) return [...shapes[0]];
   let ndim = 0;
   for (const s of shapes) ndim = Math.max(ndim, s.length);
   const out = new Array<number>(ndim).fill(1);

@@ -25,8 +25,12 @@ const ALIGN = 64;
 
 // Below these sizes the JS loop beats the cost of crossing into C++.
 const ELEMENTWISE_MIN = 2048;
-/** Whether a small op stays in JavaScript: only when all its views are dense (strided or broadcast reads cost the JS loops far more than a native call). */
-const smallDense = (n: number, ...views: View[]): boolean => n < ELEMENTWISE_MIN && views.every(isDense);
+/**
+ * Whether a small op stays in JavaScript: only when its views are dense (strided or broadcast
+ * reads cost the JS loops far more than a native call). No rest arguments: this runs on every op.
+ */
+const smallDense = (n: number, a: View, b?: View, c?: View): boolean =>
+  n < ELEMENTWISE_MIN && isDense(a) && (b === undefined || isDense(b)) && (c === undefined || isDense(c));
 const MATMUL_MIN_FLOPS = 4096;
 
 const isFloat = (a: DataArray): a is Float32Array | Float64Array => a instanceof Float32Array || a instanceof Float64Array;
