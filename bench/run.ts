@@ -9,6 +9,8 @@ import * as torch from 'kindling';
 import { F, nn, optim } from 'kindling';
 
 const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
+/** V8's collector, exposed by `node --expose-gc` (as npm run bench starts it). */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
 torch.setNumThreads(THREADS);
 torch.manualSeed(0);
 
@@ -155,6 +157,8 @@ async function main(): Promise<void> {
     const [fn, minRuns] = w.prepare();
     const mine: number[] = [], theirs: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
+      // A round pays for the garbage it makes, not for what earlier workloads left (40 MB relu outputs).
+      collectGarbage?.();
       mine.push(meanTime(fn, minRuns, ROUND_BUDGET) / (w.perRun ?? 1));
       if (typeof ref !== 'string') theirs.push(await ref.time(w.name, ROUND_BUDGET));
     }

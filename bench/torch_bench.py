@@ -2,6 +2,7 @@
 # bench/torch_bench.py — the same workloads as bench/run.ts, timed in PyTorch.
 # Run by `npm run bench` with /usr/bin/python3 when it has torch: it prints its set-up as JSON, then
 # times one workload per request line (see serve), so the two sides can take turns.
+import gc
 import json
 import os
 import sys
@@ -93,6 +94,7 @@ def serve():
         if name not in prepared:
             prepared[name] = prepare(name)
         fn, min_runs = prepared[name]
+        gc.collect()  # as bench/run.ts collects before each of kindling's rounds
         t = mean_time(fn, min_runs, float(budget))
         print(json.dumps(t / 10000 if name == 'add_4' else t), flush=True)
 
