@@ -142,6 +142,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 // of its rounds' mean times: both are measured under the same conditions.
 const ROUNDS = 5;
 const ROUND_BUDGET = 0.25;
+const SETTLE_MS = 50;
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -157,8 +159,11 @@ async function main(): Promise<void> {
     const [fn, minRuns] = w.prepare();
     const mine: number[] = [], theirs: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      // A round pays for the garbage it makes, not for what earlier workloads left (40 MB relu outputs).
+      // A round pays for the garbage it makes, not for what earlier workloads left (40 MB relu outputs),
+      // and starts once the other side's idle threads have stopped spinning (OpenMP's spin for a
+      // few milliseconds after each parallel region, and there are only two cores).
       collectGarbage?.();
+      await settle();
       mine.push(meanTime(fn, minRuns, ROUND_BUDGET) / (w.perRun ?? 1));
       if (typeof ref !== 'string') theirs.push(await ref.time(w.name, ROUND_BUDGET));
     }

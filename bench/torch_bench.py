@@ -94,7 +94,8 @@ def serve():
         if name not in prepared:
             prepared[name] = prepare(name)
         fn, min_runs = prepared[name]
-        gc.collect()  # as bench/run.ts collects before each of kindling's rounds
+        gc.collect()  # as bench/run.ts collects before each of kindling's rounds,
+        time.sleep(0.05)  # and lets the other side's threads settle first
         t = mean_time(fn, min_runs, float(budget))
         print(json.dumps(t / 10000 if name == 'add_4' else t), flush=True)
 
