@@ -43,12 +43,6 @@ struct KernelConfig {
 // the A micro-panel (14 x 1024 x 4 = 56 KiB) and the B micro-panel (128 KiB) stream well from L2.
 // A small MC (4 panels = 56 rows, 224 KiB of A) keeps the A block in L2 and makes many tasks for the
 // dynamic scheduler; NC = 2048 keeps the packed B block (8 MiB) well inside L3.
-// The SIMD kernel files are only built for x86-64; other targets use the scalar kernels.
-#if defined(__x86_64__) || defined(_M_X64)
-#define KINDLING_X86_KERNELS 1
-#else
-#define KINDLING_X86_KERNELS 0
-#endif
 
 const KernelConfig<float>& f32_config(Isa isa) {
 #if KINDLING_X86_KERNELS

@@ -18,6 +18,7 @@ thread_local WorkBuffer t_pad;   // padded input images, or the zero-extended ou
 thread_local WorkBuffer t_rows;  // wide output / gradient rows
 
 const DirectConvKernels* direct_kernels() {
+#if KINDLING_X86_KERNELS
   switch (active_isa()) {
     case Isa::kAvx512:
       return &kDirectConvAvx512;
@@ -26,6 +27,7 @@ const DirectConvKernels* direct_kernels() {
     case Isa::kScalar:
       break;
   }
+#endif
   return nullptr;
 }
 

@@ -92,10 +92,12 @@ void max_pool_plane_indices(const Pool2dParams& p, const T* in, double* out);
 
 template <typename T>
 void max_pool_plane(const Pool2dParams& p, const T* in, double* out, T* values) {
+#if KINDLING_X86_KERNELS
   if constexpr (sizeof(T) == 4) {
     if (is_2x2_stride_2(p) && active_isa() == Isa::kAvx512)
       return max_pool_2x2_plane_f32_avx512(in, p.in_w, p.out_h, p.out_w, out, values);
   }
+#endif
   max_pool_plane_indices(p, in, out);
   if (values != nullptr)
     for (int64_t o = 0; o < p.out_h * p.out_w; ++o) values[o] = in[static_cast<int64_t>(out[o])];

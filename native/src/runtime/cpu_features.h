@@ -1,6 +1,14 @@
 // Runtime CPU feature detection and the instruction-set choice for the SIMD kernels.
 #pragma once
 
+// The per-ISA kernel files (*_avx512.cc, *_avx2.cc) are only built for x86-64; other targets run
+// the portable kernels.
+#if defined(__x86_64__) || defined(_M_X64)
+#define KINDLING_X86_KERNELS 1
+#else
+#define KINDLING_X86_KERNELS 0
+#endif
+
 namespace kindling {
 
 enum class Isa { kScalar = 0, kAvx2 = 1, kAvx512 = 2 };
