@@ -12,6 +12,7 @@
 #include "../runtime/thread_pool.h"
 #include "../runtime/work_buffer.h"
 #include "conv2d_direct.h"
+#include "elementwise.h"
 
 namespace kindling {
 namespace {
@@ -241,16 +242,8 @@ bool conv2d_backward_weight(const Conv2dParams& p, const float* input, const flo
   const Geometry g = geometry(p);
   const bool ok = use_direct(p) ? conv2d_direct_backward_weight(p, input, grad_output, grad_weight)
                                 : im2col_backward_weight(p, g, input, grad_output, grad_weight);
-  if (grad_bias != nullptr) {
-    for (int64_t o = 0; o < p.out_channels; ++o) {
-      double s = 0.0;  // many terms: accumulate in double
-      for (int64_t n = 0; n < p.batch; ++n) {
-        const float* row = grad_output + (n * p.out_channels + o) * g.ohw;
-        for (int64_t i = 0; i < g.ohw; ++i) s += row[i];
-      }
-      grad_bias[o] = static_cast<float>(s);
-    }
-  }
+  // grad_bias[o] = the sum of grad_output over the batch and the positions.
+  if (grad_bias != nullptr) sum_outer_inner<float>(grad_output, p.batch, p.out_channels, g.ohw, grad_bias);
   return ok;
 }
 
