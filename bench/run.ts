@@ -121,7 +121,7 @@ class TorchSide {
     return new TorchSide(child.stdin, lines, JSON.parse(String(first.value)) as TorchSide['info']);
   }
 
-  /** Median seconds per call of one workload over about `budget` seconds. */
+  /** Mean seconds per call of one workload over about `budget` seconds (per op for add_4). */
   async time(name: string, budget: number): Promise<number> {
     this.input.write(`${name} ${budget}\n`);
     const line = await this.lines.next();
