@@ -232,17 +232,16 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
   };
 
   // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
-  const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View): boolean => {
+  const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View, ...extra: number[]): boolean => {
     const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
     if (!f32 || x.length !== 4 || !isDense(a) || !isDense(b) || geo.padBefore.some((p, i) => p !== geo.padAfter[i])) return false;
-    desc.set([...x, o, kernel[0], kernel[1], ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset]);
+    desc.set([...x, o, kernel[0], kernel[1], ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset, ...extra]);
     return true;
   };
   const conv: ConvKernels = {
     forward: (x, w, b, out, geo) => {
       if (b !== null && !(b.storage.data instanceof Float32Array && isDense(b))) return false;
-      if (!conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w)) return false;
-      desc[16] = b?.offset ?? 0;
+      if (!conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w, b?.offset ?? 0)) return false;
       return addon.conv2dForward(x.storage.data as Float32Array, w.storage.data as Float32Array, b === null ? null : (b.storage.data as Float32Array), out.data, desc);
     },
     inputGrad: (g, w, out, inShape, geo) =>
