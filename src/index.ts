@@ -32,9 +32,10 @@ export {
 export type { Index } from './ops/indexing-views.js';
 // reductions
 export {
-  sum, mean, prod, variance as var, std, max, min, median, amax, amin, argmax, argmin, logsumexp, softmax, logSoftmax, all, any,
-  type Dim, type DtypeOptions, type ValuesIndices, type VarOptions,
+  sum, mean, prod, variance as var, std, amax, amin, logsumexp, all, any, type Dim, type DtypeOptions, type VarOptions,
 } from './ops/reduce.js';
+export { max, min, median, argmax, argmin, type ValuesIndices } from './ops/argreduce.js';
+export { softmax, logSoftmax } from './ops/softmax.js';
 // end reductions
 // linear algebra, joining and indexing
 export { mm, mv, bmm, matmul, dot, outer, addmm } from './ops/linalg.js';

@@ -11,7 +11,9 @@ import { axpyInPlace, binaryInPlace, inPlace, toDtype } from './define.js';
 import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as L from './linalg.js';
+import * as A from './argreduce.js';
 import * as R from './reduce.js';
+import * as S from './softmax.js';
 import { asTensor, type TensorOrScalar } from './operands.js';
 import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
@@ -142,16 +144,16 @@ const methods = {
   prod(this: Tensor, ...args: R.ProdArgs) { return R.prod(this, ...args); },
   var(this: Tensor, ...args: R.VarArgs) { return R.variance(this, ...args); },
   std(this: Tensor, ...args: R.VarArgs) { return R.std(this, ...args); },
-  max: R.maxMethod,
-  min: R.minMethod,
-  median: R.medianMethod,
+  max: A.maxMethod,
+  min: A.minMethod,
+  median: A.medianMethod,
   amax(this: Tensor, dim: R.Dim = [], keepdim = false) { return R.amax(this, dim, keepdim); },
   amin(this: Tensor, dim: R.Dim = [], keepdim = false) { return R.amin(this, dim, keepdim); },
-  argmax(this: Tensor, dim: number | null = null, keepdim = false) { return R.argmax(this, dim, keepdim); },
-  argmin(this: Tensor, dim: number | null = null, keepdim = false) { return R.argmin(this, dim, keepdim); },
+  argmax(this: Tensor, dim: number | null = null, keepdim = false) { return A.argmax(this, dim, keepdim); },
+  argmin(this: Tensor, dim: number | null = null, keepdim = false) { return A.argmin(this, dim, keepdim); },
   logsumexp(this: Tensor, dim: R.Dim, keepdim = false) { return R.logsumexp(this, dim, keepdim); },
-  softmax(this: Tensor, dim: number, options: R.DtypeOptions = {}) { return R.softmax(this, dim, options); },
-  logSoftmax(this: Tensor, dim: number, options: R.DtypeOptions = {}) { return R.logSoftmax(this, dim, options); },
+  softmax(this: Tensor, dim: number, options: R.DtypeOptions = {}) { return S.softmax(this, dim, options); },
+  logSoftmax(this: Tensor, dim: number, options: R.DtypeOptions = {}) { return S.logSoftmax(this, dim, options); },
   all(this: Tensor, dim?: number, keepdim = false) { return R.all(this, dim, keepdim); },
   any(this: Tensor, dim?: number, keepdim = false) { return R.any(this, dim, keepdim); },
   // end reductions

@@ -1,13 +1,13 @@
-// src/ops/reduce.ts — reductions (sum, mean, prod, var, std, max, min, amax, amin, argmax, argmin,
-// median, logsumexp, all, any) and the softmax family, each declared once with its gradient.
+// src/ops/reduce.ts — reductions to values (sum, mean, prod, var, std, amax, amin, logsumexp, all, any),
+// each declared once with its gradient, and the dim and kernel helpers shared with argreduce.ts and
+// softmax.ts.
 import { type DType, getDefaultDtype, isFloating, isIntegral, TYPE_NAMES } from '../core/dtype.js';
 import { ArgumentTypeError, IndexError, RuntimeError } from '../core/errors.js';
-import { contiguousStrides, isContiguousLayout, numelOf, wrapDim } from '../core/shape.js';
+import { numelOf, wrapDim } from '../core/shape.js';
 import type { Backend, ReduceOp, Storage, View } from '../backends/backend.js';
-import { arange } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineOp, expandTo, expandView, type Saves, denseView } from './define.js';
-import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, neg, sub, where } from './elementwise.js';
+import { div, eq, exp, isnan, logicalAnd, logicalOr, mul, sub, where } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { reshape } from './views.js';
 
@@ -32,17 +32,10 @@ export type VarArgs =
   | [dim: Dim | null, unbiased?: boolean, keepdim?: boolean]
   | [dim: Dim | null, options: VarOptions];
 
-/**
- * What max(dim), min(dim) and median(dim) return, like PyTorch's namedtuple: `.values`,
- * `.indices`, and a pair, so that `const [v, i] = x.max(1)` and `x.max(1)[0]` work.
- */
-export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
-
-
 // ---- dims and shapes
 
 /** Sorted reduced axes; no dim, null or [] reduce every dim (PyTorch's empty dim list). */
-function reduceAxes(op: string, x: Tensor, dim: Dim | null | undefined): number[] {
+export function reduceAxes(op: string, x: Tensor, dim: Dim | null | undefined): number[] {
   const n = x.dims.length;
   const list = dim === null || dim === undefined ? [] : typeof dim === 'number' ? [dim] : dim;
   if (list.length === 0) return x.dims.map((_, i) => i);
@@ -54,18 +47,18 @@ function reduceAxes(op: string, x: Tensor, dim: Dim | null | undefined): number[
 }
 
 /** The one reduced axis of max(dim) and friends; a 0-d tensor has none. */
-function oneAxis(op: string, x: Tensor, dim: number): number[] {
+export function oneAxis(op: string, x: Tensor, dim: number): number[] {
   const a = wrapDim(dim, x.dims.length, op);
   return a < x.dims.length ? [a] : [];
 }
 
-const keptShape = (dims: readonly number[], axes: readonly number[]): number[] => dims.map((n, i) => (axes.includes(i) ? 1 : n));
-const outShape = (dims: readonly number[], axes: readonly number[], keepdim: boolean): number[] =>
+export const keptShape = (dims: readonly number[], axes: readonly number[]): number[] => dims.map((n, i) => (axes.includes(i) ? 1 : n));
+export const outShape = (dims: readonly number[], axes: readonly number[], keepdim: boolean): number[] =>
   keepdim ? keptShape(dims, axes) : dims.filter((_, i) => !axes.includes(i));
 const countOf = (dims: readonly number[], axes: readonly number[]): number => numelOf(axes.map((a) => dims[a]));
 
 /** A reduced tensor with its reduced dims back as size 1, ready to broadcast against `x`. */
-function restore(t: Tensor, x: Tensor, axes: readonly number[], keepdim: boolean): Tensor {
+export function restore(t: Tensor, x: Tensor, axes: readonly number[], keepdim: boolean): Tensor {
   if (keepdim) return t;
   // A 0-d t (a full reduction) broadcasts to all-ones dims; views.ts's reshape rejects 0-d inputs.
   return t.dims.length === 0 ? expandTo(t, keptShape(x.dims, axes)) : reshape(t, keptShape(x.dims, axes));
@@ -75,7 +68,7 @@ function restore(t: Tensor, x: Tensor, axes: readonly number[], keepdim: boolean
  * PyTorch's checks before max/amax/argmax-style reductions, which have no identity on empty input.
  * `axes` is null when no dim was given; argmax words (and classes) the first error differently.
  */
-function checkNonEmpty(op: string, x: Tensor, axes: readonly number[] | null, isArg = false): void {
+export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[] | null, isArg = false): void {
   if (axes === null) {
     if (x.numel() > 0) return;
     const message = `${op}: Expected reduction dim to be specified for input.numel() == 0.`;
@@ -91,7 +84,7 @@ function checkNonEmpty(op: string, x: Tensor, axes: readonly number[] | null, is
 
 
 /** A reduced storage seen with its reduced dims as size 1 and broadcast over `shape`. */
-const spread = (s: Storage, shape: readonly number[], axes: readonly number[]): View => expandView(denseView(s, keptShape(shape, axes)), shape);
+export const spread = (s: Storage, shape: readonly number[], axes: readonly number[]): View => expandView(denseView(s, keptShape(shape, axes)), shape);
 
 /** out = op(x) over `axes`, then out = out ÷ divisor (a mean or a variance's normaliser). */
 function reduceDiv(be: Backend, op: ReduceOp, x: View, axes: readonly number[], out: Storage, divisor: number): void {
@@ -104,7 +97,7 @@ function reduceDiv(be: Backend, op: ReduceOp, x: View, axes: readonly number[], 
  * The max `m` of x over `axes` and `t` = x − m (broadcast), both new storages. With `finiteOnly`
  * an infinite max counts as 0, as in PyTorch's logsumexp, so that a row of −inf gives −inf, not NaN.
  */
-function shifted(be: Backend, x: View, axes: readonly number[], finiteOnly: boolean): { m: Storage; t: Storage } {
+export function shifted(be: Backend, x: View, axes: readonly number[], finiteOnly: boolean): { m: Storage; t: Storage } {
   const kept = numelOf(outShape(x.shape, axes, true));
   const m = be.alloc(x.storage.dtype, kept);
   be.reduce('amax', x, axes, m);
@@ -148,7 +141,7 @@ const countTrue = (mask: Tensor, axes: readonly number[]): Tensor => sumOps[1]([
 
 const sumBackward: Backward = (g, x, _, p) => expandTo(restore(g, x, p.axes, p.keepdim), x.dims);
 const sumForward = (be: Backend, x: View, out: Storage, p: Reduction) => be.reduce('sum', x, p.axes, out);
-const sumOps = [reduction('sum', 'SumBackward0', sumForward, sumBackward), reduction('sum', 'SumBackward1', sumForward, sumBackward)];
+export const sumOps = [reduction('sum', 'SumBackward0', sumForward, sumBackward), reduction('sum', 'SumBackward1', sumForward, sumBackward)];
 
 const meanForward = (be: Backend, x: View, out: Storage, p: Reduction) => reduceDiv(be, 'sum', x, p.axes, out, countOf(x.shape, p.axes));
 const meanBackward: Backward = (g, x, out, p) => div(sumBackward(g, x, out, p), countOf(x.dims, p.axes));
@@ -181,7 +174,7 @@ const extremeBackward: Backward = (g, x, out) => {
   const mask = logicalOr(eq(x, out), logicalAnd(isnan(x), isnan(out)));
   return where(mask, div(g, countTrue(mask, x.dims.map((_, i) => i))), 0);
 };
-const extremeOps = (['amax', 'amin'] as const).map((op) =>
+export const extremeOps = (['amax', 'amin'] as const).map((op) =>
   reduction(op, op === 'amax' ? 'MaxBackward1' : 'MinBackward1', (be, x, out, p) => be.reduce(op, x, p.axes, out), extremeBackward, 'all'));
 
 /** var (or std) over `axes`: the mean, squared deviations, their sum ÷ max(0, n − correction). */
@@ -313,266 +306,4 @@ export function std(x: Tensor, ...args: VarArgs): Tensor {
 export function logsumexp(x: Tensor, dim: Dim, keepdim = false): Tensor {
   const dtype = isFloating(x.dtype) ? x.dtype : getDefaultDtype();
   return logsumexpOp([x], { axes: reduceAxes('logsumexp', x, dim), keepdim, dtype, cast: dtype });
-}
-
-// ---- max(dim), min(dim), median, argmax, argmin: indices first, then values picked at them
-
-interface Along {
-  /** The reduced axis, or null for the flattened input. */
-  readonly axis: number | null;
-  readonly keepdim: boolean;
-}
-
-const alongShape = (x: readonly number[], p: Along): number[] =>
-  p.axis === null ? (p.keepdim ? x.map(() => 1) : []) : outShape(x, [p.axis], p.keepdim);
-
-/** A 1-d view of x's elements (a contiguous copy when x is strided). */
-function flattened(be: Backend, x: View): View {
-  const shape = [numelOf(x.shape)];
-  if (isContiguousLayout(x.shape, x.strides)) return { ...x, shape, strides: [1] };
-  const s = be.alloc(x.storage.dtype, shape[0]);
-  be.copy(x, denseView(s, x.shape));
-  return denseView(s, shape);
-}
-
-const argOps = (['max', 'min'] as const).map((op) => defineOp<Along>({
-  name: `arg${op}`,
-  gradFn: '',
-  meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: 'int64' }),
-  forward: (be, [input], out, p) => {
-    const x = p.axis === null ? flattened(be, input) : input;
-    be.argReduce(op, x, p.axis ?? 0, be.alloc(x.storage.dtype, out.data.length), out);
-  },
-  backward: null,
-  saves: 'none',
-}));
-
-// The median's index: the lower middle of a stable sort, or the first NaN of a row that has one
-// (NaN sorts last, and argReduce('max') stops at the first NaN), as PyTorch's median.
-const medianIndexOp = defineOp<Along>({
-  name: 'median',
-  gradFn: '',
-  meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: 'int64' }),
-  forward: (be, [input], out, p) => {
-    const x = p.axis === null ? flattened(be, input) : input, axis = p.axis ?? 0;
-    const numel = numelOf(x.shape), rows = outShape(x.shape, [axis], false), size = numelOf(rows);
-    const sorted = be.alloc(x.storage.dtype, numel), order = be.alloc('int64', numel);
-    be.sort(x, axis, false, sorted, order);
-    const strides = contiguousStrides(x.shape), k = Math.floor((x.shape[axis] - 1) / 2);
-    const middle: View = { storage: order, shape: rows, strides: strides.filter((_, i) => i !== axis), offset: k * strides[axis] };
-    const firstMax = be.alloc(x.storage.dtype, size), at = be.alloc('int64', size), isNan = be.alloc('bool', size);
-    be.argReduce('max', x, axis, firstMax, at);
-    be.unary('isnan', denseView(firstMax, rows), isNan);
-    be.where(denseView(isNan, rows), denseView(at, rows), middle, out);
-  },
-  backward: null,
-  saves: 'none',
-});
-
-// The median of no values: NaN, which PyTorch's CPU kernels convert to these integers.
-const NOTHING: Record<DType, number> = { float32: NaN, float64: NaN, int32: -(2 ** 31), int64: -(2 ** 63), uint8: 0, bool: 0 };
-
-/** Values of x at indices along an axis (or of flattened x); the gradient goes to those positions. */
-function pickOp(name: string, gradFn: string) {
-  return defineOp<Along>({
-    name,
-    gradFn,
-    meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: x.dtype }),
-    forward: (be, [input, index], out, p) => {
-      if (numelOf(input.shape) === 0 && p.axis === null) return be.fill(denseView(out, [1]), NOTHING[out.dtype]); // median of nothing
-      const x = p.axis === null ? flattened(be, input) : input;
-      // The index comes fresh from an index op (contiguous, offset 0), laid out with x's rank for gather.
-      const shape = p.axis === null ? [1] : keptShape(x.shape, [p.axis]);
-      be.gather(x, p.axis ?? 0, denseView(index.storage, shape), out);
-    },
-    backward: (g, [x, index], _, p) => {
-      const { axis, keepdim } = p;
-      const n = axis === null ? x.numel() : x.dims[axis];
-      const positions = reshape(arange(n), axis === null ? x.dims : x.dims.map((s, i) => (i === axis ? s : 1)));
-      const at = (t: Tensor) => (axis === null ? t : restore(t, x, [axis], keepdim));
-      return [where(eq(positions, at(index)), at(g), 0), null];
-    },
-    saves: 'none',
-  });
-}
-const maxPick = pickOp('max', 'MaxBackward0'), minPick = pickOp('min', 'MinBackward0');
-const medianAllPick = pickOp('median', 'MedianBackward0'), medianPick = pickOp('median', 'MedianBackward1');
-
-const valuesIndices = (values: Tensor, indices: Tensor): ValuesIndices =>
-  Object.freeze(Object.assign([values, indices] as [Tensor, Tensor], { values, indices }));
-
-function alongDim(op: 'max' | 'min' | 'median', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
-  const axes = oneAxis(op, x, dim);
-  checkNonEmpty(`${op}()`, x, axes);
-  const p: Along = { axis: axes[0] ?? null, keepdim }; // a 0-d tensor: its one element, flattened
-  const indices = (op === 'median' ? medianIndexOp : argOps[op === 'max' ? 0 : 1])([x], p);
-  const pick = op === 'max' ? maxPick : op === 'min' ? minPick : medianPick;
-  return valuesIndices(pick([x, indices], p), indices);
-}
-
-/** torch.max: the largest value; with `dim`, values and indices along it; with a tensor, the elementwise maximum. */
-export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  if (dim instanceof Tensor) return maximum(x, dim);
-  if (dim !== undefined) return alongDim('max', x, dim, keepdim);
-  checkNonEmpty('max()', x, null);
-  return extremeOps[0]([x], { axes: reduceAxes('max', x, null), keepdim: false, dtype: x.dtype });
-}
-
-/** torch.min: the smallest value; with `dim`, values and indices along it; with a tensor, the elementwise minimum. */
-export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  if (dim instanceof Tensor) return minimum(x, dim);
-  if (dim !== undefined) return alongDim('min', x, dim, keepdim);
-  checkNonEmpty('min()', x, null);
-  return extremeOps[1]([x], { axes: reduceAxes('min', x, null), keepdim: false, dtype: x.dtype });
-}
-
-/** torch.median: the lower median of all values (NaN if any); with `dim`, values and indices along it. */
-export function median(x: Tensor): Tensor;
-export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  if (x.dtype === 'bool') throw new RuntimeError(`median: "median_cpu" not implemented for 'Bool'`);
-  if (dim !== undefined) return alongDim('median', x, dim, keepdim);
-  const p: Along = { axis: null, keepdim: false };
-  const index = x.numel() === 0 ? reshape(arange(1), []) : medianIndexOp([x], p);
-  return medianAllPick([x, index], p);
-}
-
-function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | null, keepdim: boolean): Tensor {
-  if (x.dtype === 'bool') throw new RuntimeError(`${op}: "${op}_cpu" not implemented for 'Bool'`);
-  const axes = dim === null ? null : oneAxis(op, x, dim);
-  checkNonEmpty(`${op}()`, x, axes, true);
-  return argOps[op === 'argmax' ? 0 : 1]([x], { axis: axes?.[0] ?? null, keepdim });
-}
-
-/** Index of the largest value, of the flattened input or along `dim` (torch.argmax). */
-export function argmax(x: Tensor, dim: number | null = null, keepdim = false): Tensor {
-  return argExtreme('argmax', x, dim, keepdim);
-}
-
-/** Index of the smallest value, of the flattened input or along `dim` (torch.argmin). */
-export function argmin(x: Tensor, dim: number | null = null, keepdim = false): Tensor {
-  return argExtreme('argmin', x, dim, keepdim);
-}
-
-// ---- softmax and logSoftmax: own ops (not compositions) so grad_fn names match PyTorch's
-
-interface Softmax {
-  readonly axes: readonly number[];
-  readonly dtype: DType;
-}
-
-function softmaxOp(isLog: boolean) {
-  return defineOp<Softmax>({
-    name: isLog ? 'log_softmax' : 'softmax',
-    gradFn: isLog ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0',
-    meta: ([x], p) => ({ shape: x.dims, dtype: p.dtype, cast: p.dtype }),
-    forward: (be, [x], out, { axes }) => {
-      if (axes.length === 1 && be.softmax?.(x, axes[0], isLog, out)) return;
-      const all = denseView(out, x.shape), size = numelOf(outShape(x.shape, axes, true));
-      const tv = denseView(shifted(be, x, axes, false).t, x.shape), s = be.alloc(out.dtype, size);
-      be.unary('exp', tv, out); // exp(x − max) ≤ 1: no overflow
-      be.reduce('sum', all, axes, s);
-      if (!isLog) return be.binary('div', all, spread(s, x.shape, axes), out);
-      be.unary('log', denseView(s, [size]), s);
-      be.binary('sub', tv, spread(s, x.shape, axes), out);
-    },
-    backward: (g, _, y, p) => [softmaxGradOps[isLog ? 1 : 0]([g, y], p)],
-    saves: 'output',
-    overwrites: true,
-  });
-}
-
-// The gradient as its own op (PyTorch's _softmax_backward_data), one fused kernel where the backend
-// has it: log-softmax: g − exp(y)·Σg; softmax: y·(g − Σ g·y). Its own gradient is composed.
-function softmaxGradOp(isLog: boolean) {
-  const sumKeep = (t: Tensor, axes: readonly number[]) => sumOps[1]([t], { axes, keepdim: true, dtype: t.dtype });
-  return defineOp<Softmax>({
-    name: isLog ? '_log_softmax_backward_data' : '_softmax_backward_data',
-    gradFn: isLog ? 'LogSoftmaxBackwardDataBackward0' : 'SoftmaxBackwardDataBackward0',
-    meta: ([g]) => ({ shape: g.dims, dtype: g.dtype }),
-    forward: (be, [g, y], out, { axes }) => {
-      if (axes.length === 1 && be.softmaxBackward?.(g, y, axes[0], isLog, out)) return;
-      const n = numelOf(g.shape), size = numelOf(outShape(g.shape, axes, true));
-      const s = be.alloc(out.dtype, size), all = denseView(out, g.shape);
-      if (isLog) {
-        be.reduce('sum', g, axes, s);
-        be.unary('exp', y, out);
-        be.binary('mul', all, spread(s, g.shape, axes), out);
-        be.binary('sub', g, all, out);
-        return;
-      }
-      const gy = denseView(be.alloc(out.dtype, n), g.shape);
-      be.binary('mul', g, y, gy.storage);
-      be.reduce('sum', gy, axes, s);
-      be.binary('sub', g, spread(s, g.shape, axes), out);
-      be.binary('mul', y, all, out);
-    },
-    backward: (h, [g, y], _, { axes }) => {
-      if (isLog) {
-        // out = g − e·S(g), e = exp(y): ∂/∂g = h − S(h·e), ∂/∂y = −h·e·S(g).
-        const e = exp(y);
-        return [sub(h, sumKeep(mul(h, e), axes)), neg(mul(mul(h, e), sumKeep(g, axes)))];
-      }
-      // out = y·(g − S(g·y)): ∂/∂g = y·(h − S(h·y)), ∂/∂y = h·(g − S(g·y)) − g·S(h·y).
-      const shy = sumKeep(mul(h, y), axes);
-      return [mul(y, sub(h, shy)), sub(mul(h, sub(g, sumKeep(mul(g, y), axes))), mul(g, shy))];
-    },
-    saves: 'inputs',
-    overwrites: true,
-  });
-}
-const softmaxOps = [softmaxOp(false), softmaxOp(true)];
-const softmaxGradOps = [softmaxGradOp(false), softmaxGradOp(true)];
-
-function softmaxLike(isLog: boolean, x: Tensor, dim: number, options: DtypeOptions): Tensor {
-  const name = isLog ? 'log_softmax' : 'softmax';
-  const axes = oneAxis(name, x, dim);
-  const dtype = options.dtype ?? x.dtype;
-  if (!isFloating(dtype)) {
-    const last = axes.length === 0 || axes[0] === x.dims.length - 1;
-    throw new RuntimeError(`${name}: "${last ? `${name}_lastdim` : 'softmax'}_kernel_impl" not implemented for '${TYPE_NAMES[dtype]}'`);
-  }
-  return softmaxOps[isLog ? 1 : 0]([x], { axes, dtype });
-}
-
-/** exp(x) normalised to sum to 1 along `dim`, computed after subtracting the max (torch.softmax). */
-export function softmax(x: Tensor, dim: number, options: DtypeOptions = {}): Tensor {
-  return softmaxLike(false, x, dim, options);
-}
-
-/** log(softmax(x)) along `dim`, computed as (x − max) − log Σ exp(x − max) (torch.log_softmax). */
-export function logSoftmax(x: Tensor, dim: number, options: DtypeOptions = {}): Tensor {
-  return softmaxLike(true, x, dim, options);
-}
-
-// ---- Tensor methods whose result type depends on the arguments. Their overloads omit `this`
-// so that methods.ts's OmitThisParameter keeps every overload, not only the last.
-
-/** x.max(), x.max(dim, keepdim?), x.max(other). */
-export function maxMethod(): Tensor;
-export function maxMethod(dim: number, keepdim?: boolean): ValuesIndices;
-export function maxMethod(other: Tensor): Tensor;
-export function maxMethod(this: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  return dim instanceof Tensor ? max(this, dim) : dim === undefined ? max(this) : max(this, dim, keepdim);
-}
-
-/** x.min(), x.min(dim, keepdim?), x.min(other). */
-export function minMethod(): Tensor;
-export function minMethod(dim: number, keepdim?: boolean): ValuesIndices;
-export function minMethod(other: Tensor): Tensor;
-export function minMethod(this: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  return dim instanceof Tensor ? min(this, dim) : dim === undefined ? min(this) : min(this, dim, keepdim);
-}
-
-/** x.median(), x.median(dim, keepdim?). */
-export function medianMethod(): Tensor;
-export function medianMethod(dim: number, keepdim?: boolean): ValuesIndices;
-export function medianMethod(this: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return dim === undefined ? median(this) : median(this, dim, keepdim);
 }

@@ -10,7 +10,8 @@ import {
   add, erf, exp, ge, gt, le, logicalOr, mul, relu as reluOp, sigmoid as sigmoidOp, sub, tanh as tanhOp, where,
 } from '../../ops/elementwise.js';
 import { scalarView } from '../../ops/operands.js';
-import { type DtypeOptions, logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/reduce.js';
+import type { DtypeOptions } from '../../ops/reduce.js';
+import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/softmax.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 export interface Inplace {
