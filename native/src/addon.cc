@@ -255,10 +255,10 @@ void matmul_t(const Napi::CallbackInfo& info) {
   const T* b = data_of<T>(info[1]);
   T* out = data_of<T>(info[2]);
   int64_t t = 0;
-  for_each_run2(shape, nb, sa, oa, sb, ob, [&](int64_t pa, int64_t pb, int64_t count, int64_t ra, int64_t rb) {
+  for_each_run(shape, nb, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
     for (int64_t i = 0; i < count; i++, t++) {
-      const T* A = a + pa + i * ra;
-      const T* B = b + pb + i * rb;
+      const T* A = a + p[0] + i * r[0];
+      const T* B = b + p[1] + i * r[1];
       T* C = out + t * m * n;
       if constexpr (sizeof(T) == 4) {
         // A matrix-vector product is memory-bound: the GEMV kernel streams A once, and large

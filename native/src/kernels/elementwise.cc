@@ -247,9 +247,8 @@ void unary(UnaryOp op, const T* x, const int64_t* shape, const int64_t* strides,
     return;
   }
   int64_t pos = 0;
-  const int64_t zero[kMaxDims] = {0};
-  for_each_run2(shape, ndim, strides, offset, zero, 0, [&](int64_t ox, int64_t, int64_t count, int64_t sx, int64_t) {
-    unary_dispatch(code, x + ox, sx, out + pos, count);
+  for_each_run(shape, ndim, {strides}, {offset}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+    unary_dispatch(code, x + p[0], r[0], out + pos, count);
     pos += count;
   });
 }
@@ -264,8 +263,8 @@ void binary(BinaryOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, 
     return;
   }
   int64_t pos = 0;
-  for_each_run2(shape, ndim, sa, oa, sb, ob, [&](int64_t pa, int64_t pb, int64_t count, int64_t ra, int64_t rb) {
-    binary_dispatch(code, a + pa, ra, b + pb, rb, out + pos, count);
+  for_each_run(shape, ndim, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+    binary_dispatch(code, a + p[0], r[0], b + p[1], r[1], out + pos, count);
     pos += count;
   });
 }
@@ -280,8 +279,8 @@ void compare(CompareOp op, const T* a, const int64_t* sa, int64_t oa, const T* b
              const int64_t* shape, int ndim, uint8_t* out) {
   const int code = static_cast<int>(op);
   int64_t pos = 0;
-  for_each_run2(shape, ndim, sa, oa, sb, ob, [&](int64_t pa, int64_t pb, int64_t count, int64_t ra, int64_t rb) {
-    compare_dispatch(code, a + pa, ra, b + pb, rb, out + pos, count);
+  for_each_run(shape, ndim, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+    compare_dispatch(code, a + p[0], r[0], b + p[1], r[1], out + pos, count);
     pos += count;
   });
 }
@@ -296,16 +295,16 @@ void where(const uint8_t* c, const int64_t* sc, int64_t oc, const T* a, const in
     so[d] = acc;
     acc *= shape[d];
   }
-  for_each_run3(shape, ndim, sa, oa, sb, ob, so, 0,
-                [&](int64_t pa, int64_t pb, int64_t po, int64_t count, int64_t ra, int64_t rb, int64_t) {
-                  // The condition's offset follows the output position through its own strides.
-                  int64_t pc = oc, rest = po;
-                  for (int d = 0; d < ndim; d++) {
-                    pc += (rest / so[d]) * sc[d];
-                    rest %= so[d];
-                  }
-                  where_dispatch(c + pc, ndim ? sc[ndim - 1] : 0, a + pa, ra, b + pb, rb, out + po, count);
-                });
+  for_each_run(shape, ndim, {sa, sb, so}, {oa, ob, 0},
+               [&](const int64_t* p, int64_t count, const int64_t* r) {
+                 // The condition's offset follows the output position through its own strides.
+                 int64_t pc = oc, rest = p[2];
+                 for (int d = 0; d < ndim; d++) {
+                   pc += (rest / so[d]) * sc[d];
+                   rest %= so[d];
+                 }
+                 where_dispatch(c + pc, ndim ? sc[ndim - 1] : 0, a + p[0], r[0], b + p[1], r[1], out + p[2], count);
+               });
 }
 
 template <typename T>
@@ -332,11 +331,13 @@ void arg_reduce(bool is_max, const T* x, int64_t A, int64_t R, int64_t B, T* val
 template <typename T>
 void copy_strided(const T* src, const int64_t* ss, int64_t so, T* dst, const int64_t* ds, int64_t dO,
                   const int64_t* shape, int ndim) {
-  for_each_run2(shape, ndim, ss, so, ds, dO, [&](int64_t ps, int64_t pd, int64_t count, int64_t rs, int64_t rd) {
-    if (rs == 1 && rd == 1) {
-      for (int64_t i = 0; i < count; i++) dst[pd + i] = src[ps + i];
+  for_each_run(shape, ndim, {ss, ds}, {so, dO}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+    const T* s = src + p[0];
+    T* d = dst + p[1];
+    if (r[0] == 1 && r[1] == 1) {
+      for (int64_t i = 0; i < count; i++) d[i] = s[i];
     } else {
-      for (int64_t i = 0; i < count; i++) dst[pd + i * rd] = src[ps + i * rs];
+      for (int64_t i = 0; i < count; i++) d[i * r[1]] = s[i * r[0]];
     }
   });
 }

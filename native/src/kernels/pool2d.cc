@@ -147,12 +147,12 @@ void gather_dim(const T* x, const int64_t* x_strides, int64_t x_offset, int dim,
   for (int d = 0; d < ndim; d++) base_strides[d] = d == dim ? 0 : x_strides[d];
   const int64_t step = x_strides[dim];
   int64_t pos = 0;
-  for_each_run2(shape, ndim, base_strides, x_offset, i_strides, i_offset,
-                [&](int64_t pb, int64_t pi, int64_t count, int64_t rb, int64_t ri) {
-                  for (int64_t j = 0; j < count; j++)
-                    out[pos + j] = x[pb + j * rb + static_cast<int64_t>(index[pi + j * ri]) * step];
-                  pos += count;
-                });
+  for_each_run(shape, ndim, {base_strides, i_strides}, {x_offset, i_offset},
+               [&](const int64_t* p, int64_t count, const int64_t* r) {
+                 for (int64_t j = 0; j < count; j++)
+                   out[pos + j] = x[p[0] + j * r[0] + static_cast<int64_t>(index[p[1] + j * r[1]]) * step];
+                 pos += count;
+               });
 }
 
 template <typename T>
@@ -163,11 +163,11 @@ void scatter_add_dim(T* dst, const int64_t* d_strides, int64_t d_offset, int dim
   for (int d = 0; d < ndim; d++) base_strides[d] = d == dim ? 0 : d_strides[d];
   const int64_t step = d_strides[dim];
   // Sequential on purpose: several positions may add into one destination element.
-  for_each_run3(shape, ndim, base_strides, d_offset, i_strides, i_offset, s_strides, s_offset,
-                [&](int64_t pb, int64_t pi, int64_t ps, int64_t count, int64_t rb, int64_t ri, int64_t rs) {
-                  for (int64_t j = 0; j < count; j++)
-                    dst[pb + j * rb + static_cast<int64_t>(index[pi + j * ri]) * step] += src[ps + j * rs];
-                });
+  for_each_run(shape, ndim, {base_strides, i_strides, s_strides}, {d_offset, i_offset, s_offset},
+               [&](const int64_t* p, int64_t count, const int64_t* r) {
+                 for (int64_t j = 0; j < count; j++)
+                   dst[p[0] + j * r[0] + static_cast<int64_t>(index[p[1] + j * r[1]]) * step] += src[p[2] + j * r[2]];
+               });
 }
 
 template void max_pool2d_indices<float>(const Pool2dParams&, const float*, double*, float*);

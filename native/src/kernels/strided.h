@@ -14,57 +14,32 @@ struct StridedView {
   int64_t offset = 0;
 };
 
-// Calls body(offset_a, offset_b, count, stride_a, stride_b) once per run along the last dim,
-// for two views of the same shape: kernels then vectorize the inner run.
-template <typename Body>
-inline void for_each_run2(const int64_t* shape, int ndim, const int64_t* sa, int64_t oa, const int64_t* sb,
-                          int64_t ob, Body body) {
+// Walks N views of one shape and calls body(pos, count, inner) once per run along the last dim:
+// pos[i] is view i's offset at the run's start and inner[i] its stride along the run, so kernels
+// see whole runs and can take their contiguous or broadcast (stride 0) loops. The positions live
+// on the stack: the walk allocates nothing, and with N fixed the per-view loops unroll.
+template <int N, typename Body>
+inline void for_each_run(const int64_t* shape, int ndim, const int64_t* const (&strides)[N],
+                         const int64_t (&offsets)[N], Body body) {
+  int64_t pos[N], inner[N];
+  for (int v = 0; v < N; v++) pos[v] = offsets[v];
   if (ndim == 0) {
-    body(oa, ob, 1, 0, 0);
+    for (int v = 0; v < N; v++) inner[v] = 0;
+    body(pos, int64_t(1), inner);
     return;
   }
   for (int d = 0; d < ndim; d++)
     if (shape[d] == 0) return;
   const int last = ndim - 1;
+  for (int v = 0; v < N; v++) inner[v] = strides[v][last];
   int64_t counter[kMaxDims] = {0};
   for (;;) {
-    body(oa, ob, shape[last], sa[last], sb[last]);
+    body(pos, shape[last], inner);
     int d = last - 1;
     for (; d >= 0; d--) {
-      oa += sa[d];
-      ob += sb[d];
+      for (int v = 0; v < N; v++) pos[v] += strides[v][d];
       if (++counter[d] < shape[d]) break;
-      oa -= sa[d] * shape[d];
-      ob -= sb[d] * shape[d];
-      counter[d] = 0;
-    }
-    if (d < 0) return;
-  }
-}
-
-// Three-view variant (two inputs and a contiguous output position).
-template <typename Body>
-inline void for_each_run3(const int64_t* shape, int ndim, const int64_t* sa, int64_t oa, const int64_t* sb,
-                          int64_t ob, const int64_t* sc, int64_t oc, Body body) {
-  if (ndim == 0) {
-    body(oa, ob, oc, 1, 0, 0, 0);
-    return;
-  }
-  for (int d = 0; d < ndim; d++)
-    if (shape[d] == 0) return;
-  const int last = ndim - 1;
-  int64_t counter[kMaxDims] = {0};
-  for (;;) {
-    body(oa, ob, oc, shape[last], sa[last], sb[last], sc[last]);
-    int d = last - 1;
-    for (; d >= 0; d--) {
-      oa += sa[d];
-      ob += sb[d];
-      oc += sc[d];
-      if (++counter[d] < shape[d]) break;
-      oa -= sa[d] * shape[d];
-      ob -= sb[d] * shape[d];
-      oc -= sc[d] * shape[d];
+      for (int v = 0; v < N; v++) pos[v] -= strides[v][d] * shape[d];
       counter[d] = 0;
     }
     if (d < 0) return;
