@@ -128,68 +128,46 @@ KINDLING_INLINE void where_run(const uint8_t* c, int64_t sc, const T* a, int64_t
   }
 }
 
-KINDLING_CLONES void compare_run_f32(int op, const float* a, int64_t sa, const float* b, int64_t sb, uint8_t* o,
-                                     int64_t n) {
+// Each kernel's float and double entry points share one name, so templates over T reach the right
+// one by overload resolution; they stay separate non-template functions because target_clones
+// cannot clone a template.
+KINDLING_CLONES void compare_dispatch(int op, const float* a, int64_t sa, const float* b, int64_t sb, uint8_t* o,
+                                      int64_t n) {
   compare_run(static_cast<CompareOp>(op), a, sa, b, sb, o, n);
 }
-KINDLING_CLONES void compare_run_f64(int op, const double* a, int64_t sa, const double* b, int64_t sb, uint8_t* o,
-                                     int64_t n) {
+KINDLING_CLONES void compare_dispatch(int op, const double* a, int64_t sa, const double* b, int64_t sb, uint8_t* o,
+                                      int64_t n) {
   compare_run(static_cast<CompareOp>(op), a, sa, b, sb, o, n);
 }
-KINDLING_CLONES void where_run_f32(const uint8_t* c, int64_t sc, const float* a, int64_t sa, const float* b,
-                                   int64_t sb, float* o, int64_t n) {
+KINDLING_CLONES void where_dispatch(const uint8_t* c, int64_t sc, const float* a, int64_t sa, const float* b,
+                                    int64_t sb, float* o, int64_t n) {
   where_run(c, sc, a, sa, b, sb, o, n);
 }
-KINDLING_CLONES void where_run_f64(const uint8_t* c, int64_t sc, const double* a, int64_t sa, const double* b,
-                                   int64_t sb, double* o, int64_t n) {
+KINDLING_CLONES void where_dispatch(const uint8_t* c, int64_t sc, const double* a, int64_t sa, const double* b,
+                                    int64_t sb, double* o, int64_t n) {
   where_run(c, sc, a, sa, b, sb, o, n);
-}
-inline void compare_dispatch(int op, const float* a, int64_t sa, const float* b, int64_t sb, uint8_t* o, int64_t n) {
-  compare_run_f32(op, a, sa, b, sb, o, n);
-}
-inline void compare_dispatch(int op, const double* a, int64_t sa, const double* b, int64_t sb, uint8_t* o, int64_t n) {
-  compare_run_f64(op, a, sa, b, sb, o, n);
-}
-inline void where_dispatch(const uint8_t* c, int64_t sc, const float* a, int64_t sa, const float* b, int64_t sb,
-                           float* o, int64_t n) {
-  where_run_f32(c, sc, a, sa, b, sb, o, n);
-}
-inline void where_dispatch(const uint8_t* c, int64_t sc, const double* a, int64_t sa, const double* b, int64_t sb,
-                           double* o, int64_t n) {
-  where_run_f64(c, sc, a, sa, b, sb, o, n);
 }
 
 template <typename T>
 KINDLING_INLINE void axpy_run(int64_t n, T alpha, const T* x, T* y) {
   for (int64_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }
-KINDLING_CLONES void axpy_run_f32(int64_t n, float alpha, const float* x, float* y) { axpy_run(n, alpha, x, y); }
-KINDLING_CLONES void axpy_run_f64(int64_t n, double alpha, const double* x, double* y) { axpy_run(n, alpha, x, y); }
-inline void axpy_dispatch(int64_t n, float alpha, const float* x, float* y) { axpy_run_f32(n, alpha, x, y); }
-inline void axpy_dispatch(int64_t n, double alpha, const double* x, double* y) { axpy_run_f64(n, alpha, x, y); }
+KINDLING_CLONES void axpy_dispatch(int64_t n, float alpha, const float* x, float* y) { axpy_run(n, alpha, x, y); }
+KINDLING_CLONES void axpy_dispatch(int64_t n, double alpha, const double* x, double* y) { axpy_run(n, alpha, x, y); }
 
-KINDLING_CLONES void unary_run_f32(int op, const float* x, int64_t sx, float* o, int64_t n) {
+KINDLING_CLONES void unary_dispatch(int op, const float* x, int64_t sx, float* o, int64_t n) {
   unary_run(static_cast<UnaryOp>(op), x, sx, o, n);
 }
-KINDLING_CLONES void unary_run_f64(int op, const double* x, int64_t sx, double* o, int64_t n) {
+KINDLING_CLONES void unary_dispatch(int op, const double* x, int64_t sx, double* o, int64_t n) {
   unary_run(static_cast<UnaryOp>(op), x, sx, o, n);
 }
-KINDLING_CLONES void binary_run_f32(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o,
-                                    int64_t n) {
+KINDLING_CLONES void binary_dispatch(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o,
+                                     int64_t n) {
   binary_run(static_cast<BinaryOp>(op), a, sa, b, sb, o, n);
 }
-KINDLING_CLONES void binary_run_f64(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o,
-                                    int64_t n) {
+KINDLING_CLONES void binary_dispatch(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o,
+                                     int64_t n) {
   binary_run(static_cast<BinaryOp>(op), a, sa, b, sb, o, n);
-}
-
-inline void unary_dispatch(int op, const float* x, int64_t sx, float* o, int64_t n) { unary_run_f32(op, x, sx, o, n); }
-inline void unary_dispatch(int op, const double* x, int64_t sx, double* o, int64_t n) { unary_run_f64(op, x, sx, o, n); }
-inline void binary_dispatch(int op, const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n) {
-  binary_run_f32(op, a, sa, b, sb, o, n);
-}
-inline void binary_dispatch(int op, const double* a, int64_t sa, const double* b, int64_t sb, double* o, int64_t n) {
-  binary_run_f64(op, a, sa, b, sb, o, n);
 }
 
 // Contiguous work of at least two of these blocks is split across the thread pool (PyTorch's grain
@@ -414,19 +392,15 @@ KINDLING_INLINE double sum_run(const T* x, int64_t n) {
   return total;
 }
 
-KINDLING_CLONES double sum_run_f32(const float* x, int64_t n) { return sum_run<float, V16f>(x, n); }
-KINDLING_CLONES double sum_run_f64(const double* x, int64_t n) { return sum_run<double, V8d>(x, n); }
-inline double sum_dispatch(const float* x, int64_t n) { return sum_run_f32(x, n); }
-inline double sum_dispatch(const double* x, int64_t n) { return sum_run_f64(x, n); }
+KINDLING_CLONES double sum_dispatch(const float* x, int64_t n) { return sum_run<float, V16f>(x, n); }
+KINDLING_CLONES double sum_dispatch(const double* x, int64_t n) { return sum_run<double, V8d>(x, n); }
 
-KINDLING_CLONES void reduce_rows_f32(int op, const float* x, int64_t R, int64_t B, float* out) {
+KINDLING_CLONES void rows_dispatch(int op, const float* x, int64_t R, int64_t B, float* out) {
   reduce_rows(op, x, R, B, out);
 }
-KINDLING_CLONES void reduce_rows_f64(int op, const double* x, int64_t R, int64_t B, double* out) {
+KINDLING_CLONES void rows_dispatch(int op, const double* x, int64_t R, int64_t B, double* out) {
   reduce_rows(op, x, R, B, out);
 }
-inline void rows_dispatch(int op, const float* x, int64_t R, int64_t B, float* out) { reduce_rows_f32(op, x, R, B, out); }
-inline void rows_dispatch(int op, const double* x, int64_t R, int64_t B, double* out) { reduce_rows_f64(op, x, R, B, out); }
 
 }  // namespace
 

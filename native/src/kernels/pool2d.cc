@@ -76,10 +76,9 @@ KINDLING_INLINE void max_pool_rows(const Pool2dParams& p, const T* in, double* o
   }
 }
 
-KINDLING_CLONES void max_pool_rows_f32(const Pool2dParams& p, const float* in, double* out) { max_pool_rows(p, in, out); }
-KINDLING_CLONES void max_pool_rows_f64(const Pool2dParams& p, const double* in, double* out) { max_pool_rows(p, in, out); }
-inline void max_pool_rows_dispatch(const Pool2dParams& p, const float* in, double* out) { max_pool_rows_f32(p, in, out); }
-inline void max_pool_rows_dispatch(const Pool2dParams& p, const double* in, double* out) { max_pool_rows_f64(p, in, out); }
+// One name for both dtypes, as in elementwise.cc: the template caller reaches its clone by overload.
+KINDLING_CLONES void max_pool_rows_dispatch(const Pool2dParams& p, const float* in, double* out) { max_pool_rows(p, in, out); }
+KINDLING_CLONES void max_pool_rows_dispatch(const Pool2dParams& p, const double* in, double* out) { max_pool_rows(p, in, out); }
 
 bool is_2x2_stride_2(const Pool2dParams& p) {
   return p.kernel_h == 2 && p.kernel_w == 2 && p.stride_h == 2 && p.stride_w == 2 && p.pad_h == 0 && p.pad_w == 0 &&
