@@ -266,23 +266,11 @@ void compare(CompareOp op, const T* a, const int64_t* sa, int64_t oa, const T* b
 template <typename T>
 void where(const uint8_t* c, const int64_t* sc, int64_t oc, const T* a, const int64_t* sa, int64_t oa, const T* b,
            const int64_t* sb, int64_t ob, const int64_t* shape, int ndim, T* out) {
-  // The output position walks as a third, dense view: its strides are the row-major strides.
-  int64_t so[kMaxDims];
-  int64_t acc = 1;
-  for (int d = ndim - 1; d >= 0; d--) {
-    so[d] = acc;
-    acc *= shape[d];
-  }
-  for_each_run(shape, ndim, {sa, sb, so}, {oa, ob, 0},
-               [&](const int64_t* p, int64_t count, const int64_t* r) {
-                 // The condition's offset follows the output position through its own strides.
-                 int64_t pc = oc, rest = p[2];
-                 for (int d = 0; d < ndim; d++) {
-                   pc += (rest / so[d]) * sc[d];
-                   rest %= so[d];
-                 }
-                 where_dispatch(c + pc, ndim ? sc[ndim - 1] : 0, a + p[0], r[0], b + p[1], r[1], out + p[2], count);
-               });
+  int64_t pos = 0;
+  for_each_run(shape, ndim, {sc, sa, sb}, {oc, oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+    where_dispatch(c + p[0], r[0], a + p[1], r[1], b + p[2], r[2], out + pos, count);
+    pos += count;
+  });
 }
 
 template <typename T>
