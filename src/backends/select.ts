@@ -11,7 +11,9 @@ interface Threads {
 let current: Backend = jsBackend;
 let threads: Threads | null = null;
 
-const env = typeof process !== 'undefined' && process.versions?.node ? process.env : null;
+// Node's types promise process.versions, but a browser bundle's `process` shim may lack it.
+const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
+const env = versions?.node ? process.env : null;
 if (env !== null && env.KINDLING_BACKEND !== 'js') {
   const { loadAddon } = await import('./native/addon.js');
   const addon = loadAddon();

@@ -39,3 +39,20 @@ export class NotImplementedError extends KindlingError {
 export function check(cond: boolean, message: () => string): asserts cond {
   if (!cond) throw new RuntimeError(message());
 }
+
+/**
+ * Whether `value` is one of `allowed`. Public options are typed as their allowed strings, but
+ * untyped JavaScript callers can pass anything, so user-facing checks compare through `unknown`.
+ */
+export function isOneOf<T>(value: unknown, allowed: readonly T[]): value is T {
+  return allowed.some((a) => a === value);
+}
+
+/**
+ * The constructor name that error messages report for `x`, as `x?.constructor?.name` reads it:
+ * undefined for null and undefined, and for objects without a prototype (Object.create(null)),
+ * which the `object` type wrongly claims have a constructor.
+ */
+export function constructorName(x: unknown): string | undefined {
+  return (x as { constructor?: { name: string } } | null | undefined)?.constructor?.name;
+}

@@ -1,6 +1,6 @@
 // src/data/collate.ts — defaultCollate: merges a list of dataset items into one batch, as PyTorch's default_collate.
 import { allocArray, type DType } from '../core/dtype.js';
-import { ArgumentTypeError, RuntimeError } from '../core/errors.js';
+import { ArgumentTypeError, constructorName, RuntimeError } from '../core/errors.js';
 import { fmtShape, sameShape } from '../core/shape.js';
 import { backend } from '../backends/select.js';
 import { stack } from '../ops/indexing.js';
@@ -28,7 +28,7 @@ function kindOf(x: unknown): string {
   if (x instanceof Tensor) return 'a Tensor';
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? `an object (${x.constructor?.name ?? 'no prototype'})` : `a ${typeof x}`;
+  return typeof x === 'object' ? `an object (${constructorName(x) ?? 'no prototype'})` : `a ${typeof x}`;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {

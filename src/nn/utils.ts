@@ -1,6 +1,6 @@
 // src/nn/utils.ts — torch.nn.utils: gradient clipping (by total norm, by value) and flattening
 // parameters to one vector and back.
-import { ArgumentTypeError, RuntimeError } from '../core/errors.js';
+import { ArgumentTypeError, constructorName, RuntimeError } from '../core/errors.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
@@ -90,7 +90,7 @@ export function parametersToVector(parameters: Iterable<Tensor>): Tensor {
  */
 export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): void {
   if (!(vec instanceof Tensor)) {
-    throw new ArgumentTypeError(`expected torch.Tensor, but got: ${(vec as object | null)?.constructor?.name ?? typeof vec}`);
+    throw new ArgumentTypeError(`expected torch.Tensor, but got: ${constructorName(vec) ?? typeof vec}`);
   }
   let pointer = 0;
   noGrad(() => {

@@ -1,6 +1,6 @@
 // src/optim/optimizer.ts — torch.optim.Optimizer: parameter groups with their own options,
 // per-parameter state, zeroGrad, step under noGrad, and PyTorch-shaped state dicts.
-import { ArgumentTypeError, ValueError } from '../core/errors.js';
+import { ArgumentTypeError, constructorName, ValueError } from '../core/errors.js';
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { clone } from '../ops/views.js';
@@ -10,8 +10,8 @@ import { isFloating } from '../core/dtype.js';
 /** One entry of a parameter's optimizer state: a buffer, a count (`step`), or an absent buffer. */
 export type StateValue = Tensor | number | null;
 
-/** A parameter's optimizer state under PyTorch's keys (`momentum_buffer`, `exp_avg`, `step` …). */
-export type ParamState = Record<string, StateValue>;
+/** A parameter's optimizer state under PyTorch's keys (`momentum_buffer`, `exp_avg`, `step` …), empty before its first step. */
+export type ParamState = Partial<Record<string, StateValue>>;
 
 /** Fields that learning-rate schedulers add to a group (PyTorch's `initial_lr`, `max_lr` …). */
 export interface SchedulerFields {
@@ -53,7 +53,7 @@ export const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `
 export const camelCase = (key: string): string => key.replace(/(?<=[a-z0-9])_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function describe(x: unknown): string {
-  return x === null ? 'None' : typeof x === 'object' ? ((x).constructor?.name ?? 'object') : typeof x;
+  return x === null ? 'None' : typeof x === 'object' ? (constructorName(x) ?? 'object') : typeof x;
 }
 
 /**
@@ -86,7 +86,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** Adds a group (e.g. layers unfrozen while fine-tuning); missing options take the defaults. */
   addParamGroup(group: ParamGroupInput<O>): void {
-    if (typeof group !== 'object' || group === null || group instanceof Tensor) {
+    const input: unknown = group; // untyped callers can pass anything
+    if (typeof input !== 'object' || input === null || input instanceof Tensor) {
       throw new ArgumentTypeError('param group must be a dict');
     }
     if (group.params instanceof Set) {

@@ -1,6 +1,6 @@
 // src/optim/reduce-lr-on-plateau.ts — ReduceLROnPlateau: lowers the learning rate when a metric
 // stops improving (PyTorch 1.13's thresholds, patience and cooldown).
-import { ValueError } from '../core/errors.js';
+import { isOneOf, ValueError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type AnyOptimizer, checkOptimizer, packFields, type SchedulerStateDict, unpackFields } from './scheduler-base.js';
 
@@ -64,8 +64,8 @@ export class ReduceLROnPlateau {
   }
 
   private initIsBetter(): void {
-    if (this.mode !== 'min' && this.mode !== 'max') throw new ValueError(`mode ${String(this.mode)} is unknown!`);
-    if (this.thresholdMode !== 'rel' && this.thresholdMode !== 'abs') {
+    if (!isOneOf(this.mode, ['min', 'max'])) throw new ValueError(`mode ${String(this.mode)} is unknown!`);
+    if (!isOneOf(this.thresholdMode, ['rel', 'abs'])) {
       throw new ValueError(`threshold mode ${String(this.thresholdMode)} is unknown!`);
     }
     this.modeWorse = this.mode === 'min' ? Infinity : -Infinity;

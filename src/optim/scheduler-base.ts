@@ -1,10 +1,10 @@
 // src/optim/scheduler-base.ts — the base of the epoch-based learning-rate schedulers (PyTorch's
 // _LRScheduler) and the state-dict helpers all schedulers share.
-import { ArgumentTypeError, ValueError } from '../core/errors.js';
-import { type BaseOptions, camelCase, Optimizer, snakeCase } from './optimizer.js';
+import { ArgumentTypeError, constructorName, ValueError } from '../core/errors.js';
+import { camelCase, Optimizer, snakeCase } from './optimizer.js';
 
 /** Any optimizer, as schedulers see it: groups with an lr. */
-export type AnyOptimizer = Optimizer<BaseOptions>;
+export type AnyOptimizer = Optimizer;
 
 /** A scheduler's state: its fields under PyTorch's snake_case names, without the optimizer. */
 export type SchedulerStateDict = Record<string, unknown>;
@@ -12,7 +12,7 @@ export type SchedulerStateDict = Record<string, unknown>;
 /** Refuses what is not an optimizer, as PyTorch's schedulers do. */
 export function checkOptimizer(optimizer: unknown): void {
   if (!(optimizer instanceof Optimizer)) {
-    throw new ArgumentTypeError(`${(optimizer as object | null)?.constructor?.name ?? String(optimizer)} is not an Optimizer`);
+    throw new ArgumentTypeError(`${constructorName(optimizer) ?? String(optimizer)} is not an Optimizer`);
   }
 }
 

@@ -2,7 +2,7 @@
 // Those with a dedicated backward in PyTorch are ops here, so that grad_fn names match; their
 // kernels compose backend primitives through Pointwise.
 import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
-import { RuntimeError } from '../../core/errors.js';
+import { isOneOf, RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
 import { defineOp, inPlace, type Op } from '../../ops/define.js';
@@ -177,7 +177,7 @@ const geluOp = activation<GeluApproximate>({
 
 /** x·Φ(x) with the exact normal CDF (erf), or its tanh approximation (F.gelu). */
 export function gelu(input: Tensor, { approximate = 'none' }: { approximate?: GeluApproximate } = {}): Tensor {
-  if (approximate !== 'none' && approximate !== 'tanh') {
+  if (!isOneOf(approximate, ['none', 'tanh'])) {
     throw new RuntimeError('gelu: approximate argument must be either none or tanh.');
   }
   return geluOp([input], approximate);

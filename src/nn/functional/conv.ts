@@ -145,7 +145,8 @@ function transposedSize(spatial: readonly number[], kernel: readonly number[], p
 const TYPE_NAMES = { float32: 'FloatTensor', float64: 'DoubleTensor', int32: 'IntTensor', int64: 'LongTensor', bool: 'BoolTensor', uint8: 'ByteTensor' } as const;
 
 /** PyTorch's checks of aten::convolution, with its messages. */
-function convMeta(op: string, [x, w, b]: readonly Tensor[], p: ConvParams): Meta {
+function convMeta(op: string, inputs: readonly Tensor[], p: ConvParams): Meta {
+  const [x, w] = inputs, b = inputs.at(2); // no bias: two inputs
   const [n, c] = x.dims as [number, number];
   const kernel = w.dims.slice(2);
   if (x.dtype !== w.dtype) {
@@ -197,7 +198,8 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
   name: 'convolution',
   gradFn: 'ConvolutionBackward0',
   meta: (inputs, p) => convMeta('convolution', inputs, p),
-  forward: (be, [x, w, b], out, p) => {
+  forward: (be, inputs, out, p) => {
+    const [x, w] = inputs, b = inputs.at(2);
     const n = x.shape[0];
     const cout = p.transposed ? w.shape[1] * p.groups : w.shape[0];
     const spatial = p.transposed ? transposedSize(x.shape.slice(2), w.shape.slice(2), p) : outputSize(x.shape.slice(2), w.shape.slice(2), p);
@@ -207,7 +209,8 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
     convInputGrad(be, x, w, out, shape, p);
     if (b !== undefined) addBias(be, out, shape, b);
   },
-  backward: (g, [x, w, b], _, p): Grads => {
+  backward: (g, inputs, _, p): Grads => {
+    const [x, w] = inputs, b = inputs.at(2);
     const channelAxes = [0, ...g.dims.slice(2).map((__, i) => i + 2)];
     const gb = b !== undefined && b.requiresGrad ? sum(g, channelAxes) : null;
     if (p.transposed) {

@@ -189,7 +189,7 @@ function indicesOf(p: MaxParams): Tensor {
 }
 
 /** The gathering at known indices: max pooling's gradient's own gradient (double backward). */
-const gatherAtIndicesOp = defineOp<undefined>({
+const gatherAtIndicesOp = defineOp({
   name: 'max_pool2d',
   gradFn: 'MaxPool2DWithIndicesBackward0',
   meta: ([x, indices]) => ({ shape: indices.dims, dtype: x.dtype }),

@@ -1,6 +1,6 @@
 // src/nn/modules/conv.ts — nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d: weights initialised as PyTorch's
 // _ConvNd.reset_parameters, printed as its extra_repr; the math lives in nn/functional/conv.ts.
-import { ValueError } from '../../core/errors.js';
+import { isOneOf, ValueError } from '../../core/errors.js';
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { conv1d, conv2d, convTranspose2d, type IntOrTuple, ntuple } from '../functional/conv.js';
@@ -65,14 +65,14 @@ abstract class ConvNd extends Module {
     if (groups <= 0) throw new ValueError('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new ValueError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new ValueError('out_channels must be divisible by groups');
-    if (paddingMode !== 'zeros') throw new ValueError(`padding_mode must be one of ['zeros'] in kindling, but got padding_mode='${String(paddingMode)}'`);
+    if (!isOneOf(paddingMode, ['zeros'])) throw new ValueError(`padding_mode must be one of ['zeros'] in kindling, but got padding_mode='${String(paddingMode)}'`);
     this.kernelSize = ntuple(name, 'kernel_size', kernelSize, d);
     this.stride = ntuple(name, 'stride', stride, d);
     this.dilation = ntuple(name, 'dilation', dilation, d);
     this.outputPadding = ntuple(name, 'output_padding', outputPadding, d);
     this.groups = groups;
     if (typeof padding === 'string') {
-      if (padding !== 'same' && padding !== 'valid') throw new ValueError(`Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
+      if (!isOneOf(padding, ['same', 'valid'])) throw new ValueError(`Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
       if (padding === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
       this.padding = padding;
     } else this.padding = ntuple(name, 'padding', padding, d);

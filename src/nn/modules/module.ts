@@ -180,7 +180,7 @@ export abstract class Module {
   }
 
   /** Copies values from a state dict; strict mode lists missing and unexpected keys as PyTorch does. */
-  loadStateDict(state: Record<string, Tensor>, strict = true): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(state: Partial<Record<string, Tensor>>, strict = true): { missingKeys: string[]; unexpectedKeys: string[] } {
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
@@ -205,7 +205,10 @@ export abstract class Module {
       throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
     noGrad(() => {
-      for (const [k, target] of Object.entries(own)) if (state[k]) target.copy_(state[k]);
+      for (const [k, target] of Object.entries(own)) {
+        const src = state[k];
+        if (src) target.copy_(src);
+      }
     });
     return { missingKeys, unexpectedKeys };
   }
