@@ -299,7 +299,8 @@ function main(): void {
   const result = train(options);
   line('');
   line(summaryTable(result.history));
-  const last = result.history.at(-1)!;
+  const last = result.history.at(-1);
+  if (last === undefined) throw new Error('training ran no epochs');
   line('');
   const meanSpeed = result.history.reduce((n, s) => n + s.samplesPerSecond, 0) / result.history.length;
   line(`final test accuracy ${last.testAccuracy.toFixed(2)}% | ${meanSpeed.toFixed(0)} samples/s | total ${((performance.now() - start) / 1000).toFixed(1)} s`);

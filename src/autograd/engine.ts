@@ -54,8 +54,7 @@ function dependencies(roots: readonly Node[]): Map<Node, number> {
       stack.push(r);
     }
   }
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     for (const e of node.next) {
       if (!(e instanceof Node)) continue;
       const seen = deps.get(e);
@@ -103,9 +102,10 @@ export function runBackward(
   const deps = dependencies(rootNodes);
   const ready: Node[] = rootNodes.filter((n, i) => deps.get(n) === 0 && rootNodes.indexOf(n) === i);
   const step = (): void => {
-    while (ready.length > 0) {
-      const node = ready.pop()!;
-      const g = pending.get(node)!;
+    for (let node = ready.pop(); node !== undefined; node = ready.pop()) {
+      const g = pending.get(node);
+      // A node is made ready only once a gradient is pending for it.
+      if (g === undefined) throw new RuntimeError(`autograd engine: ${node.name} became ready without a gradient`);
       pending.delete(node);
       const out = node.output;
       if (out !== null && (out.retainsGrad || wanted?.has(out))) deliverToTensor(out, g);
@@ -117,9 +117,7 @@ export function runBackward(
         if (edge === null) return;
         if (edge instanceof Node) {
           if (gi) pending.set(edge, combine(pending.get(edge), gi));
-          const left = deps.get(edge)! - 1;
-          deps.set(edge, left);
-          if (left === 0) {
+          if (countDown(deps, edge) === 0) {
             if (pending.has(edge)) ready.push(edge);
             else releaseUnreached(edge, deps, ready, pending);
           }
@@ -144,7 +142,8 @@ export function runBackward(
       if (t.grad === null) {
         t.grad = createGraph || ownsStorage(g) ? g : math.clone(g);
       } else if (createGraph) {
-        t.grad = enableGrad(() => math.add(t.grad!, g));
+        const prev = t.grad;
+        t.grad = enableGrad(() => math.add(prev, g));
       } else {
         math.addInPlace(t.grad, g);
       }
@@ -160,16 +159,21 @@ export function runBackward(
  */
 function releaseUnreached(node: Node, deps: Map<Node, number>, ready: Node[], pending: Map<Node, Tensor>): void {
   const stack = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     for (const e of n.next) {
       if (!(e instanceof Node)) continue;
-      const left = deps.get(e)! - 1;
-      deps.set(e, left);
-      if (left === 0) {
+      if (countDown(deps, e) === 0) {
         if (pending.has(e)) ready.push(e);
         else stack.push(e);
       }
     }
   }
+}
+
+/** Takes one consumer off a node's count and returns what is left; `dependencies` counted every node reached. */
+function countDown(deps: Map<Node, number>, node: Node): number {
+  const count = deps.get(node);
+  if (count === undefined) throw new RuntimeError(`autograd engine: ${node.name} was not counted as a dependency`);
+  deps.set(node, count - 1);
+  return count - 1;
 }

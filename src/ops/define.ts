@@ -68,7 +68,9 @@ class OpNode<P> extends Node {
     super(inputs.map(edgeOf));
   }
   apply(g: Tensor): (Tensor | null)[] {
-    const grads = this.backwardFn(g, this.inputs, this.out!, this.params);
+    // freeInputs drops the output; the engine's checkSaved refuses a released node before apply.
+    if (this.out === null) throw new RuntimeError(`${this.name}: backward called after its graph was freed`);
+    const grads = this.backwardFn(g, this.inputs, this.out, this.params);
     return this.inputs.map((t, i) => {
       const gi = grads[i] ?? null;
       return gi === null || this.next[i] === null ? null : reduceGrad(gi, t);

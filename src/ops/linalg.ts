@@ -160,7 +160,12 @@ function checkBatch(op: string, batch: number, k: number, b: Tensor): void {
 const unsafeView = defineView<readonly number[]>({
   name: 'unsafeView',
   gradFn: 'UnsafeViewBackward0',
-  layout: (x, shape) => ({ dims: shape, strides: viewStrides(x.dims, x.strides, shape)!, offset: x.offset }),
+  layout: (x, shape) => {
+    // matmul only unfolds the contiguous products it made, which can always be viewed.
+    const strides = viewStrides(x.dims, x.strides, shape);
+    if (strides === null) throw new RuntimeError(`unsafeView: cannot view size ${fmtShape(x.dims)} as ${fmtShape(shape)}`);
+    return { dims: shape, strides, offset: x.offset };
+  },
   backward: (g, x) => reshape(g, x.dims),
 });
 

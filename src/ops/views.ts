@@ -48,7 +48,7 @@ export function viewStrides(dims: readonly number[], strides: readonly number[],
       }
       if (viewNumel !== tensorNumel) return null;
       if (d > 0) {
-        chunkBase = strides[d - 1]!;
+        chunkBase = strides[d - 1];
         tensorNumel = 1;
         viewNumel = 1;
       }

@@ -1,7 +1,7 @@
 // src/optim/one-cycle-lr.ts — OneCycleLR: the 1cycle policy with PyTorch 1.13's phases and
 // annealing, cycling SGD's momentum or Adam's beta1 against the learning rate.
-import { ValueError } from '../core/errors.js';
-import type { ParamGroup, SchedulerFields } from './optimizer.js';
+import { isOneOf, ValueError } from '../core/errors.js';
+import { type ParamGroup, type SchedulerFields, snakeCase } from './optimizer.js';
 import { type AnyOptimizer, checkOptimizer, LRScheduler } from './scheduler-base.js';
 
 /** OneCycleLR's options (PyTorch's keywords in camelCase). */
@@ -61,25 +61,25 @@ export class OneCycleLR extends LRScheduler {
     } = options;
     checkOptimizer(optimizer);
     let total: number;
-    if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined)) {
-      throw new ValueError('You must define either total_steps OR (epochs AND steps_per_epoch)');
-    } else if (totalSteps !== undefined) {
+    if (totalSteps !== undefined) {
       if (!isPositiveInt(totalSteps)) throw new ValueError(`Expected positive integer total_steps, but got ${totalSteps}`);
       total = totalSteps;
+    } else if (epochs !== undefined && stepsPerEpoch !== undefined) {
+      if (!isPositiveInt(epochs)) throw new ValueError(`Expected positive integer epochs, but got ${epochs}`);
+      if (!isPositiveInt(stepsPerEpoch)) throw new ValueError(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
+      total = epochs * stepsPerEpoch;
     } else {
-      if (!isPositiveInt(epochs!)) throw new ValueError(`Expected positive integer epochs, but got ${epochs}`);
-      if (!isPositiveInt(stepsPerEpoch!)) throw new ValueError(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
-      total = epochs! * stepsPerEpoch!;
+      throw new ValueError('You must define either total_steps OR (epochs AND steps_per_epoch)');
     }
     if (!(pctStart >= 0 && pctStart <= 1)) throw new ValueError(`Expected float between 0 and 1 pct_start, but got ${pctStart}`);
-    if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
+    if (!isOneOf(annealStrategy, ['cos', 'linear'])) {
       throw new ValueError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
     }
     const maxLrs = formatParam('max_lr', optimizer, maxLr);
     if (lastEpoch === -1) {
       optimizer.paramGroups.forEach((group, i) => {
         group.initialLr = maxLrs[i] / divFactor;
-        group.maxLr = maxLrs[i]!;
+        group.maxLr = maxLrs[i];
         group.minLr = group.initialLr / finalDivFactor;
       });
     }
@@ -93,8 +93,8 @@ export class OneCycleLR extends LRScheduler {
       if (lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
           setMomentum(group, useBeta1, maxMomenta[i]);
-          group.maxMomentum = maxMomenta[i]!;
-          group.baseMomentum = baseMomenta[i]!;
+          group.maxMomentum = maxMomenta[i];
+          group.baseMomentum = baseMomenta[i];
         });
       }
     }
@@ -125,15 +125,16 @@ export class OneCycleLR extends LRScheduler {
     if (stepNum > this.totalSteps) {
       throw new ValueError(`Tried to step ${stepNum + 1} times. The specified number of total steps is ${this.totalSteps}`);
     }
-    return this.optimizer.paramGroups.map((group) => {
+    return this.optimizer.paramGroups.map((group, g) => {
       let startStep = 0;
       for (let i = 0; i < this.phases.length; i++) {
         const phase = this.phases[i];
         if (stepNum <= phase.endStep || i === this.phases.length - 1) {
           const pct = (stepNum - startStep) / (phase.endStep - startStep);
-          const lr = this.anneal(group[phase.startLr]!, group[phase.endLr]!, pct);
+          const lr = this.anneal(scheduleValue(group, g, phase.startLr), scheduleValue(group, g, phase.endLr), pct);
           if (this.cycleMomentum) {
-            setMomentum(group, this.useBeta1, this.anneal(group[phase.startMomentum]!, group[phase.endMomentum]!, pct));
+            const momentum = this.anneal(scheduleValue(group, g, phase.startMomentum), scheduleValue(group, g, phase.endMomentum), pct);
+            setMomentum(group, this.useBeta1, momentum);
           }
           return lr;
         }
@@ -144,8 +145,22 @@ export class OneCycleLR extends LRScheduler {
   }
 }
 
+/**
+ * A value the constructor stores in each group (`max_lr`, `base_momentum` …). Resuming with
+ * lastEpoch ≥ 0 takes them from the optimizer's groups instead, which may lack them.
+ */
+function scheduleValue(group: ParamGroup, index: number, key: keyof SchedulerFields): number {
+  const value = group[key];
+  if (value === undefined) throw new ValueError(`param '${snakeCase(key)}' is not specified in param_groups[${index}]`);
+  return value;
+}
+
 function setMomentum(group: ParamGroup & SchedulerFields, useBeta1: boolean, value: number): void {
   const g = group as MomentumGroup;
-  if (useBeta1) g.betas = [value, g.betas![1]];
-  else g.momentum = value;
+  if (useBeta1) {
+    if (g.betas === undefined) throw new ValueError("optimizer param group has no 'betas' to cycle beta1 in");
+    g.betas = [value, g.betas[1]];
+  } else {
+    g.momentum = value;
+  }
 }

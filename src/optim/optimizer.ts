@@ -163,8 +163,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const [key, value] of Object.entries(group)) {
         if (key !== 'params') packed[snakeCase(key)] = value as GroupValue;
       }
-      for (const p of group.params) if (!index.has(p)) index.set(p, index.size);
-      return { ...packed, params: group.params.map((p) => index.get(p)!) };
+      const ids = group.params.map((p) => {
+        let id = index.get(p);
+        if (id === undefined) index.set(p, (id = index.size));
+        return id;
+      });
+      return { ...packed, params: ids };
     });
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {

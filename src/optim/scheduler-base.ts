@@ -46,13 +46,13 @@ export abstract class LRScheduler {
 
   constructor(readonly optimizer: AnyOptimizer, lastEpoch = -1) {
     checkOptimizer(optimizer);
-    optimizer.paramGroups.forEach((group, i) => {
+    this.baseLrs = optimizer.paramGroups.map((group, i) => {
       if (lastEpoch === -1) group.initialLr ??= group.lr;
       else if (group.initialLr === undefined) {
         throw new ValueError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       }
+      return group.initialLr;
     });
-    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr!);
     this.lastEpoch = lastEpoch;
   }
 
@@ -80,7 +80,9 @@ export abstract class LRScheduler {
       this.lastEpoch = epoch;
       values = this.closedFormLr() ?? this.getLr();
     }
-    this.optimizer.paramGroups.forEach((group, i) => (group.lr = values[i]!));
+    this.optimizer.paramGroups.forEach((group, i) => {
+      group.lr = values[i];
+    });
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
 

@@ -83,7 +83,7 @@ export function full(shape: readonly number[], value: number | boolean, options:
 /** Shape and leaf values of nested data, checking that it is rectangular. */
 function flattenNested(data: NestedData): { dims: number[]; values: (number | boolean)[] } {
   const dims: number[] = [];
-  for (let d: NestedData = data; Array.isArray(d); d = (d as readonly NestedData[])[0]!) {
+  for (let d: NestedData = data; Array.isArray(d); d = (d as readonly NestedData[])[0]) {
     dims.push((d as readonly NestedData[]).length);
     if ((d as readonly NestedData[]).length === 0) break;
   }
@@ -223,7 +223,7 @@ export function randperm(n: number, options: TensorOptions = {}): Tensor {
   const perm = drawPerm(options.generator ?? defaultGenerator, n);
   const dtype = options.dtype ?? 'int64';
   const out = dtype === 'int64' || dtype === 'float64' ? perm : freshArray(dtype, n);
-  if (out !== perm) for (let i = 0; i < n; i++) out[i] = perm[i]!;
+  if (out !== perm) for (let i = 0; i < n; i++) out[i] = perm[i];
   return finish('randperm', out, [n], dtype, options);
 }
 

@@ -11,7 +11,7 @@ function positions(x: View, dim: number, index: View): { base: Int32Array; idx: 
 export function gather(x: View, dim: number, index: View, out: Storage): void {
   const { base, idx } = positions(x, dim, index);
   const src = x.storage.data, ind = index.storage.data, o = out.data, s = x.strides[dim] ?? 0;
-  for (let i = 0; i < base.length; i++) o[i] = src[base[i] + ind[idx[i]] * s]!;
+  for (let i = 0; i < base.length; i++) o[i] = src[base[i] + ind[idx[i]] * s];
 }
 
 export function scatterAdd(dst: View, dim: number, index: View, src: View): void {

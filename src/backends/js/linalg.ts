@@ -20,7 +20,7 @@ export function matmul(a: View, b: View, out: Storage): void {
         const bp = bo + p * bk;
         for (let j = 0; j < n; j++) row[j] += av * y[bp + j * bn];
       }
-      for (let j = 0; j < n; j++) o[oo + i * n + j] = row[j]!;
+      for (let j = 0; j < n; j++) o[oo + i * n + j] = row[j];
     }
   }
 }

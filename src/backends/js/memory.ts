@@ -28,7 +28,7 @@ export function copy(src: View, dst: View): void {
   }
   const so = src.offset, dO = dst.offset;
   if (cast === null) {
-    for (let i = 0; i < n; i++) d[id ? id[i] : dO + i] = s[is ? is[i] : so + i]!;
+    for (let i = 0; i < n; i++) d[id ? id[i] : dO + i] = s[is ? is[i] : so + i];
   } else {
     for (let i = 0; i < n; i++) d[id ? id[i] : dO + i] = cast(s[is ? is[i] : so + i]);
   }

@@ -85,13 +85,13 @@ export function sort(x: View, axis: number, descending: boolean, values: Storage
     const base = outer[i];
     for (let j = 0; j < n; j++) {
       order[j] = j;
-      vals[j] = src[base + inner[j]]!;
+      vals[j] = src[base + inner[j]];
     }
     order.sort((p, q) => (descending ? cmp(vals[q], vals[p]) : cmp(vals[p], vals[q])));
     const outBase = Math.floor(i / step) * step * n + (i % step);
     for (let j = 0; j < n; j++) {
-      ov[outBase + j * step] = vals[order[j]]!;
-      oi[outBase + j * step] = order[j]!;
+      ov[outBase + j * step] = vals[order[j]];
+      oi[outBase + j * step] = order[j];
     }
   }
 }

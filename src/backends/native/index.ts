@@ -51,7 +51,9 @@ function coalesce(shape: readonly number[], ...strides: (readonly number[])[]): 
     const last = outShape.length - 1;
     if (last >= 0 && strides.every((s, v) => outStrides[v][last] === s[d] * n)) {
       outShape[last] *= n;
-      strides.forEach((s, v) => (outStrides[v][last] = s[d]!));
+      strides.forEach((s, v) => {
+        outStrides[v][last] = s[d];
+      });
     } else {
       outShape.push(n);
       strides.forEach((s, v) => outStrides[v].push(s[d]));
@@ -97,7 +99,7 @@ function isDense(v: View): boolean {
 }
 
 /** Builds the native backend over a loaded addon. */
-export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
+export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Addon } {
   addon.tuneMalloc();
   setSlabAligner((buffer) => addon.alignBuffer(buffer, false));
 
@@ -224,10 +226,10 @@ export function makeNativeBackend(addon: Addon): Backend & { addon: Addon } {
     desc.set(sa, 6 + nb);
     desc.set(sb, 6 + 2 * nb);
     const at = 6 + 3 * nb;
-    desc[at] = a.strides[nd - 2]!;
-    desc[at + 1] = a.strides[nd - 1]!;
-    desc[at + 2] = b.strides[nd - 2]!;
-    desc[at + 3] = b.strides[nd - 1]!;
+    desc[at] = a.strides[nd - 2];
+    desc[at + 1] = a.strides[nd - 1];
+    desc[at + 2] = b.strides[nd - 2];
+    desc[at + 3] = b.strides[nd - 1];
     addon.matmul(x, y, out.data, desc);
   };
 

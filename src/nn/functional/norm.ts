@@ -22,8 +22,8 @@ function affine(y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
 }
 
 /** A per-channel vector [C] as [C, 1, …] so that it broadcasts over [N, C, *]. */
-const perChannel = (v: Tensor | null, ndim: number): Tensor | null =>
-  v === null ? null : reshape(v, [v.numel(), ...new Array<number>(ndim - 2).fill(1)]);
+const channelView = (v: Tensor, ndim: number): Tensor => reshape(v, [v.numel(), ...new Array<number>(ndim - 2).fill(1)]);
+const perChannel = (v: Tensor | null, ndim: number): Tensor | null => (v === null ? null : channelView(v, ndim));
 
 /** stat ← (1 − momentum)·stat + momentum·value, computed in float64 as PyTorch's CPU kernel does. */
 function updateRunning(stat: Tensor, value: Tensor, momentum: number): void {
@@ -74,7 +74,7 @@ export function batchNorm(
     if (runningVar !== null) updateRunning(runningVar, mul(stats.var.detach().double(), n / (n - 1)), momentum);
   } else {
     if (runningMean === null || runningVar === null) throw new RuntimeError('batch_norm: running_mean must be defined in evaluation mode');
-    y = mul(sub(input, perChannel(runningMean, ndim)!), rsqrt(add(perChannel(runningVar, ndim)!, eps)));
+    y = mul(sub(input, channelView(runningMean, ndim)), rsqrt(add(channelView(runningVar, ndim), eps)));
   }
   return affine(y, perChannel(weight, ndim), perChannel(bias, ndim));
 }

@@ -66,8 +66,8 @@ export abstract class Module {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
     const stack: [string, Module][] = [[prefix, this]];
-    while (stack.length > 0) {
-      const [name, m] = stack.pop()!;
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      const [name, m] = top;
       if (seen.has(m)) continue;
       seen.add(m);
       out.push([name, m]);
@@ -136,9 +136,10 @@ export abstract class Module {
   /** Clears parameter gradients: to null by default (PyTorch's set_to_none=True), or zeros them. */
   zeroGrad(setToNone = true): void {
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
+      const grad = p.grad;
+      if (grad === null) continue;
       if (setToNone) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
+      else noGrad(() => grad.zero_());
     }
   }
 

@@ -78,9 +78,10 @@ abstract class BatchNormNd extends Module {
   forward(x: Tensor): Tensor {
     this.checkInputDim(x);
     let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
-      noGrad(() => this.num_batches_tracked!.add_(1));
-      factor = this.momentum ?? 1 / this.num_batches_tracked.item();
+    const tracked = this.num_batches_tracked;
+    if (this.training && this.trackRunningStats && tracked !== null) {
+      noGrad(() => tracked.add_(1));
+      factor = this.momentum ?? 1 / tracked.item();
     }
     // Batch statistics in training, and in eval when there are no running statistics to use.
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
