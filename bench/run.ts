@@ -94,7 +94,7 @@ const WORKLOADS: Workload[] = [
     name: 'add_4', amount: 0, unit: '', perRun: 10000,
     prepare: () => {
       const a = torch.randn(4), b = torch.randn(4);
-      return [() => torch.noGrad(() => { for (let i = 0; i < 10000; i++) a.add(b); }), 5];
+      return [() => { torch.noGrad(() => { for (let i = 0; i < 10000; i++) a.add(b); }); }, 5];
     },
   },
 ];

@@ -110,7 +110,7 @@ function predictFile(file: string, model: nn.Module, classes: readonly string[],
   if (!isIdx) throw new UsageError(`${file}: neither a PNG nor an IDX file`);
   const images = readIdxImages(file);
   const predictions = classify(model, images, classes);
-  predictions.slice(0, limit).forEach((p, i) => console.log(`${file}[${i}]: ${formatPrediction(p)}`));
+  predictions.slice(0, limit).forEach((p, i) => { console.log(`${file}[${i}]: ${formatPrediction(p)}`); });
   if (predictions.length > limit) console.log(`${file}: … ${predictions.length - limit} more (show them with --limit)`);
   const labelsFile = labelsFileFor(file);
   if (labelsFile !== null) {

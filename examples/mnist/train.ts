@@ -74,7 +74,7 @@ Options:
   --dataset NAME       mnist or fashion (Fashion-MNIST; needs --data) (default ${DEFAULTS.dataset})
   -h, --help           show this help`;
 
-const line = (text: string): void => console.log(text);
+const line = (text: string): void => { console.log(text); };
 
 /** Checks the options a caller (CLI or code) gave, before any work. */
 function validate(o: TrainOptions): void {

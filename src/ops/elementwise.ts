@@ -34,7 +34,7 @@ function binaryOp(op: BinaryOp, gradFn: string, result: Result, saves: Saves, ba
     name: op,
     gradFn,
     meta: binaryMeta(op, result),
-    forward: (be, [a, b], out) => be.binary(op, a, b, out),
+    forward: (be, [a, b], out) => { be.binary(op, a, b, out); },
     backward: backward && ((g, [a, b], out) => backward(g, a, b, out)),
     saves,
     overwrites: true,
@@ -50,7 +50,7 @@ function unaryOp(op: UnaryOp, gradFn: string, result: Result, saves: Saves, back
     name: op,
     gradFn,
     meta: unaryMeta(result),
-    forward: (be, [x], out) => be.unary(op, x, out),
+    forward: (be, [x], out) => { be.unary(op, x, out); },
     backward: backward && ((g, [x], out) => [backward(g, x, out)]),
     saves,
     overwrites: true,
@@ -150,7 +150,7 @@ const whereOp = defineOp({
     const shape = broadcastShapes('where', c.dims, a.dims, b.dims);
     return { shape, dtype: resultType([a, b]), expand: true };
   },
-  forward: (be, [c, a, b], out) => be.where(c, a, b, out),
+  forward: (be, [c, a, b], out) => { be.where(c, a, b, out); },
   backward: (g, [c]) => [null, where(c, g, 0), where(c, 0, g)],
   saves: 'none',
   overwrites: true,

@@ -285,7 +285,7 @@ const gatherOp = defineOp<number>({
     checkScatterShapes(x, dim, index, null);
     return { shape: index.dims, dtype: x.dtype };
   },
-  forward: (be, [x, index], out, dim) => be.gather(x, dim, index, out),
+  forward: (be, [x, index], out, dim) => { be.gather(x, dim, index, out); },
   backward: (g, [x, index], _, dim) => [scatterAdd(zeros(x.dims, { dtype: g.dtype }), dim, index, g), null],
   saves: 'inputs',
 });

@@ -51,7 +51,7 @@ const mmOp = defineOp({
     checkMatrices('mm', a, b);
     return { shape: [a.dims[0], b.dims[1]], dtype: checkDtypes('mm', a, b) };
   },
-  forward: (be, [a, b], out) => be.matmul(a, b, out),
+  forward: (be, [a, b], out) => { be.matmul(a, b, out); },
   // Only the gradients that are needed are computed: a linear layer's input rarely needs one.
   backward: (g, [a, b]) => [a.requiresGrad ? mm(g, t(b)) : null, b.requiresGrad ? mat2Grad(g, a, b) : null],
   saves: 'inputs',
@@ -75,7 +75,7 @@ const mvOp = defineOp({
     }
     return { shape: [a.dims[0]], dtype: checkDtypes('mv', a, v) };
   },
-  forward: (be, [a, v], out) => be.matmul(a, column(v), out),
+  forward: (be, [a, v], out) => { be.matmul(a, column(v), out); },
   backward: (g, [a, v]) => [a.requiresGrad ? outer(g, v) : null, v.requiresGrad ? mv(t(a), g) : null],
   saves: 'inputs',
   overwrites: true,
@@ -104,7 +104,7 @@ const dotOp = defineOp({
     }
     return { shape: [], dtype: checkDtypes('dot', a, b) };
   },
-  forward: (be, [a, b], out) => be.matmul(row(a), column(b), out),
+  forward: (be, [a, b], out) => { be.matmul(row(a), column(b), out); },
   backward: (g, [a, b]) => [mul(g, b), mul(g, a)],
   saves: 'inputs',
   overwrites: true,

@@ -132,10 +132,10 @@ const methods = {
   zero_(this: Tensor) { return fillWith(this, 'zero_', 0); },
   fill_(this: Tensor, value: number | boolean) { return fillWith(this, 'fill_', Number(value)); },
   uniform_(this: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}) {
-    return drawInto(this, 'uniform_', (out, dtype) => uniform_(options.generator ?? defaultGenerator, out, from, to, dtype));
+    return drawInto(this, 'uniform_', (out, dtype) => { uniform_(options.generator ?? defaultGenerator, out, from, to, dtype); });
   },
   normal_(this: Tensor, mean = 0, std = 1, options: { generator?: Generator } = {}) {
-    return drawInto(this, 'normal_', (out, dtype) => normal_(options.generator ?? defaultGenerator, out, mean, std, dtype));
+    return drawInto(this, 'normal_', (out, dtype) => { normal_(options.generator ?? defaultGenerator, out, mean, std, dtype); });
   },
 
   // reductions
@@ -182,10 +182,10 @@ const methods = {
   bernoulli_(this: Tensor, p: number | Tensor = 0.5, options: { generator?: Generator } = {}) {
     // A tensor p is broadcast to self's shape, as PyTorch's expand_inplace does.
     const probs = typeof p === 'number' ? p : probabilities(V.expand(p, this.dims));
-    return drawInto(this, 'bernoulli_', (out, _, start) => drawBernoulli(options.generator ?? defaultGenerator, out, probs, start));
+    return drawInto(this, 'bernoulli_', (out, _, start) => { drawBernoulli(options.generator ?? defaultGenerator, out, probs, start); });
   },
   exponential_(this: Tensor, lambd = 1, options: { generator?: Generator } = {}) {
-    return drawInto(this, 'exponential_', (out, dtype) => drawExponentialInto(options.generator ?? defaultGenerator, out, lambd, dtype));
+    return drawInto(this, 'exponential_', (out, dtype) => { drawExponentialInto(options.generator ?? defaultGenerator, out, lambd, dtype); });
   },
   bernoulli(this: Tensor, options: { generator?: Generator } = {}) { return bernoulli(this, options); },
   // end random draws

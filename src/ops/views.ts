@@ -227,7 +227,7 @@ const embedOp = defineOp<Region>({
   name: 'embed',
   gradFn: 'SliceBackwardBackward0',
   meta: ([g], region) => ({ shape: region.of, dtype: g.dtype }),
-  forward: (be, [g], out, r) => be.copy(g, { storage: out, shape: r.dims, strides: r.strides, offset: r.offset }),
+  forward: (be, [g], out, r) => { be.copy(g, { storage: out, shape: r.dims, strides: r.strides, offset: r.offset }); },
   backward: (gg, _, __, r) => [gg.asView(r.dims, r.strides, r.offset)],
   saves: 'none',
 });
@@ -298,7 +298,7 @@ const cloneOp = defineOp({
   name: 'clone',
   gradFn: 'CloneBackward0',
   meta: ([x]) => ({ shape: x.dims, dtype: x.dtype }),
-  forward: (be, [x], out) => be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }),
+  forward: (be, [x], out) => { be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }); },
   backward: (g) => [g],
   saves: 'none',
   overwrites: true,

@@ -188,7 +188,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
     }
     const byIndex = new Map<number, Tensor>();
-    saved.forEach((g, i) => g.params.forEach((id, j) => byIndex.set(id, this.paramGroups[i].params[j])));
+    saved.forEach((g, i) => {
+      g.params.forEach((id, j) => byIndex.set(id, this.paramGroups[i].params[j]));
+    });
     const state = new Map<Tensor, ParamState>();
     for (const [key, values] of Object.entries(stateDict.state)) {
       const p = byIndex.get(Number(key));

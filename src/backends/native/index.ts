@@ -120,14 +120,18 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
 
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
-    if (code === undefined || !isFloat(data) || smallDense(out.data.length, x)) return jsBackend.unary(op, x, out);
+    if (code === undefined || !isFloat(data) || smallDense(out.data.length, x)) {
+      jsBackend.unary(op, x, out);
+      return;
+    }
     addon.unary(code, data, out.data, coalescedDesc(x.shape, x));
   };
 
   const binary = (op: BinaryOp, a: View, b: View, out: Storage): void => {
     const code = BINARY_CODES[op] ?? COMPARE_CODES[op], x = a.storage.data, y = b.storage.data;
     if (code === undefined || !isFloat(x) || !isFloat(y) || smallDense(out.data.length, a, b)) {
-      return jsBackend.binary(op, a, b, out);
+      jsBackend.binary(op, a, b, out);
+      return;
     }
     const d = coalescedDesc(a.shape, a, b);
     if (op in COMPARE_CODES) addon.compare(code, x, y, out.data, d);
@@ -137,7 +141,8 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   const where = (cond: View, a: View, b: View, out: Storage): void => {
     const c = cond.storage.data, x = a.storage.data, y = b.storage.data;
     if (!(c instanceof Uint8Array) || !isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || smallDense(out.data.length, cond, a, b)) {
-      return jsBackend.where(cond, a, b, out);
+      jsBackend.where(cond, a, b, out);
+      return;
     }
     addon.where(c, x, y, out.data, coalescedDesc(a.shape, cond, a, b));
   };
@@ -155,7 +160,10 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
 
   const argReduce = (op: ArgReduceOp, x: View, axis: number, values: Storage, indices: Storage): void => {
     const data = x.storage.data;
-    if (!isFloat(data) || numelOf(x.shape) < 256 || x.shape[axis] === 0) return jsBackend.argReduce(op, x, axis, values, indices);
+    if (!isFloat(data) || numelOf(x.shape) < 256 || x.shape[axis] === 0) {
+      jsBackend.argReduce(op, x, axis, values, indices);
+      return;
+    }
     const v = denseIn(x, x.shape.map((_, d) => d));
     const a = numelOf(x.shape.slice(0, axis)), b = numelOf(x.shape.slice(axis + 1));
     addon.argReduce(op === 'max', v.storage.data as Float32Array | Float64Array, values.data, indices.data, a, x.shape[axis], b, v.offset);
@@ -164,7 +172,8 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   const copy = (src: View, dst: View): void => {
     const s = src.storage.data, d = dst.storage.data;
     if (!isFloat(s) || !isFloat(d) || s.constructor !== d.constructor || numelOf(dst.shape) < ELEMENTWISE_MIN) {
-      return jsBackend.copy(src, dst);
+      jsBackend.copy(src, dst);
+      return;
     }
     addon.copy(s, d, coalescedDesc(dst.shape, src, dst));
   };
@@ -172,7 +181,8 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   const reduce = (op: ReduceOp, x: View, axes: readonly number[], out: Storage): void => {
     const code = REDUCE_CODES[op], data = x.storage.data;
     if (code === undefined || !isFloat(data) || numelOf(x.shape) < ELEMENTWISE_MIN || axes.length === 0) {
-      return jsBackend.reduce(op, x, axes, out);
+      jsBackend.reduce(op, x, axes, out);
+      return;
     }
     const contiguousAxes = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
     if (contiguousAxes) {
@@ -211,7 +221,8 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
     const x = a.storage.data, y = b.storage.data, nd = a.shape.length;
     const m = a.shape[nd - 2], k = a.shape[nd - 1], n = b.shape[nd - 1];
     if (!isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || m * n * k < MATMUL_MIN_FLOPS) {
-      return jsBackend.matmul(a, b, out);
+      jsBackend.matmul(a, b, out);
+      return;
     }
     const batch = a.shape.slice(0, nd - 2);
     const [shape, [sa, sb]] = coalesce(batch, a.strides.slice(0, nd - 2), b.strides.slice(0, nd - 2));
@@ -301,7 +312,10 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   // gather / scatterAdd: float data with an int64 index (a Float64Array, Note [int64 storage]).
   const gather = (x: View, dim: number, index: View, out: Storage): void => {
     const data = x.storage.data;
-    if (!isFloat(data) || index.storage.dtype !== 'int64' || out.data.length < 256) return jsBackend.gather(x, dim, index, out);
+    if (!isFloat(data) || index.storage.dtype !== 'int64' || out.data.length < 256) {
+      jsBackend.gather(x, dim, index, out);
+      return;
+    }
     // Not coalesced: the indexed dim must stay a dim of its own.
     addon.gather(data, index.storage.data, out.data, dim, viewsDesc(index.shape, [x, index], [x.strides, index.strides]));
   };
@@ -309,7 +323,8 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   const scatterAdd = (dst: View, dim: number, index: View, src: View): void => {
     const d = dst.storage.data, s = src.storage.data;
     if (!isFloat(d) || !isFloat(s) || d.constructor !== s.constructor || index.storage.dtype !== 'int64' || numelOf(index.shape) < 256) {
-      return jsBackend.scatterAdd(dst, dim, index, src);
+      jsBackend.scatterAdd(dst, dim, index, src);
+      return;
     }
     const views = [dst, index, src];
     addon.scatterAdd(d, index.storage.data, s, dim, viewsDesc(index.shape, views, views.map((v) => v.strides)));

@@ -50,7 +50,10 @@ function nllOp(gradFn: string) {
       const dense = { storage: picked, shape, strides: contiguousStrides(shape), offset: 0 };
       be.binary('mul', dense, w, picked);
       be.unary('neg', dense, picked);
-      if (reduction === 'none') return be.copy(dense, { ...dense, storage: out });
+      if (reduction === 'none') {
+        be.copy(dense, { ...dense, storage: out });
+        return;
+      }
       be.reduce('sum', dense, all, out);
       if (reduction === 'sum') return;
       const total = be.alloc(out.dtype, 1);

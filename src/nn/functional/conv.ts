@@ -205,7 +205,10 @@ const convolutionOp: Op<ConvParams> = defineOp<ConvParams>({
     const spatial = p.transposed ? transposedSize(x.shape.slice(2), w.shape.slice(2), p) : outputSize(x.shape.slice(2), w.shape.slice(2), p);
     const shape = [n, cout, ...spatial];
     if (numelOf(shape) === 0) return;
-    if (!p.transposed) return convForward(be, x, w, b, out, p);
+    if (!p.transposed) {
+      convForward(be, x, w, b, out, p);
+      return;
+    }
     convInputGrad(be, x, w, out, shape, p);
     if (b !== undefined) addBias(be, out, shape, b);
   },
@@ -226,7 +229,9 @@ const inputGradOp = defineOp<Geometry & { inShape: readonly number[] }>({
   name: 'convolution_backward_input',
   gradFn: 'ConvolutionBackwardBackward0',
   meta: ([g], p) => ({ shape: p.inShape, dtype: g.dtype }),
-  forward: (be, [g, w], out, p) => convInputGrad(be, g, w, out, p.inShape, p),
+  forward: (be, [g, w], out, p) => {
+    convInputGrad(be, g, w, out, p.inShape, p);
+  },
   // Bilinear in (g, w): each gradient is the forward convolution or the weight gradient.
   backward: (h, [g, w], _, p) => [
     g.requiresGrad ? convolutionOp([h, w], { ...p, transposed: false, outputPadding: p.stride.map(() => 0) }) : null,
@@ -240,7 +245,9 @@ const weightGradOp = defineOp<Geometry & { wShape: readonly number[] }>({
   name: 'convolution_backward_weight',
   gradFn: 'ConvolutionBackwardBackward0',
   meta: ([g], p) => ({ shape: p.wShape, dtype: g.dtype }),
-  forward: (be, [g, x], out, p) => convWeightGrad(be, g, x, out, p.wShape.slice(2), p),
+  forward: (be, [g, x], out, p) => {
+    convWeightGrad(be, g, x, out, p.wShape.slice(2), p);
+  },
   backward: (h, [g, x], _, p) => [
     g.requiresGrad ? convolutionOp([x, h], { ...p, transposed: false, outputPadding: p.stride.map(() => 0) }) : null,
     x.requiresGrad ? inputGrad(g, h, x.dims, p) : null,

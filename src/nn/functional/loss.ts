@@ -100,7 +100,10 @@ export function pointwiseLoss<P>(spec: PointwiseLossSpec<P>): (inputs: readonly 
     forward: (be, inputs, out, { reduction, shape, extra }) => {
       const k = new Pointwise(be, shape, out.dtype);
       const loss = spec.forward(k, inputs.map((v) => expandView(v, shape)), extra);
-      if (reduction === 'none') return k.write(loss, out);
+      if (reduction === 'none') {
+        k.write(loss, out);
+        return;
+      }
       be.reduce('sum', loss, shape.map((_, i) => i), out);
       if (reduction === 'mean') out.data[0] = out.data[0] / numelOf(shape); // empty: NaN, as PyTorch
     },

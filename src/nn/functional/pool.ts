@@ -130,7 +130,9 @@ const avgPoolOp: Op<AvgParams> = defineOp<AvgParams>({
   name: 'avg_pool2d',
   gradFn: 'AvgPool2DBackward0',
   meta: ([x], p) => ({ shape: outShapeOf(x.dims, p), dtype: x.dtype }),
-  forward: (be, [x], out, p) => avgPoolForward(be, x, divisorView(be, x.shape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p),
+  forward: (be, [x], out, p) => {
+    avgPoolForward(be, x, divisorView(be, x.shape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p);
+  },
   backward: (g, [x], _, p): Grads => [avgPoolGradOp([g], { ...p, inShape: x.dims })],
   saves: 'none',
 });
@@ -139,8 +141,9 @@ const avgPoolGradOp: Op<AvgParams & { inShape: readonly number[] }> = defineOp<A
   name: 'avg_pool2d_backward',
   gradFn: 'AvgPool2DBackwardBackward0',
   meta: ([g], p) => ({ shape: p.inShape, dtype: g.dtype }),
-  forward: (be, [g], out, p) =>
-    avgPoolInputGrad(be, g, divisorView(be, p.inShape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p.inShape, p),
+  forward: (be, [g], out, p) => {
+    avgPoolInputGrad(be, g, divisorView(be, p.inShape, out.dtype, p, p.countIncludePad, p.divisorOverride), out, p.inShape, p);
+  },
   backward: (h, _, __, p): Grads => [avgPoolOp([h], p)],
   saves: 'none',
 });
@@ -193,7 +196,9 @@ const gatherAtIndicesOp = defineOp({
   name: 'max_pool2d',
   gradFn: 'MaxPool2DWithIndicesBackward0',
   meta: ([x, indices]) => ({ shape: indices.dims, dtype: x.dtype }),
-  forward: (be, [x, indices], out) => gatherAtIndices(be, x, indices, out),
+  forward: (be, [x, indices], out) => {
+    gatherAtIndices(be, x, indices, out);
+  },
   backward: (g, [x, indices]): Grads => [maxPoolGradOp([g, indices], { inShape: x.dims, geo: null }), null],
   saves: 'inputs',
   overwrites: true,

@@ -30,7 +30,9 @@ function childAt(owner: Module, index: number): [string, Module] {
 /** Replaces all children of `owner` by `modules`, named "0", "1", …. */
 function renumber(owner: Module, modules: readonly Module[]): void {
   for (const [k] of [...owner.namedChildren()]) Reflect.deleteProperty(owner, k);
-  modules.forEach((m, i) => addModule(owner, String(i), m));
+  modules.forEach((m, i) => {
+    addModule(owner, String(i), m);
+  });
 }
 
 /**
@@ -43,7 +45,11 @@ export class Sequential extends Module {
     super();
     const [first] = modules;
     if (first instanceof Map) for (const [k, m] of first) addModule(this, k, m);
-    else (modules as Module[]).forEach((m, i) => addModule(this, String(i), m));
+    else {
+      (modules as Module[]).forEach((m, i) => {
+        addModule(this, String(i), m);
+      });
+    }
   }
 
   /** The child at `index`; negative indices count from the end. */
