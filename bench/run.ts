@@ -126,7 +126,7 @@ class TorchSide {
     this.input.write(`${name} ${budget}\n`);
     const line = await this.lines.next();
     if (line.done === true) throw new Error(`PyTorch exited while timing ${name}`);
-    return JSON.parse(String(line.value)) as number;
+    return JSON.parse(line.value) as number;
   }
 
   stop(): void {

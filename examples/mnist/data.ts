@@ -80,7 +80,7 @@ function readDigitsJson(): Digits {
 }
 
 /** Whether a cache file's tensors are the digits (a stale or foreign file is rebuilt, not trusted). */
-function isDigits(state: Record<string, Tensor>): boolean {
+function isDigits(state: Partial<Record<string, Tensor>>): state is Partial<Record<string, Tensor>> & Digits {
   const { images, labels } = state;
   return images !== undefined && labels !== undefined && images.dtype === 'uint8' && labels.dtype === 'int64'
     && images.shape.join() === `${DIGIT_COUNT},1,${IMAGE_SIZE},${IMAGE_SIZE}` && labels.shape.join() === `${DIGIT_COUNT}`;

@@ -87,9 +87,14 @@ function validate(o: TrainOptions): void {
   positiveInt('maxBatches', o.maxBatches);
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${o.seed}`);
   if (o.lr !== undefined && !(Number.isFinite(o.lr) && o.lr > 0)) throw new UsageError(`--lr must be a positive number, got ${o.lr}`);
-  if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw new UsageError(`--optimizer must be sgd or adam, got ${String(o.optimizer)}`);
-  if (o.dataset !== 'mnist' && o.dataset !== 'fashion') throw new UsageError(`--dataset must be mnist or fashion, got ${String(o.dataset)}`);
+  // The CLI passes its strings through unchecked, so these compare as unknown values.
+  const oneOf = <T>(value: unknown, allowed: readonly T[]): value is T => allowed.some((a) => a === value);
+  if (!oneOf(o.optimizer, ['sgd', 'adam'])) throw new UsageError(`--optimizer must be sgd or adam, got ${String(o.optimizer)}`);
+  if (!oneOf(o.dataset, ['mnist', 'fashion'])) throw new UsageError(`--dataset must be mnist or fashion, got ${String(o.dataset)}`);
 }
+
+// Node's types say isTTY is a boolean, but it is undefined when the stream is not a terminal.
+const isTerminal = (stream: { isTTY?: boolean }): boolean => stream.isTTY === true;
 
 /** The percentage of (the first `limit` items of) `dataset` that `model` classifies correctly, without autograd, in eval mode. */
 export function accuracy(model: nn.Module, dataset: torch.data.Dataset<Item>, limit = dataset.length): number {
@@ -150,7 +155,7 @@ export function train(options: Partial<TrainOptions> = {}): TrainResult {
   const losses: number[] = [];
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const start = performance.now();
-    const show = epochBar(o.progress ?? process.stdout.isTTY === true, epoch, o.epochs, batches);
+    const show = epochBar(o.progress ?? isTerminal(process.stdout), epoch, o.epochs, batches);
     let done = 0, samples = 0, lossSum = 0;
     for (const [x, y] of loader) {
       optimizer.zeroGrad();
@@ -288,7 +293,8 @@ export function parseTrainArgs(args: readonly string[]): Partial<TrainOptions> |
     out: values.out, data: values.data,
   };
   // Drop what was not given, so that train's defaults apply.
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const entries: [string, unknown][] = Object.entries(options);
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }
 
 /** The CLI: train, then print the summary table and the paths written. */
