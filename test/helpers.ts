@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (tests run from dist/test/…). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Parses a committed fixture file under test/fixtures/. */
-export function loadFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(resolve(repoRoot, 'test/fixtures', name), 'utf8')) as T;
+/** Parses a committed fixture file under test/fixtures/; callers state the shape they expect. */
+export function loadFixture(name: string): unknown {
+  return JSON.parse(readFileSync(resolve(repoRoot, 'test/fixtures', name), 'utf8'));
 }
 
 /** A fixture number: finite numbers as is, non-finite ones as Python's repr. */
@@ -34,4 +34,10 @@ export function assertClose(
       assert.fail(`${what}[${i}]: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
     }
   }
+}
+
+/** `value` after asserting it is there (a gradient, a grad_fn, an optional bias …), for use in expressions. */
+export function present<T>(value: T | null | undefined, what = 'expected value'): T {
+  assert.ok(value !== null && value !== undefined, `${what} is ${String(value)}`);
+  return value;
 }

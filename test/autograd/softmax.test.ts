@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from 'kindling';
-import { assertClose } from '../helpers.js';
+import { assertClose, present } from '../helpers.js';
 
 const F = torch.F;
 
@@ -15,7 +15,7 @@ for (const [name, f] of [['softmax', F.softmax], ['logSoftmax', F.logSoftmax]] a
       const g = torch.randn(3, 5, { dtype: 'float64' }).requiresGrad_();
       // gradcheck perturbs under noGrad; the first-order gradient needs its graph, so grad mode is on here.
       const firstOrder = (a: torch.Tensor, b: torch.Tensor): torch.Tensor =>
-        torch.enableGrad(() => torch.autograd.grad([f(a, dim)], [a], { gradOutputs: [b], createGraph: true })[0]!);
+        torch.enableGrad(() => present(torch.autograd.grad([f(a, dim)], [a], { gradOutputs: [b], createGraph: true })[0]));
       assert.ok(torch.autograd.gradcheck(firstOrder, [x, g]));
     });
   }
@@ -29,6 +29,6 @@ for (const [name, f] of [['softmax', F.softmax], ['logSoftmax', F.logSoftmax]] a
     const g = torch.randn(300, 70);
     const [dx] = torch.autograd.grad([y], [x], { gradOutputs: [g] });
     const [dc] = torch.autograd.grad([composed], [x], { gradOutputs: [g] });
-    assertClose((dx!.tolist() as number[][]).flat(), (dc!.tolist() as number[][]).flat(), { rtol: 1e-4, atol: 1e-5, what: `${name} gradient` });
+    assertClose((present(dx).tolist() as number[][]).flat(), (present(dc).tolist() as number[][]).flat(), { rtol: 1e-4, atol: 1e-5, what: `${name} gradient` });
   });
 }

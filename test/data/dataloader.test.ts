@@ -11,7 +11,7 @@ interface LoaderCase {
   epochs: number[][][]; probe: string; defaultProbe?: string;
 }
 interface Fixture { loaders: LoaderCase[]; random: { seed: string; values: string[] }[] }
-const fx = loadFixture<Fixture>('data.json');
+const fx = loadFixture('data.json') as Fixture;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 /** A 0-d int64 random_() as PyTorch draws it, read back as an exact decimal string. */

@@ -7,7 +7,7 @@ import { loadFixture } from '../helpers.js';
 const { Dataset, TensorDataset, Subset, randomSplit } = torch.data;
 
 interface SplitCase { seed: string; n: number; lengths: number[]; generator: boolean; splits: number[][]; probe?: string }
-const fx = loadFixture<{ splits: SplitCase[] }>('data.json');
+const fx = loadFixture('data.json') as { splits: SplitCase[] };
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 class Squares extends Dataset<number> {

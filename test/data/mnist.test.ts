@@ -14,7 +14,7 @@ function idx(type: number, dims: number[], body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + body.length);
   const view = new DataView(out.buffer);
   out.set([0, 0, type, dims.length]);
-  dims.forEach((d, i) => view.setInt32(4 + 4 * i, d));
+  dims.forEach((d, i) => { view.setInt32(4 + 4 * i, d); });
   out.set(body, 4 + 4 * dims.length);
   return out;
 }
@@ -26,12 +26,12 @@ const images = idx(0x08, [N, H, W], pixels);
 const labelFile = idx(0x08, [N], labels);
 
 const root = mkdtempSync(join(tmpdir(), 'kindling-mnist-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+after(() => { rmSync(root, { recursive: true, force: true }); });
 
 /** Writes the four files into `dir`, gzipped or raw. */
 function writeSet(dir: string, gz: boolean): void {
   mkdirSync(dir, { recursive: true });
-  const put = (name: string, bytes: Uint8Array) => writeFileSync(join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
+  const put = (name: string, bytes: Uint8Array) => { writeFileSync(join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes); };
   put('train-images-idx3-ubyte', images);
   put('train-labels-idx1-ubyte', labelFile);
   put('t10k-images-idx3-ubyte', idx(0x08, [2, H, W], pixels.subarray(0, 2 * H * W)));

@@ -6,7 +6,7 @@ import { lenet5 } from '../../examples/lenet5.js';
 import { assertClose, loadFixture } from '../helpers.js';
 
 interface ParamFixture { name: string; shape: number[]; head: number[]; sum: number }
-const fixture = loadFixture<{ params: ParamFixture[] }>('lenet5.json');
+const fixture = loadFixture('lenet5.json') as { params: ParamFixture[] };
 
 test('lenet5 has PyTorch\'s parameter names and shapes', () => {
   const got = lenet5().namedParameters().map(([name, p]) => [name, [...p.shape]]);

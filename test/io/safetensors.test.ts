@@ -10,12 +10,12 @@ import { type FixtureNumber, fromFixture, loadFixture, repoRoot } from '../helpe
 const { serialize, deserialize, loadMetadata, SafetensorError } = torch.safetensors;
 
 interface Expected { metadata: Record<string, string>; tensors: Record<string, { dtype: string; shape: number[]; values: (FixtureNumber | boolean)[] }> }
-const expected = loadFixture<Expected>('safetensors.json');
+const expected = loadFixture('safetensors.json') as Expected;
 const fixturePath = resolve(repoRoot, 'test/fixtures/tensors.safetensors');
 const DTYPE: Record<string, torch.DType> = { F32: 'float32', F64: 'float64', I32: 'int32', I64: 'int64', BOOL: 'bool', U8: 'uint8' };
 
 const dir = mkdtempSync(join(tmpdir(), 'kindling-safetensors-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => { rmSync(dir, { recursive: true, force: true }); });
 
 /** The fixture's tensors rebuilt in kindling from the JSON values. */
 function expectedTensors(): Record<string, torch.Tensor> {
@@ -85,13 +85,13 @@ test('save replaces the target atomically and leaves no temporary file when it f
   const path = join(dir, 'model.safetensors');
   torch.save({ a: torch.ones(2) }, path);
   const before = readFileSync(path);
-  assert.throws(() => torch.save({ __metadata__: torch.ones(1) }, path), /'__metadata__' is reserved/);
+  assert.throws(() => { torch.save({ __metadata__: torch.ones(1) }, path); }, /'__metadata__' is reserved/);
   assert.deepEqual(readFileSync(path), before);
   // A rename onto a non-empty directory fails after the temporary file was written and synced.
   const blocked = join(dir, 'blocked');
   mkdirSync(blocked);
   writeFileSync(join(blocked, 'keep'), 'x');
-  assert.throws(() => torch.save({ a: torch.ones(2) }, blocked));
+  assert.throws(() => { torch.save({ a: torch.ones(2) }, blocked); });
   assert.ok(existsSync(join(blocked, 'keep')));
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
   torch.save({ b: torch.zeros(3) }, path);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from 'kindling';
 import { F, nn } from 'kindling';
-import { assertClose } from '../helpers.js';
+import { assertClose, present } from '../helpers.js';
 
 /** First values, sum and sum of squares (float64) of a tensor: enough to pin down every draw. */
 function summary(t: torch.Tensor): { first: number[]; sum: number; sumsq: number } {
@@ -23,7 +23,7 @@ test('Conv2d initialises with the same draws as PyTorch', () => {
   const conv = new nn.Conv2d(1, 6, 5);
   // torch.manual_seed(0); nn.Conv2d(1, 6, 5)
   assertSummary(conv.weight, [-0.0014973640209063888, 0.10728871822357178, -0.16460902988910675, -0.14718781411647797], -1.0234652417711914, 2.0057634199775354);
-  assert.deepEqual(Array.from(conv.bias!.toArray()), [
+  assert.deepEqual(Array.from(present(conv.bias).toArray()), [
     -0.18717041611671448, -0.16880165040493011, -0.04056734964251518, 0.10968120396137238, 0.10812821239233017, -0.1928863823413849,
   ]);
 });
@@ -33,7 +33,7 @@ test('ConvTranspose2d and Conv1d initialise as PyTorch', () => {
   const convT = new nn.ConvTranspose2d(4, 2, 3, { groups: 2 });
   assert.deepEqual([...convT.weight.shape], [4, 1, 3, 3]);
   assertSummary(convT.weight, [-0.0024956068955361843, 0.17881453037261963, -0.2743483781814575, -0.24531301856040955], -1.43379245698452, 1.3055279673290103);
-  assert.deepEqual(Array.from(convT.bias!.toArray()), [-0.19458016753196716, 0.2865327000617981]);
+  assert.deepEqual(Array.from(present(convT.bias).toArray()), [-0.19458016753196716, 0.2865327000617981]);
   torch.manualSeed(0);
   const conv1 = new nn.Conv1d(2, 3, 4, { bias: false });
   assertSummary(conv1.weight, [-0.0026469905860722065, 0.18966144323349, -0.2909903824329376, -0.26019373536109924], -0.37886693328619003, 0.8344967891770643);
@@ -52,7 +52,7 @@ test('Embedding draws N(0, 1) and zeroes the padding row', () => {
   assert.deepEqual([...y.shape], [2, 2, 3]);
   assert.equal(y.gradFn?.name, 'EmbeddingBackward0');
   y.sum().backward();
-  assert.deepEqual(emb.weight.grad!.tolist(), [[0, 0, 0], [0, 0, 0], [2, 2, 2], [0, 0, 0], [0, 0, 0]]);
+  assert.deepEqual(present(emb.weight.grad).tolist(), [[0, 0, 0], [0, 0, 0], [2, 2, 2], [0, 0, 0], [0, 0, 0]]);
 });
 
 test('layers list parameters and buffers under PyTorch names and shapes', () => {
@@ -135,12 +135,12 @@ test('BatchNorm2d running statistics follow PyTorch over several steps', () => {
     let y = torch.zeros(1);
     for (let i = 0; i < 3; i++) y = bn(torch.randn(4, 3, 2, 2).mul(i + 1).add(i));
     assertClose(Array.from(y.toArray()).slice(0, 3), [0.6020938158035278, 1.0185438394546509, 0.7243070006370544], { atol: 1e-5 });
-    assertClose(Array.from(bn.runningMean!.toArray()), e.mean, { atol: 1e-6 });
-    assertClose(Array.from(bn.runningVar!.toArray()), e.var, { atol: 1e-5 });
-    assert.equal(bn.numBatchesTracked!.item(), 3);
+    assertClose(Array.from(present(bn.runningMean).toArray()), e.mean, { atol: 1e-6 });
+    assertClose(Array.from(present(bn.runningVar).toArray()), e.var, { atol: 1e-5 });
+    assert.equal(present(bn.numBatchesTracked).item(), 3);
     bn.eval();
     assertClose(Array.from(bn(torch.ones(1, 3, 1, 1)).toArray()), e.evalOut, { atol: 1e-5 });
-    assert.equal(bn.numBatchesTracked!.item(), 3);
+    assert.equal(present(bn.numBatchesTracked).item(), 3);
   }
 });
 
@@ -155,7 +155,7 @@ test('max pooling sends the gradient to the first maximum of each window', () =>
   const y = F.maxPool2d(x, 2);
   assert.equal(y.gradFn?.name, 'MaxPool2DWithIndicesBackward0');
   y.sum().backward();
-  assert.deepEqual(Array.from(x.grad!.toArray()), [1, 0, 1, 0, 0, 0, 0, 0]);
+  assert.deepEqual(Array.from(present(x.grad).toArray()), [1, 0, 1, 0, 0, 0, 0, 0]);
 });
 
 test('layers record PyTorch grad_fn names', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { repoRoot } from '../helpers.js';
+import { present, repoRoot } from '../helpers.js';
 
 // The training loop runs in a child started with --expose-gc, so it can force full collections
 // and read what is really still referenced after 50 and after 250 steps.
@@ -25,7 +25,7 @@ test('250 training steps hold no more memory than 50 (after GC)', () => {
   const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
     cwd: repoRoot, encoding: 'utf8',
   });
-  const { before, after } = JSON.parse(out.trim().split('\n').pop()!) as { before: number; after: number };
+  const { before, after } = JSON.parse(present(out.trim().split('\n').pop(), 'last output line')) as { before: number; after: number };
   // Allow 2 MB of noise (JIT code, and the few 256 KB slabs that live tensors happen to pin, see
   // src/backends/js/slab.ts); leaking one 25 KB activation per step would hold 5 MB more.
   assert.ok(after - before < 2_000_000, `held ${before} bytes after 50 steps, ${after} after 250`);

@@ -25,7 +25,7 @@ interface FixtureCase {
   grads?: (FixtureNumber[] | null)[];
 }
 
-const fixtures = loadFixture<Record<string, FixtureCase>>('ops.json');
+const fixtures = loadFixture('ops.json') as Record<string, FixtureCase>;
 
 /** Rebuilds a sample input exactly as scripts/fixtures_ops.py does. */
 function makeInput(spec: FixtureInput, dtype: DType, requiresGrad: boolean): Tensor {
@@ -61,13 +61,14 @@ for (const info of allOpInfos) {
           assert.equal(out.dtype, fx.dtype, 'dtype');
           const tol = tolerances(info, dtype);
           assertClose(Array.from(out.toArray()), fx.values.map(fromFixture), { ...tol, what: 'output' });
-          if (!fx.grads) return;
+          const expectedGrads = fx.grads;
+          if (!expectedGrads) return;
           const seed = torch.tensor(Float64Array.from({ length: out.numel() }, (_, i) => gradSeed(i)), { dtype: out.dtype }).reshape(out.dims);
           const wanted = inputs.filter((t) => t.requiresGrad);
           const grads = torch.autograd.grad(out, wanted, { gradOutputs: [seed], allowUnused: true });
           grads.forEach((g, i) => {
-            const expected = fx.grads![i];
-            if (expected === null || expected === undefined) {
+            const expected = expectedGrads[i] ?? null; // a fixture may list fewer gradients than inputs
+            if (expected === null) {
               assert.ok(g === null || Array.from(g.toArray()).every((v) => v === 0), `grad ${i} should be None`);
               return;
             }

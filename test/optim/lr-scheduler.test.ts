@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from 'kindling';
 import { optim } from 'kindling';
-import { assertClose, loadFixture } from '../helpers.js';
+import { assertClose, loadFixture, present } from '../helpers.js';
 
 const { lrScheduler } = optim;
 type Options = Record<string, number | boolean | string | number[]>;
@@ -20,7 +20,7 @@ interface SchedulerCase {
   momenta: number[][];
 }
 
-const cases = loadFixture<{ schedulers: SchedulerCase[] }>('optim.json').schedulers;
+const cases = (loadFixture('optim.json') as { schedulers: SchedulerCase[] }).schedulers;
 const tolerance = { rtol: 1e-6, atol: 1e-12 };
 
 interface Stepper {
@@ -49,13 +49,13 @@ function makeScheduler(c: SchedulerCase, opt: optim.Optimizer): Stepper {
     }
     case 'ReduceLROnPlateau': {
       const plateau = new lrScheduler.ReduceLROnPlateau(opt, o);
-      return { step: (metric) => plateau.step(metric!), getLastLr: () => plateau.getLastLr() };
+      return { step: (metric) => { plateau.step(present(metric, 'metric')); }, getLastLr: () => plateau.getLastLr() };
     }
   }
 }
 
 const momentaOf = (opt: optim.Optimizer): number[] =>
-  opt.paramGroups.map((g) => ('betas' in g ? (g.betas as number[])[0] : (g as { momentum?: number }).momentum!));
+  opt.paramGroups.map((g) => ('betas' in g ? (g.betas as number[])[0] : present((g as { momentum?: number }).momentum, 'momentum')));
 
 for (const c of cases) {
   test(`${c.scheduler} (${c.name}) gives PyTorch 1.13's learning rates`, () => {
@@ -74,7 +74,7 @@ for (const c of cases) {
 }
 
 test('a scheduler restored from stateDict continues the same sequence', () => {
-  const c = cases.find((x) => x.scheduler === 'CosineAnnealingLR')!;
+  const c = present(cases.find((x) => x.scheduler === 'CosineAnnealingLR'), 'a CosineAnnealingLR case');
   const opt = makeOptimizer(c);
   const sched = new lrScheduler.CosineAnnealingLR(opt, 10, { etaMin: 0.001 });
   for (let i = 0; i < 7; i++) sched.step();
@@ -139,7 +139,7 @@ test('schedulers throw PyTorch\'s errors', () => {
   const once = new lrScheduler.OneCycleLR(sgd(), 0.1, { totalSteps: 2 });
   once.step();
   once.step();
-  assert.throws(() => once.step(), { message: 'Tried to step 4 times. The specified number of total steps is 2' });
+  assert.throws(() => { once.step(); }, { message: 'Tried to step 4 times. The specified number of total steps is 2' });
   assert.throws(() => new lrScheduler.StepLR(sgd(), 3, 0.1, 5), {
     message: "param 'initial_lr' is not specified in param_groups[0] when resuming an optimizer",
   });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from 'kindling';
 import { nn, optim } from 'kindling';
-import { assertClose, loadFixture } from '../helpers.js';
+import { assertClose, loadFixture, present } from '../helpers.js';
 
 type Options = Record<string, number | boolean | number[]>;
 interface OptimizerCase {
@@ -18,7 +18,7 @@ interface OptimizerCase {
   state: Record<string, Record<string, number[] | number | null>>;
 }
 
-const cases = loadFixture<{ optimizers: OptimizerCase[] }>('optim.json').optimizers;
+const cases = (loadFixture('optim.json') as { optimizers: OptimizerCase[] }).optimizers;
 const tolerance = { rtol: 1e-6, atol: 1e-7 };
 
 function make(kind: OptimizerCase['optimizer'], params: optim.Params, options: Options): optim.Optimizer {
@@ -39,7 +39,7 @@ function setup(c: OptimizerCase, values = c.params.map((p) => p.values)): { para
 
 function applyStep(c: OptimizerCase, params: torch.Tensor[], opt: optim.Optimizer, step: number): void {
   params.forEach((p, i) => {
-    const g = c.grads[step][i]!;
+    const g = c.grads[step][i];
     p.grad = g === null ? null : torch.tensor(g).reshape(p.shape);
   });
   opt.step();
@@ -52,7 +52,7 @@ for (const c of cases) {
     const { params, opt } = setup(c);
     for (let step = 0; step < c.history.length; step++) {
       applyStep(c, params, opt, step);
-      params.forEach((p, i) => assertClose(values(p), c.history[step][i], { ...tolerance, what: `step ${step + 1}, param ${i}` }));
+      params.forEach((p, i) => { assertClose(values(p), c.history[step][i], { ...tolerance, what: `step ${step + 1}, param ${i}` }); });
     }
     const { state } = opt.stateDict();
     assert.deepEqual(Object.keys(state).sort(), Object.keys(c.state).sort());
@@ -77,7 +77,7 @@ for (const c of cases) {
     applyStep(c, first.params, first.opt, 2);
     for (let step = 2; step < c.history.length; step++) {
       applyStep(c, second.params, second.opt, step);
-      second.params.forEach((p, i) => assertClose(values(p), c.history[step][i], { ...tolerance, what: `step ${step + 1}, param ${i}` }));
+      second.params.forEach((p, i) => { assertClose(values(p), c.history[step][i], { ...tolerance, what: `step ${step + 1}, param ${i}` }); });
     }
   });
 }
@@ -105,9 +105,9 @@ test('loadStateDict restores group options and refuses a different layout', () =
   assert.deepEqual(opt.paramGroups[0].betas, [0.5, 0.6]);
   assert.equal(opt.paramGroups[0].params[0], p);
   const two = new optim.Adam([{ params: [torch.ones(1).requiresGrad_()] }, { params: [torch.ones(1).requiresGrad_()] }]);
-  assert.throws(() => opt.loadStateDict(two.stateDict()), { name: 'ValueError', message: 'loaded state dict has a different number of parameter groups' });
+  assert.throws(() => { opt.loadStateDict(two.stateDict()); }, { name: 'ValueError', message: 'loaded state dict has a different number of parameter groups' });
   const wide = new optim.Adam([torch.ones(1).requiresGrad_(), torch.ones(1).requiresGrad_()]);
-  assert.throws(() => opt.loadStateDict(wide.stateDict()), {
+  assert.throws(() => { opt.loadStateDict(wide.stateDict()); }, {
     message: "loaded state dict contains a parameter group that doesn't match the size of optimizer's group",
   });
 });
@@ -116,7 +116,7 @@ test('zeroGrad sets gradients to null by default (set_to_none=True) or zeros the
   const p = torch.ones(3).requiresGrad_(), q = torch.ones(2).requiresGrad_();
   const opt = new optim.SGD([p, q], { lr: 0.1 });
   p.sum().backward();
-  const grad = p.grad!;
+  const grad = present(p.grad);
   opt.zeroGrad(false);
   assert.equal(p.grad, grad);
   assert.deepEqual(p.grad.tolist(), [0, 0, 0]);
@@ -132,7 +132,7 @@ test('parameters without a gradient are skipped and get no state', () => {
   opt.step();
   assert.deepEqual(q.tolist(), [1, 1]);
   assert.equal(opt.state.has(q), false);
-  assert.equal(opt.state.get(p)!.step, 1);
+  assert.equal(present(opt.state.get(p)).step, 1);
 });
 
 test('paramGroups are public and addParamGroup fills in the defaults', () => {
@@ -146,7 +146,7 @@ test('paramGroups are public and addParamGroup fills in the defaults', () => {
   q.grad = torch.ones(1);
   opt.step();
   assert.deepEqual([p.item(), q.item()], [-0.25, -1]);
-  assert.throws(() => opt.addParamGroup({ params: [p] }), { name: 'ValueError', message: 'some parameters appear in more than one parameter group' });
+  assert.throws(() => { opt.addParamGroup({ params: [p] }); }, { name: 'ValueError', message: 'some parameters appear in more than one parameter group' });
 });
 
 test('step(closure) evaluates the closure with grad enabled and returns its loss', () => {
@@ -158,7 +158,7 @@ test('step(closure) evaluates the closure with grad enabled and returns its loss
     l.backward();
     return l;
   }));
-  assert.equal(loss!.item(), 4);
+  assert.equal(present(loss).item(), 4);
   assert.equal(w.item(), 0);
 });
 
@@ -211,5 +211,5 @@ test('SGD with momentum fits a small linear regression below loss 1e-4', () => {
     loss = l.item();
   }
   assert.ok(loss < 1e-4, `final loss ${loss}`);
-  assertClose([model.weight.item(), model.bias!.item()], [3, -0.5], { atol: 1e-2, rtol: 0 });
+  assertClose([model.weight.item(), present(model.bias).item()], [3, -0.5], { atol: 1e-2, rtol: 0 });
 });

@@ -11,7 +11,7 @@ interface Fixture {
   xSum: number; yFirst: number[];
   initialParamSums: Record<string, number>; losses: number[]; finalParamSums: Record<string, number>;
 }
-const fx = loadFixture<Fixture>('lenet_sgd.json');
+const fx = loadFixture('lenet_sgd.json') as Fixture;
 
 /** LeNet-5 with PyTorch's layer order, so that the seeded initial weights are drawn in the same order. */
 function lenet(): nn.Sequential {
