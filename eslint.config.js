@@ -1,4 +1,4 @@
-// eslint.config.js — lint rules: typescript-eslint's type-checked rules and the layer zones of
+// eslint.config.js — lint rules: typescript-eslint's strict type-checked rules and the layer zones of
 // docs/style.md §2 (each layer imports only from the layers to its left).
 import importPlugin from 'eslint-plugin-import';
 import tseslint from 'typescript-eslint';
@@ -25,7 +25,7 @@ zones.push({ target: './src/!(backends)/**', from: './src/backends/js', message:
 
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'node_modules/', 'native/', '**/*.js', '**/*.mjs'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { import: importPlugin },
@@ -33,8 +33,15 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Sizes, dims and indices are what PyTorch-style error messages report; numbers print unambiguously.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       'import/no-restricted-paths': ['error', { zones }],
     },
+  },
+  {
+    files: ['src/ops/function.ts'],
+    // torch.autograd.Function is a base class users extend with static forward/backward (PyTorch's API), not a namespace.
+    rules: { '@typescript-eslint/no-extraneous-class': ['error', { allowStaticOnly: true }] },
   },
   {
     // Tests reach into layers directly to test them; the zones are for the library. node:test's

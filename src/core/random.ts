@@ -116,7 +116,7 @@ export class Generator {
     const big = BigInt.asUintN(64, BigInt(state.seed));
     this.seedHi = Number(big >> 32n);
     this.seedLo = Number(big & 0xffffffffn);
-    for (let i = 0; i < MT_N; i++) this.mt[i] = state.mt[i]!;
+    for (let i = 0; i < MT_N; i++) this.mt[i] = state.mt[i];
     this.left = state.left;
     this.next = state.next;
     this.nextDoubleNormal = state.nextDoubleNormal;
@@ -345,7 +345,7 @@ export function randperm(gen: Generator, n: number): Float64Array {
   for (let i = 0; i < n - 1; i++) {
     const z = gen.random() % (n - i);
     const t = r[i];
-    r[i] = r[z + i]!;
+    r[i] = r[z + i];
     r[z + i] = t;
   }
   return r;

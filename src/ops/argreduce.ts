@@ -82,7 +82,10 @@ function pickOp(name: string, gradFn: string) {
     gradFn,
     meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: x.dtype }),
     forward: (be, [input, index], out, p) => {
-      if (numelOf(input.shape) === 0 && p.axis === null) return be.fill(denseView(out, [1]), NOTHING[out.dtype]); // median of nothing
+      if (numelOf(input.shape) === 0 && p.axis === null) {
+        be.fill(denseView(out, [1]), NOTHING[out.dtype]); // median of nothing
+        return;
+      }
       const x = p.axis === null ? flattened(be, input) : input;
       // The index comes fresh from an index op (contiguous, offset 0), laid out with x's rank for gather.
       const shape = p.axis === null ? [1] : keptShape(x.shape, [p.axis]);
@@ -114,9 +117,8 @@ function alongDim(op: 'max' | 'min' | 'median', x: Tensor, dim: number, keepdim:
 }
 
 /** torch.max: the largest value; with `dim`, values and indices along it; with a tensor, the elementwise maximum. */
-export function max(x: Tensor): Tensor;
+export function max(x: Tensor, other?: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
   if (dim instanceof Tensor) return maximum(x, dim);
   if (dim !== undefined) return alongDim('max', x, dim, keepdim);
@@ -125,9 +127,8 @@ export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor |
 }
 
 /** torch.min: the smallest value; with `dim`, values and indices along it; with a tensor, the elementwise minimum. */
-export function min(x: Tensor): Tensor;
+export function min(x: Tensor, other?: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
   if (dim instanceof Tensor) return minimum(x, dim);
   if (dim !== undefined) return alongDim('min', x, dim, keepdim);
@@ -167,17 +168,15 @@ export function argmin(x: Tensor, dim: number | null = null, keepdim = false): T
 // so that methods.ts's OmitThisParameter keeps every overload, not only the last.
 
 /** x.max(), x.max(dim, keepdim?), x.max(other). */
-export function maxMethod(): Tensor;
+export function maxMethod(other?: Tensor): Tensor;
 export function maxMethod(dim: number, keepdim?: boolean): ValuesIndices;
-export function maxMethod(other: Tensor): Tensor;
 export function maxMethod(this: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
   return dim instanceof Tensor ? max(this, dim) : dim === undefined ? max(this) : max(this, dim, keepdim);
 }
 
 /** x.min(), x.min(dim, keepdim?), x.min(other). */
-export function minMethod(): Tensor;
+export function minMethod(other?: Tensor): Tensor;
 export function minMethod(dim: number, keepdim?: boolean): ValuesIndices;
-export function minMethod(other: Tensor): Tensor;
 export function minMethod(this: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
   return dim instanceof Tensor ? min(this, dim) : dim === undefined ? min(this) : min(this, dim, keepdim);
 }

@@ -130,7 +130,7 @@ function reduction(name: string, gradFn: string, forward: (be: Backend, x: View,
     name,
     gradFn,
     meta: ([x], p) => ({ shape: outShape(x.dims, p.axes, p.keepdim), dtype: p.dtype, cast: p.cast }),
-    forward: (be, [x], out, p) => forward(be, x, out, p),
+    forward: (be, [x], out, p) => { forward(be, x, out, p); },
     backward: backward && ((g, [x], out, p) => [backward(g, x, out, p)]),
     saves,
   });
@@ -140,10 +140,10 @@ function reduction(name: string, gradFn: string, forward: (be: Backend, x: View,
 const countTrue = (mask: Tensor, axes: readonly number[]): Tensor => sumOps[1]([mask], { axes, keepdim: true, dtype: 'int64', cast: 'int64' });
 
 const sumBackward: Backward = (g, x, _, p) => expandTo(restore(g, x, p.axes, p.keepdim), x.dims);
-const sumForward = (be: Backend, x: View, out: Storage, p: Reduction) => be.reduce('sum', x, p.axes, out);
+const sumForward = (be: Backend, x: View, out: Storage, p: Reduction) => { be.reduce('sum', x, p.axes, out); };
 export const sumOps = [reduction('sum', 'SumBackward0', sumForward, sumBackward), reduction('sum', 'SumBackward1', sumForward, sumBackward)];
 
-const meanForward = (be: Backend, x: View, out: Storage, p: Reduction) => reduceDiv(be, 'sum', x, p.axes, out, countOf(x.shape, p.axes));
+const meanForward = (be: Backend, x: View, out: Storage, p: Reduction) => { reduceDiv(be, 'sum', x, p.axes, out, countOf(x.shape, p.axes)); };
 const meanBackward: Backward = (g, x, out, p) => div(sumBackward(g, x, out, p), countOf(x.dims, p.axes));
 const meanOps = [reduction('mean', 'MeanBackward0', meanForward, meanBackward), reduction('mean', 'MeanBackward1', meanForward, meanBackward)];
 
@@ -156,10 +156,10 @@ const prodBackward: Backward = (g, x, out, p) => {
   const local = where(isZero, where(eq(zeros, 1), others, 0), where(eq(zeros, 0), div(restore(out, x, p.axes, p.keepdim), safe), 0));
   return mul(restore(g, x, p.axes, p.keepdim), local);
 };
-const prodForward = (be: Backend, x: View, out: Storage, p: Reduction) => be.reduce('prod', x, p.axes, out);
+const prodForward = (be: Backend, x: View, out: Storage, p: Reduction) => { be.reduce('prod', x, p.axes, out); };
 const prodOps = [reduction('prod', 'ProdBackward0', prodForward, prodBackward, 'all'), reduction('prod', 'ProdBackward1', prodForward, prodBackward, 'all')];
 
-const boolOps = (['all', 'any'] as const).map((op) => reduction(op, '', (be, x, out, p) => be.reduce(op, x, p.axes, out), null));
+const boolOps = (['all', 'any'] as const).map((op) => reduction(op, '', (be, x, out, p) => { be.reduce(op, x, p.axes, out); }, null));
 
 // amax's gradient is shared evenly among the elements equal to the result (ties), as PyTorch's.
 const amaxBackward: Backward = (g, x, out, p) => {
@@ -167,7 +167,7 @@ const amaxBackward: Backward = (g, x, out, p) => {
   return mul(div(restore(g, x, p.axes, p.keepdim), countTrue(mask, p.axes)), mask);
 };
 const amaxOps = (['amax', 'amin'] as const).map((op) =>
-  reduction(op, op === 'amax' ? 'AmaxBackward0' : 'AminBackward0', (be, x, out, p) => be.reduce(op, x, p.axes, out), amaxBackward, 'all'));
+  reduction(op, op === 'amax' ? 'AmaxBackward0' : 'AminBackward0', (be, x, out, p) => { be.reduce(op, x, p.axes, out); }, amaxBackward, 'all'));
 
 // max() and min() share the gradient among ties too, and among the NaNs when the result is NaN.
 const extremeBackward: Backward = (g, x, out) => {
@@ -175,7 +175,7 @@ const extremeBackward: Backward = (g, x, out) => {
   return where(mask, div(g, countTrue(mask, x.dims.map((_, i) => i))), 0);
 };
 export const extremeOps = (['amax', 'amin'] as const).map((op) =>
-  reduction(op, op === 'amax' ? 'MaxBackward1' : 'MinBackward1', (be, x, out, p) => be.reduce(op, x, p.axes, out), extremeBackward, 'all'));
+  reduction(op, op === 'amax' ? 'MaxBackward1' : 'MinBackward1', (be, x, out, p) => { be.reduce(op, x, p.axes, out); }, extremeBackward, 'all'));
 
 /** var (or std) over `axes`: the mean, squared deviations, their sum ÷ max(0, n − correction). */
 function moments(isStd: boolean) {
@@ -201,7 +201,10 @@ const stdOp = reduction('std', 'StdBackward0', moments(true), stdBackward, 'outp
 
 const logsumexpOp = reduction('logsumexp', 'LogsumexpBackward0', (be, x, out, p) => {
   const size = out.data.length, flat = denseView(out, [size]);
-  if (numelOf(x.shape) === 0) return be.fill(flat, -Infinity); // every reduced set is empty: log(0)
+  if (numelOf(x.shape) === 0) {
+    be.fill(flat, -Infinity); // every reduced set is empty: log(0)
+    return;
+  }
   const { m, t } = shifted(be, x, p.axes, true), tv = denseView(t, x.shape);
   be.unary('exp', tv, t);
   be.reduce('sum', tv, p.axes, out);

@@ -25,7 +25,10 @@ function softmaxOp(isLog: boolean) {
       const tv = denseView(shifted(be, x, axes, false).t, x.shape), s = be.alloc(out.dtype, size);
       be.unary('exp', tv, out); // exp(x − max) ≤ 1: no overflow
       be.reduce('sum', all, axes, s);
-      if (!isLog) return be.binary('div', all, spread(s, x.shape, axes), out);
+      if (!isLog) {
+        be.binary('div', all, spread(s, x.shape, axes), out);
+        return;
+      }
       be.unary('log', denseView(s, [size]), s);
       be.binary('sub', tv, spread(s, x.shape, axes), out);
     },
