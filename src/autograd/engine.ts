@@ -130,11 +130,17 @@ export function runBackward(
   if (createGraph) enableGrad(step);
   else noGrad(step);
   if (inputs) return inputs.map((t) => collected.get(t) ?? null);
+  storeGrads(collected, grads, createGraph, math);
+  return [];
+}
+
+/** Accumulates the collected gradients into `.grad`, once the walk can no longer alias them. */
+function storeGrads(collected: Map<Tensor, Tensor>, seeds: readonly Tensor[], createGraph: boolean, math: GradMath): void {
   // A gradient may become .grad without a copy only if it fills a storage of its own that
   // nothing else was handed: not the caller's seed gradients, not another leaf's gradient. A
   // view of a fresh intermediate (a linear layer's weight gradient is a transposed product)
   // qualifies, which saves a copy of every weight gradient.
-  const handed = new Set(grads.map((g) => g.storage));
+  const handed = new Set(seeds.map((g) => g.storage));
   const ownsStorage = (g: Tensor): boolean =>
     g.isContiguous() && g.offset === 0 && g.numel() === g.storage.data.length && !handed.has(g.storage);
   noGrad(() => {
@@ -150,7 +156,6 @@ export function runBackward(
       handed.add(g.storage);
     }
   });
-  return [];
 }
 
 /**
