@@ -3,11 +3,13 @@
 // past a limit needs a reason in review, not a failing build.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const FILE_LIMIT = 400;
 const FUNCTION_LIMIT = 60;
-const root = join(import.meta.dirname, '..', '..');
+// The repository root, from dist/scripts/ (import.meta.dirname needs Node 20.11).
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every .ts file under dir, recursively. */
 function sources(dir: string): string[] {
