@@ -1,0 +1,63 @@
+// src/backends/native/elementwise.ts — elementwise kernels, copies and axpy on the addon, with the
+// JS reference taking small dense ops (cheaper than crossing into C++) and non-float dtypes.
+import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../backend.js';
+import { jsBackend } from '../js/index.js';
+import type { Addon } from './addon.js';
+import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf, smallDense } from './views.js';
+
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sigmoid: 6, tanh: 7, relu: 8, sin: 9, cos: 10,
+  log1p: 11, expm1: 12, reciprocal: 13, sign: 14,
+};
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, thresholdBackward: 7 };
+const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+
+/** The elementwise kernels of the native backend. */
+export function elementwiseKernels(addon: Addon): Required<Pick<Backend, 'unary' | 'binary' | 'where' | 'copy' | 'axpy'>> {
+  const unary = (op: UnaryOp, x: View, out: Storage): void => {
+    const code = UNARY_CODES[op], data = x.storage.data;
+    if (code === undefined || !isFloat(data) || smallDense(out.data.length, x)) {
+      jsBackend.unary(op, x, out);
+      return;
+    }
+    addon.unary(code, data, out.data, coalescedDesc(x.shape, x));
+  };
+
+  const binary = (op: BinaryOp, a: View, b: View, out: Storage): void => {
+    const code = BINARY_CODES[op] ?? COMPARE_CODES[op], x = a.storage.data, y = b.storage.data;
+    if (code === undefined || !isFloat(x) || !isFloat(y) || smallDense(out.data.length, a, b)) {
+      jsBackend.binary(op, a, b, out);
+      return;
+    }
+    const d = coalescedDesc(a.shape, a, b);
+    if (op in COMPARE_CODES) addon.compare(code, x, y, out.data, d);
+    else addon.binary(code, x, y, out.data, d);
+  };
+
+  const where = (cond: View, a: View, b: View, out: Storage): void => {
+    const c = cond.storage.data, x = a.storage.data, y = b.storage.data;
+    if (!(c instanceof Uint8Array) || !isFloat(x) || !isFloat(y) || x.constructor !== y.constructor || smallDense(out.data.length, cond, a, b)) {
+      jsBackend.where(cond, a, b, out);
+      return;
+    }
+    addon.where(c, x, y, out.data, coalescedDesc(a.shape, cond, a, b));
+  };
+
+  const copy = (src: View, dst: View): void => {
+    const s = src.storage.data, d = dst.storage.data;
+    if (!isFloat(s) || !isFloat(d) || s.constructor !== d.constructor || numelOf(dst.shape) < ELEMENTWISE_MIN) {
+      jsBackend.copy(src, dst);
+      return;
+    }
+    addon.copy(s, d, coalescedDesc(dst.shape, src, dst));
+  };
+
+  const axpy = (alpha: number, x: View, y: Storage): boolean => {
+    const data = x.storage.data;
+    if (!isFloat(data) || data.constructor !== y.data.constructor || !isDense(x) || y.data.length < ELEMENTWISE_MIN) return false;
+    addon.axpy(alpha, data, x.offset, y.data, y.data.length);
+    return true;
+  };
+
+  return { unary, binary, where, copy, axpy };
+}

@@ -1,0 +1,71 @@
+// src/backends/native/nn.ts — the neural-network kernels on the addon: 2-D convolution forward and
+// gradients, max pooling with its indices and gradient, and fused (log-)softmax and its gradient.
+import type { Backend, ConvGeometry, ConvKernels, PoolGeometry, Storage, View } from '../backend.js';
+import type { Addon } from './addon.js';
+import { desc, isDense, isFloat, numelOf } from './views.js';
+
+/** The convolution, pooling and softmax kernels of the native backend. */
+export function nnKernels(
+  addon: Addon,
+  denseIn: (x: View, order: readonly number[]) => View,
+): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward'>> {
+  // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
+  const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View, ...extra: number[]): boolean => {
+    const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
+    if (!f32 || x.length !== 4 || !isDense(a) || !isDense(b) || geo.padBefore.some((p, i) => p !== geo.padAfter[i])) return false;
+    desc.set([...x, o, kernel[0], kernel[1], ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset, ...extra]);
+    return true;
+  };
+  const conv: ConvKernels = {
+    forward: (x, w, b, out, geo) => {
+      if (b !== null && !(b.storage.data instanceof Float32Array && isDense(b))) return false;
+      if (!conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w, b?.offset ?? 0)) return false;
+      return addon.conv2dForward(x.storage.data as Float32Array, w.storage.data as Float32Array, b === null ? null : (b.storage.data as Float32Array), out.data, desc);
+    },
+    inputGrad: (g, w, out, inShape, geo) =>
+      conv2dDesc(inShape, w.shape[0], w.shape.slice(2), geo, g, w) &&
+      addon.conv2dInputGrad(g.storage.data as Float32Array, w.storage.data as Float32Array, out.data, desc),
+    weightGrad: (g, x, out, kernel, geo) =>
+      conv2dDesc(x.shape, g.shape[1], kernel, geo, x, g) &&
+      addon.conv2dWeightGrad(x.storage.data as Float32Array, g.storage.data as Float32Array, out.data, desc),
+  };
+
+  const poolDesc = (shape: readonly number[], geo: PoolGeometry, ...offsets: number[]): Float64Array => {
+    const [h, w] = shape.slice(-2) as [number, number];
+    desc.set([numelOf(shape.slice(0, -2)), h, w, ...geo.out, ...geo.kernel, ...geo.stride, ...geo.padding, ...geo.dilation, ...offsets]);
+    return desc;
+  };
+
+  const maxPool2dIndices = (x: View, out: Storage, geo: PoolGeometry, values?: Storage): boolean => {
+    if (!isFloat(x.storage.data) || x.shape.length < 2) return false;
+    const v = denseIn(x, x.shape.map((_, d) => d));
+    addon.maxPool2dIndices(v.storage.data as Float32Array | Float64Array, out.data, values?.data ?? null, poolDesc(x.shape, geo, v.offset));
+    return true;
+  };
+
+  /** [A, R, B] around `axis`. */
+  const around = (shape: readonly number[], axis: number): [number, number, number] =>
+    [numelOf(shape.slice(0, axis)), shape[axis], numelOf(shape.slice(axis + 1))];
+
+  const softmax = (x: View, axis: number, log: boolean, out: Storage): boolean => {
+    const data = x.storage.data;
+    if (!isFloat(data) || data.constructor !== out.data.constructor || !isDense(x)) return false;
+    addon.softmax(data, out.data, ...around(x.shape, axis), log, x.offset);
+    return true;
+  };
+
+  const softmaxBackward = (g: View, y: View, axis: number, log: boolean, out: Storage): boolean => {
+    const a = g.storage.data, b = y.storage.data;
+    if (!isFloat(a) || a.constructor !== b.constructor || a.constructor !== out.data.constructor || !isDense(g) || !isDense(y)) return false;
+    addon.softmaxBackward(a, b as typeof a, out.data, ...around(g.shape, axis), log, g.offset, y.offset);
+    return true;
+  };
+
+  const maxPool2dBackward = (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry): boolean => {
+    if (!isFloat(g.storage.data) || g.storage.dtype !== out.dtype || !isDense(g) || !isDense(indices) || inShape.length < 2) return false;
+    addon.maxPool2dBackward(g.storage.data, indices.storage.data, out.data, poolDesc(inShape, geo, g.offset, indices.offset));
+    return true;
+  };
+
+  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward };
+}
