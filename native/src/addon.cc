@@ -185,11 +185,11 @@ Napi::Value ScatterAdd(const Napi::CallbackInfo& info) {
 
 // axpy(alpha, x, xOffset, y, n): y[i] += alpha * x[xOffset + i].
 Napi::Value Axpy(const Napi::CallbackInfo& info) {
-  const double alpha = info[0].As<Napi::Number>().DoubleValue();
-  const int64_t off = long_arg(info, 2), n = long_arg(info, 4);
-  if (is_f32(info[1])) axpy<float>(n, static_cast<float>(alpha), data_of<float>(info[1]) + off, data_of<float>(info[3]));
-  else axpy<double>(n, alpha, data_of<double>(info[1]) + off, data_of<double>(info[3]));
-  return info.Env().Undefined();
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    axpy<T>(long_arg(info, 4), static_cast<T>(info[0].As<Napi::Number>().DoubleValue()),
+            data_of<T>(info[1]) + long_arg(info, 2), data_of<T>(info[3]));
+  });
 }
 
 // copy(src, dst, views of [src, dst])
@@ -285,10 +285,6 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) { matmul_t<decltype(tag)>(info); });
 }
 
-// Makes large allocations come from glibc's reusable heap instead of fresh mmap'd pages: a freed
-// tensor's memory then serves the next one, where a fresh mapping faults on every page on first
-// touch (~3 ms per MB on these machines, more than the kernels themselves). The price is that
-// memory freed by big tensors stays with the process (as with PyTorch's caching allocators).
 // alignBuffer(buffer: ArrayBuffer, huge: boolean) → the byte offset (0–63) at which the buffer's
 // memory starts on a 64-byte boundary, as PyTorch's allocator aligns tensors: malloc only aligns to
 // 16 bytes, and a 64-byte vector load that straddles two cache lines costs two (a 20 MB sum ran at
@@ -309,6 +305,10 @@ Napi::Value AlignBuffer(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), offset);
 }
 
+// Makes large allocations come from glibc's reusable heap instead of fresh mmap'd pages: a freed
+// tensor's memory then serves the next one, where a fresh mapping faults on every page on first
+// touch (~3 ms per MB on these machines, more than the kernels themselves). The price is that
+// memory freed by big tensors stays with the process (as with PyTorch's caching allocators).
 Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_MAX, 0);

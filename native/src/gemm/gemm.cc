@@ -332,10 +332,6 @@ void sgemv_impl(bool trans, int64_t m, int64_t k, float alpha, const float* A, i
     if (beta != 0.0f)
       for (int64_t i = 0; i < m; ++i) yv[i] = y[i * incy];
   }
-  auto copy_back = [&] {
-    if (copy_y)
-      for (int64_t i = 0; i < m; ++i) y[i * incy] = yv[i];
-  };
   // Outputs [i0, i1): rows of A, or with `trans` its columns.
   auto part = [&](int64_t i0, int64_t i1) {
     const float* a = trans ? A + i0 : A + i0 * lda;
@@ -362,7 +358,8 @@ void sgemv_impl(bool trans, int64_t m, int64_t k, float alpha, const float* A, i
       part(i0, i1);
     });
   }
-  copy_back();
+  if (copy_y)
+    for (int64_t i = 0; i < m; ++i) y[i * incy] = yv[i];
 }
 
 template <typename T>

@@ -3,6 +3,7 @@
 // per-thread buffer, then one sgemm per (image, group), and col2im.
 #include "conv2d.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -141,9 +142,7 @@ bool im2col_backward_weight(const Conv2dParams& p, const Geometry& g, const floa
                             float* grad_weight) {
   const int64_t wsize = p.out_channels * g.kdim;
   std::memset(grad_weight, 0, sizeof(float) * size_t(wsize));
-  int64_t chunks = get_pool_threads();
-  if (chunks > p.batch) chunks = p.batch;
-  if (chunks < 1) chunks = 1;
+  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(get_pool_threads(), p.batch));
   std::vector<float> partial(size_t((chunks - 1) * wsize), 0.0f);
   std::atomic<bool> ok{true};
   parallel_for(chunks, [&](int64_t c) {
@@ -183,8 +182,8 @@ void conv2d_force_im2col(bool force) { g_force_im2col = force; }
 bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weight, const float* bias,
                     float* output) {
   if (!conv2d_params_valid(p)) return false;
-  const Geometry g = geometry(p);
   if (use_direct(p)) return conv2d_direct_forward(p, input, weight, bias, output);
+  const Geometry g = geometry(p);
   std::atomic<bool> ok{true};
   parallel_for(p.batch, [&](int64_t n) {
     float* col = thread_columns(g, ok);
@@ -214,8 +213,8 @@ bool conv2d_forward(const Conv2dParams& p, const float* input, const float* weig
 bool conv2d_backward_input(const Conv2dParams& p, const float* grad_output, const float* weight,
                            float* grad_input) {
   if (!conv2d_params_valid(p)) return false;
-  const Geometry g = geometry(p);
   if (use_direct(p)) return conv2d_direct_backward_input(p, grad_output, weight, grad_input);
+  const Geometry g = geometry(p);
   std::atomic<bool> ok{true};
   parallel_for(p.batch, [&](int64_t n) {
     float* col = thread_columns(g, ok);

@@ -3,7 +3,6 @@
 #include "elementwise.h"
 
 #include <algorithm>
-
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -11,7 +10,6 @@
 #include "../runtime/thread_pool.h"
 #include "clones.h"
 #include "strided.h"
-
 
 namespace kindling {
 namespace {
@@ -190,14 +188,12 @@ bool is_dense(const int64_t* shape, const int64_t* strides, int ndim) {
   return true;
 }
 
-// Runs fn(block) for blocks [0, n), each thread of the pool taking one contiguous run of blocks, as
-// OpenMP's static schedule does: a thread then touches the same part of a tensor on every call, and
-// finds it in its own cache when the tensor fits there (repeated ops on one tensor, training loops).
+// Runs fn(block) for blocks [0, n), each thread of the pool taking one contiguous run of them
+// (parallel_ranges); callers have already decided the work is worth the threads.
 template <typename F>
 void parallel_blocks(int64_t n, F fn) {
-  const int64_t tasks = std::min<int64_t>(n, get_pool_threads());
-  parallel_for(tasks, [&](int64_t t) {
-    for (int64_t b = n * t / tasks; b < n * (t + 1) / tasks; ++b) fn(b);
+  parallel_ranges(n, n, 0, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) fn(b);
   });
 }
 

@@ -8,12 +8,14 @@
 #include "clones.h"
 #include "strided.h"
 
-
 namespace kindling {
 
 void max_pool_2x2_plane_f32_avx512(const float* in, int64_t iw, int64_t oh, int64_t ow, double* out, float* values);
 
 namespace {
+
+// Below this many input elements pooling stays on the calling thread.
+constexpr int64_t kParallelWork = int64_t(1) << 15;
 
 // The window of output (oy, ox): first maximum over in-bounds positions, NaN winning (the generic
 // path, used at the borders where windows reach into the padding).
@@ -37,9 +39,6 @@ void max_pool_window(const Pool2dParams& p, const T* in, int64_t oy, int64_t ox,
   *out = static_cast<double>(best_at < 0 ? 0 : best_at);
 }
 
-// Windows inside the image (no padding, no dilation) with the window size fixed at compile time:
-// the slot loops unroll and the updates become selects. With runtime sizes GCC keeps two-trip
-// loops and branches, which random data mispredicts (~8x slower on LeNet's 2x2 pools).
 // Windows inside the image (no padding, no dilation), one window slot at a time across a row of
 // outputs: the outputs' running maxima are independent, so the compare-and-select vectorizes. It
 // must be compiled for AVX2/AVX-512 (target_clones): baseline x86-64 has no vector blend, and the
@@ -87,7 +86,13 @@ bool is_2x2_stride_2(const Pool2dParams& p) {
 }
 
 template <typename T>
-void max_pool_plane_indices(const Pool2dParams& p, const T* in, double* out);
+void max_pool_plane_indices(const Pool2dParams& p, const T* in, double* out) {
+  // ceil_mode can make the last windows hang past the input; only the generic path clips them.
+  const bool inside = (p.out_h - 1) * p.stride_h + p.kernel_h <= p.in_h && (p.out_w - 1) * p.stride_w + p.kernel_w <= p.in_w;
+  if (p.pad_h == 0 && p.pad_w == 0 && p.dilation_h == 1 && p.dilation_w == 1 && inside) return max_pool_rows_dispatch(p, in, out);
+  for (int64_t oy = 0; oy < p.out_h; ++oy)
+    for (int64_t ox = 0; ox < p.out_w; ++ox) max_pool_window(p, in, oy, ox, out + oy * p.out_w + ox);
+}
 
 template <typename T>
 void max_pool_plane(const Pool2dParams& p, const T* in, double* out, T* values) {
@@ -102,24 +107,14 @@ void max_pool_plane(const Pool2dParams& p, const T* in, double* out, T* values) 
     for (int64_t o = 0; o < p.out_h * p.out_w; ++o) values[o] = in[static_cast<int64_t>(out[o])];
 }
 
-template <typename T>
-void max_pool_plane_indices(const Pool2dParams& p, const T* in, double* out) {
-  // ceil_mode can make the last windows hang past the input; only the generic path clips them.
-  const bool inside = (p.out_h - 1) * p.stride_h + p.kernel_h <= p.in_h && (p.out_w - 1) * p.stride_w + p.kernel_w <= p.in_w;
-  if (p.pad_h == 0 && p.pad_w == 0 && p.dilation_h == 1 && p.dilation_w == 1 && inside) return max_pool_rows_dispatch(p, in, out);
-  for (int64_t oy = 0; oy < p.out_h; ++oy)
-    for (int64_t ox = 0; ox < p.out_w; ++ox) max_pool_window(p, in, oy, ox, out + oy * p.out_w + ox);
-}
-
 }  // namespace
 
 template <typename T>
 void max_pool2d_indices(const Pool2dParams& p, const T* x, double* indices, T* values) {
   // Planes are small, so each thread takes a contiguous range of them rather than one at a time.
-  const int64_t chunks = p.planes * p.in_h * p.in_w >= (1 << 15) ? get_pool_threads() : 1;
   const int64_t ohw = p.out_h * p.out_w;
-  parallel_for(chunks, [&](int64_t c) {
-    for (int64_t plane = p.planes * c / chunks; plane < p.planes * (c + 1) / chunks; ++plane)
+  parallel_ranges(p.planes, p.planes * p.in_h * p.in_w, kParallelWork, [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane)
       max_pool_plane(p, x + plane * p.in_h * p.in_w, indices + plane * ohw, values != nullptr ? values + plane * ohw : nullptr);
   });
 }
@@ -127,9 +122,8 @@ void max_pool2d_indices(const Pool2dParams& p, const T* x, double* indices, T* v
 template <typename T>
 void max_pool2d_backward(const Pool2dParams& p, const T* grad_output, const double* indices, T* grad_input) {
   const int64_t hw = p.in_h * p.in_w, ohw = p.out_h * p.out_w;
-  const int64_t chunks = p.planes * hw >= (1 << 15) ? get_pool_threads() : 1;
-  parallel_for(chunks, [&](int64_t c) {
-    for (int64_t plane = p.planes * c / chunks; plane < p.planes * (c + 1) / chunks; ++plane) {
+  parallel_ranges(p.planes, p.planes * hw, kParallelWork, [&](int64_t first, int64_t last) {
+    for (int64_t plane = first; plane < last; ++plane) {
       T* dx = grad_input + plane * hw;
       const T* g = grad_output + plane * ohw;
       const double* at = indices + plane * ohw;

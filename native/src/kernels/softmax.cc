@@ -2,7 +2,6 @@
 // exponentials are taken in double, so float32 results match the composed reference to rounding.
 #include "softmax.h"
 
-#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -11,7 +10,7 @@
 namespace kindling {
 namespace {
 
-// Slices [a0, a1) of [A, R, B]; `acc` holds B per-column values (max, then sum).
+// Slices [a0, a1) of [A, R, B]; `mx` and `sum` hold each column's maximum and sum of exponentials.
 template <typename T>
 void softmax_slices(const T* x, int64_t a0, int64_t a1, int64_t R, int64_t B, bool log, T* out) {
   std::vector<double> mx(static_cast<size_t>(B)), sum(static_cast<size_t>(B));
@@ -57,23 +56,19 @@ void softmax_backward_slices(const T* g, const T* y, int64_t a0, int64_t a1, int
   }
 }
 
-// Splits the A slices across the pool when there is enough work.
-template <typename F>
-void over_slices(int64_t A, int64_t per_slice, F fn) {
-  const int64_t tasks = A * per_slice >= (int64_t(1) << 16) ? std::min<int64_t>(A, get_pool_threads()) : 1;
-  parallel_for(tasks, [&](int64_t t) { fn(A * t / tasks, A * (t + 1) / tasks); });
-}
+// Below this many elements a softmax stays on the calling thread.
+constexpr int64_t kParallelWork = int64_t(1) << 16;
 
 }  // namespace
 
 template <typename T>
 void softmax(const T* x, int64_t A, int64_t R, int64_t B, bool log, T* out) {
-  over_slices(A, R * B, [&](int64_t a0, int64_t a1) { softmax_slices(x, a0, a1, R, B, log, out); });
+  parallel_ranges(A, A * R * B, kParallelWork, [&](int64_t a0, int64_t a1) { softmax_slices(x, a0, a1, R, B, log, out); });
 }
 
 template <typename T>
 void softmax_backward(const T* g, const T* y, int64_t A, int64_t R, int64_t B, bool log, T* out) {
-  over_slices(A, R * B, [&](int64_t a0, int64_t a1) { softmax_backward_slices(g, y, a0, a1, R, B, log, out); });
+  parallel_ranges(A, A * R * B, kParallelWork, [&](int64_t a0, int64_t a1) { softmax_backward_slices(g, y, a0, a1, R, B, log, out); });
 }
 
 template void softmax<float>(const float*, int64_t, int64_t, int64_t, bool, float*);

@@ -1,6 +1,7 @@
 // Small persistent thread pool: parallel_for(n_tasks, fn) runs all tasks inside one synchronous call.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -72,5 +73,15 @@ inline void parallel_for(int64_t n_tasks, F&& f) {
 }
 void set_pool_threads(int n);
 int get_pool_threads();
+
+// Splits [0, n) into one contiguous range per pool thread and calls fn(begin, end) for each, as
+// OpenMP's static schedule does: a thread then gets the same range on every call and finds its part
+// of a tensor in its own cache when the tensor fits there. One range, on the caller, when `work` is
+// under `min_work`, where waking the threads costs more than they save.
+template <typename F>
+void parallel_ranges(int64_t n, int64_t work, int64_t min_work, F&& fn) {
+  const int64_t tasks = work >= min_work ? std::max<int64_t>(1, std::min<int64_t>(n, get_pool_threads())) : 1;
+  parallel_for(tasks, [&](int64_t t) { fn(n * t / tasks, n * (t + 1) / tasks); });
+}
 
 }  // namespace kindling
