@@ -6,7 +6,6 @@ import type { GradNode, Tensor } from '../tensor/tensor.js';
 /** Where the gradient of one input goes: the node that made it, a leaf to accumulate into, or nowhere. */
 export type Edge = Node | Tensor | null;
 
-
 /** PyTorch's description of a saved tensor in version errors: `[torch.FloatTensor [2, 3]]`. */
 function describe(t: Tensor): string {
   return `[torch.${TYPE_NAMES[t.dtype]}Tensor [${t.dims.join(', ')}]]`;

@@ -2,7 +2,7 @@
 // records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
 import { type DType, isFloating, TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
-import { contiguousStrides, sameShape } from '../core/shape.js';
+import { contiguousStrides, isContiguousLayout, numelOf, sameShape } from '../core/shape.js';
 import type { Backend, Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
@@ -108,9 +108,9 @@ export function record<P>(
 function kernelInput(t: Tensor, cast: DType | undefined, expandTo: readonly number[] | null, be: Backend): View {
   let v = t.kernelView();
   if (cast !== undefined && t.dtype !== cast) {
-    const storage = be.alloc(cast, t.numel());
-    be.copy(v, { storage, shape: t.dims, strides: contiguousStrides(t.dims), offset: 0 });
-    v = { storage, shape: t.dims, strides: contiguousStrides(t.dims), offset: 0 };
+    const dense = denseView(be.alloc(cast, t.numel()), t.dims);
+    be.copy(v, dense);
+    v = dense;
   }
   if (expandTo !== null && !sameShape(t.dims, expandTo)) v = expandView(v, expandTo);
   return v;
@@ -119,6 +119,14 @@ function kernelInput(t: Tensor, cast: DType | undefined, expandTo: readonly numb
 /** A row-major view of `shape` over `storage` starting at `offset`. */
 export function denseView(storage: Storage, shape: readonly number[], offset = 0): View {
   return { storage, shape, strides: contiguousStrides(shape), offset };
+}
+
+/** The view itself when it is contiguous, else a contiguous copy. */
+export function denseOf(be: Backend, v: View): View {
+  if (isContiguousLayout(v.shape, v.strides)) return v;
+  const out = denseView(be.alloc(v.storage.dtype, numelOf(v.shape)), v.shape);
+  be.copy(v, out);
+  return out;
 }
 
 /** A stride-0 view of `v` broadcast to `shape` (shapes already checked compatible). */
@@ -313,7 +321,6 @@ function denseCopy(t: Tensor): Tensor {
   backend().copy(t.kernelView(), out.kernelView());
   return out;
 }
-
 
 /** torch.can_cast: no float to integer and no non-bool to bool. */
 function canCast(from: DType, to: DType): boolean {

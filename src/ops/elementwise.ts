@@ -1,9 +1,9 @@
 // src/ops/elementwise.ts — pointwise ops: shape rule, forward and gradient together.
 import { type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
-import { broadcastShapes, contiguousStrides } from '../core/shape.js';
+import { broadcastShapes } from '../core/shape.js';
 import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { defineOp, type Grads, type Meta, type Saves, toDtype } from './define.js';
+import { defineOp, denseView, type Grads, type Meta, type Saves, toDtype } from './define.js';
 import { asTensor, resultType, type Scalar, scalarView, type TensorOrScalar } from './operands.js';
 
 type Result = 'same' | 'float' | 'bool';
@@ -175,7 +175,7 @@ const clampOp = defineOp<{ min: number | null; max: number | null }>({
     return { shape: x.dims, dtype, cast: dtype };
   },
   forward: (be, [x], out, { min, max }) => {
-    const dense = { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+    const dense = denseView(out, x.shape);
     be.copy(x, dense);
     if (min !== null) be.binary('maximum', dense, scalarView(min, out.dtype, x.shape), out);
     if (max !== null) be.binary('minimum', dense, scalarView(max, out.dtype, x.shape), out);

@@ -7,11 +7,10 @@ import type { View } from '../backends/backend.js';
 import { zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { backend } from '../backends/select.js';
-import { defineOp, expandTo, type Meta } from './define.js';
+import { defineOp, denseView, expandTo, type Meta } from './define.js';
 import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { narrow, reshape, select } from './views.js';
-
 
 // Note [Legacy empty tensors in cat]
 // PyTorch's cat skips 1-D tensors of size 0 whatever the other inputs' shapes, a rule kept from
@@ -234,13 +233,13 @@ const indexAddOp = defineOp<{ dim: number; alpha: number }>({
     return { shape: x.dims, dtype: x.dtype };
   },
   forward: (be, [x, index, source], out, { dim, alpha }) => {
-    const dense: View = { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+    const dense = denseView(out, x.shape);
     be.copy(x, dense);
     let src = source;
     if (alpha !== 1) {
       const scaled = be.alloc(out.dtype, numelOf(src.shape));
       be.binary('mul', src, scalarView(alpha, out.dtype, src.shape), scaled);
-      src = { storage: scaled, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 };
+      src = denseView(scaled, src.shape);
     }
     be.scatterAdd(dense, dim, alongDim(index, src.shape, dim), src);
   },
@@ -305,7 +304,7 @@ const scatterAddOp = defineOp<number>({
     return { shape: x.dims, dtype: x.dtype };
   },
   forward: (be, [x, index, src], out, dim) => {
-    const dense: View = { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 };
+    const dense = denseView(out, x.shape);
     be.copy(x, dense);
     be.scatterAdd(dense, dim, index, src);
   },

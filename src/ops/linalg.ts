@@ -10,7 +10,6 @@ import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { reshape, squeeze, t, transpose, unsqueeze, viewStrides } from './views.js';
 
-
 /** PyTorch's dtype rule for products: both operands share one dtype, and bool has no kernel. */
 function checkDtypes(op: string, a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) {

@@ -82,7 +82,6 @@ export function checkNonEmpty(op: string, x: Tensor, axes: readonly number[] | n
 
 // ---- kernel helpers: forwards compose backend primitives on contiguous scratch storages
 
-
 /** A reduced storage seen with its reduced dims as size 1 and broadcast over `shape`. */
 export const spread = (s: Storage, shape: readonly number[], axes: readonly number[]): View => expandView(denseView(s, keptShape(shape, axes)), shape);
 

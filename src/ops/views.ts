@@ -3,7 +3,7 @@
 import { IndexError, RuntimeError } from '../core/errors.js';
 import { contiguousStrides, fmtShape, numelOf, wrapDim } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { defineOp, defineView, expandTo, type Layout } from './define.js';
+import { defineOp, defineView, denseView, expandTo, type Layout } from './define.js';
 
 /** Resolves one -1 in a requested shape, checking the element count. */
 export function inferShape(op: string, shape: readonly number[], numel: number): number[] {
@@ -298,7 +298,7 @@ const cloneOp = defineOp({
   name: 'clone',
   gradFn: 'CloneBackward0',
   meta: ([x]) => ({ shape: x.dims, dtype: x.dtype }),
-  forward: (be, [x], out) => { be.copy(x, { storage: out, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 }); },
+  forward: (be, [x], out) => { be.copy(x, denseView(out, x.shape)); },
   backward: (g) => [g],
   saves: 'none',
   overwrites: true,

@@ -1,9 +1,9 @@
 // src/nn/functional/conv.ts — F.conv1d, F.conv2d, F.convTranspose2d: one convolution op (PyTorch's
 // aten::convolution, grad_fn ConvolutionBackward0) over im2col views, and its two adjoint ops.
 import { RuntimeError } from '../../core/errors.js';
-import { fmtShape, isContiguousLayout, numelOf } from '../../core/shape.js';
+import { fmtShape, numelOf } from '../../core/shape.js';
 import type { Backend, ConvGeometry, Storage, View } from '../../backends/backend.js';
-import { defineOp, expandView, type Grads, type Meta, type Op, denseView } from '../../ops/define.js';
+import { defineOp, denseOf, denseView, expandView, type Grads, type Meta, type Op } from '../../ops/define.js';
 import { sum } from '../../ops/reduce.js';
 import { squeeze, unsqueeze } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -22,15 +22,6 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 /** Stride, padding (before and after each spatial dim), dilation and groups of the forward convolution. */
 export type Geometry = ConvGeometry;
-
-
-/** The view itself when it is contiguous, else a contiguous copy. */
-function denseOf(be: Backend, v: View): View {
-  if (isContiguousLayout(v.shape, v.strides)) return v;
-  const out = denseView(be.alloc(v.storage.dtype, numelOf(v.shape)), v.shape);
-  be.copy(v, out);
-  return out;
-}
 
 const hasPadding = (geo: Geometry): boolean => geo.padBefore.some((p) => p !== 0) || geo.padAfter.some((p) => p !== 0);
 

@@ -1,8 +1,8 @@
 // src/nn/functional/embedding.ts — F.embedding: rows of a weight picked by int64 indices, with
 // PyTorch's EmbeddingBackward0 gradient (rows summed per index; the padding row gets none).
 import { IndexError, RuntimeError } from '../../core/errors.js';
-import { contiguousStrides, isContiguousLayout, numelOf } from '../../core/shape.js';
-import { defineOp, type Grads } from '../../ops/define.js';
+import { numelOf } from '../../core/shape.js';
+import { defineOp, denseOf, type Grads } from '../../ops/define.js';
 import { eq, where } from '../../ops/elementwise.js';
 import { indexAdd } from '../../ops/indexing.js';
 import { reshape, unsqueeze } from '../../ops/views.js';
@@ -15,11 +15,7 @@ const embeddingOp = defineOp<number | null>({
   meta: ([weight, indices]) => ({ shape: [...indices.dims, weight.dims[1]], dtype: weight.dtype }),
   forward: (be, [weight, indices], out) => {
     const n = numelOf(indices.shape), d = weight.shape[1];
-    let idx = indices;
-    if (!isContiguousLayout(idx.shape, idx.strides)) {
-      idx = { storage: be.alloc(idx.storage.dtype, n), shape: idx.shape, strides: contiguousStrides(idx.shape), offset: 0 };
-      be.copy(indices, idx);
-    }
+    const idx = denseOf(be, indices);
     // The gather kernel reads weight[index[i][j]][j]: each index is broadcast along its row (stride 0).
     be.gather(weight, 0, { storage: idx.storage, shape: [n, d], strides: [1, 0], offset: idx.offset }, out);
   },

@@ -33,7 +33,6 @@ export function applyReduction(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
 }
 
-
 const mseLossOp = defineOp<Reduction>({
   name: 'mse_loss',
   gradFn: 'MseLossBackward0',

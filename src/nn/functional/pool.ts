@@ -1,9 +1,9 @@
 // src/nn/functional/pool.ts — F.maxPool2d, F.avgPool2d, F.adaptiveAvgPool2d over window views of the
 // padded input, with PyTorch's output sizes, divisors, grad_fn names and first-max gradient routing.
 import { RuntimeError } from '../../core/errors.js';
-import { contiguousStrides, isContiguousLayout, numelOf } from '../../core/shape.js';
+import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from '../../backends/backend.js';
-import { defineOp, type Grads, type Op, denseView } from '../../ops/define.js';
+import { defineOp, denseOf, denseView, type Grads, type Op } from '../../ops/define.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, t } from '../../ops/views.js';
 import { tensor } from '../../tensor/creation.js';
@@ -12,7 +12,6 @@ import { type IntOrTuple, ntuple } from './conv.js';
 
 /** Window size, step, padding and dilation of a 2-D pooling, and its output size. */
 type PoolGeometry = BackendPoolGeometry;
-
 
 /** PyTorch's pooling_output_shape: floor or ceil division, and no window may start in the right padding. */
 function poolOutputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
@@ -151,11 +150,7 @@ const avgPoolGradOp: Op<AvgParams & { inShape: readonly number[] }> = defineOp<A
 /** out = x's values at flat (h·W + w) plane indices (the max-pool output, given the indices of its maxima). */
 function gatherAtIndices(be: Backend, x: View, indices: View, out: Storage): void {
   const lead = x.shape.slice(0, -2), plane = numelOf(x.shape.slice(-2)), positions = numelOf(indices.shape.slice(-2));
-  let src = x;
-  if (!isContiguousLayout(src.shape, src.strides)) {
-    src = denseView(be.alloc(x.storage.dtype, numelOf(x.shape)), x.shape);
-    be.copy(x, src);
-  }
+  const src = denseOf(be, x);
   be.gather({ ...src, shape: [...lead, plane], strides: [...contiguousStrides(lead).map((s) => s * plane), 1] }, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), out);
 }
 
@@ -218,8 +213,7 @@ const maxPoolGradOp: Op<{ inShape: readonly number[]; geo: PoolGeometry | null }
     const lead = inShape.slice(0, -2), positions = numelOf(indices.shape.slice(-2));
     const dst = denseView(out, [...lead, numelOf(inShape.slice(-2))]);
     be.fill(dst, 0);
-    const gd = isContiguousLayout(g.shape, g.strides) ? g : denseView(be.alloc(g.storage.dtype, numelOf(g.shape)), g.shape);
-    if (gd !== g) be.copy(g, gd);
+    const gd = denseOf(be, g);
     be.scatterAdd(dst, lead.length, denseView(indices.storage, [...lead, positions], indices.offset), { ...gd, shape: [...lead, positions], strides: contiguousStrides([...lead, positions]) });
   },
   // Linear in g: its gradient gathers the incoming gradient at the same indices.
