@@ -59,6 +59,8 @@ interface Workload {
 }
 
 const gemm = (m: number, n: number, k: number) => 2 * m * n * k;
+/** Adds per timed run of add_4 (per-op cost is too small to time one call). */
+const ADD_CALLS = 10000;
 
 const WORKLOADS: Workload[] = [
   {
@@ -91,10 +93,10 @@ const WORKLOADS: Workload[] = [
   { name: 'relu_10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.relu(), 5]; } },
   { name: 'sum_10m', amount: 4e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.sum(), 5]; } },
   {
-    name: 'add_4', amount: 0, unit: '', perRun: 10000,
+    name: 'add_4', amount: 0, unit: '', perRun: ADD_CALLS,
     prepare: () => {
       const a = torch.randn(4), b = torch.randn(4);
-      return [() => { torch.noGrad(() => { for (let i = 0; i < 10000; i++) a.add(b); }); }, 5];
+      return [() => { torch.noGrad(() => { for (let i = 0; i < ADD_CALLS; i++) a.add(b); }); }, 5];
     },
   },
 ];

@@ -13,6 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 THREADS = int(os.environ.get('KINDLING_BENCH_THREADS', '2'))
+ADD_CALLS = 10000  # adds per timed run of add_4, as in bench/run.ts
 torch.set_num_threads(THREADS)
 torch.manual_seed(0)
 
@@ -80,7 +81,7 @@ def prepare(name):
         a, b = torch.randn(4), torch.randn(4)
 
         def adds():
-            for _ in range(10000):
+            for _ in range(ADD_CALLS):
                 a + b
         return adds, 5
     raise ValueError(f'unknown workload {name}')
@@ -97,7 +98,7 @@ def serve():
         gc.collect()  # as bench/run.ts collects before each of kindling's rounds,
         time.sleep(0.05)  # and lets the other side's threads settle first
         t = mean_time(fn, min_runs, float(budget))
-        print(json.dumps(t / 10000 if name == 'add_4' else t), flush=True)
+        print(json.dumps(t / ADD_CALLS if name == 'add_4' else t), flush=True)
 
 
 def blas_info():
