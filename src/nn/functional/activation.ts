@@ -3,9 +3,9 @@
 // kernels compose backend primitives through Pointwise.
 import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { isOneOf, RuntimeError } from '../../core/errors.js';
-import { numelOf } from '../../core/shape.js';
+import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
-import { defineOp, denseView, inPlace, type Op } from '../../ops/define.js';
+import { defineOp, inPlace, type Op } from '../../ops/define.js';
 import {
   add, erf, exp, ge, gt, le, logicalOr, mul, relu as reluOp, sigmoid as sigmoidOp, sub, tanh as tanhOp, where,
 } from '../../ops/elementwise.js';
@@ -28,7 +28,8 @@ export class Pointwise {
   constructor(private readonly be: Backend, readonly shape: readonly number[], readonly dtype: DType) {}
 
   private alloc(dtype: DType): View {
-    return denseView(this.be.alloc(dtype, numelOf(this.shape)), this.shape);
+    const storage = this.be.alloc(dtype, numelOf(this.shape));
+    return { storage, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 };
   }
 
   private view(x: View | number): View {
@@ -55,7 +56,7 @@ export class Pointwise {
 
   /** Copies `x` into an op's (contiguous) output storage. */
   write(x: View, out: Storage): void {
-    this.be.copy(x, denseView(out, this.shape));
+    this.be.copy(x, { storage: out, shape: this.shape, strides: contiguousStrides(this.shape), offset: 0 });
   }
 }
 

@@ -3,9 +3,9 @@
 // class weights, ignoreIndex and label smoothing, with PyTorch's shape rules and errors.
 import { TYPE_NAMES } from '../../core/dtype.js';
 import { IndexError, RuntimeError, ValueError } from '../../core/errors.js';
-import { numelOf, sameShape } from '../../core/shape.js';
+import { contiguousStrides, numelOf, sameShape } from '../../core/shape.js';
 import { isGradEnabled } from '../../autograd/grad-mode.js';
-import { defineOp, denseView } from '../../ops/define.js';
+import { defineOp } from '../../ops/define.js';
 import { add, div, mul, neg, sigmoid, sub, where } from '../../ops/elementwise.js';
 import { scatterAdd } from '../../ops/indexing.js';
 import { sum } from '../../ops/reduce.js';
@@ -47,7 +47,7 @@ function nllOp(gradFn: string) {
       const shape = index.shape, all = shape.map((_, i) => i);
       const picked = be.alloc(out.dtype, numelOf(shape));
       be.gather(x, classDim, index, picked);
-      const dense = denseView(picked, shape);
+      const dense = { storage: picked, shape, strides: contiguousStrides(shape), offset: 0 };
       be.binary('mul', dense, w, picked);
       be.unary('neg', dense, picked);
       if (reduction === 'none') {
