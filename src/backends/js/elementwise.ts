@@ -67,11 +67,27 @@ export function binary(op: BinaryOp, a: View, b: View, out: Storage): void {
   const ia = viewOffsets(a), ib = viewOffsets(b);
   if (ia === null && ib === null) {
     const oa = a.offset, ob = b.offset;
+    if (x instanceof Float32Array && y instanceof Float32Array && o instanceof Float32Array && denseFloat32(op, x, oa, y, ob, o)) return;
     for (let i = 0; i < n; i++) o[i] = f(x[oa + i], y[ob + i]);
     return;
   }
   const pa = ia ?? denseOffsets(a.offset, n), pb = ib ?? denseOffsets(b.offset, n);
   for (let i = 0; i < n; i++) o[i] = f(x[pa[i]], y[pb[i]]);
+}
+
+/**
+ * The four arithmetic ops on dense float32 arrays, written out: the generic loop's calls through
+ * BINARY and its element loads see every op and dtype a program uses, and once a training step has
+ * run, V8 handles them megamorphically (a 4-element add then cost 0.5 µs instead of 0.25).
+ */
+function denseFloat32(op: BinaryOp, x: Float32Array, oa: number, y: Float32Array, ob: number, o: Float32Array): boolean {
+  const n = o.length;
+  if (op === 'add') for (let i = 0; i < n; i++) o[i] = x[oa + i] + y[ob + i];
+  else if (op === 'sub') for (let i = 0; i < n; i++) o[i] = x[oa + i] - y[ob + i];
+  else if (op === 'mul') for (let i = 0; i < n; i++) o[i] = x[oa + i] * y[ob + i];
+  else if (op === 'div') for (let i = 0; i < n; i++) o[i] = x[oa + i] / y[ob + i];
+  else return false;
+  return true;
 }
 
 export function where(cond: View, a: View, b: View, out: Storage): void {
