@@ -4,6 +4,9 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <exception>
+#include <new>
+#include <string>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #if defined(__linux__)
@@ -387,6 +390,44 @@ Napi::Value IsaName(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), gemm_isa());
 }
 
+
+// The constructor of kindling's RuntimeError, handed over once by the TypeScript loader, so that a
+// kernel's failure surfaces as the library's own error class.
+Napi::FunctionReference g_runtime_error;
+
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  g_runtime_error = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+// Every entry point runs through guarded(): TypeScript has checked the arguments, so a C++ exception
+// here is a failed allocation of scratch memory (std::bad_alloc) or a bug, and either must become a
+// JavaScript error rather than reach std::terminate and end the process.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  std::string message;
+  try {
+    return F(info);
+  } catch (const std::bad_alloc&) {
+    message = "DefaultCPUAllocator: not enough memory for a native kernel's scratch space";
+  } catch (const std::exception& e) {
+    message = std::string("native kernel failed: ") + e.what();
+  } catch (...) {
+    message = "native kernel failed";
+  }
+  Napi::Env env = info.Env();
+  const Napi::String text = Napi::String::New(env, static_cast<const char*>(info.Data()) + (": " + message));
+  const Napi::Value error = g_runtime_error.IsEmpty() ? Napi::Error::New(env, text).Value() : g_runtime_error.New({text});
+  Napi::Error(env, error).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+// Exports F as `name`, guarded; the name rides along as the function's data for error messages.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+void add(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New(env, guarded<F>, name, const_cast<char*>(name)));
+}
+
 }  // namespace
 }  // namespace kindling
 
@@ -394,30 +435,31 @@ namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace kindling;
-  exports.Set("unary", Napi::Function::New(env, Unary));
-  exports.Set("binary", Napi::Function::New(env, Binary));
-  exports.Set("copy", Napi::Function::New(env, Copy));
-  exports.Set("axpy", Napi::Function::New(env, Axpy));
-  exports.Set("compare", Napi::Function::New(env, Compare));
-  exports.Set("where", Napi::Function::New(env, Where));
-  exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
-  exports.Set("maxPool2dIndices", Napi::Function::New(env, MaxPool2dIndices));
-  exports.Set("maxPool2dBackward", Napi::Function::New(env, MaxPool2dBackward));
-  exports.Set("sumOuterInner", Napi::Function::New(env, SumOuterInner));
-  exports.Set("softmax", Napi::Function::New(env, Softmax));
-  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward));
-  exports.Set("gather", Napi::Function::New(env, Gather));
-  exports.Set("scatterAdd", Napi::Function::New(env, ScatterAdd));
-  exports.Set("reduce", Napi::Function::New(env, Reduce));
-  exports.Set("matmul", Napi::Function::New(env, Matmul));
-  exports.Set("conv2dForward", Napi::Function::New(env, Conv2dForward));
-  exports.Set("conv2dInputGrad", Napi::Function::New(env, Conv2dInputGrad));
-  exports.Set("conv2dWeightGrad", Napi::Function::New(env, Conv2dWeightGrad));
-  exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc));
-  exports.Set("alignBuffer", Napi::Function::New(env, AlignBuffer));
-  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
-  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
-  exports.Set("isa", Napi::Function::New(env, IsaName));
+  add<Unary>(env, exports, "unary");
+  add<Binary>(env, exports, "binary");
+  add<Copy>(env, exports, "copy");
+  add<Axpy>(env, exports, "axpy");
+  add<Compare>(env, exports, "compare");
+  add<Where>(env, exports, "where");
+  add<ArgReduce>(env, exports, "argReduce");
+  add<MaxPool2dIndices>(env, exports, "maxPool2dIndices");
+  add<MaxPool2dBackward>(env, exports, "maxPool2dBackward");
+  add<SumOuterInner>(env, exports, "sumOuterInner");
+  add<Softmax>(env, exports, "softmax");
+  add<SoftmaxBackward>(env, exports, "softmaxBackward");
+  add<Gather>(env, exports, "gather");
+  add<ScatterAdd>(env, exports, "scatterAdd");
+  add<Reduce>(env, exports, "reduce");
+  add<Matmul>(env, exports, "matmul");
+  add<Conv2dForward>(env, exports, "conv2dForward");
+  add<Conv2dInputGrad>(env, exports, "conv2dInputGrad");
+  add<Conv2dWeightGrad>(env, exports, "conv2dWeightGrad");
+  add<TuneMalloc>(env, exports, "tuneMalloc");
+  add<AlignBuffer>(env, exports, "alignBuffer");
+  add<SetNumThreads>(env, exports, "setNumThreads");
+  add<GetNumThreads>(env, exports, "getNumThreads");
+  add<SetErrorClass>(env, exports, "setErrorClass");
+  add<IsaName>(env, exports, "isa");
   return exports;
 }
 

@@ -33,6 +33,8 @@ export interface Addon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;
+  /** The error class that kernel failures (a failed scratch allocation) are thrown as. */
+  setErrorClass(errorClass: new (message: string) => Error): void;
 }
 
 /** The addon, or the reason it could not be loaded. */

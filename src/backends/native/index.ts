@@ -3,6 +3,7 @@
 // the C++ addon, and its storages aligned to 64 bytes.
 import { Buffer } from 'node:buffer';
 import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtype.js';
+import { RuntimeError } from '../../core/errors.js';
 import type { Backend, Storage } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { SLAB_MAX, setSlabAligner } from '../js/slab.js';
@@ -22,6 +23,7 @@ const ALIGN = 64;
 
 /** Builds the native backend over a loaded addon. */
 export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Addon } {
+  addon.setErrorClass(RuntimeError);
   addon.tuneMalloc();
   setSlabAligner((buffer) => addon.alignBuffer(buffer, false));
 
