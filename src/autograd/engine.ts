@@ -95,7 +95,7 @@ export function runBackward(
     } else if (r.requiresGrad) {
       deliverToTensor(r, g);
     } else {
-      throw new RuntimeError('element 0 of tensors does not require grad and does not have a grad_fn');
+      throw new RuntimeError('backward: element 0 of tensors does not require grad and does not have a grad_fn');
     }
   });
 

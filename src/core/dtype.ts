@@ -1,4 +1,5 @@
 // src/core/dtype.ts — the dtype table: storage arrays, categories, PyTorch's type promotion.
+import { AllocationError, RuntimeError } from './errors.js';
 
 /** A tensor element type, spelled as PyTorch's `torch.<name>`. */
 export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8';
@@ -37,7 +38,11 @@ export const TYPE_NAMES: Readonly<Record<DType, string>> = {
 
 /** Allocates a zeroed typed array for `numel` elements of `dtype`. */
 export function allocArray(dtype: DType, numel: number): DataArray {
-  return new INFO[dtype].array(numel);
+  try {
+    return new INFO[dtype].array(numel);
+  } catch (e) {
+    throw e instanceof RangeError ? AllocationError.outOfMemory(numel * INFO[dtype].itemsize) : e;
+  }
 }
 
 /** The typed-array constructor that stores `dtype`. */
@@ -90,6 +95,21 @@ export function promoteWithScalar(t: DType, s: number | boolean): DType {
   const order = { bool: 0, int: 1, float: 2 } as const;
   if (order[sKind] <= order[tKind]) return t;
   return sKind === 'int' ? 'int64' : defaultDtype;
+}
+
+// The integer range a scalar must fit to become an element of each integer dtype (c10's checked_convert;
+// uint8 also takes negative int8 values, which wrap).
+const INT_RANGE: Partial<Record<DType, readonly [number, number, string]>> = {
+  uint8: [-128, 255, 'uint8_t'], int32: [-(2 ** 31), 2 ** 31 - 1, 'int'], int64: [-(2 ** 63), 2 ** 63, 'int64_t'],
+};
+
+/** castScalar(dtype, v), or PyTorch's error when v does not fit an integer dtype (NaN, infinities, out of range). */
+export function checkedScalar(op: string, dtype: DType, v: number): number {
+  const range = INT_RANGE[dtype];
+  if (range !== undefined && !(v >= range[0] && v <= range[1])) {
+    throw new RuntimeError(`${op}: value cannot be converted to type ${range[2]} without overflow`);
+  }
+  return castScalar(dtype, v);
 }
 
 /** Converts a number to what a `dtype` tensor stores: truncation for integers, 0/1 for bool. */

@@ -10,6 +10,25 @@ export class RuntimeError extends KindlingError {
   override name = 'RuntimeError';
 }
 
+/**
+ * A tensor whose storage cannot be allocated (PyTorch's RuntimeError from its CPU allocator). Raised
+ * where memory is allocated, which does not know the op; the op that asked for it adds its name
+ * with `forOp` (see defineOp), so the message starts with the op as every other error's does.
+ */
+export class AllocationError extends RuntimeError {
+  constructor(readonly detail: string, readonly op: string | null = null) {
+    super(op === null ? detail : `${op}: ${detail}`);
+  }
+  /** PyTorch's DefaultCPUAllocator message for a request the system refused. */
+  static outOfMemory(bytes: number): AllocationError {
+    return new AllocationError(`DefaultCPUAllocator: not enough memory: you tried to allocate ${bytes} bytes.`);
+  }
+  /** This error with the op's name in front, unless it already names one. */
+  forOp(op: string): AllocationError {
+    return this.op === null ? new AllocationError(this.detail, op) : this;
+  }
+}
+
 /** PyTorch's IndexError: dimension or index out of range. */
 export class IndexError extends KindlingError {
   override name = 'IndexError';

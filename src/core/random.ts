@@ -7,6 +7,7 @@
 // GCC fuses `a * b + c` into fused multiply-adds. Those fusions change low bits, so they are emulated
 // (`fmaf`, `fmad` in libm.ts, with the rest of the compiled math these kernels call).
 
+import { allocArray } from './dtype.js';
 import { fmad, fmaf, logAvx, logCR, sinCosCR, sincosAvx } from './libm.js';
 
 const MT_N = 624;
@@ -339,7 +340,7 @@ export function randint_(gen: Generator, out: Float32Array | Float64Array | Int3
 /** torch.randperm(n) on CPU (int64 values stored as float64). */
 export function randperm(gen: Generator, n: number): Float64Array {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm expects a non-negative integer, got ${n}`);
-  const r = new Float64Array(n);
+  const r = allocArray('float64', n) as Float64Array;
   for (let i = 0; i < n; i++) r[i] = i;
   // Forward Fisher-Yates with one 32-bit draw per position, reduced modulo the remaining count.
   for (let i = 0; i < n - 1; i++) {

@@ -1,5 +1,5 @@
 // src/core/shape.ts — shape and stride arithmetic: numel, contiguity, broadcasting, dim wrapping.
-import { IndexError, RuntimeError } from './errors.js';
+import { AllocationError, ArgumentTypeError, IndexError, RuntimeError } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -84,11 +84,33 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** Checks that every size is a non-negative integer, naming the op otherwise. */
+/** Throws PyTorch's TypeError unless the argument `name` of `op` is an integer. */
+export function checkInt(op: string, name: string, value: number): void {
+  if (!Number.isInteger(value)) throw new ArgumentTypeError(`${op}(): argument '${name}' must be int, not ${typeof value === 'number' ? 'float' : typeof value}`);
+}
+
+/** Checks that every size is a non-negative integer and that their product can be counted, naming the op otherwise. */
 export function checkShape(op: string, shape: Shape): void {
-  for (const n of shape) {
-    if (!Number.isInteger(n) || n < 0) {
-      throw new RuntimeError(`${op}: Trying to create tensor with negative dimension ${n}: ${fmtShape(shape)}`);
+  for (let i = 0; i < shape.length; i++) {
+    const n = shape[i];
+    if (!Number.isInteger(n)) {
+      const type = typeof n === 'number' ? 'float' : PYTHON_TYPES[typeof n] ?? typeof n;
+      throw new ArgumentTypeError(`${op}(): argument 'size' must be tuple of ints, but found element of type ${type} at pos ${i}`);
     }
+    if (n < 0) throw new RuntimeError(`${op}: Trying to create tensor with negative dimension ${n}: ${fmtShape(shape)}`);
   }
+  storageNumel(shape, op);
+}
+
+// What Python would call an untyped caller's size that is not a number.
+const PYTHON_TYPES: Partial<Record<string, string>> = { string: 'str', boolean: 'bool', undefined: 'NoneType', bigint: 'int', object: 'object' };
+
+// Element counts are JS numbers, exact up to 2^53; PyTorch's int64 byte count overflows near 2^63.
+const MAX_NUMEL = Number.MAX_SAFE_INTEGER;
+
+/** The element count of a storage for `shape`, or PyTorch's error when it overflows (named by `op` when given). */
+export function storageNumel(shape: Shape, op: string | null = null): number {
+  const n = numelOf(shape);
+  if (n > MAX_NUMEL) throw new AllocationError(`Storage size calculation overflowed with sizes=${fmtShape(shape)}`, op);
+  return n;
 }

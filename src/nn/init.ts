@@ -32,7 +32,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 /** fan_in and fan_out of a weight: dims 1 and 0 times the receptive field size. */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   if (t.dim() < 2) {
-    throw new ValueError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+    throw new ValueError('calculateFanInAndFanOut: Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   }
   const receptive = t.dims.slice(2).reduce((a, b) => a * b, 1);
   return [t.dims[1] * receptive, t.dims[0] * receptive];

@@ -21,16 +21,16 @@ export interface BackwardArgs {
   createGraph?: boolean;
 }
 
-function seed(outputs: readonly Tensor[], grads: readonly (Tensor | null)[] | undefined): Tensor[] {
+function seed(op: string, outputs: readonly Tensor[], grads: readonly (Tensor | null)[] | undefined): Tensor[] {
   return outputs.map((y, i) => {
     const g = grads?.[i] ?? null;
     if (g === null) {
-      if (y.numel() !== 1) throw new RuntimeError('grad can be implicitly created only for scalar outputs');
+      if (y.numel() !== 1) throw new RuntimeError(`${op}: grad can be implicitly created only for scalar outputs`);
       return onesLike(y);
     }
     if (!sameShape(g.dims, y.dims)) {
       throw new RuntimeError(
-        `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${g.dims.join(', ')}]) and output[${i}] ` +
+        `${op}: Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${g.dims.join(', ')}]) and output[${i}] ` +
           `has a shape of torch.Size([${y.dims.join(', ')}]).`,
       );
     }
@@ -38,10 +38,10 @@ function seed(outputs: readonly Tensor[], grads: readonly (Tensor | null)[] | un
   });
 }
 
-function checkOutputs(outputs: readonly Tensor[]): void {
+function checkOutputs(op: string, outputs: readonly Tensor[]): void {
   outputs.forEach((y, i) => {
     if (!y.requiresGrad) {
-      throw new RuntimeError(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+      throw new RuntimeError(`${op}: element ${i} of tensors does not require grad and does not have a grad_fn`);
     }
   });
 }
@@ -50,8 +50,8 @@ function checkOutputs(outputs: readonly Tensor[]): void {
 export function backward(outputs: Tensor | readonly Tensor[], grads?: Tensor | null | readonly (Tensor | null)[], options: BackwardArgs = {}): void {
   const ys = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const gs = grads === undefined || grads === null ? undefined : Array.isArray(grads) ? grads : [grads as Tensor];
-  checkOutputs(ys);
-  runBackward(ys, seed(ys, gs), options, options.createGraph ? recordedMath : undefined);
+  checkOutputs('backward', ys);
+  runBackward(ys, seed('backward', ys, gs), options, options.createGraph ? recordedMath : undefined);
 }
 
 /** Gradients of outputs with respect to inputs, without touching `.grad` (torch.autograd.grad). */
@@ -62,11 +62,11 @@ export function grad(
 ): (Tensor | null)[] {
   const ys = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
   const xs = Array.isArray(inputs) ? (inputs as readonly Tensor[]) : [inputs as Tensor];
-  checkOutputs(ys);
-  const result = runBackward(ys, seed(ys, options.gradOutputs), { ...options, inputs: xs }, options.createGraph ? recordedMath : undefined);
+  checkOutputs('grad', ys);
+  const result = runBackward(ys, seed('grad', ys, options.gradOutputs), { ...options, inputs: xs }, options.createGraph ? recordedMath : undefined);
   if (!options.allowUnused && result.some((g) => g === null)) {
     throw new RuntimeError(
-      'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+      'grad: One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
     );
   }
   return result;

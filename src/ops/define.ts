@@ -1,7 +1,7 @@
 // src/ops/define.ts — defineOp and defineView: the one place that checks meta, runs kernels,
 // records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
 import { type DType, isFloating, TYPE_NAMES } from '../core/dtype.js';
-import { RuntimeError } from '../core/errors.js';
+import { AllocationError, RuntimeError } from '../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf, sameShape } from '../core/shape.js';
 import type { Backend, Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
@@ -145,16 +145,23 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   // Everything is read off the spec once, here: the closure below is shared by every op, and
   // property loads on specs of many shapes would go megamorphic in V8 (0.15 -> 0.5 µs per small
   // op once a program has used a few dozen ops).
-  const { gradFn, backward, saves, meta: metaOf, forward } = spec;
+  const { name, gradFn, backward, saves, meta: metaOf, forward } = spec;
   const overwrites = spec.overwrites === true;
   return (inputs, params) => {
     const meta = metaOf(inputs, params);
     const shape = meta.shape, dtype = meta.dtype, cast = meta.cast, expandTo = meta.expand === true ? shape : null;
     const be = backend();
-    const views: View[] = [];
-    for (const t of inputs) views.push(kernelInput(t, cast, expandTo, be));
-    const out = overwrites ? uninitTensor(shape, dtype) : emptyTensor(shape, dtype);
-    forward(be, views, out.storage, params);
+    let out: Tensor;
+    try {
+      const views: View[] = [];
+      for (const t of inputs) views.push(kernelInput(t, cast, expandTo, be));
+      out = overwrites ? uninitTensor(shape, dtype) : emptyTensor(shape, dtype);
+      // An empty output has nothing to compute, and kernels need not handle the degenerate sizes
+      // around an empty dim (a [0, 5, 10^12] input still has a 10^12-long axis).
+      if (out.storage.data.length !== 0) forward(be, views, out.storage, params);
+    } catch (e) {
+      throw e instanceof AllocationError ? e.forOp(name) : e;
+    }
     if (backward !== null && isRecording(inputs)) record(gradFn, inputs, out, params, backward, saves);
     return out;
   };
@@ -256,12 +263,30 @@ export function checkInPlace(op: string, x: Tensor): void {
 }
 
 /**
+ * PyTorch's refusal to write into a tensor whose elements share memory (an expanded view), where the
+ * result would depend on the order of the writes.
+ */
+function checkNoOverlap(op: string, x: Tensor): void {
+  if (x.numel() === 0) return;
+  for (let d = 0; d < x.dims.length; d++) {
+    if (x.strides[d] === 0 && x.dims[d] > 1) {
+      throw new RuntimeError(
+        `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. ` +
+          'Please clone() the tensor before performing the operation.',
+      );
+    }
+  }
+}
+
+/**
  * Runs an in-place op as `compute` out of place, then writes the result into `x` and makes
  * `x` take over its history. When the op is recorded, `compute` gets a snapshot of `x` that
- * shares its graph position, so that what the backward saved is never overwritten.
+ * shares its graph position, so that what the backward saved is never overwritten. Only a fill
+ * with one value (`fill`) may write into an expanded view.
  */
-export function inPlace(op: string, x: Tensor, others: readonly Tensor[], compute: (self: Tensor) => Tensor): Tensor {
+export function inPlace(op: string, x: Tensor, others: readonly Tensor[], compute: (self: Tensor) => Tensor, fill = false): Tensor {
   checkInPlace(op, x);
+  if (!fill) checkNoOverlap(op, x);
   const recording = isRecording([x, ...others]);
   const self = recording ? snapshot(x) : x;
   const r = compute(self);

@@ -1,5 +1,6 @@
 // src/ops/elementwise.ts — pointwise ops: shape rule, forward and gradient together.
-import { type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { checkedScalar, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { RuntimeError } from '../core/errors.js';
 import { broadcastShapes } from '../core/shape.js';
 import type { BinaryOp, UnaryOp } from '../backends/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -67,23 +68,39 @@ export const div = binaryOp('div', 'DivBackward0', 'float', 'inputs', (g, a, b) 
   div(g, b),
   neg(div(mul(g, a), mul(b, b))),
 ]);
-export const pow = binaryOp('pow', 'PowBackward1', 'same', 'all', (g, a, b, out) => [
+const powOp = binaryOp('pow', 'PowBackward1', 'same', 'all', (g, a, b, out) => [
   // d/da a^b = b·a^(b−1), taken as 0 where b == 0 so that 0^0 has no NaN gradient.
   where(eq(b, 0), 0, mul(g, mul(b, pow(a, sub(b, 1))))),
   // d/db a^b = a^b·log a, taken as 0 where a == 0 and b >= 0 (PyTorch's convention).
   where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(g, mul(out, log(a)))),
 ]);
+/** a to the power b; integer powers stay integers (2^-1 is 0), and a negative scalar exponent of an integer raises, as in PyTorch. */
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (isFloating(resultType([a, b]))) return powOp(a, b);
+  if (typeof b === 'number' && b < 0) throw new RuntimeError('pow: Integers to negative integer powers are not allowed.');
+  // 0 to a negative power is 0 as an integer (PyTorch's powi), not the float's infinity.
+  return where(logicalAnd(eq(a, 0), lt(b, 0)), 0, trunc(powOp(a, b)));
+}
 export const maximum = binaryOp('maximum', 'MaximumBackward0', 'same', 'inputs', (g, a, b) => minMaxGrad(g, a, b));
 export const minimum = binaryOp('minimum', 'MinimumBackward0', 'same', 'inputs', (g, a, b) => minMaxGrad(g, b, a));
 export const atan2 = binaryOp('atan2', 'Atan2Backward0', 'float', 'inputs', (g, a, b) => {
   const r = add(mul(a, a), mul(b, b));
   return [mul(g, div(b, r)), mul(g, div(neg(a), r))];
 });
-export const floorDivide = binaryOp('floorDivide', 'FloorDivideBackward0', 'same', 'none', null);
-export const remainder = binaryOp('remainder', 'RemainderBackward0', 'same', 'inputs', (g, a, b) => [
+/** Integer division by zero raises PyTorch's ZeroDivisionError, where a float one gives inf or nan. */
+function checkedDivision(op: string, f: (a: TensorOrScalar, b: TensorOrScalar) => Tensor) {
+  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+    if (!isFloating(resultType([a, b])) && (typeof b === 'object' ? b.toArray().includes(0) : Number(b) === 0)) {
+      throw new RuntimeError(`${op}: ZeroDivisionError`);
+    }
+    return f(a, b);
+  };
+}
+export const floorDivide = checkedDivision('floor_divide', binaryOp('floorDivide', 'FloorDivideBackward0', 'same', 'none', null));
+export const remainder = checkedDivision('remainder', binaryOp('remainder', 'RemainderBackward0', 'same', 'inputs', (g, a, b) => [
   g,
   neg(mul(g, floorDivide(a, b))),
-]);
+]));
 
 /** Gradient of max(a, b) (and of min with the operands swapped): ties share it equally. */
 function minMaxGrad(g: Tensor, a: Tensor, b: Tensor): Grads {
@@ -164,7 +181,7 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
 
 /** `x` with `value` where `mask` is true (Tensor.masked_fill). */
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  return where(mask, typeof value === 'object' ? value : asTensor(value, x.dtype), x);
+  return where(mask, typeof value === 'object' ? value : asTensor(checkedScalar('masked_fill', x.dtype, Number(value)), x.dtype), x);
 }
 
 const clampOp = defineOp<{ min: number | null; max: number | null }>({

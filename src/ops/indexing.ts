@@ -116,6 +116,13 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   return stackOp(tensors, { dim: wrapDim(dim, first.dims.length + 1, 'stack'), stack: true });
 }
 
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/** A list of `count` tensors must fit a JavaScript array. */
+function checkPieces(op: string, count: number): void {
+  if (count > MAX_ARRAY_LENGTH) throw new RuntimeError(`${op}: cannot return ${count} tensors; a list holds at most ${MAX_ARRAY_LENGTH}`);
+}
+
 /** Views of consecutive pieces along `dim`: of `size` each (the last may be smaller), or of the listed sizes. */
 export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] {
   const d = wrapDim(dim, x.dims.length, 'split');
@@ -127,6 +134,7 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
       throw new RuntimeError(`split: split_size can only be 0 if dimension size is 0, but got dimension size of ${total}`);
     }
     const count = Math.max(Math.ceil(total / Math.max(size, 1)), 1);
+    checkPieces('split', count);
     sizes = Array.from({ length: count }, (_, i) => Math.min(size, total - i * size));
   } else {
     sizes = size;
@@ -145,18 +153,23 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
   });
 }
 
+
 /** `chunks` views of nearly equal size along `dim` (fewer when the dim is too short), as torch.chunk. */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RuntimeError(`chunk: chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = wrapDim(dim, x.dims.length, 'chunk');
   const total = x.dims[d];
-  if (total === 0) return split(x, new Array<number>(chunks).fill(0), d);
+  if (total === 0) {
+    checkPieces('chunk', chunks);
+    return split(x, new Array<number>(chunks).fill(0), d);
+  }
   return split(x, Math.ceil(total / chunks), d);
 }
 
 /** The slices along `dim` as views, with that dim removed (torch.unbind). */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = wrapDim(dim, x.dims.length, 'unbind');
+  checkPieces('unbind', x.dims[d]);
   return Array.from({ length: x.dims[d] }, (_, i) => select(x, d, i));
 }
 

@@ -1,6 +1,6 @@
 // src/ops/methods.ts — Tensor methods (x.add(y), x.backward() …), added in one table by module
 // augmentation; nothing else touches Tensor.prototype except printing's toString.
-import { DTYPES, type DType } from '../core/dtype.js';
+import { checkedScalar, DTYPES, type DType } from '../core/dtype.js';
 import { ArgumentTypeError, NotImplementedError } from '../core/errors.js';
 import { defaultGenerator, type Generator, normal_, uniform_ } from '../core/random.js';
 import { backend } from '../backends/select.js';
@@ -230,11 +230,12 @@ const methods = {
 
 /** Fills through the tensor's layout (a view fills its base's elements). */
 function fillWith(x: Tensor, op: string, value: number): Tensor {
+  checkedScalar(op, x.dtype, value);
   return inPlace(op, x, [], (self) => {
     const out = new Tensor(backend().alloc(self.dtype, self.numel()), self.dims);
     backend().fill(out.kernelView(), value);
     return overwrite(self, out);
-  });
+  }, true);
 }
 
 type Draw = (out: Float32Array | Float64Array, dtype: 'float32' | 'float64', start: number) => void;
@@ -264,6 +265,7 @@ function drawInto(x: Tensor, op: string, draw: Draw): Tensor {
 
 /** Logical (row-major) indices of a strided layout's elements, visited from the smallest address up. */
 function memoryOrder(dims: readonly number[], strides: readonly number[]): number[] {
+  if (dims.includes(0)) return [];
   const rowMajor: number[] = [];
   for (let d = dims.length - 1, s = 1; d >= 0; s *= dims[d], d--) rowMajor[d] = s;
   // Outermost first: the largest stride (stable, so equal strides keep their logical order).

@@ -1,5 +1,5 @@
 // src/ops/operands.ts — turning JS numbers into tensors and PyTorch's result_type rule.
-import { type DType, getDefaultDtype, isFloating, promoteTypes } from '../core/dtype.js';
+import { castScalar, type DType, getDefaultDtype, isFloating, promoteTypes } from '../core/dtype.js';
 import type { View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -43,7 +43,7 @@ function defaultOfKind(d: DType): DType {
 /** A 0-d tensor holding `value` as `dtype`. */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
   const s = backend().alloc(dtype, 1);
-  s.data[0] = typeof value === 'boolean' ? Number(value) : value;
+  s.data[0] = castScalar(dtype, Number(value));
   return new Tensor(s, []);
 }
 

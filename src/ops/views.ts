@@ -1,7 +1,7 @@
 // src/ops/views.ts — view ops (layout math over shared storage) and copies: view, reshape,
 // permute, transpose, expand, squeeze, unsqueeze, narrow, select, slicing, contiguous, clone.
-import { IndexError, RuntimeError } from '../core/errors.js';
-import { contiguousStrides, fmtShape, numelOf, wrapDim } from '../core/shape.js';
+import { ArgumentTypeError, IndexError, RuntimeError } from '../core/errors.js';
+import { checkInt, contiguousStrides, fmtShape, numelOf, wrapDim } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { defineOp, defineView, denseView, expandTo, type Layout } from './define.js';
 
@@ -12,7 +12,9 @@ export function inferShape(op: string, shape: readonly number[], numel: number):
     if (n === -1) {
       if (infer >= 0) throw new RuntimeError(`${op}: only one dimension can be inferred`);
       infer = i;
-    } else if (!Number.isInteger(n) || n < 0) {
+    } else if (!Number.isInteger(n)) {
+      throw new ArgumentTypeError(`${op}(): argument 'shape' must be tuple of ints, but found element of type float at pos ${i}`);
+    } else if (n < 0) {
       throw new RuntimeError(`${op}: invalid shape dimension ${n}`);
     } else known *= n;
   });
@@ -113,6 +115,7 @@ const transposeOp = defineView<readonly [number, number]>({
   name: 'transpose',
   gradFn: 'TransposeBackward0',
   layout: (x, [a, b]) => {
+    if (a === b) return x; // also a 0-d tensor's transpose(0, -1)
     const dims = [...x.dims], strides = [...x.strides];
     [dims[a], dims[b]] = [dims[b], dims[a]];
     [strides[a], strides[b]] = [strides[b], strides[a]];
@@ -153,6 +156,8 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   }
   const target = shape.map((n, i) => {
     const own = i >= lead ? x.dims[i - lead] : -1;
+    if (!Number.isInteger(n)) throw new ArgumentTypeError(`expand(): argument 'size' must be tuple of ints, but found element of type float at pos ${i}`);
+    if (n < -1) throw new RuntimeError(`expand: Trying to create tensor with negative dimension ${n}: ${fmtShape(shape)}`);
     if (n === -1) {
       if (i < lead) throw new RuntimeError(`expand: -1 is not allowed in a leading, non-existing dimension`);
       return own;
@@ -252,7 +257,10 @@ function regionView(gradFn: string, layout: (x: Tensor) => { dims: number[]; str
 
 /** A view of `length` elements of `dim` starting at `start`. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  if (x.dims.length === 0) throw new RuntimeError('narrow: narrow() cannot be applied to a 0-dim tensor.');
   const d = wrapDim(dim, x.dims.length, 'narrow');
+  checkInt('narrow', 'start', start);
+  checkInt('narrow', 'length', length);
   const size = x.dims[d];
   const s = start < 0 ? start + size : start;
   if (s < 0 || s > size) throw new IndexError(`narrow: start (${start}) out of range for dimension of size ${size}`);
@@ -264,7 +272,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** Python's x[start:end:step] along `dim` (bounds clamped as Python does). */
 export function slice(x: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor {
+  if (x.dims.length === 0) throw new IndexError('slice: slice() cannot be applied to a 0-dim tensor.');
   const d = wrapDim(dim, x.dims.length, 'slice');
+  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) if (v !== null) checkInt('slice', name, v);
   if (step <= 0) throw new RuntimeError('slice: slice step must be positive');
   const size = x.dims[d];
   const clampIndex = (i: number | null, dflt: number) =>

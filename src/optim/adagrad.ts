@@ -23,13 +23,13 @@ export interface AdagradOptions {
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10, maximize = false } = options;
-    if (!(lr >= 0)) throw new ValueError(`Invalid learning rate: ${lr}`);
-    if (!(lrDecay >= 0)) throw new ValueError(`Invalid lr_decay value: ${lrDecay}`);
-    if (!(weightDecay >= 0)) throw new ValueError(`Invalid weight_decay value: ${weightDecay}`);
+    if (!(lr >= 0)) throw new ValueError(`Adagrad: Invalid learning rate: ${lr}`);
+    if (!(lrDecay >= 0)) throw new ValueError(`Adagrad: Invalid lr_decay value: ${lrDecay}`);
+    if (!(weightDecay >= 0)) throw new ValueError(`Adagrad: Invalid weight_decay value: ${weightDecay}`);
     if (!(initialAccumulatorValue >= 0)) {
-      throw new ValueError(`Invalid initial_accumulator_value value: ${initialAccumulatorValue}`);
+      throw new ValueError(`Adagrad: Invalid initial_accumulator_value value: ${initialAccumulatorValue}`);
     }
-    if (!(eps >= 0)) throw new ValueError(`Invalid epsilon value: ${eps}`);
+    if (!(eps >= 0)) throw new ValueError(`Adagrad: Invalid epsilon value: ${eps}`);
     super(params, { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize });
     // PyTorch creates the state eagerly, so a state dict taken before the first step has it.
     for (const group of this.paramGroups) for (const p of group.params) this.initState(p, group);

@@ -15,13 +15,13 @@ export interface AdamOptions {
   maximize: boolean;
 }
 
-function adamDefaults(options: Partial<AdamOptions>, weightDecayDefault: number): AdamOptions {
+function adamDefaults(op: string, options: Partial<AdamOptions>, weightDecayDefault: number): AdamOptions {
   const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = weightDecayDefault, amsgrad = false, maximize = false } = options;
-  if (!(lr >= 0)) throw new ValueError(`Invalid learning rate: ${lr}`);
-  if (!(eps >= 0)) throw new ValueError(`Invalid epsilon value: ${eps}`);
-  if (!(betas[0] >= 0 && betas[0] < 1)) throw new ValueError(`Invalid beta parameter at index 0: ${betas[0]}`);
-  if (!(betas[1] >= 0 && betas[1] < 1)) throw new ValueError(`Invalid beta parameter at index 1: ${betas[1]}`);
-  if (!(weightDecay >= 0)) throw new ValueError(`Invalid weight_decay value: ${weightDecay}`);
+  if (!(lr >= 0)) throw new ValueError(`${op}: Invalid learning rate: ${lr}`);
+  if (!(eps >= 0)) throw new ValueError(`${op}: Invalid epsilon value: ${eps}`);
+  if (!(betas[0] >= 0 && betas[0] < 1)) throw new ValueError(`${op}: Invalid beta parameter at index 0: ${betas[0]}`);
+  if (!(betas[1] >= 0 && betas[1] < 1)) throw new ValueError(`${op}: Invalid beta parameter at index 1: ${betas[1]}`);
+  if (!(weightDecay >= 0)) throw new ValueError(`${op}: Invalid weight_decay value: ${weightDecay}`);
   return { lr, betas: [betas[0], betas[1]], eps, weightDecay, amsgrad, maximize };
 }
 
@@ -35,7 +35,7 @@ export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupled: boolean = false;
 
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, adamDefaults(options, 0));
+    super(params, adamDefaults('Adam', options, 0));
   }
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
@@ -87,6 +87,6 @@ export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, adamDefaults(options, 1e-2));
+    super(params, adamDefaults('AdamW', options, 1e-2));
   }
 }

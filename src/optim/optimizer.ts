@@ -72,11 +72,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   constructor(params: Params<O>, readonly defaults: O) {
     if (params instanceof Tensor) {
       throw new ArgumentTypeError(
-        `params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${params.constructor.name}`,
+        `${this.constructor.name}: params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${params.constructor.name}`,
       );
     }
     const list: readonly (Tensor | ParamGroupInput<O>)[] = [...params];
-    if (list.length === 0) throw new ValueError('optimizer got an empty parameter list');
+    if (list.length === 0) throw new ValueError(`${this.constructor.name}: optimizer got an empty parameter list`);
     const noOptions: Partial<O> = {};
     const groups: readonly ParamGroupInput<O>[] = list[0] instanceof Tensor
       ? [Object.assign({ params: list as Tensor[] }, noOptions)]
@@ -88,27 +88,27 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   addParamGroup(group: ParamGroupInput<O>): void {
     const input: unknown = group; // untyped callers can pass anything
     if (typeof input !== 'object' || input === null || input instanceof Tensor) {
-      throw new ArgumentTypeError('param group must be a dict');
+      throw new ArgumentTypeError(`${this.constructor.name}: param group must be a dict`);
     }
     if (group.params instanceof Set) {
       throw new ArgumentTypeError(
-        'optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.',
+        `${this.constructor.name}: optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.`,
       );
     }
     const params: unknown[] = group.params instanceof Tensor ? [group.params] : [...group.params];
     for (const p of params) {
-      if (!(p instanceof Tensor)) throw new ArgumentTypeError(`optimizer can only optimize Tensors, but one of the params is ${describe(p)}`);
-      if (!p.isLeaf && !p.retainsGrad) throw new ValueError("can't optimize a non-leaf Tensor");
+      if (!(p instanceof Tensor)) throw new ArgumentTypeError(`${this.constructor.name}: optimizer can only optimize Tensors, but one of the params is ${describe(p)}`);
+      if (!p.isLeaf && !p.retainsGrad) throw new ValueError(`${this.constructor.name}: can't optimize a non-leaf Tensor`);
     }
     const given = Object.entries(group).filter(([key, value]) => key !== 'params' && value !== undefined);
     const full = { ...this.defaults, ...Object.fromEntries(given), params } as ParamGroup<O>;
     for (const [key, value] of Object.entries(full)) {
       if (value === undefined) {
-        throw new ValueError(`parameter group didn't specify a value of required optimization parameter ${snakeCase(key)}`);
+        throw new ValueError(`${this.constructor.name}: parameter group didn't specify a value of required optimization parameter ${snakeCase(key)}`);
       }
     }
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
-    if (full.params.some((p) => seen.has(p))) throw new ValueError('some parameters appear in more than one parameter group');
+    if (full.params.some((p) => seen.has(p))) throw new ValueError(`${this.constructor.name}: some parameters appear in more than one parameter group`);
     this.paramGroups.push(full);
   }
 
@@ -182,10 +182,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   loadStateDict(stateDict: OptimizerStateDict): void {
     const saved = stateDict.param_groups;
     if (saved.length !== this.paramGroups.length) {
-      throw new ValueError('loaded state dict has a different number of parameter groups');
+      throw new ValueError(`${this.constructor.name}: loaded state dict has a different number of parameter groups`);
     }
     if (saved.some((g, i) => g.params.length !== this.paramGroups[i].params.length)) {
-      throw new ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+      throw new ValueError(`${this.constructor.name}: loaded state dict contains a parameter group that doesn't match the size of optimizer's group`);
     }
     const byIndex = new Map<number, Tensor>();
     saved.forEach((g, i) => {

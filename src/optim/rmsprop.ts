@@ -24,11 +24,11 @@ export interface RMSpropOptions {
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false, maximize = false } = options;
-    if (!(lr >= 0)) throw new ValueError(`Invalid learning rate: ${lr}`);
-    if (!(eps >= 0)) throw new ValueError(`Invalid epsilon value: ${eps}`);
-    if (!(momentum >= 0)) throw new ValueError(`Invalid momentum value: ${momentum}`);
-    if (!(weightDecay >= 0)) throw new ValueError(`Invalid weight_decay value: ${weightDecay}`);
-    if (!(alpha >= 0)) throw new ValueError(`Invalid alpha value: ${alpha}`);
+    if (!(lr >= 0)) throw new ValueError(`RMSprop: Invalid learning rate: ${lr}`);
+    if (!(eps >= 0)) throw new ValueError(`RMSprop: Invalid epsilon value: ${eps}`);
+    if (!(momentum >= 0)) throw new ValueError(`RMSprop: Invalid momentum value: ${momentum}`);
+    if (!(weightDecay >= 0)) throw new ValueError(`RMSprop: Invalid weight_decay value: ${weightDecay}`);
+    if (!(alpha >= 0)) throw new ValueError(`RMSprop: Invalid alpha value: ${alpha}`);
     super(params, { lr, alpha, eps, weightDecay, momentum, centered, maximize });
   }
 

@@ -23,11 +23,11 @@ export interface SGDOptions {
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
     const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false, maximize = false } = options;
-    if (lr !== undefined && lr < 0) throw new ValueError(`Invalid learning rate: ${lr}`);
-    if (momentum < 0) throw new ValueError(`Invalid momentum value: ${momentum}`);
-    if (weightDecay < 0) throw new ValueError(`Invalid weight_decay value: ${weightDecay}`);
+    if (lr !== undefined && lr < 0) throw new ValueError(`SGD: Invalid learning rate: ${lr}`);
+    if (momentum < 0) throw new ValueError(`SGD: Invalid momentum value: ${momentum}`);
+    if (weightDecay < 0) throw new ValueError(`SGD: Invalid weight_decay value: ${weightDecay}`);
     if (nesterov && (momentum <= 0 || dampening !== 0)) {
-      throw new ValueError('Nesterov momentum requires a momentum and zero dampening');
+      throw new ValueError('SGD: Nesterov momentum requires a momentum and zero dampening');
     }
     // An undefined lr stays in the defaults so that a group without one is refused, as in PyTorch.
     super(params, { lr: lr as number, momentum, dampening, weightDecay, nesterov, maximize });

@@ -1,7 +1,7 @@
 // src/tensor/creation.ts — factories: tensor, zeros, ones, full, arange, linspace, eye, random draws.
-import { castScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
-import { ArgumentTypeError, NotImplementedError, RuntimeError, ValueError } from '../core/errors.js';
-import { checkShape, numelOf } from '../core/shape.js';
+import { castScalar, checkedScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { AllocationError, ArgumentTypeError, NotImplementedError, RuntimeError, ValueError } from '../core/errors.js';
+import { checkInt, checkShape, numelOf } from '../core/shape.js';
 import {
   defaultGenerator, type Generator, normal_, randint_, randperm as drawPerm, uniform_,
 } from '../core/random.js';
@@ -9,8 +9,17 @@ import { backend } from '../backends/select.js';
 import { Tensor } from './tensor.js';
 
 /** A zero-filled array from the current backend's allocator (which may place large ones on huge pages). */
-function freshArray(dtype: DType, numel: number): DataArray {
-  return backend().alloc(dtype, numel).data;
+function freshArray(op: string, dtype: DType, numel: number): DataArray {
+  return named(op, () => backend().alloc(dtype, numel).data);
+}
+
+/** fn's result; an allocation it could not make is reported as `op`'s. */
+function named<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw e instanceof AllocationError ? e.forOp(op) : e;
+  }
 }
 
 /** Keyword options of the factories (PyTorch's dtype=, requires_grad=, device=, generator=). */
@@ -37,9 +46,6 @@ export function parseShapeArgs(op: string, args: readonly unknown[]): { dims: nu
     rest = args.slice(0, -1);
   }
   const dims = (rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest) as number[];
-  for (const d of dims) {
-    if (typeof d !== 'number') throw new ArgumentTypeError(`${op}: expected sizes to be numbers, got ${typeof d}`);
-  }
   checkShape(op, dims);
   return { dims: [...dims], options };
 }
@@ -62,8 +68,8 @@ function finish(op: string, data: DataArray, dims: readonly number[], dtype: DTy
 function filled(op: string, args: readonly unknown[], value: number): Tensor {
   const { dims, options } = parseShapeArgs(op, args);
   const dtype = options.dtype ?? getDefaultDtype();
-  const data = freshArray(dtype, numelOf(dims));
-  if (value !== 0) data.fill(castScalar(dtype, value));
+  const data = freshArray(op, dtype, numelOf(dims));
+  if (value !== 0) data.fill(checkedScalar(op, dtype, value));
   return finish(op, data, dims, dtype, options);
 }
 
@@ -124,15 +130,15 @@ export function tensor(data: NestedData | DataArray, options: TensorOptions = {}
   if (ArrayBuffer.isView(data)) {
     const own = TYPED.find(([ctor]) => data instanceof ctor)?.[1] ?? 'float32';
     const dtype = options.dtype ?? own;
-    const out = freshArray(dtype, data.length);
-    for (let i = 0; i < data.length; i++) out[i] = castScalar(dtype, data[i]);
+    const out = freshArray('tensor', dtype, data.length);
+    for (let i = 0; i < data.length; i++) out[i] = checkedScalar('tensor', dtype, data[i]);
     return finish('tensor', out, [data.length], dtype, options);
   }
   const { dims, values } = flattenNested(data);
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
   const dtype = options.dtype ?? (allBool ? 'bool' : getDefaultDtype());
-  const out = freshArray(dtype, values.length);
-  for (let i = 0; i < values.length; i++) out[i] = castScalar(dtype, Number(values[i]));
+  const out = freshArray('tensor', dtype, values.length);
+  for (let i = 0; i < values.length; i++) out[i] = checkedScalar('tensor', dtype, Number(values[i]));
   return finish('tensor', out, dims, dtype, options);
 }
 
@@ -141,6 +147,7 @@ export function arange(end: number, options?: TensorOptions): Tensor;
 export function arange(start: number, end: number, step?: number, options?: TensorOptions): Tensor;
 export function arange(a: number, b?: number | TensorOptions, c?: number, d?: TensorOptions): Tensor {
   const [start, end, step, options] = typeof b === 'number' ? [a, b, c ?? 1, d ?? {}] : [0, a, 1, b ?? {}];
+  if (![start, end, step].every(Number.isFinite)) throw new RuntimeError(`arange: unsupported range: ${start} -> ${end}`);
   if (step === 0) throw new RuntimeError('arange: step must be nonzero');
   if ((end - start) / step < 0) {
     throw new RuntimeError('arange: upper bound and larger bound inconsistent with step sign');
@@ -148,7 +155,7 @@ export function arange(a: number, b?: number | TensorOptions, c?: number, d?: Te
   const ints = [start, end, step].every(Number.isInteger);
   const dtype = options.dtype ?? (ints ? 'int64' : getDefaultDtype());
   const n = Math.ceil((end - start) / step);
-  const out = freshArray(dtype, n);
+  const out = freshArray('arange', dtype, n);
   for (let i = 0; i < n; i++) out[i] = castScalar(dtype, start + i * step);
   return finish('arange', out, [n], dtype, options);
 }
@@ -157,7 +164,7 @@ export function arange(a: number, b?: number | TensorOptions, c?: number, d?: Te
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('linspace: number of steps must be non-negative');
   const dtype = options.dtype ?? getDefaultDtype();
-  const out = freshArray(dtype, steps);
+  const out = freshArray('linspace', dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end, so both ends are exact.
   const half = Math.floor(steps / 2);
@@ -171,7 +178,7 @@ export function eye(n: number, m: number | TensorOptions = n, options: TensorOpt
   const opts = typeof m === 'number' ? options : m;
   checkShape('eye', [n, cols]);
   const dtype = opts.dtype ?? getDefaultDtype();
-  const out = freshArray(dtype, n * cols);
+  const out = freshArray('eye', dtype, n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
   return finish('eye', out, [n, cols], dtype, opts);
 }
@@ -186,7 +193,7 @@ function floatDtype(op: string, options: TensorOptions): 'float32' | 'float64' {
 export function rand(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('rand', args);
   const dtype = floatDtype('rand', options);
-  const out = freshArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
+  const out = freshArray('rand', dtype, numelOf(dims)) as Float32Array | Float64Array;
   uniform_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
   return finish('rand', out, dims, dtype, options);
 }
@@ -195,7 +202,7 @@ export function rand(...args: ShapeArgs): Tensor {
 export function randn(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('randn', args);
   const dtype = floatDtype('randn', options);
-  const out = freshArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
+  const out = freshArray('randn', dtype, numelOf(dims)) as Float32Array | Float64Array;
   normal_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
   return finish('randn', out, dims, dtype, options);
 }
@@ -208,10 +215,12 @@ export function randint(
 ): Tensor {
   const [low, high, shape, options] =
     typeof b === 'number' ? [a, b, c as readonly number[], d ?? {}] : [0, a, b, (c as TensorOptions | undefined) ?? {}];
+  checkInt('randint', 'low', low);
+  checkInt('randint', 'high', high);
   if (low >= high) throw new RuntimeError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   checkShape('randint', shape);
   const dtype = options.dtype ?? 'int64';
-  const out = freshArray(dtype, numelOf(shape));
+  const out = freshArray('randint', dtype, numelOf(shape));
   if (dtype === 'bool') throw new RuntimeError('randint: "random_from_to" not implemented for \'Bool\'');
   randint_(options.generator ?? defaultGenerator, out, low, high);
   return finish('randint', out, [...shape], dtype, options);
@@ -219,10 +228,10 @@ export function randint(
 
 /** A random permutation of 0..n-1 (int64), as PyTorch's CPU randperm draws it. */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new RuntimeError(`randperm: n must be non-negative, got ${n}`);
-  const perm = drawPerm(options.generator ?? defaultGenerator, n);
+  checkShape('randperm', [n]);
+  const perm = named('randperm', () => drawPerm(options.generator ?? defaultGenerator, n));
   const dtype = options.dtype ?? 'int64';
-  const out = dtype === 'int64' || dtype === 'float64' ? perm : freshArray(dtype, n);
+  const out = dtype === 'int64' || dtype === 'float64' ? perm : freshArray('randperm', dtype, n);
   if (out !== perm) for (let i = 0; i < n; i++) out[i] = perm[i];
   return finish('randperm', out, [n], dtype, options);
 }

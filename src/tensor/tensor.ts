@@ -1,7 +1,7 @@
 // src/tensor/tensor.ts — Tensor: a storage, a layout (shape, strides, offset) and autograd slots.
 import { type DType, isFloating } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
-import { contiguousStrides, isContiguousLayout, type Shape } from '../core/shape.js';
+import { contiguousStrides, isContiguousLayout, type Shape, storageNumel } from '../core/shape.js';
 import type { Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { Size } from './size.js';
@@ -216,15 +216,13 @@ export class Tensor {
 
 /** A fresh contiguous tensor whose elements the caller will all overwrite (not zero-filled). */
 export function uninitTensor(dims: Shape, dtype: DType): Tensor {
-  let n = 1;
-  for (const d of dims) n *= d;
+  const n = storageNumel(dims);
   const be = backend();
   return new Tensor(be.allocUninit?.(dtype, n) ?? be.alloc(dtype, n), dims);
 }
 
 /** A fresh contiguous tensor of the given shape and dtype, zero-filled. */
 export function emptyTensor(dims: Shape, dtype: DType): Tensor {
-  let n = 1;
-  for (const d of dims) n *= d;
+  const n = storageNumel(dims);
   return new Tensor(backend().alloc(dtype, n), dims);
 }

@@ -105,10 +105,10 @@ test('loadStateDict restores group options and refuses a different layout', () =
   assert.deepEqual(opt.paramGroups[0].betas, [0.5, 0.6]);
   assert.equal(opt.paramGroups[0].params[0], p);
   const two = new optim.Adam([{ params: [torch.ones(1).requiresGrad_()] }, { params: [torch.ones(1).requiresGrad_()] }]);
-  assert.throws(() => { opt.loadStateDict(two.stateDict()); }, { name: 'ValueError', message: 'loaded state dict has a different number of parameter groups' });
+  assert.throws(() => { opt.loadStateDict(two.stateDict()); }, { name: 'ValueError', message: 'Adam: loaded state dict has a different number of parameter groups' });
   const wide = new optim.Adam([torch.ones(1).requiresGrad_(), torch.ones(1).requiresGrad_()]);
   assert.throws(() => { opt.loadStateDict(wide.stateDict()); }, {
-    message: "loaded state dict contains a parameter group that doesn't match the size of optimizer's group",
+    message: "Adam: loaded state dict contains a parameter group that doesn't match the size of optimizer's group",
   });
 });
 
@@ -146,7 +146,7 @@ test('paramGroups are public and addParamGroup fills in the defaults', () => {
   q.grad = torch.ones(1);
   opt.step();
   assert.deepEqual([p.item(), q.item()], [-0.25, -1]);
-  assert.throws(() => { opt.addParamGroup({ params: [p] }); }, { name: 'ValueError', message: 'some parameters appear in more than one parameter group' });
+  assert.throws(() => { opt.addParamGroup({ params: [p] }); }, { name: 'ValueError', message: 'SGD: some parameters appear in more than one parameter group' });
 });
 
 test('step(closure) evaluates the closure with grad enabled and returns its loss', () => {
@@ -165,20 +165,20 @@ test('step(closure) evaluates the closure with grad enabled and returns its loss
 test('invalid options throw PyTorch\'s errors', () => {
   const ps = (): torch.Tensor[] => [torch.ones(1).requiresGrad_()];
   const cases: [() => unknown, string][] = [
-    [() => new optim.SGD(ps(), { lr: -1 }), 'Invalid learning rate: -1'],
-    [() => new optim.SGD(ps(), { lr: 0.1, momentum: -0.5 }), 'Invalid momentum value: -0.5'],
-    [() => new optim.SGD(ps(), { lr: 0.1, weightDecay: -1 }), 'Invalid weight_decay value: -1'],
-    [() => new optim.SGD(ps(), { lr: 0.1, nesterov: true }), 'Nesterov momentum requires a momentum and zero dampening'],
-    [() => new optim.SGD(ps()), "parameter group didn't specify a value of required optimization parameter lr"],
-    [() => new optim.SGD([], { lr: 0.1 }), 'optimizer got an empty parameter list'],
-    [() => new optim.Adam(ps(), { betas: [1, 0.999] }), 'Invalid beta parameter at index 0: 1'],
-    [() => new optim.Adam(ps(), { betas: [0.9, -0.1] }), 'Invalid beta parameter at index 1: -0.1'],
-    [() => new optim.Adam(ps(), { eps: -1e-8 }), 'Invalid epsilon value: -1e-8'],
-    [() => new optim.AdamW(ps(), { lr: -0.001 }), 'Invalid learning rate: -0.001'],
-    [() => new optim.RMSprop(ps(), { alpha: -1 }), 'Invalid alpha value: -1'],
-    [() => new optim.Adagrad(ps(), { lrDecay: -1 }), 'Invalid lr_decay value: -1'],
-    [() => new optim.Adagrad(ps(), { initialAccumulatorValue: -1 }), 'Invalid initial_accumulator_value value: -1'],
-    [() => new optim.SGD([torch.ones(1).requiresGrad_().mul(2)], { lr: 0.1 }), "can't optimize a non-leaf Tensor"],
+    [() => new optim.SGD(ps(), { lr: -1 }), 'SGD: Invalid learning rate: -1'],
+    [() => new optim.SGD(ps(), { lr: 0.1, momentum: -0.5 }), 'SGD: Invalid momentum value: -0.5'],
+    [() => new optim.SGD(ps(), { lr: 0.1, weightDecay: -1 }), 'SGD: Invalid weight_decay value: -1'],
+    [() => new optim.SGD(ps(), { lr: 0.1, nesterov: true }), 'SGD: Nesterov momentum requires a momentum and zero dampening'],
+    [() => new optim.SGD(ps()), "SGD: parameter group didn't specify a value of required optimization parameter lr"],
+    [() => new optim.SGD([], { lr: 0.1 }), 'SGD: optimizer got an empty parameter list'],
+    [() => new optim.Adam(ps(), { betas: [1, 0.999] }), 'Adam: Invalid beta parameter at index 0: 1'],
+    [() => new optim.Adam(ps(), { betas: [0.9, -0.1] }), 'Adam: Invalid beta parameter at index 1: -0.1'],
+    [() => new optim.Adam(ps(), { eps: -1e-8 }), 'Adam: Invalid epsilon value: -1e-8'],
+    [() => new optim.AdamW(ps(), { lr: -0.001 }), 'AdamW: Invalid learning rate: -0.001'],
+    [() => new optim.RMSprop(ps(), { alpha: -1 }), 'RMSprop: Invalid alpha value: -1'],
+    [() => new optim.Adagrad(ps(), { lrDecay: -1 }), 'Adagrad: Invalid lr_decay value: -1'],
+    [() => new optim.Adagrad(ps(), { initialAccumulatorValue: -1 }), 'Adagrad: Invalid initial_accumulator_value value: -1'],
+    [() => new optim.SGD([torch.ones(1).requiresGrad_().mul(2)], { lr: 0.1 }), "SGD: can't optimize a non-leaf Tensor"],
   ];
   for (const [fn, message] of cases) assert.throws(fn, { name: 'ValueError', message });
   // @ts-expect-error a bare tensor is refused by the types too; the check is for untyped callers.

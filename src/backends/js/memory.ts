@@ -21,6 +21,7 @@ export function copy(src: View, dst: View): void {
   const is = viewOffsets(src), id = viewOffsets(dst);
   let n = 1;
   for (const k of dst.shape) n *= k;
+  if (n === 0) return; // an empty view's offset may lie past its storage's end
   if (is === null && id === null && cast === null) {
     if (s === d && src.offset === dst.offset) return;
     d.set(s.subarray(src.offset, src.offset + n), dst.offset);

@@ -1,4 +1,5 @@
 // src/backends/js/strided.ts — turning strided views into flat element offsets for plain loops.
+import { allocArray } from '../../core/dtype.js';
 import type { Shape } from '../../core/shape.js';
 import type { View } from '../backend.js';
 
@@ -23,7 +24,7 @@ export function isDense(v: View): boolean {
 export function offsetsOf(shape: Shape, strides: Shape, offset: number): Int32Array {
   let numel = 1;
   for (const n of shape) numel *= n;
-  const out = new Int32Array(numel);
+  const out = allocArray('int32', numel) as Int32Array;
   if (numel === 0) return out;
   const ndim = shape.length;
   if (ndim === 0) {

@@ -1,9 +1,9 @@
 // src/backends/native/index.ts — the native backend: the JS reference with its heavy kernels
 // (float32/float64 elementwise, copies, reductions, matmul, convolution, pooling, softmax) routed to
 // the C++ addon, and its storages aligned to 64 bytes.
-import { Buffer } from 'node:buffer';
+import { Buffer, constants } from 'node:buffer';
 import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtype.js';
-import { RuntimeError } from '../../core/errors.js';
+import { AllocationError, RuntimeError } from '../../core/errors.js';
 import type { Backend, Storage } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { SLAB_MAX, setSlabAligner } from '../js/slab.js';
@@ -20,6 +20,7 @@ const UNINIT_MIN_BYTES = 1 << 16;
 const HUGE_MIN_BYTES = 1 << 22;
 // Storages above the JS backend's slab limit get their own buffer, aligned like PyTorch's to 64 bytes.
 const ALIGN = 64;
+const BUFFER_MAX = constants.MAX_LENGTH;
 
 /** Builds the native backend over a loaded addon. */
 export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Addon } {
@@ -30,9 +31,13 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   /** A 64-byte aligned array in its own buffer (zero-filled or not), on huge pages when large. */
   const alignedArray = (dtype: DType, numel: number, zeroed: boolean): DataArray => {
     const bytes = numel * itemsize(dtype);
-    // Node's unsafe buffers come straight from malloc, skipping the zero-fill.
-    const raw = zeroed ? new ArrayBuffer(bytes + ALIGN) : Buffer.allocUnsafeSlow(bytes + ALIGN).buffer;
-    return new (arrayType(dtype))(raw, addon.alignBuffer(raw, bytes >= HUGE_MIN_BYTES), numel);
+    try {
+      // Node's unsafe buffers come straight from malloc, skipping the zero-fill, up to Buffer's 4 GB limit.
+      const raw = zeroed || bytes + ALIGN > BUFFER_MAX ? new ArrayBuffer(bytes + ALIGN) : Buffer.allocUnsafeSlow(bytes + ALIGN).buffer;
+      return new (arrayType(dtype))(raw, addon.alignBuffer(raw, bytes >= HUGE_MIN_BYTES), numel);
+    } catch (e) {
+      throw e instanceof RangeError ? AllocationError.outOfMemory(bytes) : e;
+    }
   };
 
   const alloc = (dtype: DType, numel: number): Storage =>

@@ -1,7 +1,8 @@
 // src/backends/native/views.ts — what the native kernels share: size thresholds, type checks, and the
 // descriptors that hand views (shape, strides, offsets) to the addon.
 import type { DataArray } from '../../core/dtype.js';
-import { contiguousStrides } from '../../core/shape.js';
+import { RuntimeError } from '../../core/errors.js';
+import { contiguousStrides, fmtShape } from '../../core/shape.js';
 import type { View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 
@@ -47,6 +48,7 @@ export function coalesce(shape: readonly number[], ...strides: (readonly number[
  * strides of each view...].
  */
 export function viewsDesc(shape: readonly number[], views: readonly View[], strides: readonly (readonly number[])[]): Float64Array {
+  for (const v of views) checkInBounds(v);
   let at = 0;
   desc[at++] = shape.length;
   for (const v of views) desc[at++] = v.offset;
@@ -57,6 +59,27 @@ export function viewsDesc(shape: readonly number[], views: readonly View[], stri
     at += s.length;
   }
   return desc;
+}
+
+/**
+ * Native kernels trust their views, and a view that reached outside its storage would write over
+ * other tensors' memory; ops validate their arguments so that none does, and this is the backstop
+ * that turns a missed case into an error instead of corruption.
+ */
+function checkInBounds(v: View): void {
+  let lo = v.offset, hi = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    if (v.shape[d] === 0) return;
+    const span = (v.shape[d] - 1) * v.strides[d];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  if (!(lo >= 0 && hi < v.storage.data.length)) {
+    throw new RuntimeError(
+      `internal error: a kernel's view ${fmtShape(v.shape)} with strides ${fmtShape(v.strides)} at offset ${v.offset} ` +
+        `reaches outside its storage of ${v.storage.data.length} elements`,
+    );
+  }
 }
 
 /** The descriptor of views that share `shape`, with the dims they all walk contiguously merged. */

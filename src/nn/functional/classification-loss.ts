@@ -125,6 +125,7 @@ export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIn
   checkTarget(target);
   const n = input.dim();
   if (n < 1) throw new ValueError(`nll_loss: Expected 1 or more dimensions (got ${n})`);
+  if (!input.isFloatingPoint()) throw new RuntimeError(`nll_loss: "nll_loss_out_frame" not implemented for '${TYPE_NAMES[input.dtype]}'`);
   if (n !== 1) {
     if (target.dim() === 0) throw new IndexError('nll_loss: dimension specified as 0 but tensor has no dimensions');
     if (input.dims[0] !== target.dims[0]) {
@@ -237,6 +238,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
       `binary_cross_entropy: Using a target size (torch.Size(${fmt(target.dims)})) that is different to the input size (torch.Size(${fmt(input.dims)})) is deprecated. Please ensure they have the same size.`,
     );
   }
+  if (!input.isFloatingPoint()) throw new RuntimeError(`binary_cross_entropy: "binary_cross_entropy" not implemented for '${TYPE_NAMES[input.dtype]}'`);
+  if (target.dtype !== input.dtype) {
+    throw new RuntimeError(`binary_cross_entropy: Found dtype ${TYPE_NAMES[target.dtype]} but expected ${TYPE_NAMES[input.dtype]}`);
+  }
   for (const v of input.toArray()) {
     if (!(v >= 0 && v <= 1)) throw new RuntimeError('binary_cross_entropy: all elements of input should be between 0 and 1');
   }
@@ -287,6 +292,11 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, { we
     throw new ValueError(
       `binary_cross_entropy_with_logits: Target size (torch.Size(${fmt(target.dims)})) must be the same as input size (torch.Size(${fmt(input.dims)}))`,
     );
+  }
+  for (const t of [input, target]) {
+    if (!t.isFloatingPoint()) {
+      throw new RuntimeError(`binary_cross_entropy_with_logits: result type Float can't be cast to the desired output type ${TYPE_NAMES[t.dtype]}`);
+    }
   }
   const inputs = [input, target, ...(weight === null ? [] : [weight]), ...(posWeight === null ? [] : [posWeight])];
   return bceLogitsOp(inputs, reduction, { weight: weight !== null, posWeight: posWeight !== null });

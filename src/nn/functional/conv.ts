@@ -1,6 +1,6 @@
 // src/nn/functional/conv.ts — F.conv1d, F.conv2d, F.convTranspose2d: one convolution op (PyTorch's
 // aten::convolution, grad_fn ConvolutionBackward0) over im2col views, and its two adjoint ops.
-import { RuntimeError } from '../../core/errors.js';
+import { ArgumentTypeError, RuntimeError } from '../../core/errors.js';
 import { fmtShape, numelOf } from '../../core/shape.js';
 import type { Backend, ConvGeometry, Storage, View } from '../../backends/backend.js';
 import { defineOp, denseOf, denseView, expandView, type Grads, type Meta, type Op } from '../../ops/define.js';
@@ -135,6 +135,14 @@ function transposedSize(spatial: readonly number[], kernel: readonly number[], p
 
 const TYPE_NAMES = { float32: 'FloatTensor', float64: 'DoubleTensor', int32: 'IntTensor', int64: 'LongTensor', bool: 'BoolTensor', uint8: 'ByteTensor' } as const;
 
+/** PyTorch's checks of the stride, padding, dilation and output padding of aten::convolution. */
+function checkGeometry(op: string, p: ConvParams): void {
+  if (p.stride.some((s) => s <= 0)) throw new RuntimeError(`${op}: non-positive stride is not supported`);
+  if ([...p.padBefore, ...p.padAfter].some((s) => s < 0)) throw new RuntimeError(`${op}: negative padding is not supported`);
+  if (p.outputPadding.some((s) => s < 0)) throw new RuntimeError(`${op}: negative output_padding is not supported`);
+  if (p.dilation.some((s) => s <= 0)) throw new RuntimeError(`${op}: dilation should be greater than zero, but got ${fmtShape(p.dilation)}`);
+}
+
 /** PyTorch's checks of aten::convolution, with its messages. */
 function convMeta(op: string, inputs: readonly Tensor[], p: ConvParams): Meta {
   const [x, w] = inputs, b = inputs.at(2); // no bias: two inputs
@@ -165,8 +173,17 @@ function convMeta(op: string, inputs: readonly Tensor[], p: ConvParams): Meta {
     );
   }
   if (b !== undefined && b.dtype !== x.dtype) throw new RuntimeError(`${op}: expected input and bias to have the same dtype`);
+  checkGeometry(op, p);
   const spatial = x.dims.slice(2);
-  if (p.transposed) return { shape: [n, cout, ...transposedSize(spatial, kernel, p)], dtype: x.dtype };
+  if (p.transposed) {
+    const size = transposedSize(spatial, kernel, p);
+    if (size.some((s) => s < 0)) {
+      throw new RuntimeError(
+        `${op}: Given input size per channel: (${spatial.join(' x ')}). Calculated output size per channel: (${size.join(' x ')}). Output size is too small`,
+      );
+    }
+    return { shape: [n, cout, ...size], dtype: x.dtype };
+  }
   const padded = spatial.map((s, i) => s + p.padBefore[i] + p.padAfter[i]);
   if (padded.some((s, i) => s < p.dilation[i] * (kernel[i] - 1) + 1)) {
     throw new RuntimeError(
@@ -258,6 +275,8 @@ export type IntOrTuple = number | readonly number[];
 export function ntuple(op: string, name: string, v: IntOrTuple, n: number): number[] {
   const out = typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
   if (out.length !== n) throw new RuntimeError(`${op}: expected ${name} to be a single integer value or a list of ${n} values`);
+  const bad = out.findIndex((x) => !Number.isInteger(x));
+  if (bad >= 0) throw new ArgumentTypeError(`${op}(): argument '${name}' must be tuple of ints, but found element of type float at pos ${bad}`);
   return out;
 }
 

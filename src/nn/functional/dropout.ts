@@ -16,7 +16,7 @@ function noise(x: Tensor, shape: readonly number[], p: number): Tensor {
 }
 
 function checkP(p: number): void {
-  if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+  if (p < 0 || p > 1) throw new ValueError(`dropout: dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 /** Zeroes each element with probability p and scales the rest by 1/(1 − p) while training (F.dropout). */

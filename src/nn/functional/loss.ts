@@ -1,5 +1,6 @@
 // src/nn/functional/loss.ts — regression and divergence losses (F.mseLoss, F.l1Loss, F.smoothL1Loss,
 // F.huberLoss, F.klDiv) with PyTorch's reductions, and the helpers every loss shares.
+import { isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { AssertionError, RuntimeError, ValueError } from '../../core/errors.js';
 import { broadcastShapes, numelOf } from '../../core/shape.js';
 import type { View } from '../../backends/backend.js';
@@ -19,6 +20,12 @@ export function checkTarget(target: Tensor): void {
       "nn criterions don't compute the gradient w.r.t. targets - please mark these tensors as not requiring gradients",
     );
   }
+}
+
+/** PyTorch's error for a loss whose inputs promote to an integer type, which its CPU kernels do not implement. */
+export function checkFloatingLoss(op: string, kernel: string, inputs: readonly Tensor[]): void {
+  const dtype = resultType(inputs);
+  if (!isFloating(dtype)) throw new RuntimeError(`${op}: "${kernel}" not implemented for '${TYPE_NAMES[dtype]}'`);
 }
 
 /** Checks a reduction name coming from untyped callers. */
@@ -65,6 +72,7 @@ const mseLossOp = defineOp<Reduction>({
 export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: { reduction?: Reduction } = {}): Tensor {
   checkReduction('mse_loss', reduction);
   checkTarget(target);
+  checkFloatingLoss('mse_loss', 'mse_cpu', [input, target]);
   return mseLossOp([input, target], reduction);
 }
 
@@ -145,6 +153,7 @@ const smoothL1Op = pointwiseLoss<number>({
 export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean', beta = 1 }: ReductionOptions & { beta?: number } = {}): Tensor {
   checkReduction('smooth_l1_loss', reduction);
   checkTarget(target);
+  checkFloatingLoss('smooth_l1_loss', 'smooth_l1_cpu', [input, target]);
   if (beta < 0) throw new RuntimeError('smooth_l1_loss: smooth_l1_loss does not support negative values for beta.');
   return smoothL1Op([input, target], reduction, beta);
 }
@@ -167,6 +176,7 @@ const huberOp = pointwiseLoss<number>({
 export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean', delta = 1 }: ReductionOptions & { delta?: number } = {}): Tensor {
   checkReduction('huber_loss', reduction);
   checkTarget(target);
+  checkFloatingLoss('huber_loss', 'huber_cpu', [input, target]);
   if (!(delta > 0)) throw new RuntimeError('huber_loss: huber_loss does not support non-positive values for delta.');
   return huberOp([input, target], reduction, delta);
 }
@@ -180,6 +190,7 @@ export type KLDivReduction = Reduction | 'batchmean';
 export function klDiv(input: Tensor, target: Tensor, { reduction = 'mean', logTarget = false }: { reduction?: KLDivReduction; logTarget?: boolean } = {}): Tensor {
   if (reduction !== 'batchmean') checkReduction('kl_div', reduction);
   checkTarget(target);
+  if (!input.isFloatingPoint() || !target.isFloatingPoint()) throw new RuntimeError('kl_div: Integral inputs not supported.');
   // target·log(target) is taken as 0 where target is 0 (torch.xlogy).
   const loss = logTarget
     ? mul(exp(target), sub(target, input))

@@ -66,7 +66,7 @@ export function batchNorm(
   if (training) {
     const n = input.numel() / c;
     if (n === 1) {
-      throw new ValueError(`Expected more than 1 value per channel when training, got input size torch.Size([${input.dims.join(', ')}])`);
+      throw new ValueError(`batch_norm: Expected more than 1 value per channel when training, got input size torch.Size([${input.dims.join(', ')}])`);
     }
     const stats = normalize(input, axes, eps);
     y = stats.y;

@@ -1,5 +1,6 @@
 // src/nn/functional/pool.ts — F.maxPool2d, F.avgPool2d, F.adaptiveAvgPool2d over window views of the
 // padded input, with PyTorch's output sizes, divisors, grad_fn names and first-max gradient routing.
+import { allocArray } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from '../../backends/backend.js';
@@ -236,6 +237,10 @@ function poolGeometry(op: string, x: Tensor, kernelSize: IntOrTuple, stride: Int
   const p = ntuple(op, 'padding', padding, 2) as [number, number], d = ntuple(op, 'dilation', dilation, 2) as [number, number];
   if (k.some((v) => v <= 0)) throw new RuntimeError(`${op}: kernel size should be greater than zero, but got kH: ${k[0]} kW: ${k[1]}`);
   if (s.some((v) => v <= 0)) throw new RuntimeError(`${op}: stride should be greater than zero, but got dH: ${s[0]} dW: ${s[1]}`);
+  if (d.some((v) => v <= 0)) throw new RuntimeError(`${op}: dilation should be greater than zero, but got dilationH: ${d[0]} dilationW: ${d[1]}`);
+  p.forEach((v) => {
+    if (v < 0) throw new RuntimeError(`${op}: pad must be non-negative, but got pad: ${v}`);
+  });
   p.forEach((v, i) => {
     if (v > k[i] / 2) throw new RuntimeError(`${op}: pad should be at most half of kernel size, but got pad=${v} and kernel_size=${k[i]}`);
   });
@@ -285,7 +290,7 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, options: AvgPoo
 
 /** The [out, in] averaging matrix of adaptive pooling: row o averages in[⌊o·I/O⌋ … ⌈(o+1)·I/O⌉). */
 function adaptiveMatrix(size: number, out: number, dtype: Storage['dtype']): Tensor {
-  const m = new Float64Array(out * size);
+  const m = allocArray('float64', out * size) as Float64Array;
   for (let o = 0; o < out; o++) {
     const start = Math.floor((o * size) / out), end = Math.ceil(((o + 1) * size) / out);
     for (let i = start; i < end; i++) m[o * size + i] = 1 / (end - start);

@@ -62,18 +62,18 @@ abstract class ConvNd extends Module {
   ) {
     super();
     const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, outputPadding = 0, paddingMode = 'zeros' } = options;
-    if (groups <= 0) throw new ValueError('groups must be a positive integer');
-    if (inChannels % groups !== 0) throw new ValueError('in_channels must be divisible by groups');
-    if (outChannels % groups !== 0) throw new ValueError('out_channels must be divisible by groups');
-    if (!isOneOf(paddingMode, ['zeros'])) throw new ValueError(`padding_mode must be one of ['zeros'] in kindling, but got padding_mode='${String(paddingMode)}'`);
+    if (groups <= 0) throw new ValueError(`${name}: groups must be a positive integer`);
+    if (inChannels % groups !== 0) throw new ValueError(`${name}: in_channels must be divisible by groups`);
+    if (outChannels % groups !== 0) throw new ValueError(`${name}: out_channels must be divisible by groups`);
+    if (!isOneOf(paddingMode, ['zeros'])) throw new ValueError(`${name}: padding_mode must be one of ['zeros'] in kindling, but got padding_mode='${String(paddingMode)}'`);
     this.kernelSize = ntuple(name, 'kernel_size', kernelSize, d);
     this.stride = ntuple(name, 'stride', stride, d);
     this.dilation = ntuple(name, 'dilation', dilation, d);
     this.outputPadding = ntuple(name, 'output_padding', outputPadding, d);
     this.groups = groups;
     if (typeof padding === 'string') {
-      if (!isOneOf(padding, ['same', 'valid'])) throw new ValueError(`Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
-      if (padding === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError("padding='same' is not supported for strided convolutions");
+      if (!isOneOf(padding, ['same', 'valid'])) throw new ValueError(`${name}: Invalid padding string '${String(padding)}', should be one of ['valid', 'same']`);
+      if (padding === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError(`${name}: padding='same' is not supported for strided convolutions`);
       this.padding = padding;
     } else this.padding = ntuple(name, 'padding', padding, d);
     const shape = transposed ? [inChannels, outChannels / groups] : [outChannels, inChannels / groups];

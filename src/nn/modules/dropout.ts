@@ -8,7 +8,7 @@ import { Module } from './module.js';
 abstract class DropoutNd extends Module {
   constructor(readonly p = 0.5, readonly inplace = false) {
     super();
-    if (p < 0 || p > 1) throw new ValueError(`dropout probability has to be between 0 and 1, but got ${p}`);
+    if (p < 0 || p > 1) throw new ValueError(`${this.constructor.name}: dropout probability has to be between 0 and 1, but got ${p}`);
   }
   override extraRepr(): string {
     return `p=${reprFloat(this.p)}, inplace=${this.inplace ? 'True' : 'False'}`;

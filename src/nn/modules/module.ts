@@ -203,7 +203,7 @@ export abstract class Module {
       }
     }
     if (errors.length > 0) {
-      throw new RuntimeError(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+      throw new RuntimeError(`loadStateDict: Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
     noGrad(() => {
       for (const [k, target] of Object.entries(own)) {

@@ -101,14 +101,14 @@ abstract class BatchNormNd extends Module {
 /** Batch normalisation of [N, C] or [N, C, L] per channel (torch.nn.BatchNorm1d). */
 export class BatchNorm1d extends BatchNormNd {
   protected checkInputDim(x: Tensor): void {
-    if (x.dim() !== 2 && x.dim() !== 3) throw new ValueError(`expected 2D or 3D input (got ${x.dim()}D input)`);
+    if (x.dim() !== 2 && x.dim() !== 3) throw new ValueError(`${this.constructor.name}: expected 2D or 3D input (got ${x.dim()}D input)`);
   }
 }
 
 /** Batch normalisation of [N, C, H, W] per channel (torch.nn.BatchNorm2d). */
 export class BatchNorm2d extends BatchNormNd {
   protected checkInputDim(x: Tensor): void {
-    if (x.dim() !== 4) throw new ValueError(`expected 4D input (got ${x.dim()}D input)`);
+    if (x.dim() !== 4) throw new ValueError(`${this.constructor.name}: expected 4D input (got ${x.dim()}D input)`);
   }
 }
 
@@ -150,7 +150,7 @@ export class GroupNorm extends Module {
   readonly affine: boolean;
   constructor(readonly numGroups: number, readonly numChannels: number, { eps = 1e-5, affine = true }: { eps?: number; affine?: boolean } = {}) {
     super();
-    if (numChannels % numGroups !== 0) throw new ValueError('num_channels must be divisible by num_groups');
+    if (numChannels % numGroups !== 0) throw new ValueError('GroupNorm: num_channels must be divisible by num_groups');
     this.eps = eps;
     this.affine = affine;
     this.weight = affine ? new Parameter(empty(numChannels)) : null;

@@ -16,7 +16,7 @@ export class Embedding extends Module {
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, { paddingIdx = null }: { paddingIdx?: number | null } = {}) {
     super();
     if (paddingIdx !== null && (paddingIdx >= numEmbeddings || paddingIdx < -numEmbeddings)) {
-      throw new AssertionError('Padding_idx must be within num_embeddings');
+      throw new AssertionError('Embedding: Padding_idx must be within num_embeddings');
     }
     this.paddingIdx = paddingIdx !== null && paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
     this.weight = new Parameter(empty(numEmbeddings, embeddingDim));
