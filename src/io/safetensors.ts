@@ -1,11 +1,10 @@
 // src/io/safetensors.ts — state dicts to and from the safetensors format: validating reader, atomic writer.
-import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { allocArray, type DType, itemsize } from '../core/dtype.js';
 import { KindlingError } from '../core/errors.js';
 import { backend } from '../backends/select.js';
 import { Tensor } from '../tensor/tensor.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** A malformed safetensors file or an unsavable state dict (the safetensors library's SafetensorError). */
 export class SafetensorError extends KindlingError {
@@ -286,44 +285,11 @@ export function loadMetadata(path: string): Record<string, string> {
 }
 
 /**
- * Saves tensors to `path` atomically: the bytes go to a temporary file in the same directory,
- * which is fsynced and then renamed over `path`, so a crash never leaves a truncated file there.
+ * Saves tensors to `path` atomically: the bytes go to a temporary file in the same directory, which is
+ * fsynced and then renamed over `path`, so a crash never leaves a truncated file there; temporaries
+ * that killed saves left beside `path` are removed.
  * @example torch.save(model.stateDict(), 'model.safetensors')
  */
 export function save(tensors: StateDict, path: string, metadata?: Readonly<Record<string, string>>): void {
-  const bytes = serialize(tensors, metadata);
-  const target = resolve(path);
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    try {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, target);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // Already gone or never created: nothing to clean up.
-    }
-    throw e;
-  }
-  syncDirectory(dir);
-}
-
-/** fsyncs a directory so the rename itself survives a power loss (not supported on every platform). */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Windows cannot open directories; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  writeFileAtomic(path, serialize(tensors, metadata));
 }

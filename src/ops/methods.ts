@@ -290,5 +290,9 @@ declare module '../tensor/tensor.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Tensor extends Bound {}
 }
+// Without this export, declaration emit drops the Tensor import from methods.d.ts (TypeScript 5.9
+// counts the augmentation above as declaring Tensor here), and a consumer's compiler then types
+// every method as taking and returning `any`, or fails on the file when it checks libraries.
+export type { Tensor };
 
 Object.assign(Tensor.prototype, methods);

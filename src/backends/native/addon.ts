@@ -1,4 +1,5 @@
-// src/backends/native/addon.ts — loads the Node-API addon built by `npm install` (binding.gyp).
+// src/backends/native/addon.ts — loads the Node-API addon: the one `npm install` built from source
+// (build/Release), else the prebuilt one the npm package carries (prebuilds/, scripts/prebuild.mjs).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { DataArray } from '../../core/dtype.js';
@@ -41,9 +42,9 @@ export interface Addon {
 export function loadAddon(): Addon | Error {
   try {
     const require = createRequire(import.meta.url);
-    // dist/src/backends/native/ → the package root, where node-gyp leaves build/Release.
-    const root = fileURLToPath(new URL('../../../../', import.meta.url));
-    return require(`${root}build/Release/kindling.node`) as Addon;
+    const load = require('node-gyp-build') as (dir: string) => unknown;
+    // dist/src/backends/native/ → the package root, which holds build/ and prebuilds/.
+    return load(fileURLToPath(new URL('../../../../', import.meta.url))) as Addon;
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }
