@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { FuzzReport } from '../../scripts/fuzz.js';
 
 const SEED = 20261204;
-const CALLS = 20000;
+const CALLS = 30000;
 /** Resident memory the child may reach, and grow by after its first tenth of calls (MB). */
 const MAX_RSS_MB = 512;
 const MAX_GROWTH_MB = 64;

@@ -2,6 +2,7 @@
 // (float32/float64 elementwise, copies, reductions, matmul, convolution, pooling, softmax) routed to
 // the C++ addon, and its storages aligned to 64 bytes.
 import { Buffer, constants } from 'node:buffer';
+import { totalmem } from 'node:os';
 import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtype.js';
 import { AllocationError, RuntimeError } from '../../core/errors.js';
 import type { Backend, Storage } from '../backend.js';
@@ -21,6 +22,7 @@ const HUGE_MIN_BYTES = 1 << 22;
 // Storages above the JS backend's slab limit get their own buffer, aligned like PyTorch's to 64 bytes.
 const ALIGN = 64;
 const BUFFER_MAX = constants.MAX_LENGTH;
+const MEMORY = totalmem();
 
 /** Builds the native backend over a loaded addon. */
 export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Addon } {
@@ -31,6 +33,9 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   /** A 64-byte aligned array in its own buffer (zero-filled or not), on huge pages when large. */
   const alignedArray = (dtype: DType, numel: number, zeroed: boolean): DataArray => {
     const bytes = numel * itemsize(dtype);
+    // More than the machine's memory cannot succeed, and V8 answers a failed ArrayBuffer allocation
+    // with full garbage collections before giving up (tens of milliseconds each).
+    if (bytes > MEMORY) throw AllocationError.outOfMemory(bytes);
     try {
       // Node's unsafe buffers come straight from malloc, skipping the zero-fill, up to Buffer's 4 GB limit.
       const raw = zeroed || bytes + ALIGN > BUFFER_MAX ? new ArrayBuffer(bytes + ALIGN) : Buffer.allocUnsafeSlow(bytes + ALIGN).buffer;
