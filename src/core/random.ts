@@ -38,17 +38,40 @@ export interface GeneratorState {
   nextFloatNormal: number | null;
 }
 
+// Note [Generator state]
+// A generator's whole mutable state lives in one buffer, so that native kernels (backend.random) advance it
+// in place with no copies: 624 mt19937 words, then `left` and `next` (PyTorch's left_ and next_), two
+// spare words, then at byte 2512 four doubles: a flag and the cached second value of
+// normal_distribution<double>, likewise for <float>. native/src/kernels/random.h mirrors this layout.
+const LEFT = MT_N;
+const NEXT = MT_N + 1;
+const NORMALS_BYTE = 2512;
+const STATE_WORDS = NORMALS_BYTE / 4 + 8;
+
 /** torch.Generator: a Mersenne Twister seeded as PyTorch seeds it. */
 export class Generator {
-  private readonly mt = new Uint32Array(MT_N);
-  private left = 1;
-  private next = 0;
+  /** @internal The state buffer of Note [Generator state], as 32-bit words. */
+  readonly state = new Uint32Array(STATE_WORDS);
+  private readonly normals = new Float64Array(this.state.buffer, NORMALS_BYTE, 4);
   private seedHi = 0;
   private seedLo = 0;
+
   /** @internal cached normal of normal_distribution<double> (next_double_normal_sample). */
-  nextDoubleNormal: number | null = null;
+  get nextDoubleNormal(): number | null {
+    return this.normals[0] === 0 ? null : this.normals[1];
+  }
+  set nextDoubleNormal(v: number | null) {
+    this.normals[0] = v === null ? 0 : 1;
+    this.normals[1] = v ?? 0;
+  }
   /** @internal cached normal of normal_distribution<float> (next_float_normal_sample). */
-  nextFloatNormal: number | null = null;
+  get nextFloatNormal(): number | null {
+    return this.normals[2] === 0 ? null : this.normals[3];
+  }
+  set nextFloatNormal(v: number | null) {
+    this.normals[2] = v === null ? 0 : 1;
+    this.normals[3] = v ?? 0;
+  }
 
   /** Create a generator; the default seed matches PyTorch's default CPU generator. */
   constructor(seed: number = DEFAULT_SEED) {
@@ -99,9 +122,9 @@ export class Generator {
     const seed = ((BigInt(this.seedHi) << 32n) | BigInt(this.seedLo)).toString();
     return {
       seed,
-      mt: Array.from(this.mt),
-      left: this.left,
-      next: this.next,
+      mt: Array.from(this.state.subarray(0, MT_N)),
+      left: this.state[LEFT],
+      next: this.state[NEXT],
       nextDoubleNormal: this.nextDoubleNormal,
       nextFloatNormal: this.nextFloatNormal,
     };
@@ -110,15 +133,17 @@ export class Generator {
   /** Restore a snapshot taken with getState. */
   setState(state: GeneratorState): this {
     if (state.mt.length !== MT_N) throw new RangeError(`GeneratorState.mt must have ${MT_N} words`);
-    if (!(state.left >= 1 && state.left <= MT_N + 1) || !(state.next >= 0 && state.next <= MT_N)) {
+    // Positions a generator reaches: a fresh seed's (1, 0), or left + next = 625 after a twist.
+    const { left, next } = state;
+    if (!(Number.isInteger(left) && Number.isInteger(next) && (left + next === MT_N + 1 ? left >= 1 && left <= MT_N : left === 1 && next === 0))) {
       throw new RangeError('GeneratorState has an invalid left/next position');
     }
     const big = BigInt.asUintN(64, BigInt(state.seed));
     this.seedHi = Number(big >> 32n);
     this.seedLo = Number(big & 0xffffffffn);
-    for (let i = 0; i < MT_N; i++) this.mt[i] = state.mt[i];
-    this.left = state.left;
-    this.next = state.next;
+    for (let i = 0; i < MT_N; i++) this.state[i] = state.mt[i];
+    this.state[LEFT] = left;
+    this.state[NEXT] = next;
     this.nextDoubleNormal = state.nextDoubleNormal;
     this.nextFloatNormal = state.nextFloatNormal;
     return this;
@@ -126,8 +151,9 @@ export class Generator {
 
   /** Raw 32-bit draw (uint32), as mt19937::operator(). */
   random(): number {
-    if (--this.left === 0) this.twist();
-    let y = this.mt[this.next++];
+    const s = this.state;
+    if (--s[LEFT] === 0) this.twist();
+    let y = s[s[NEXT]++];
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -143,18 +169,18 @@ export class Generator {
   }
 
   private initWithUint32(seed: number): void {
-    const mt = this.mt;
+    const mt = this.state;
     mt[0] = seed >>> 0;
     for (let j = 1; j < MT_N; j++) {
       const prev = mt[j - 1];
       mt[j] = (Math.imul(1812433253, (prev ^ (prev >>> 30)) >>> 0) + j) >>> 0;
     }
-    this.left = 1;
-    this.next = 0;
+    mt[LEFT] = 1;
+    mt[NEXT] = 0;
   }
 
   private twist(): void {
-    const mt = this.mt;
+    const mt = this.state;
     let k = 0;
     for (; k < MT_N - MT_M; k++) {
       const y = (mt[k] & UPPER_MASK) | (mt[k + 1] & LOWER_MASK);
@@ -166,8 +192,8 @@ export class Generator {
     }
     const y = (mt[MT_N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
     mt[MT_N - 1] = mt[MT_M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    this.left = MT_N;
-    this.next = 0;
+    mt[LEFT] = MT_N;
+    mt[NEXT] = 0;
   }
 }
 
@@ -262,11 +288,14 @@ function normalFill16Double(data: FloatOut, o: number, mean: number, std: number
   }
 }
 
-/** torch.randn / Tensor.normal_(mean, std) for a contiguous float32 or float64 tensor. */
-export function normal_(gen: Generator, out: FloatOut, mean: number, std: number, dtype: 'float32' | 'float64'): void {
+/**
+ * torch.randn / Tensor.normal_(mean, std) for a contiguous float32 or float64 tensor, or, with
+ * `elementwise`, for the elements of a non-contiguous one in memory order.
+ */
+export function normal_(gen: Generator, out: FloatOut, mean: number, std: number, dtype: 'float32' | 'float64', elementwise = false): void {
   const n = out.length;
-  if (n < 16) {
-    // Small tensors go through the scalar normal_distribution<double>, which caches its second value.
+  if (n < 16 || elementwise) {
+    // Small and non-contiguous tensors go through the scalar normal_distribution<double>, which caches its second value.
     if (dtype === 'float32') {
       for (let i = 0; i < n; i++) out[i] = Math.fround(normalDouble(gen, mean, std));
     } else {
@@ -311,10 +340,15 @@ function mod64(hi: number, lo: number, m: number): number {
   return r;
 }
 
-/** torch.randint(low, high) / Tensor.random_(low, high): PyTorch's random_from_to kernel. */
-export function randint_(gen: Generator, out: Float32Array | Float64Array | Int32Array | Uint8Array, low: number, high: number): void {
+/** Throws unless [low, high) is a non-empty range of integers, as randint_ needs. */
+export function checkIntRange(low: number, high: number): void {
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new RangeError('randint_ expects integer bounds');
   if (!(high > low)) throw new RangeError(`randint_ expects low < high, got [${low}, ${high})`);
+}
+
+/** torch.randint(low, high) / Tensor.random_(low, high): PyTorch's random_from_to kernel. */
+export function randint_(gen: Generator, out: Float32Array | Float64Array | Int32Array | Uint8Array, low: number, high: number): void {
+  checkIntRange(low, high);
   const range = high - low;
   const n = out.length;
   // 64-bit draws are used only for 64-bit-capable dtypes and only when the range does not fit 32 bits.
