@@ -2,15 +2,20 @@
 import { castScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
 import { ArgumentTypeError, NotImplementedError, RuntimeError, ValueError } from '../core/errors.js';
 import { checkShape, numelOf } from '../core/shape.js';
-import {
-  defaultGenerator, type Generator, normal_, randint_, randperm as drawPerm, uniform_,
-} from '../core/random.js';
+import { defaultGenerator, type Generator, randperm as drawPerm } from '../core/random.js';
 import { backend } from '../backends/select.js';
+import { normalInto, randintInto, uniformInto } from './draw.js';
 import { Tensor } from './tensor.js';
 
 /** A zero-filled array from the current backend's allocator (which may place large ones on huge pages). */
 function freshArray(dtype: DType, numel: number): DataArray {
   return backend().alloc(dtype, numel).data;
+}
+
+/** An array a draw overwrites entirely, so large ones skip the zero-filling. */
+function drawnArray(dtype: DType, numel: number): DataArray {
+  const be = backend();
+  return (be.allocUninit ? be.allocUninit(dtype, numel) : be.alloc(dtype, numel)).data;
 }
 
 /** Keyword options of the factories (PyTorch's dtype=, requires_grad=, device=, generator=). */
@@ -186,8 +191,8 @@ function floatDtype(op: string, options: TensorOptions): 'float32' | 'float64' {
 export function rand(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('rand', args);
   const dtype = floatDtype('rand', options);
-  const out = freshArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
-  uniform_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
+  const out = drawnArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
+  uniformInto(options.generator ?? defaultGenerator, out, 0, 1);
   return finish('rand', out, dims, dtype, options);
 }
 
@@ -195,8 +200,8 @@ export function rand(...args: ShapeArgs): Tensor {
 export function randn(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('randn', args);
   const dtype = floatDtype('randn', options);
-  const out = freshArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
-  normal_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
+  const out = drawnArray(dtype, numelOf(dims)) as Float32Array | Float64Array;
+  normalInto(options.generator ?? defaultGenerator, out, 0, 1);
   return finish('randn', out, dims, dtype, options);
 }
 
@@ -211,9 +216,9 @@ export function randint(
   if (low >= high) throw new RuntimeError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   checkShape('randint', shape);
   const dtype = options.dtype ?? 'int64';
-  const out = freshArray(dtype, numelOf(shape));
   if (dtype === 'bool') throw new RuntimeError('randint: "random_from_to" not implemented for \'Bool\'');
-  randint_(options.generator ?? defaultGenerator, out, low, high);
+  const out = drawnArray(dtype, numelOf(shape));
+  randintInto(options.generator ?? defaultGenerator, out, low, high);
   return finish('randint', out, [...shape], dtype, options);
 }
 
