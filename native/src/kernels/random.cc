@@ -21,9 +21,18 @@ namespace {
 
 constexpr int kMtM = 397;
 constexpr uint32_t kMatrixA = 0x9908b0dfu, kUpper = 0x80000000u, kLower = 0x7fffffffu;
-// Words per stack block (16 KB), and elements per chunk of the transforms that run on the pool.
+// Words per stack block (16 KB), and elements per chunk of the transforms that run on the pool: a chunk's
+// uniforms are still in cache (L2 or L3) when the threads transform them.
 constexpr int64_t kWordBlock = 4096;
-constexpr int64_t kChunk = int64_t(1) << 16;
+constexpr int64_t kChunk = int64_t(1) << 20;
+
+// fn(begin, end) over [0, n) in pieces that the pool's threads claim as they come free: a thread the
+// shared machine descheduled then delays one small piece, not half the work. One piece below min_n.
+template <typename F>
+void parallel_pieces(int64_t n, int64_t min_n, F&& fn) {
+  const int64_t pieces = n < min_n ? 1 : std::min<int64_t>(n, 4 * get_pool_threads());
+  parallel_for(pieces, [&](int64_t t) { fn(n * t / pieces, n * (t + 1) / pieces); });
+}
 
 void twist(uint32_t* mt) {
   int k = 0;
@@ -231,7 +240,7 @@ void normal_blocks(GeneratorState& g, T* out, int64_t n, T mean, T std) {
   for (int64_t c = 0; c < n; c += kChunk) {
     const int64_t len = std::min(kChunk, n - c);
     draw_uniforms(g, out + c, len);
-    parallel_ranges(len / 16, len, 4096, [&](int64_t b0, int64_t b1) { fill16(out + c + 16 * b0, b1 - b0, mean, std); });
+    parallel_pieces(len / 16, 256, [&](int64_t b0, int64_t b1) { fill16(out + c + 16 * b0, b1 - b0, mean, std); });
   }
   if (n % 16 != 0) {
     draw_uniforms(g, out + n - 16, 16);
@@ -359,7 +368,7 @@ void random_exponential(GeneratorState& g, T* out, int64_t n, double lambd) {
     const int64_t len = std::min(kLen, n - c);
     double* u = kInPlace ? reinterpret_cast<double*>(out) + c : block;
     draw_uniforms(g, u, len);
-    parallel_ranges(len, len * 16, 4096, [&](int64_t i0, int64_t i1) {
+    parallel_pieces(len, 1024, [&](int64_t i0, int64_t i1) {
       scaled_log1m(u + i0, i1 - i0, scale);
       if (!kInPlace) for (int64_t i = i0; i < i1; i++) out[c + i] = T(u[i]);
     });
