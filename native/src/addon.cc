@@ -380,7 +380,7 @@ Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
 }
 
 // ---- Random draws: (state, out, ...) with `state` the Uint32Array over a generator's state buffer
-// (src/core/random.ts) and `out` the whole typed array to fill, in order.
+// (src/core/generator.ts) and `out` the whole typed array to fill, in order.
 
 GeneratorState& state_of(const Napi::Value& v) {
   auto arr = v.As<Napi::TypedArray>();

@@ -70,7 +70,7 @@ export interface PoolGeometry {
 
 /**
  * Sampling kernels. Each fills the whole of `out` in order from a generator's state buffer (Note
- * [Generator state] in core/random.ts), advancing it in place, and draws exactly what the reference in
+ * [Generator state] in core/generator.ts), advancing it in place, and draws exactly what the reference in
  * core/random.ts draws: same values, same final state. The dtype is the array's (an int64 tensor's is a
  * Float64Array); integer arrays store as JavaScript typed arrays do.
  */

@@ -106,6 +106,9 @@ bool use_avx2() {
 
 // ---- Normal ------------------------------------------------------------------------------------------
 
+// Constants of the float kernels, rounded to float from their double values as Math.fround does.
+constexpr float f32(double v) { return static_cast<float>(v); }
+
 // PyTorch's AVX2 float log for x in (0, 1], one lane (logAvx in libm.ts).
 float log_avx(float x) {
   uint32_t bits;
@@ -114,44 +117,44 @@ float log_avx(float x) {
   bits = (bits & 0x807fffffu) | 0x3f000000u;
   float m;
   std::memcpy(&m, &bits, 4);
-  if (m < 0.707106781186547524f) {
+  if (m < f32(0.707106781186547524)) {
     e -= 1;
     m = (m - 1.0f) + m;
   } else {
     m = m - 1.0f;
   }
   const float z = m * m;
-  float y = std::fma(7.0376836292e-2f, m, -1.1514610310e-1f);
-  y = std::fma(y, m, 1.1676998740e-1f);
-  y = std::fma(y, m, -1.2420140846e-1f);
-  y = std::fma(y, m, 1.4249322787e-1f);
-  y = std::fma(y, m, -1.6668057665e-1f);
-  y = std::fma(y, m, 2.0000714765e-1f);
-  y = std::fma(y, m, -2.4999993993e-1f);
-  y = std::fma(y, m, 3.3333331174e-1f);
+  float y = std::fma(f32(7.0376836292e-2), m, f32(-1.1514610310e-1));
+  y = std::fma(y, m, f32(1.1676998740e-1));
+  y = std::fma(y, m, f32(-1.2420140846e-1));
+  y = std::fma(y, m, f32(1.4249322787e-1));
+  y = std::fma(y, m, f32(-1.6668057665e-1));
+  y = std::fma(y, m, f32(2.0000714765e-1));
+  y = std::fma(y, m, f32(-2.4999993993e-1));
+  y = std::fma(y, m, f32(3.3333331174e-1));
   y = y * m;
   const float ef = float(e);
-  y = std::fma(y, z, ef * -2.12194440e-4f);
+  y = std::fma(y, z, ef * f32(-2.12194440e-4));
   y = std::fma(-z, 0.5f, y);
-  return std::fma(ef, 0.693359375f, m + y);
+  return std::fma(ef, f32(0.693359375), m + y);
 }
 
 // PyTorch's AVX2 float sincos for x >= 0, one lane (sincosAvx in libm.ts).
 void sincos_avx(float x, float* sin_x, float* cos_x) {
-  int j = int(x * 1.27323954473516f);
+  int j = int(x * f32(1.27323954473516));
   j = (j + 1) & ~1;
   const float y = float(j);
-  float r = std::fma(y, -0.78515625f, x);
-  r = std::fma(y, -2.4187564849853515625e-4f, r);
-  r = std::fma(y, -3.77489497744594108e-8f, r);
+  float r = std::fma(y, f32(-0.78515625), x);
+  r = std::fma(y, f32(-2.4187564849853515625e-4), r);
+  r = std::fma(y, f32(-3.77489497744594108e-8), r);
   const float z = r * r;
-  float c = std::fma(2.443315711809948e-5f, z, -1.388731625493765e-3f);
-  c = std::fma(c, z, 4.166664568298827e-2f);
+  float c = std::fma(f32(2.443315711809948e-5), z, f32(-1.388731625493765e-3));
+  c = std::fma(c, z, f32(4.166664568298827e-2));
   c = c * z;
   c = std::fma(c, z, -(z * 0.5f));
   c = c + 1.0f;
-  float s = std::fma(-1.9515295891e-4f, z, 8.3321608736e-3f);
-  s = std::fma(s, z, -1.6666654611e-1f);
+  float s = std::fma(f32(-1.9515295891e-4), z, f32(8.3321608736e-3));
+  s = std::fma(s, z, f32(-1.6666654611e-1));
   s = s * z;
   s = std::fma(s, r, r);
   const bool poly_cos = (j & 2) == 0;
@@ -165,7 +168,7 @@ void normal_fill16_f32(float* data, int64_t blocks, float mean, float std) {
   for (int64_t b = 0; b < blocks; b++, data += 16) {
     for (int j = 0; j < 8; j++) {
       const float radius = std::sqrt(-2.0f * log_avx(1.0f - data[j]));
-      const float theta = 6.28318530717958647692f * data[j + 8];
+      const float theta = f32(2 * M_PI) * data[j + 8];
       float s, c;
       sincos_avx(theta, &s, &c);
       data[j] = std::fma(radius * c, std, mean);

@@ -8,7 +8,7 @@ namespace kindling {
 
 constexpr int kMtN = 624;
 
-// A generator's whole state, laid out as src/core/random.ts lays out its state buffer (Note [Generator
+// A generator's whole state, laid out as src/core/generator.ts lays out its state buffer (Note [Generator
 // state] there): the kernels advance it in place.
 struct GeneratorState {
   uint32_t mt[kMtN];
@@ -20,7 +20,7 @@ struct GeneratorState {
   double has_float_normal;
   double float_normal;
 };
-static_assert(sizeof(GeneratorState) == 2544, "the layout src/core/random.ts shares");
+static_assert(sizeof(GeneratorState) == 2544, "the layout src/core/generator.ts shares");
 
 // Tensor.uniform_(from, to) of a contiguous tensor.
 void random_uniform(GeneratorState& g, float* out, int64_t n, double from, double to);

@@ -1,5 +1,5 @@
 // src/backends/native/random.ts — the sampling kernels on the addon (native/src/kernels/random.cc),
-// which advance a generator's state buffer in place (Note [Generator state] in core/random.ts).
+// which advance a generator's state buffer in place (Note [Generator state] in core/generator.ts).
 import type { RandomKernels } from '../backend.js';
 import type { Addon } from './addon.js';
 
