@@ -348,14 +348,26 @@ void random_int(GeneratorState& g, T* out, int64_t n, double low, double high) {
   });
 }
 
+// Stores 1 or 0 (bit) without a branch: GCC compiles `key < threshold ? 1 : 0` into one, which p = 0.5
+// mispredicts half the time (3x slower).
+inline void store_bit(uint8_t* p, uint64_t bit) { *p = uint8_t(bit); }
+inline void store_bit(float* p, uint64_t bit) {
+  const uint32_t bits = (0u - uint32_t(bit)) & 0x3f800000u;  // 1.0f
+  std::memcpy(p, &bits, 4);
+}
+inline void store_bit(double* p, uint64_t bit) {
+  const uint64_t bits = (0u - bit) & 0x3ff0000000000000u;  // 1.0
+  std::memcpy(p, &bits, 8);
+}
+
 template <typename T>
 void random_bernoulli(GeneratorState& g, T* out, int64_t n, double p) {
-  // u < p for u = K / 2^53 with the integer K < 2^53 is K < ceil(p * 2^53): an integer comparison.
+  // u < p for u = K / 2^53 with the integer K < 2^53 is K < ceil(p * 2^53): the sign of K - ceil(p * 2^53).
   const uint64_t threshold = uint64_t(std::ceil(p * 0x1p53));
   for_word_blocks<2>(g, n, [&](const uint32_t* w, int64_t i, int64_t len) {
     for (int64_t k = 0; k < len; k++) {
       const uint64_t key = (uint64_t(w[2 * k] & 0x1fffffu) << 32) | w[2 * k + 1];
-      out[i + k] = key < threshold ? T(1) : T(0);
+      store_bit(out + i + k, (key - threshold) >> 63);
     }
   });
 }
