@@ -12,6 +12,7 @@
 #include "../runtime/cpu_features.h"
 #include "../runtime/thread_pool.h"
 #include "libm.h"
+#include "mt19937.h"
 #include "random_simd.h"
 // Last: no fused multiply-adds from here on (fp_exact.h).
 #include "fp_exact.h"
@@ -19,8 +20,6 @@
 namespace kindling {
 namespace {
 
-constexpr int kMtM = 397;
-constexpr uint32_t kMatrixA = 0x9908b0dfu, kUpper = 0x80000000u, kLower = 0x7fffffffu;
 // Words per stack block (16 KB), and elements per chunk of the transforms that run on the pool: a chunk's
 // uniforms are still in cache (L2 or L3) when the threads transform them.
 constexpr int64_t kWordBlock = 4096;
@@ -34,25 +33,12 @@ void parallel_pieces(int64_t n, int64_t min_n, F&& fn) {
   parallel_for(pieces, [&](int64_t t) { fn(n * t / pieces, n * (t + 1) / pieces); });
 }
 
-void twist(uint32_t* mt) {
-  int k = 0;
-  for (; k < kMtN - kMtM; k++) {
-    const uint32_t y = (mt[k] & kUpper) | (mt[k + 1] & kLower);
-    mt[k] = mt[k + kMtM] ^ (y >> 1) ^ ((0u - (y & 1u)) & kMatrixA);
-  }
-  for (; k < kMtN - 1; k++) {
-    const uint32_t y = (mt[k] & kUpper) | (mt[k + 1] & kLower);
-    mt[k] = mt[k + kMtM - kMtN] ^ (y >> 1) ^ ((0u - (y & 1u)) & kMatrixA);
-  }
-  const uint32_t y = (mt[kMtN - 1] & kUpper) | (mt[0] & kLower);
-  mt[kMtN - 1] = mt[kMtM - 1] ^ (y >> 1) ^ ((0u - (y & 1u)) & kMatrixA);
-}
-
-inline uint32_t temper(uint32_t y) {
-  y ^= y >> 11;
-  y ^= (y << 7) & 0x9d2c5680u;
-  y ^= (y << 15) & 0xefc60000u;
-  return y ^ (y >> 18);
+bool use_avx2() {
+#if KINDLING_X86_KERNELS
+  return active_isa() != Isa::kScalar;
+#else
+  return false;
+#endif
 }
 
 // The next n words of the stream: PyTorch's mt19937::operator() n times. TypeScript's setState only
@@ -62,13 +48,22 @@ void draw_words(GeneratorState& g, uint32_t* out, int64_t n) {
   while (n > 0) {
     int64_t m = std::min<int64_t>({n, int64_t(g.left) - 1, int64_t(kMtN) - g.next});
     if (m <= 0) {
-      twist(g.mt);
+#if KINDLING_X86_KERNELS
+      if (use_avx2()) mt_twist_avx2(g.mt);
+      else mt_twist(g.mt);
+#else
+      mt_twist(g.mt);
+#endif
       g.left = kMtN + 1;
       g.next = 0;
       m = std::min<int64_t>(n, kMtN);
     }
-    const uint32_t* src = g.mt + g.next;
-    for (int64_t i = 0; i < m; i++) out[i] = temper(src[i]);
+#if KINDLING_X86_KERNELS
+    if (use_avx2()) mt_temper_avx2(g.mt + g.next, out, m);
+    else mt_temper(g.mt + g.next, out, m);
+#else
+    mt_temper(g.mt + g.next, out, m);
+#endif
     g.left -= uint32_t(m);
     g.next += uint32_t(m);
     out += m;
@@ -94,14 +89,6 @@ inline float uniform24(uint32_t w) { return float(w & 0xffffffu) * 0x1p-24f; }
 // uniform_real_distribution<double>(0, 1): the low 53 bits of random64 (high word first), scaled (exact).
 inline double uniform53(const uint32_t* w) {
   return double((uint64_t(w[0] & 0x1fffffu) << 32) | w[1]) * 0x1p-53;
-}
-
-bool use_avx2() {
-#if KINDLING_X86_KERNELS
-  return active_isa() != Isa::kScalar;
-#else
-  return false;
-#endif
 }
 
 // ---- Normal ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "libm.h"
+#include "mt19937.h"
 #include "random_simd.h"
 // Last: no fused multiply-adds but the explicit ones from here on (fp_exact.h).
 #include "fp_exact.h"
@@ -74,6 +75,10 @@ void sincos_avx(__m256 x, __m256* sin_x, __m256* cos_x) {
 }
 
 }  // namespace
+
+void mt_twist_avx2(uint32_t* mt) { mt_twist(mt); }
+
+void mt_temper_avx2(const uint32_t* mt, uint32_t* out, int64_t n) { mt_temper(mt, out, n); }
 
 void normal_fill16_f32_avx2(float* data, int64_t blocks, float mean, float std) {
   const __m256 vmean = _mm256_set1_ps(mean), vstd = _mm256_set1_ps(std);

@@ -6,6 +6,10 @@
 
 namespace kindling {
 
+// mt19937.h's twist and tempering, vectorized.
+void mt_twist_avx2(uint32_t* mt);
+void mt_temper_avx2(const uint32_t* mt, uint32_t* out, int64_t n);
+
 // Box-Muller in place over `blocks` consecutive blocks of 16 float32 uniforms: PyTorch 1.13's AVX2
 // normal_fill_16 (its Cephes-style float log and sincos, with its fused multiply-adds).
 void normal_fill16_f32_avx2(float* data, int64_t blocks, float mean, float std);
