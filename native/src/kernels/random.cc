@@ -263,6 +263,18 @@ struct FastMod {
   }
 };
 
+// Stores 1 or 0 (bit) without a branch: GCC compiles `key < threshold ? 1 : 0` into one, which p = 0.5
+// mispredicts half the time (3x slower).
+inline void store_bit(uint8_t* p, uint64_t bit) { *p = uint8_t(bit); }
+inline void store_bit(float* p, uint64_t bit) {
+  const uint32_t bits = (0u - uint32_t(bit)) & 0x3f800000u;  // 1.0f
+  std::memcpy(p, &bits, 4);
+}
+inline void store_bit(double* p, uint64_t bit) {
+  const uint64_t bits = (0u - bit) & 0x3ff0000000000000u;  // 1.0
+  std::memcpy(p, &bits, 8);
+}
+
 }  // namespace
 
 // ---- Entry points ------------------------------------------------------------------------------------
@@ -333,18 +345,6 @@ void random_int(GeneratorState& g, T* out, int64_t n, double low, double high) {
       store(out + i + k, range > 0x1p53 ? double(int64_t(m + b)) : double(m) + low);
     }
   });
-}
-
-// Stores 1 or 0 (bit) without a branch: GCC compiles `key < threshold ? 1 : 0` into one, which p = 0.5
-// mispredicts half the time (3x slower).
-inline void store_bit(uint8_t* p, uint64_t bit) { *p = uint8_t(bit); }
-inline void store_bit(float* p, uint64_t bit) {
-  const uint32_t bits = (0u - uint32_t(bit)) & 0x3f800000u;  // 1.0f
-  std::memcpy(p, &bits, 4);
-}
-inline void store_bit(double* p, uint64_t bit) {
-  const uint64_t bits = (0u - bit) & 0x3ff0000000000000u;  // 1.0
-  std::memcpy(p, &bits, 8);
 }
 
 template <typename T>
