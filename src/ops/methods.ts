@@ -267,7 +267,7 @@ function drawInto(x: Tensor, op: string, draw: Draw): Tensor {
   });
 }
 
-/** x's dims from the largest stride to the smallest (stable): reading x in this order walks its memory upwards. */
+/** x's dims from the largest stride to the smallest (stable): x permuted so and read row-major walks its memory upwards. */
 function memoryOrder(x: Tensor): number[] {
   return x.dims.map((_, d) => d).sort((a, b) => x.strides[b] - x.strides[a]);
 }
