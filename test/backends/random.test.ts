@@ -88,6 +88,22 @@ describe('native sampling kernels draw what the reference draws', { skip }, () =
     });
   }
 
+  test('special parameters: empty ranges, zero std, NaN mean, lambda 0 and infinity', () => {
+    for (const dtype of ['float32', 'float64'] as F[]) {
+      for (const n of [5, 40]) {
+        const draws: Draw[] = [
+          (ref, g, out) => { if (ref) uniform_(g, out as Float32Array, 3, 3, dtype); else kernels().uniform(g.state, out as Float32Array, 3, 3); },
+          (ref, g, out) => { if (ref) uniform_(g, out as Float32Array, -0, 1, dtype); else kernels().uniform(g.state, out as Float32Array, -0, 1); },
+          (ref, g, out) => { if (ref) normal_(g, out as Float32Array, -0, 0, dtype); else kernels().normal(g.state, out as Float32Array, -0, 0, false); },
+          (ref, g, out) => { if (ref) normal_(g, out as Float32Array, NaN, 1, dtype); else kernels().normal(g.state, out as Float32Array, NaN, 1, false); },
+          (ref, g, out) => { if (ref) exponential_(g, out as Float32Array, 0, dtype); else kernels().exponential(g.state, out as Float32Array, 0); },
+          (ref, g, out) => { if (ref) exponential_(g, out as Float32Array, Infinity, dtype); else kernels().exponential(g.state, out as Float32Array, Infinity); },
+        ];
+        same(5, `special ${dtype} n=${n}`, () => floatArray(dtype, n), draws);
+      }
+    }
+  });
+
   test('bernoulli_ with a scalar p, into float32, float64 and uint8', () => {
     for (const seed of SEEDS) {
       for (const n of SIZES) {

@@ -200,8 +200,10 @@ DD4 reduce(__m256d x, __m256d* k_out) {
 
 // Correctly rounded sin and cos (libm.cc's fast path, redone by libm.cc where unsure), lanes in (0, 8).
 void sincos_cr(const Tables& t, __m256d x, __m256d* sin_x, __m256d* cos_x) {
+  // Lanes outside (0, 8), NaN included, are redone below; 1 in their place keeps the table indices valid.
+  const __m256d in_range = _mm256_and_pd(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), _mm256_cmp_pd(x, set_d(8), _CMP_LT_OQ));
   __m256d k;
-  const DD4 r = reduce(x, &k);
+  const DD4 r = reduce(_mm256_blendv_pd(set_d(1), x, in_range), &k);
   // sin and cos of |r| = rh + rl from those of j/128 (libm.cc's sincos_reduced).
   const __m256d sign = _mm256_and_pd(r.h, set_d(-0.0));
   const __m256d rh = abs(r.h), rl = _mm256_xor_pd(r.l, sign);
@@ -233,7 +235,6 @@ void sincos_cr(const Tables& t, __m256d x, __m256d* sin_x, __m256d* cos_x) {
   __m256d ok_s, ok_c;
   *sin_x = round_checked(a, &ok_s);
   *cos_x = round_checked(b, &ok_c);
-  const __m256d in_range = _mm256_and_pd(_mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ), _mm256_cmp_pd(x, set_d(8), _CMP_LT_OQ));
   const int good = _mm256_movemask_pd(_mm256_and_pd(_mm256_and_pd(ok_s, ok_c), in_range));
   if (good != 0xf) {
     alignas(32) double xs[4], ss[4], cs[4];
