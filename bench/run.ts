@@ -92,6 +92,11 @@ const WORKLOADS: Workload[] = [
   },
   { name: 'relu_10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.relu(), 5]; } },
   { name: 'sum_10m', amount: 4e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.sum(), 5]; } },
+  // Random draws of 10M elements (rates count the bytes written: float32, or int64 for randint).
+  { name: 'randn_10m', amount: 4e7, unit: 'GB/s', prepare: () => [() => torch.randn(10_000_000), 5] },
+  { name: 'rand_10m', amount: 4e7, unit: 'GB/s', prepare: () => [() => torch.rand(10_000_000), 5] },
+  { name: 'randint_10m', amount: 8e7, unit: 'GB/s', prepare: () => [() => torch.randint(0, 10, [10_000_000]), 5] },
+  { name: 'dropout_10m', amount: 0, unit: '', prepare: () => { const x = torch.randn(10_000_000); return [() => F.dropout(x, 0.5, true), 5]; } },
   {
     name: 'add_4', amount: 0, unit: '', perRun: ADD_CALLS,
     prepare: () => {

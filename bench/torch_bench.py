@@ -77,6 +77,15 @@ def prepare(name):
     if name == 'sum_10m':
         x = torch.randn(10_000_000)
         return (lambda: x.sum()), 5
+    if name == 'randn_10m':
+        return (lambda: torch.randn(10_000_000)), 5
+    if name == 'rand_10m':
+        return (lambda: torch.rand(10_000_000)), 5
+    if name == 'randint_10m':
+        return (lambda: torch.randint(0, 10, (10_000_000,))), 5
+    if name == 'dropout_10m':
+        x = torch.randn(10_000_000)
+        return (lambda: F.dropout(x, 0.5, True)), 5
     if name == 'add_4':
         a, b = torch.randn(4), torch.randn(4)
 

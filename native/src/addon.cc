@@ -7,6 +7,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <type_traits>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #if defined(__linux__)
@@ -18,6 +19,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "kernels/pool2d.h"
+#include "kernels/random.h"
 #include "kernels/softmax.h"
 #include "kernels/strided.h"
 #include "runtime/cpu_features.h"
@@ -377,6 +379,72 @@ Napi::Value Conv2dWeightGrad(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), ok);
 }
 
+// ---- Random draws: (state, out, ...) with `state` the Uint32Array over a generator's state buffer
+// (src/core/generator.ts) and `out` the whole typed array to fill, in order.
+
+GeneratorState& state_of(const Napi::Value& v) {
+  auto arr = v.As<Napi::TypedArray>();
+  return *reinterpret_cast<GeneratorState*>(static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset());
+}
+
+int64_t length_of(const Napi::Value& v) { return static_cast<int64_t>(v.As<Napi::TypedArray>().ElementLength()); }
+double number_arg(const Napi::CallbackInfo& info, int i) { return info[i].As<Napi::Number>().DoubleValue(); }
+
+// Runs fn(p) with p the data pointer of `v`, a Float32Array, Float64Array, Int32Array or Uint8Array.
+template <typename F>
+Napi::Value by_array_type(const Napi::CallbackInfo& info, const Napi::Value& v, F fn) {
+  auto arr = v.As<Napi::TypedArray>();
+  void* p = static_cast<uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
+  switch (arr.TypedArrayType()) {
+    case napi_float32_array: fn(static_cast<float*>(p)); break;
+    case napi_float64_array: fn(static_cast<double*>(p)); break;
+    case napi_int32_array: fn(static_cast<int32_t*>(p)); break;
+    case napi_uint8_array: fn(static_cast<uint8_t*>(p)); break;
+    default: break;
+  }
+  return info.Env().Undefined();
+}
+
+// randomUniform(state, out: Float32Array | Float64Array, from, to)
+Napi::Value RandomUniform(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    random_uniform(state_of(info[0]), data_of<T>(info[1]), length_of(info[1]), number_arg(info, 2), number_arg(info, 3));
+  });
+}
+
+// randomNormal(state, out: Float32Array | Float64Array, mean, std, elementwise)
+Napi::Value RandomNormal(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    random_normal(state_of(info[0]), data_of<T>(info[1]), length_of(info[1]), number_arg(info, 2), number_arg(info, 3),
+                  info[4].As<Napi::Boolean>().Value());
+  });
+}
+
+// randomInt(state, out: Float32Array | Float64Array | Int32Array | Uint8Array, low, high)
+Napi::Value RandomInt(const Napi::CallbackInfo& info) {
+  return by_array_type(info, info[1], [&](auto* out) {
+    random_int(state_of(info[0]), out, length_of(info[1]), number_arg(info, 2), number_arg(info, 3));
+  });
+}
+
+// randomBernoulli(state, out: Float32Array | Float64Array | Uint8Array, p)
+Napi::Value RandomBernoulli(const Napi::CallbackInfo& info) {
+  return by_array_type(info, info[1], [&](auto* out) {
+    using T = std::remove_pointer_t<decltype(out)>;
+    if constexpr (!std::is_same_v<T, int32_t>) random_bernoulli(state_of(info[0]), out, length_of(info[1]), number_arg(info, 2));
+  });
+}
+
+// randomExponential(state, out: Float32Array | Float64Array, lambd)
+Napi::Value RandomExponential(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    random_exponential(state_of(info[0]), data_of<T>(info[1]), length_of(info[1]), number_arg(info, 2));
+  });
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return info.Env().Undefined();
@@ -460,6 +528,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<GetNumThreads>(env, exports, "getNumThreads");
   add<SetErrorClass>(env, exports, "setErrorClass");
   add<IsaName>(env, exports, "isa");
+  add<RandomUniform>(env, exports, "randomUniform");
+  add<RandomNormal>(env, exports, "randomNormal");
+  add<RandomInt>(env, exports, "randomInt");
+  add<RandomBernoulli>(env, exports, "randomBernoulli");
+  add<RandomExponential>(env, exports, "randomExponential");
   return exports;
 }
 

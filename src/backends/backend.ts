@@ -69,6 +69,21 @@ export interface PoolGeometry {
 }
 
 /**
+ * Sampling kernels. Each fills the whole of `out` in order from a generator's state buffer (Note
+ * [Generator state] in core/generator.ts), advancing it in place, and draws exactly what the reference in
+ * core/random.ts draws: same values, same final state. The dtype is the array's (an int64 tensor's is a
+ * Float64Array); integer arrays store as JavaScript typed arrays do.
+ */
+export interface RandomKernels {
+  uniform(state: Uint32Array, out: Float32Array | Float64Array, from: number, to: number): void;
+  /** `elementwise`: one normal_distribution<double> draw per element, as for a non-contiguous tensor. */
+  normal(state: Uint32Array, out: Float32Array | Float64Array, mean: number, std: number, elementwise: boolean): void;
+  randint(state: Uint32Array, out: Float32Array | Float64Array | Int32Array | Uint8Array, low: number, high: number): void;
+  bernoulli(state: Uint32Array, out: Float32Array | Float64Array | Uint8Array, p: number): void;
+  exponential(state: Uint32Array, out: Float32Array | Float64Array, lambd: number): void;
+}
+
+/**
  * Kernels on views. They write into `out` (contiguous, already allocated with the right dtype
  * and size), trust their arguments (TypeScript has checked shapes and dtypes), never
  * broadcast (operands arrive expanded with stride 0), and never see autograd or Tensor.
@@ -126,4 +141,6 @@ export interface Backend {
   readonly softmaxBackward?: (g: View, y: View, axis: number, log: boolean, out: Storage) => boolean;
   /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
   readonly maxPool2dBackward?: (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry) => boolean;
+  /** Fast sampling; without it the reference in core/random.ts draws. */
+  readonly random?: RandomKernels;
 }

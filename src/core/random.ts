@@ -1,4 +1,5 @@
-// src/core/random.ts — torch.Generator (mt19937) and the CPU sampling kernels of PyTorch 1.13, reproduced bit for bit.
+// src/core/random.ts — the CPU sampling kernels of PyTorch 1.13 (uniform_, normal_, randint_, randperm,
+// bernoulli_, exponential_), reproduced bit for bit; generator.ts holds torch.Generator itself.
 //
 // Every fill function consumes the generator in exactly the order PyTorch's CPU kernels do for a
 // contiguous tensor, and rounds exactly where PyTorch's compiled code rounds. PyTorch 1.13's CPU kernels
@@ -8,172 +9,14 @@
 // (`fmaf`, `fmad` in libm.ts, with the rest of the compiled math these kernels call).
 
 import { allocArray } from './dtype.js';
+import type { Generator } from './generator.js';
 import { fmad, fmaf, logAvx, logCR, sinCosCR, sincosAvx } from './libm.js';
 
-const MT_N = 624;
-const MT_M = 397;
-const MATRIX_A = 0x9908b0df;
-const UPPER_MASK = 0x80000000;
-const LOWER_MASK = 0x7fffffff;
-
-/** PyTorch's default CPU generator seed (c10::detail::default_rng_seed_val). */
-const DEFAULT_SEED = 67280421310721;
+export { defaultGenerator, Generator, type GeneratorState } from './generator.js';
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_M24 = 1 / 16777216;
 const TWO_POW_M53 = 1 / 9007199254740992;
-
-/** Serialisable snapshot of a Generator (plain JSON-compatible data). */
-export interface GeneratorState {
-  /** The 64-bit initial seed as a decimal string (a number would lose bits above 2^53). */
-  seed: string;
-  /** The 624-word mt19937 state. */
-  mt: number[];
-  /** PyTorch's `left_` counter: draws remaining before the next twist, plus one. */
-  left: number;
-  /** PyTorch's `next_` index into `mt`. */
-  next: number;
-  /** Cached second Box-Muller value of normal_distribution<double>, or null. */
-  nextDoubleNormal: number | null;
-  /** Cached second Box-Muller value of normal_distribution<float>, or null. */
-  nextFloatNormal: number | null;
-}
-
-/** torch.Generator: a Mersenne Twister seeded as PyTorch seeds it. */
-export class Generator {
-  private readonly mt = new Uint32Array(MT_N);
-  private left = 1;
-  private next = 0;
-  private seedHi = 0;
-  private seedLo = 0;
-  /** @internal cached normal of normal_distribution<double> (next_double_normal_sample). */
-  nextDoubleNormal: number | null = null;
-  /** @internal cached normal of normal_distribution<float> (next_float_normal_sample). */
-  nextFloatNormal: number | null = null;
-
-  /** Create a generator; the default seed matches PyTorch's default CPU generator. */
-  constructor(seed: number = DEFAULT_SEED) {
-    this.manualSeed(seed);
-  }
-
-  /** Reseed (torch.manual_seed semantics: 64-bit seed, mt19937 uses its low 32 bits). */
-  manualSeed(seed: number | bigint): this {
-    let big: bigint;
-    if (typeof seed === 'bigint') {
-      big = seed;
-    } else {
-      if (!Number.isInteger(seed)) throw new RangeError(`manualSeed expects an integer, got ${seed}`);
-      big = BigInt(seed);
-    }
-    // PyTorch reads the seed as uint64, so negative seeds wrap around.
-    big = BigInt.asUintN(64, big);
-    this.seedHi = Number(big >> 32n);
-    this.seedLo = Number(big & 0xffffffffn);
-    this.initWithUint32(this.seedLo);
-    this.nextDoubleNormal = null;
-    this.nextFloatNormal = null;
-    return this;
-  }
-
-  /** Seed from a non-deterministic source (like torch.seed()); returns the seed used. */
-  seed(): number {
-    let s: number;
-    const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
-    if (c !== undefined && typeof c.getRandomValues === 'function') {
-      const w = c.getRandomValues(new Uint32Array(2));
-      // PyTorch keeps 53 bits so the seed survives a round trip through a Python float.
-      s = (w[0] & 0x1fffff) * TWO_POW_32 + w[1];
-    } else {
-      s = Math.floor(Math.random() * 2 ** 53);
-    }
-    this.manualSeed(s);
-    return s;
-  }
-
-  /** The seed last given to manualSeed/seed (exact up to 2^53). */
-  initialSeed(): number {
-    return this.seedHi * TWO_POW_32 + this.seedLo;
-  }
-
-  /** Deep-copied snapshot of the generator. */
-  getState(): GeneratorState {
-    const seed = ((BigInt(this.seedHi) << 32n) | BigInt(this.seedLo)).toString();
-    return {
-      seed,
-      mt: Array.from(this.mt),
-      left: this.left,
-      next: this.next,
-      nextDoubleNormal: this.nextDoubleNormal,
-      nextFloatNormal: this.nextFloatNormal,
-    };
-  }
-
-  /** Restore a snapshot taken with getState. */
-  setState(state: GeneratorState): this {
-    if (state.mt.length !== MT_N) throw new RangeError(`GeneratorState.mt must have ${MT_N} words`);
-    if (!(state.left >= 1 && state.left <= MT_N + 1) || !(state.next >= 0 && state.next <= MT_N)) {
-      throw new RangeError('GeneratorState has an invalid left/next position');
-    }
-    const big = BigInt.asUintN(64, BigInt(state.seed));
-    this.seedHi = Number(big >> 32n);
-    this.seedLo = Number(big & 0xffffffffn);
-    for (let i = 0; i < MT_N; i++) this.mt[i] = state.mt[i];
-    this.left = state.left;
-    this.next = state.next;
-    this.nextDoubleNormal = state.nextDoubleNormal;
-    this.nextFloatNormal = state.nextFloatNormal;
-    return this;
-  }
-
-  /** Raw 32-bit draw (uint32), as mt19937::operator(). */
-  random(): number {
-    if (--this.left === 0) this.twist();
-    let y = this.mt[this.next++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
-  }
-
-  /** PyTorch's random64: the first 32-bit draw is the high word, the second the low word. */
-  random64(): bigint {
-    const hi = this.random();
-    const lo = this.random();
-    return (BigInt(hi) << 32n) | BigInt(lo);
-  }
-
-  private initWithUint32(seed: number): void {
-    const mt = this.mt;
-    mt[0] = seed >>> 0;
-    for (let j = 1; j < MT_N; j++) {
-      const prev = mt[j - 1];
-      mt[j] = (Math.imul(1812433253, (prev ^ (prev >>> 30)) >>> 0) + j) >>> 0;
-    }
-    this.left = 1;
-    this.next = 0;
-  }
-
-  private twist(): void {
-    const mt = this.mt;
-    let k = 0;
-    for (; k < MT_N - MT_M; k++) {
-      const y = (mt[k] & UPPER_MASK) | (mt[k + 1] & LOWER_MASK);
-      mt[k] = mt[k + MT_M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    }
-    for (; k < MT_N - 1; k++) {
-      const y = (mt[k] & UPPER_MASK) | (mt[k + 1] & LOWER_MASK);
-      mt[k] = mt[k + MT_M - MT_N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    }
-    const y = (mt[MT_N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
-    mt[MT_N - 1] = mt[MT_M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
-    this.left = MT_N;
-    this.next = 0;
-  }
-}
-
-/** The process-wide generator, like torch.default_generator. */
-export const defaultGenerator: Generator = new Generator();
 
 // ---------------------------------------------------------------------------------------------------------
 // Exact helpers
@@ -263,11 +106,14 @@ function normalFill16Double(data: FloatOut, o: number, mean: number, std: number
   }
 }
 
-/** torch.randn / Tensor.normal_(mean, std) for a contiguous float32 or float64 tensor. */
-export function normal_(gen: Generator, out: FloatOut, mean: number, std: number, dtype: 'float32' | 'float64'): void {
+/**
+ * torch.randn / Tensor.normal_(mean, std) for a contiguous float32 or float64 tensor, or, with
+ * `elementwise`, for the elements of a non-contiguous one in memory order.
+ */
+export function normal_(gen: Generator, out: FloatOut, mean: number, std: number, dtype: 'float32' | 'float64', elementwise = false): void {
   const n = out.length;
-  if (n < 16) {
-    // Small tensors go through the scalar normal_distribution<double>, which caches its second value.
+  if (n < 16 || elementwise) {
+    // Small and non-contiguous tensors go through the scalar normal_distribution<double>, which caches its second value.
     if (dtype === 'float32') {
       for (let i = 0; i < n; i++) out[i] = Math.fround(normalDouble(gen, mean, std));
     } else {
@@ -312,10 +158,15 @@ function mod64(hi: number, lo: number, m: number): number {
   return r;
 }
 
-/** torch.randint(low, high) / Tensor.random_(low, high): PyTorch's random_from_to kernel. */
-export function randint_(gen: Generator, out: Float32Array | Float64Array | Int32Array | Uint8Array, low: number, high: number): void {
+/** Throws unless [low, high) is a non-empty range of integers, as randint_ needs. */
+export function checkIntRange(low: number, high: number): void {
   if (!Number.isInteger(low) || !Number.isInteger(high)) throw new RangeError('randint_ expects integer bounds');
   if (!(high > low)) throw new RangeError(`randint_ expects low < high, got [${low}, ${high})`);
+}
+
+/** torch.randint(low, high) / Tensor.random_(low, high): PyTorch's random_from_to kernel. */
+export function randint_(gen: Generator, out: Float32Array | Float64Array | Int32Array | Uint8Array, low: number, high: number): void {
+  checkIntRange(low, high);
   const range = high - low;
   const n = out.length;
   // 64-bit draws are used only for 64-bit-capable dtypes and only when the range does not fit 32 bits.

@@ -2,12 +2,13 @@
 // augmentation; nothing else touches Tensor.prototype except printing's toString.
 import { checkedScalar, DTYPES, type DType } from '../core/dtype.js';
 import { ArgumentTypeError, NotImplementedError } from '../core/errors.js';
-import { defaultGenerator, type Generator, normal_, uniform_ } from '../core/random.js';
+import { defaultGenerator, type Generator } from '../core/random.js';
 import { backend } from '../backends/select.js';
 import { Tensor } from '../tensor/tensor.js';
+import { normalInto, uniformInto } from '../tensor/draw.js';
 import { bernoulli, drawBernoulli, drawExponentialInto, probabilities } from '../tensor/random.js';
 import { backward, type BackwardArgs } from './autograd.js';
-import { axpyInPlace, binaryInPlace, inPlace, toDtype } from './define.js';
+import { axpyInPlace, binaryInPlace, checkInPlace, inPlace, isRecording, toDtype } from './define.js';
 import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as L from './linalg.js';
@@ -132,10 +133,10 @@ const methods = {
   zero_(this: Tensor) { return fillWith(this, 'zero_', 0); },
   fill_(this: Tensor, value: number | boolean) { return fillWith(this, 'fill_', Number(value)); },
   uniform_(this: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}) {
-    return drawInto(this, 'uniform_', (out, dtype) => { uniform_(options.generator ?? defaultGenerator, out, from, to, dtype); });
+    return drawInto(this, 'uniform_', (out) => { uniformInto(options.generator ?? defaultGenerator, out, from, to); });
   },
   normal_(this: Tensor, mean = 0, std = 1, options: { generator?: Generator } = {}) {
-    return drawInto(this, 'normal_', (out, dtype) => { normal_(options.generator ?? defaultGenerator, out, mean, std, dtype); });
+    return drawInto(this, 'normal_', (out, elementwise) => { normalInto(options.generator ?? defaultGenerator, out, mean, std, elementwise); });
   },
 
   // reductions
@@ -180,12 +181,12 @@ const methods = {
 
   // random draws in place
   bernoulli_(this: Tensor, p: number | Tensor = 0.5, options: { generator?: Generator } = {}) {
-    // A tensor p is broadcast to self's shape, as PyTorch's expand_inplace does.
-    const probs = typeof p === 'number' ? p : probabilities(V.expand(p, this.dims));
-    return drawInto(this, 'bernoulli_', (out, _, start) => { drawBernoulli(options.generator ?? defaultGenerator, out, probs, start); });
+    // A tensor p is broadcast to self's shape, as PyTorch's expand_inplace does, and read in self's memory order.
+    const probs = typeof p === 'number' ? p : probabilities(V.permute(V.expand(p, this.dims), memoryOrder(this)));
+    return drawInto(this, 'bernoulli_', (out) => { drawBernoulli(options.generator ?? defaultGenerator, out, probs); });
   },
   exponential_(this: Tensor, lambd = 1, options: { generator?: Generator } = {}) {
-    return drawInto(this, 'exponential_', (out, dtype) => { drawExponentialInto(options.generator ?? defaultGenerator, out, lambd, dtype); });
+    return drawInto(this, 'exponential_', (out) => { drawExponentialInto(options.generator ?? defaultGenerator, out, lambd); });
   },
   bernoulli(this: Tensor, options: { generator?: Generator } = {}) { return bernoulli(this, options); },
   // end random draws
@@ -238,49 +239,38 @@ function fillWith(x: Tensor, op: string, value: number): Tensor {
   }, true);
 }
 
-type Draw = (out: Float32Array | Float64Array, dtype: 'float32' | 'float64', start: number) => void;
+type Draw = (out: Float32Array | Float64Array, elementwise: boolean) => void;
 
 /**
- * Draws random values into x (its dtype must be floating). `draw` fills `out`, whose first element is
- * x's element `start` in logical order. A non-contiguous x is filled one element at a time in memory
- * order, as PyTorch's TensorIterator does; one element at a time is also what sends normal_ down
- * PyTorch's scalar path, which it takes for every non-contiguous tensor.
+ * Draws random values into x (its dtype must be floating): `draw` fills `out` in order. PyTorch's
+ * TensorIterator fills a non-contiguous x one element at a time in memory order, which also sends normal_
+ * down its scalar path (`elementwise`); those draws go to a buffer laid out in x's memory order, then to x.
  */
 function drawInto(x: Tensor, op: string, draw: Draw): Tensor {
   if (x.dtype !== 'float32' && x.dtype !== 'float64') {
     throw new NotImplementedError(`${op}: "${op}" not implemented for '${x.dtype}'`);
   }
   const dtype = x.dtype;
+  if (x.isContiguous() && !isRecording([x])) {
+    // What inPlace would do without its temporary: no history to record, so the draws go straight into x.
+    checkInPlace(op, x);
+    draw((x.storage.data as Float32Array | Float64Array).subarray(x.offset, x.offset + x.numel()), false);
+    x.storage.version++;
+    return x;
+  }
   return inPlace(op, x, [], () => {
-    const out = new Tensor(backend().alloc(dtype, x.numel()), x.dims);
-    const data = out.storage.data as Float32Array | Float64Array;
-    if (x.isContiguous()) {
-      draw(data, dtype, 0);
-    } else {
-      for (const i of memoryOrder(x.dims, x.strides)) draw(data.subarray(i, i + 1), dtype, i);
-    }
-    return out;
+    const order = memoryOrder(x);
+    const out = new Tensor(backend().alloc(dtype, x.numel()), order.map((d) => x.dims[d]));
+    draw(out.storage.data as Float32Array | Float64Array, !x.isContiguous());
+    const back: number[] = [];
+    order.forEach((d, k) => (back[d] = k));
+    return V.permute(out, back);
   });
 }
 
-/** Logical (row-major) indices of a strided layout's elements, visited from the smallest address up. */
-function memoryOrder(dims: readonly number[], strides: readonly number[]): number[] {
-  if (dims.includes(0)) return [];
-  const rowMajor: number[] = [];
-  for (let d = dims.length - 1, s = 1; d >= 0; s *= dims[d], d--) rowMajor[d] = s;
-  // Outermost first: the largest stride (stable, so equal strides keep their logical order).
-  const order = dims.map((_, d) => d).filter((d) => dims[d] > 1).sort((a, b) => strides[b] - strides[a]);
-  const out: number[] = [];
-  const walk = (k: number, base: number): void => {
-    if (k === order.length) {
-      out.push(base);
-      return;
-    }
-    const d = order[k];
-    for (let j = 0; j < dims[d]; j++) walk(k + 1, base + j * rowMajor[d]);
-  };
-  walk(0, 0);
-  return out;
+/** x's dims from the largest stride to the smallest (stable): x permuted so and read row-major walks its memory upwards. */
+function memoryOrder(x: Tensor): number[] {
+  return x.dims.map((_, d) => d).sort((a, b) => x.strides[b] - x.strides[a]);
 }
 
 type Methods = typeof methods;

@@ -2,10 +2,9 @@
 import { castScalar, checkedScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
 import { AllocationError, ArgumentTypeError, NotImplementedError, RuntimeError, ValueError } from '../core/errors.js';
 import { checkInt, checkShape, numelOf } from '../core/shape.js';
-import {
-  defaultGenerator, type Generator, normal_, randint_, randperm as drawPerm, uniform_,
-} from '../core/random.js';
+import { defaultGenerator, type Generator, randperm as drawPerm } from '../core/random.js';
 import { backend } from '../backends/select.js';
+import { normalInto, randintInto, uniformInto } from './draw.js';
 import { Tensor } from './tensor.js';
 
 /** A zero-filled array from the current backend's allocator (which may place large ones on huge pages). */
@@ -20,6 +19,12 @@ function named<T>(op: string, fn: () => T): T {
   } catch (e) {
     throw e instanceof AllocationError ? e.forOp(op) : e;
   }
+}
+
+/** An array a draw overwrites entirely, so large ones skip the zero-filling. */
+function drawnArray(op: string, dtype: DType, numel: number): DataArray {
+  const be = backend();
+  return named(op, () => (be.allocUninit ? be.allocUninit(dtype, numel) : be.alloc(dtype, numel)).data);
 }
 
 /** Keyword options of the factories (PyTorch's dtype=, requires_grad=, device=, generator=). */
@@ -193,8 +198,8 @@ function floatDtype(op: string, options: TensorOptions): 'float32' | 'float64' {
 export function rand(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('rand', args);
   const dtype = floatDtype('rand', options);
-  const out = freshArray('rand', dtype, numelOf(dims)) as Float32Array | Float64Array;
-  uniform_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
+  const out = drawnArray('rand', dtype, numelOf(dims)) as Float32Array | Float64Array;
+  uniformInto(options.generator ?? defaultGenerator, out, 0, 1);
   return finish('rand', out, dims, dtype, options);
 }
 
@@ -202,8 +207,8 @@ export function rand(...args: ShapeArgs): Tensor {
 export function randn(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('randn', args);
   const dtype = floatDtype('randn', options);
-  const out = freshArray('randn', dtype, numelOf(dims)) as Float32Array | Float64Array;
-  normal_(options.generator ?? defaultGenerator, out, 0, 1, dtype);
+  const out = drawnArray('randn', dtype, numelOf(dims)) as Float32Array | Float64Array;
+  normalInto(options.generator ?? defaultGenerator, out, 0, 1);
   return finish('randn', out, dims, dtype, options);
 }
 
@@ -220,9 +225,9 @@ export function randint(
   if (low >= high) throw new RuntimeError(`randint: random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   checkShape('randint', shape);
   const dtype = options.dtype ?? 'int64';
-  const out = freshArray('randint', dtype, numelOf(shape));
   if (dtype === 'bool') throw new RuntimeError('randint: "random_from_to" not implemented for \'Bool\'');
-  randint_(options.generator ?? defaultGenerator, out, low, high);
+  const out = drawnArray('randint', dtype, numelOf(shape));
+  randintInto(options.generator ?? defaultGenerator, out, low, high);
   return finish('randint', out, [...shape], dtype, options);
 }
 

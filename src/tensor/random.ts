@@ -2,10 +2,9 @@
 // consuming the generator exactly as PyTorch 1.13's CPU kernels do.
 import { type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
 import { NotImplementedError, RuntimeError } from '../core/errors.js';
-import {
-  bernoulli_ as bernoulliScalar, defaultGenerator, exponential_ as drawExponential, type Generator, normal_ as drawNormal,
-} from '../core/random.js';
+import { defaultGenerator, type Generator } from '../core/random.js';
 import { empty } from './creation.js';
+import { bernoulliInto, exponentialInto, normalInto } from './draw.js';
 import type { Tensor } from './tensor.js';
 
 /** The generator= keyword of PyTorch's random functions. */
@@ -39,14 +38,14 @@ export function probabilities(p: Tensor): Probabilities {
 }
 
 /**
- * Fills `out` with 0/1 draws, one per element: with probability `p`, or with the probabilities from index
- * `start` on. A scalar p draws a 53-bit uniform per element (bernoulli_distribution<double>); a tensor p
+ * Fills `out` with 0/1 draws, one per element: with probability `p`, or with the probabilities in order.
+ * A scalar p draws a 53-bit uniform per element (bernoulli_distribution<double>); a tensor p
  * draws in p's own precision, 53 bits for float64 and 24 for float32 (PyTorch's bernoulli_tensor_cpu_kernel).
  */
-export function drawBernoulli(gen: Generator, out: FloatArray, p: number | Probabilities, start = 0): void {
+export function drawBernoulli(gen: Generator, out: FloatArray, p: number | Probabilities): void {
   if (typeof p === 'number') {
     if (!(p >= 0 && p <= 1)) throw new RuntimeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-    bernoulliScalar(gen, out, p);
+    bernoulliInto(gen, out, p);
     return;
   }
   const { values, double } = p;
@@ -55,14 +54,14 @@ export function drawBernoulli(gen: Generator, out: FloatArray, p: number | Proba
     const u = double
       ? ((gen.random() & 0x1fffff) * 4294967296 + gen.random()) / 9007199254740992
       : (gen.random() & 0xffffff) / 16777216;
-    out[i] = u < values[start + i] ? 1 : 0;
+    out[i] = u < values[i] ? 1 : 0;
   }
 }
 
 /** Fills `out` with Exp(lambd) draws, as Tensor.exponential_ does. */
-export function drawExponentialInto(gen: Generator, out: FloatArray, lambd: number, dtype: FloatDtype): void {
+export function drawExponentialInto(gen: Generator, out: FloatArray, lambd: number): void {
   if (!(lambd >= 0)) throw new RuntimeError(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
-  drawExponential(gen, out, lambd, dtype);
+  exponentialInto(gen, out, lambd);
 }
 
 /**
@@ -93,8 +92,8 @@ export interface NormalOptions extends GeneratorOptions {
 export function normal(mean: number, std: number, size: readonly number[], options: NormalOptions = {}): Tensor {
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
   const out = empty([...size], { dtype: options.dtype ?? getDefaultDtype() });
-  const dtype = checkFloating('normal', 'normal_kernel_cpu', out);
-  drawNormal(options.generator ?? defaultGenerator, out.storage.data as FloatArray, mean, std, dtype);
+  checkFloating('normal', 'normal_kernel_cpu', out);
+  normalInto(options.generator ?? defaultGenerator, out.storage.data as FloatArray, mean, std);
   if (options.requiresGrad) out.requiresGrad_(true);
   return out;
 }

@@ -34,6 +34,11 @@ export interface Addon {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   isa(): string;
+  randomUniform(state: Uint32Array, out: FloatArray, from: number, to: number): void;
+  randomNormal(state: Uint32Array, out: FloatArray, mean: number, std: number, elementwise: boolean): void;
+  randomInt(state: Uint32Array, out: FloatArray | Int32Array | Uint8Array, low: number, high: number): void;
+  randomBernoulli(state: Uint32Array, out: FloatArray | Uint8Array, p: number): void;
+  randomExponential(state: Uint32Array, out: FloatArray, lambd: number): void;
   /** The error class that kernel failures (a failed scratch allocation) are thrown as. */
   setErrorClass(errorClass: new (message: string) => Error): void;
 }

@@ -1,5 +1,5 @@
 // src/backends/native/index.ts — the native backend: the JS reference with its heavy kernels
-// (float32/float64 elementwise, copies, reductions, matmul, convolution, pooling, softmax) routed to
+// (float32/float64 elementwise, copies, reductions, matmul, convolution, pooling, softmax, sampling) routed to
 // the C++ addon, and its storages aligned to 64 bytes.
 import { Buffer, constants } from 'node:buffer';
 import { totalmem } from 'node:os';
@@ -12,6 +12,7 @@ import type { Addon } from './addon.js';
 import { elementwiseKernels } from './elementwise.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
+import { randomKernels } from './random.js';
 import { reduceKernels } from './reduce.js';
 import { denseCopier } from './views.js';
 
@@ -57,5 +58,6 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   return {
     ...jsBackend, name: 'native', addon, alloc, allocUninit, ...elementwise, ...reduceKernels(addon, denseIn, allocUninit),
     ...linalgKernels(addon), ...nnKernels(addon, denseIn),
+    random: randomKernels(addon),
   };
 }

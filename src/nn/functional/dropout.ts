@@ -1,9 +1,10 @@
 // src/nn/functional/dropout.ts — F.dropout and F.dropout2d, drawing the mask exactly as PyTorch 1.13
 // does on the CPU, so that a seeded run zeroes the same elements.
 import { ValueError } from '../../core/errors.js';
-import { defaultGenerator, bernoulli_ } from '../../core/random.js';
+import { defaultGenerator } from '../../core/random.js';
 import { mul } from '../../ops/elementwise.js';
 import { empty, zerosLike } from '../../tensor/creation.js';
+import { bernoulliInto } from '../../tensor/draw.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Inplace } from './activation.js';
 
@@ -11,7 +12,7 @@ import type { Inplace } from './activation.js';
 function noise(x: Tensor, shape: readonly number[], p: number): Tensor {
   const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
   const mask = empty([...shape], { dtype });
-  bernoulli_(defaultGenerator, mask.storage.data as Float32Array | Float64Array, 1 - p);
+  bernoulliInto(defaultGenerator, mask.storage.data as Float32Array | Float64Array, 1 - p);
   return mask.div(1 - p);
 }
 
