@@ -5,7 +5,8 @@ import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { isOneOf, RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
-import { defineOp, inPlace, type Op } from '../../ops/define.js';
+import { defineOp, type Op } from '../../ops/define.js';
+import { inPlace } from '../../ops/in-place.js';
 import {
   add, erf, exp, ge, gt, le, logicalOr, mul, relu as reluOp, sigmoid as sigmoidOp, sub, tanh as tanhOp, where,
 } from '../../ops/elementwise.js';
