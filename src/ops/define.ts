@@ -35,10 +35,26 @@ export interface OpSpec<P> {
   readonly saves: Saves;
   /** The forward writes every element of `out`, so it need not start zeroed. */
   readonly overwrites?: boolean;
+  /**
+   * Output element i depends only on element i of each (broadcast) input, and the forward reads
+   * that before it writes output element i: the forward may write over an input (Note [Direct in-place]).
+   */
+  readonly elementwise?: boolean;
 }
 
-/** An op: call it with its tensor inputs and its parameters. */
-export type Op<P> = (inputs: readonly Tensor[], params: P) => Tensor;
+/**
+ * An op: call it with its tensor inputs and its parameters. An in-place op passes its target as
+ * `into` when nothing records (Note [Direct in-place]); the result is then `into` itself when the
+ * op could write there directly, and a new tensor otherwise.
+ */
+export type Op<P> = (inputs: readonly Tensor[], params: P, into?: Tensor) => Tensor;
+
+// Note [Direct in-place]
+// An in-place op that nothing records runs its kernel with `out` over x's own elements when x is
+// one dense run (contiguous, at any offset), the result has x's shape and dtype, and every input
+// either reads x at the very addresses being written or lies outside x's memory: an elementwise
+// kernel then reads each element before writing it. Otherwise the op runs out of place and
+// inPlace copies the result in.
 
 // Note [Broadcasting]
 // Binary ops expand operands to the common shape (stride 0) only as kernel views, so kernels never
@@ -129,6 +145,39 @@ export function denseOf(be: Backend, v: View): View {
   return out;
 }
 
+/**
+ * A storage over exactly the elements of `x` for a kernel to write, when x is one dense run and
+ * no view in `reads` overlaps it other than element for element (Note [Direct in-place]): x's own
+ * storage when x fills it, else a window onto it (no copy). Null otherwise.
+ */
+export function directTarget(be: Backend, x: Tensor, reads: readonly View[]): Storage | null {
+  if (!x.isContiguous()) return null;
+  const start = x.offset, n = x.numel(), target = x.kernelView();
+  for (const v of reads) {
+    const same = v.offset === start && numelOf(v.shape) === n && isContiguousLayout(v.shape, v.strides);
+    if (!same && mayOverlap(v, target)) return null;
+  }
+  const data = x.storage.data;
+  return start === 0 && n === data.length ? x.storage : be.fromArray(x.dtype, data.subarray(start, start + n));
+}
+
+/** Whether two views may share an element: one storage, address ranges that meet (strides are never negative). */
+export function mayOverlap(a: View, b: View): boolean {
+  if (a.storage !== b.storage) return false;
+  const lastA = lastOffset(a), lastB = lastOffset(b);
+  return lastA >= 0 && lastB >= 0 && a.offset <= lastB && b.offset <= lastA;
+}
+
+/** The offset of a view's last element in memory, or -1 when it has none. */
+function lastOffset(v: View): number {
+  let last = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    if (v.shape[d] === 0) return -1;
+    last += (v.shape[d] - 1) * v.strides[d];
+  }
+  return last;
+}
+
 /** A stride-0 view of `v` broadcast to `shape` (shapes already checked compatible). */
 export function expandView(v: View, shape: readonly number[]): View {
   const off = shape.length - v.shape.length;
@@ -146,13 +195,20 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   // property loads on specs of many shapes would go megamorphic in V8 (0.15 -> 0.5 µs per small
   // op once a program has used a few dozen ops).
   const { gradFn, backward, saves, meta: metaOf, forward } = spec;
-  const overwrites = spec.overwrites === true;
-  return (inputs, params) => {
+  const overwrites = spec.overwrites === true, elementwise = spec.elementwise === true;
+  return (inputs, params, into) => {
     const meta = metaOf(inputs, params);
     const shape = meta.shape, dtype = meta.dtype, cast = meta.cast, expandTo = meta.expand === true ? shape : null;
     const be = backend();
     const views: View[] = [];
     for (const t of inputs) views.push(kernelInput(t, cast, expandTo, be));
+    if (into !== undefined && elementwise && dtype === into.dtype && sameShape(shape, into.dims) && !isRecording(inputs)) {
+      const target = directTarget(be, into, views);
+      if (target !== null) {
+        forward(be, views, target, params);
+        return into;
+      }
+    }
     const out = overwrites ? uninitTensor(shape, dtype) : emptyTensor(shape, dtype);
     forward(be, views, out.storage, params);
     if (backward !== null && isRecording(inputs)) record(gradFn, inputs, out, params, backward, saves);

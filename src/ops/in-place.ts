@@ -7,7 +7,7 @@ import { backend } from '../backends/select.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Node } from '../autograd/node.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
-import { isRecording, record } from './define.js';
+import { directTarget, isRecording, mayOverlap, record } from './define.js';
 
 /** Checks PyTorch's rules for in-place ops on tensors that autograd tracks. */
 export function checkInPlace(op: string, x: Tensor): void {
@@ -21,16 +21,68 @@ export function checkInPlace(op: string, x: Tensor): void {
   }
 }
 
+const INTERNAL_OVERLAP =
+  'unsupported operation: more than one element of the written-to tensor refers to a single memory location. ' +
+  'Please clone() the tensor before performing the operation.';
+const PARTIAL_OVERLAP =
+  'unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. ' +
+  'Please clone() the tensor before performing the operation.';
+
 /**
- * Runs an in-place op as `compute` out of place, then writes the result into `x` and makes
- * `x` take over its history. When the op is recorded, `compute` gets a snapshot of `x` that
- * shares its graph position, so that what the backward saved is never overwritten.
+ * PyTorch's memory-overlap rules for writing into `x` while reading `operands`: x may not repeat
+ * an element (a broadcast view), and an operand sharing x's memory must hold exactly x's elements
+ * or none of them, where both layouts are dense enough to tell (PyTorch's get_overlap_status).
  */
-export function inPlace(op: string, x: Tensor, others: readonly Tensor[], compute: (self: Tensor) => Tensor): Tensor {
+export function checkOverlap(op: string, x: Tensor, operands: readonly Tensor[]): void {
+  for (let d = 0; d < x.dims.length; d++) {
+    if (x.strides[d] === 0 && x.dims[d] > 1) throw new RuntimeError(`${op}: ${INTERNAL_OVERLAP}`);
+  }
+  for (const t of operands) {
+    if (t !== x && t.storage === x.storage && partiallyOverlap(x, t)) throw new RuntimeError(`${op}: ${PARTIAL_OVERLAP}`);
+  }
+}
+
+/** Two dense layouts over one storage whose address ranges meet without being the same elements. */
+function partiallyOverlap(a: Tensor, b: Tensor): boolean {
+  const n = a.numel(), m = b.numel();
+  if (n === 0 || m === 0 || !isNonOverlappingAndDense(a) || !isNonOverlappingAndDense(b)) return false;
+  if (a.offset === b.offset && n === m) return !sameShape(a.strides, b.strides);
+  return a.offset < b.offset + m && b.offset < a.offset + n;
+}
+
+/** Whether some order of the dims makes the layout contiguous (PyTorch's is_non_overlapping_and_dense). */
+function isNonOverlappingAndDense(t: Tensor): boolean {
+  const dims = t.dims.map((_, d) => d).filter((d) => t.dims[d] > 1).sort((a, b) => t.strides[a] - t.strides[b]);
+  let expected = 1;
+  for (const d of dims) {
+    if (t.strides[d] !== expected) return false;
+    expected *= t.dims[d];
+  }
+  return true;
+}
+
+/**
+ * How an in-place op computes its result: out of place from `self`, or, when `into` is given
+ * (nothing records), straight into `into`'s elements where it can, returning `into` itself.
+ */
+export type InPlaceCompute = (self: Tensor, into: Tensor | undefined) => Tensor;
+
+/**
+ * Runs an in-place op: straight into x when `compute` can (Note [Direct in-place]), else out of
+ * place, then writes the result into `x` and makes `x` take over its history. When the op is
+ * recorded, `compute` gets a snapshot of `x` that shares its graph position, so that what the
+ * backward saved is never overwritten. `overlapRules` false skips PyTorch's overlap errors, as
+ * its fill_ and masked_fill_ do.
+ */
+export function inPlace(op: string, x: Tensor, others: readonly Tensor[], compute: InPlaceCompute, overlapRules = true): Tensor {
   checkInPlace(op, x);
+  if (overlapRules) checkOverlap(op, x, others);
   const recording = isRecording([x, ...others]);
-  const self = recording ? snapshot(x) : x;
-  const r = compute(self);
+  const r = recording ? compute(snapshot(x), undefined) : compute(x, x);
+  if (r === x) {
+    x.storage.version++;
+    return x;
+  }
   if (!canCast(r.dtype, x.dtype)) {
     throw new RuntimeError(
       `${op}: result type ${TYPE_NAMES[r.dtype]} can't be cast to the desired output type ${TYPE_NAMES[x.dtype]}`,
@@ -94,30 +146,29 @@ function canCast(from: DType, to: DType): boolean {
   return !(from !== 'bool' && to === 'bool');
 }
 
-/**
- * Whether an in-place op on `x` with `operand` may run as one kernel writing straight into x's
- * storage: nothing is recorded, x fills its storage densely from offset 0, and the operand has
- * x's shape and dtype and does not overlap x other than element for element.
- */
-function directInPlace(x: Tensor, operand: Tensor): boolean {
-  if (isRecording([x, operand]) || x.offset !== 0 || !x.isContiguous() || x.numel() !== x.storage.data.length) return false;
-  if (!sameShape(x.dims, operand.dims) || x.dtype !== operand.dtype) return false;
-  return operand.storage !== x.storage || (operand.offset === 0 && operand.isContiguous());
+/** x += alpha·y as one fused kernel straight into x (see directTarget) when the backend has one and y is x's shape and dtype. */
+export function axpyInto(x: Tensor, y: Tensor, alpha: number): boolean {
+  const be = backend(), v = y.kernelView();
+  if (be.axpy === undefined || x.dtype !== y.dtype || !sameShape(x.dims, y.dims)) return false;
+  const target = directTarget(be, x, [v]);
+  return target !== null && be.axpy(alpha, v, target);
 }
 
-/** x += alpha·y in one fused kernel when the backend has one and the case allows it; false otherwise. */
-export function axpyInPlace(x: Tensor, y: Tensor, alpha: number): boolean {
-  if (!directInPlace(x, y) || !backend().axpy?.(alpha, y.kernelView(), x.storage)) return false;
-  x.storage.version++;
-  return true;
+/** Copies `src` (x's shape, any dtype: values are cast) into x's elements through both layouts; returns x. */
+export function copyInto(x: Tensor, src: Tensor): Tensor {
+  const be = backend(), dst = x.kernelView();
+  let v = src.kernelView();
+  if (v.storage === dst.storage && v.offset === dst.offset && sameShape(v.strides, dst.strides)) return x;
+  // PyTorch refuses overlaps it can see; those it cannot (a broadcast source) read the values from before the copy.
+  if (mayOverlap(v, dst)) v = denseCopy(src).kernelView();
+  be.copy(v, dst);
+  return x;
 }
 
-/** x = x op y written straight into x's storage when the case allows it; false otherwise. */
-export function binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div', x: Tensor, y: Tensor): boolean {
-  if (!directInPlace(x, y)) return false;
-  backend().binary(op, x.kernelView(), y.kernelView(), x.storage);
-  x.storage.version++;
-  return true;
+/** Fills x's elements, whatever its layout; returns x. */
+export function fillInto(x: Tensor, value: number): Tensor {
+  backend().fill(x.kernelView(), value);
+  return x;
 }
 
 /** Copies `r` into `x`'s elements (casting) and counts the in-place write. */

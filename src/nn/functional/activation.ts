@@ -88,12 +88,14 @@ function activation<P>(spec: ActivationSpec<P>): Op<P> {
     },
     backward: (g, [x], _, p) => [spec.backward(g, x, p)],
     saves: 'inputs',
+    // The forward's temporaries are all read before its final write into out.
+    elementwise: true,
   });
 }
 
 /** Runs `op` out of place, or in place on `x` (through the engine's in-place rules). */
 function apply<P>(name: string, op: Op<P>, inplaceOp: Op<P>, x: Tensor, p: P, inplace: boolean): Tensor {
-  return inplace ? inPlace(`${name}_`, x, [], (self) => inplaceOp([self], p)) : op([x], p);
+  return inplace ? inPlace(`${name}_`, x, [], (self, into) => inplaceOp([self], p, into)) : op([x], p);
 }
 
 /** max(x, 0) elementwise; `{ inplace: true }` overwrites x. */
