@@ -1,5 +1,6 @@
-// src/ops/in-place.ts — in-place ops: PyTorch's autograd rules for them, and running an op out of
-// place then writing its result into x (with CopySlices when x is a view being recorded).
+// src/ops/in-place.ts — in-place ops: PyTorch's autograd and memory-overlap rules for them, the
+// direct write into x (Note [Direct in-place]), and otherwise running the op out of place and
+// copying its result in (with CopySlices when x is a view being recorded).
 import { type DType, isFloating, TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { sameShape } from '../core/shape.js';
