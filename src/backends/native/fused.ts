@@ -3,23 +3,26 @@
 import type { Backend, Storage, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
-import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf, smallDense } from './views.js';
+import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf } from './views.js';
 
 // Reused for every step's constants: calls are synchronous.
 const constants = new Float64Array(8);
 
-/** The fused kernels of the native backend. */
+/**
+ * The fused kernels of the native backend. Unlike the primitives they take small tensors too: the
+ * JS alternative is several passes (and a temporary), which costs more than one call into C++.
+ */
 export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'addcmul' | 'fill' | 'adamStep' | 'sgdStep'>> {
   const clamp = (x: View, min: number, max: number, out: Storage): boolean => {
     const data = x.storage.data;
-    if (!isFloat(data) || smallDense(out.data.length, x)) return false;
+    if (!isFloat(data)) return false;
     addon.clamp(data, out.data, min, max, coalescedDesc(x.shape, x));
     return true;
   };
 
   const addcmul = (x: View, a: View, b: View, value: number, divide: boolean, out: Storage): boolean => {
     const d = x.storage.data, p = a.storage.data, q = b.storage.data;
-    if (!isFloat(d) || d.constructor !== p.constructor || d.constructor !== q.constructor || smallDense(out.data.length, x, a, b)) return false;
+    if (!isFloat(d) || d.constructor !== p.constructor || d.constructor !== q.constructor) return false;
     addon.addcmul(divide, value, d, p as typeof d, q as typeof d, out.data, coalescedDesc(x.shape, x, a, b));
     return true;
   };
