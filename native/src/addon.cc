@@ -15,6 +15,7 @@
 #endif
 
 #include "gemm/gemm.h"
+#include "kernels/activation.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "kernels/fused.h"
@@ -204,6 +205,16 @@ Napi::Value Clamp(const Napi::CallbackInfo& info) {
     clamp<T>(data_of<T>(info[0]), v.shape, v.strides[0], v.ndim, v.offset[0],
              static_cast<T>(info[2].As<Napi::Number>().DoubleValue()), static_cast<T>(info[3].As<Napi::Number>().DoubleValue()),
              data_of<T>(info[1]));
+  });
+}
+
+// activation(op, param, x, out, views of [x])
+Napi::Value Activation(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[2], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<1> v(info[4]);
+    activation<T>(static_cast<ActivationOp>(int_arg(info, 0)), static_cast<T>(info[1].As<Napi::Number>().DoubleValue()),
+                  data_of<T>(info[2]), v.shape, v.strides[0], v.ndim, v.offset[0], data_of<T>(info[3]));
   });
 }
 
@@ -495,6 +506,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Copy>(env, exports, "copy");
   add<Axpy>(env, exports, "axpy");
   add<Clamp>(env, exports, "clamp");
+  add<Activation>(env, exports, "activation");
   add<Addcmul>(env, exports, "addcmul");
   add<Fill>(env, exports, "fill");
   add<AdamStepFn>(env, exports, "adamStep");

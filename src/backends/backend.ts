@@ -36,6 +36,8 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
 
 export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
+/** Activations with a parameter: leakyRelu's negative slope, elu's alpha (silu takes none). */
+export type ActivationOp = 'leakyRelu' | 'elu' | 'silu';
 export type ArgReduceOp = 'max' | 'min';
 
 /** Stride, padding before/after, dilation (per spatial dim) and groups of a convolution. */
@@ -142,6 +144,8 @@ export interface Backend {
   readonly axpy?: (alpha: number, x: View, y: Storage) => boolean;
   /** out = x limited to [min, max] (±Infinity for a missing bound), NaN kept, in one pass; false when not handled. */
   readonly clamp?: (x: View, min: number, max: number, out: Storage) => boolean;
+  /** out = op(x) with its parameter, in one pass; false when not handled. */
+  readonly activation?: (op: ActivationOp, x: View, param: number, out: Storage) => boolean;
   /**
    * out = x + value·a·b, or x + value·a/b with `divide` (PyTorch's addcmul and addcdiv, rounded in that
    * order), in one pass over views of one shape; false when not handled.

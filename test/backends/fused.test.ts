@@ -1,5 +1,5 @@
-// test/backends/fused.test.ts — the native backend's one-pass kernels (clamp, addcmul/addcdiv, fill,
-// the Adam and SGD steps) against the JS reference composed from primitives or written per element,
+// test/backends/fused.test.ts — the native backend's one-pass kernels (clamp, activations, addcmul/addcdiv,
+// fill, the Adam and SGD steps) against the JS reference composed from primitives or written per element,
 // on sizes that reach the vector loops, their tails and the thread pool.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -56,6 +56,24 @@ describe('native fused kernels match the JS reference', { skip }, () => {
         const none = loaded().alloc(dtype, n);
         loaded().clamp(flat(x), -Infinity, Infinity, none);
         assertClose(none.data, x.data, { atol: 0, rtol: 0, what: 'no bounds' });
+      }
+    });
+
+    test(`activations ${dtype}: leakyRelu, elu, silu over the whole range, infinities and NaN`, () => {
+      const special = [0, -0, 1e-30, -1e-30, 1e-6, -1e-6, -0.3, 0.35, -0.36, 20, -20, 80, -80, 88.7, 89, -87.5, -104, -110, Infinity, -Infinity, NaN];
+      for (const n of [special.length, 2049, 70001]) {
+        const x = storage(dtype, n, -30, 30);
+        x.data.set(special);
+        for (const [op, param] of [['leakyRelu', 0.2], ['elu', 1.5], ['silu', 0]] as const) {
+          const out = loaded().alloc(dtype, n);
+          assert.ok(loaded().activation(op, flat(x), param, out));
+          // Math's exp and expm1 in double, rounded once: what a correctly rounded kernel would give.
+          const r = dtype === 'float32' ? Math.fround : (v: number) => v;
+          const want = Array.from(x.data, (v) =>
+            op === 'leakyRelu' ? (v > 0 ? v : r(v * param)) : op === 'elu' ? (v <= 0 ? r(r(Math.expm1(v)) * param) : v) : r(v / r(1 + r(Math.exp(-v)))));
+          // float32: within a few ulp (the kernel's exp is a polynomial); float64 uses libm.
+          assertClose(out.data, want, { atol: dtype === 'float32' ? 1e-37 : 0, rtol: dtype === 'float32' ? 5e-7 : 1e-15, what: `${op} ${n}` });
+        }
       }
     });
 

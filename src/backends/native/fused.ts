@@ -1,22 +1,30 @@
 // src/backends/native/fused.ts — the native backend's one-pass kernels: clamp, addcmul/addcdiv, fill
 // and the optimizers' fused updates (the JS backend composes these from primitives instead).
-import type { Backend, Storage, View } from '../backend.js';
+import type { ActivationOp, Backend, Storage, View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf } from './views.js';
 
 // Reused for every step's constants: calls are synchronous.
 const constants = new Float64Array(8);
+const ACTIVATION_CODES: Record<ActivationOp, number> = { leakyRelu: 0, elu: 1, silu: 2 };
 
 /**
  * The fused kernels of the native backend. Unlike the primitives they take small tensors too: the
  * JS alternative is several passes (and a temporary), which costs more than one call into C++.
  */
-export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'addcmul' | 'fill' | 'adamStep' | 'sgdStep'>> {
+export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'activation' | 'addcmul' | 'fill' | 'adamStep' | 'sgdStep'>> {
   const clamp = (x: View, min: number, max: number, out: Storage): boolean => {
     const data = x.storage.data;
     if (!isFloat(data)) return false;
     addon.clamp(data, out.data, min, max, coalescedDesc(x.shape, x));
+    return true;
+  };
+
+  const activation = (op: ActivationOp, x: View, param: number, out: Storage): boolean => {
+    const data = x.storage.data;
+    if (!isFloat(data)) return false;
+    addon.activation(ACTIVATION_CODES[op], param, data, out.data, coalescedDesc(x.shape, x));
     return true;
   };
 
@@ -50,5 +58,5 @@ export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'ad
     return true;
   };
 
-  return { clamp, addcmul, fill, adamStep, sgdStep };
+  return { clamp, activation, addcmul, fill, adamStep, sgdStep };
 }
