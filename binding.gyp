@@ -3,7 +3,8 @@
 # library; the kernels choose among them at load time from the CPU's features.
 {
   "target_defaults": {
-    "cflags_cc": ["-O3", "-std=c++17", "-fPIC", "-Wno-maybe-uninitialized"],
+    # -fno-math-errno, as PyTorch builds: sqrt without an errno check vectorizes (Adam's step, sqrt, rsqrt).
+    "cflags_cc": ["-O3", "-std=c++17", "-fPIC", "-fno-math-errno", "-Wno-maybe-uninitialized"],
     "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
     "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
   },

@@ -61,6 +61,8 @@ interface Workload {
 const gemm = (m: number, n: number, k: number) => 2 * m * n * k;
 /** Adds per timed run of add_4 (per-op cost is too small to time one call). */
 const ADD_CALLS = 10000;
+/** adam_step_1m's parameters: 1M values in a few tensors, as in bench/torch_bench.py. */
+const ADAM_SHAPES = [[1000, 800], [800], [199, 1000], [200]];
 
 const WORKLOADS: Workload[] = [
   {
@@ -97,6 +99,21 @@ const WORKLOADS: Workload[] = [
   { name: 'rand_10m', amount: 4e7, unit: 'GB/s', prepare: () => [() => torch.rand(10_000_000), 5] },
   { name: 'randint_10m', amount: 8e7, unit: 'GB/s', prepare: () => [() => torch.randint(0, 10, [10_000_000]), 5] },
   { name: 'dropout_10m', amount: 0, unit: '', prepare: () => { const x = torch.randn(10_000_000); return [() => F.dropout(x, 0.5, true), 5]; } },
+  { name: 'relu__10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.relu_(), 5]; } },
+  {
+    name: 'add__10m', amount: 1.2e8, unit: 'GB/s',
+    prepare: () => { const x = torch.randn(10_000_000), y = torch.randn(10_000_000); return [() => x.add_(y), 5]; },
+  },
+  { name: 'clamp__10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.clamp_(-1, 1), 5]; } },
+  {
+    name: 'adam_step_1m', amount: 0, unit: '',
+    prepare: () => {
+      const params = ADAM_SHAPES.map((shape) => torch.randn(shape).requiresGrad_());
+      for (const p of params) p.grad = torch.randn(p.dims);
+      const opt = new optim.Adam(params);
+      return [() => opt.step(), 5];
+    },
+  },
   {
     name: 'add_4', amount: 0, unit: '', perRun: ADD_CALLS,
     prepare: () => {

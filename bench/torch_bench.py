@@ -14,6 +14,7 @@ import torch.nn.functional as F
 
 THREADS = int(os.environ.get('KINDLING_BENCH_THREADS', '2'))
 ADD_CALLS = 10000  # adds per timed run of add_4, as in bench/run.ts
+ADAM_SHAPES = [[1000, 800], [800], [199, 1000], [200]]  # adam_step_1m's parameters, as in bench/run.ts
 torch.set_num_threads(THREADS)
 torch.manual_seed(0)
 
@@ -86,6 +87,20 @@ def prepare(name):
     if name == 'dropout_10m':
         x = torch.randn(10_000_000)
         return (lambda: F.dropout(x, 0.5, True)), 5
+    if name == 'relu__10m':
+        x = torch.randn(10_000_000)
+        return (lambda: x.relu_()), 5
+    if name == 'add__10m':
+        x, y = torch.randn(10_000_000), torch.randn(10_000_000)
+        return (lambda: x.add_(y)), 5
+    if name == 'clamp__10m':
+        x = torch.randn(10_000_000)
+        return (lambda: x.clamp_(-1, 1)), 5
+    if name == 'adam_step_1m':
+        params = [torch.randn(shape, requires_grad=True) for shape in ADAM_SHAPES]
+        for p in params:
+            p.grad = torch.randn(p.shape)
+        return torch.optim.Adam(params).step, 5
     if name == 'add_4':
         a, b = torch.randn(4), torch.randn(4)
 

@@ -24,7 +24,7 @@ export {
   add, sub, mul, div, pow, maximum, minimum, atan2, remainder, floorDivide,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isnan,
   neg, exp, log, sqrt, rsqrt, abs, sign, sigmoid, tanh, relu, sin, cos, log1p, expm1,
-  floor, ceil, round, trunc, reciprocal, erf, square, clamp, where, maskedFill,
+  floor, ceil, round, trunc, reciprocal, erf, square, clamp, where, maskedFill, addcmul, addcdiv,
 } from './ops/elementwise.js';
 export {
   view, reshape, permute, transpose, t, expand, unsqueeze, squeeze, flatten, narrow, select, clone, contiguous, detach,

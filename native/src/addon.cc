@@ -16,8 +16,10 @@
 #endif
 
 #include "gemm/gemm.h"
+#include "kernels/activation.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
+#include "kernels/fused.h"
 #include "kernels/pool2d.h"
 #include "kernels/random.h"
 #include "kernels/softmax.h"
@@ -194,6 +196,70 @@ Napi::Value Axpy(const Napi::CallbackInfo& info) {
     using T = decltype(tag);
     axpy<T>(long_arg(info, 4), static_cast<T>(info[0].As<Napi::Number>().DoubleValue()),
             data_of<T>(info[1]) + long_arg(info, 2), data_of<T>(info[3]));
+  });
+}
+
+// clamp(x, out, lo, hi, views of [x])
+Napi::Value Clamp(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<1> v(info[4]);
+    clamp<T>(data_of<T>(info[0]), v.shape, v.strides[0], v.ndim, v.offset[0],
+             static_cast<T>(info[2].As<Napi::Number>().DoubleValue()), static_cast<T>(info[3].As<Napi::Number>().DoubleValue()),
+             data_of<T>(info[1]));
+  });
+}
+
+// activation(op, param, x, out, views of [x])
+Napi::Value Activation(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[2], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<1> v(info[4]);
+    activation<T>(static_cast<ActivationOp>(int_arg(info, 0)), static_cast<T>(info[1].As<Napi::Number>().DoubleValue()),
+                  data_of<T>(info[2]), v.shape, v.strides[0], v.ndim, v.offset[0], data_of<T>(info[3]));
+  });
+}
+
+// addcmul(divide, value, x, a, b, out, views of [x, a, b])
+Napi::Value Addcmul(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[2], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<3> v(info[6]);
+    addcmul<T>(info[0].As<Napi::Boolean>().Value(), static_cast<T>(info[1].As<Napi::Number>().DoubleValue()),
+               data_of<T>(info[2]), v.strides[0], v.offset[0], data_of<T>(info[3]), v.strides[1], v.offset[1],
+               data_of<T>(info[4]), v.strides[2], v.offset[2], v.shape, v.ndim, data_of<T>(info[5]));
+  });
+}
+
+// fill(dst, offset, n, value): n contiguous elements from dst[offset].
+Napi::Value Fill(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    fill<T>(data_of<T>(info[0]) + long_arg(info, 1), long_arg(info, 2),
+            static_cast<T>(info[3].As<Napi::Number>().DoubleValue()));
+  });
+}
+
+// adamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, constants = [sign, decay, weightDecay, beta1,
+// beta2, stepSize, biasCorrection2Sqrt, eps]): arrays of one length, each exactly the elements to update.
+Napi::Value AdamStepFn(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const double* k = data_of<double>(info[5]);
+    const AdamStep s{k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]};
+    adam_step<T>(s, data_of<T>(info[0]), data_of<T>(info[1]), data_of<T>(info[2]), data_of<T>(info[3]),
+                 data_of<T>(info[4]), static_cast<int64_t>(info[0].As<Napi::TypedArray>().ElementLength()));
+  });
+}
+
+// sgdStep(param, grad, momentumBuffer, constants = [sign, lr, momentum, dampening, weightDecay, nesterov, first]).
+Napi::Value SgdStepFn(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const double* k = data_of<double>(info[3]);
+    const SgdStep s{k[0], k[1], k[2], k[3], k[4], k[5] != 0, k[6] != 0};
+    sgd_step<T>(s, data_of<T>(info[0]), data_of<T>(info[1]), data_of<T>(info[2]),
+                static_cast<int64_t>(info[0].As<Napi::TypedArray>().ElementLength()));
   });
 }
 
@@ -507,6 +573,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Binary>(env, exports, "binary");
   add<Copy>(env, exports, "copy");
   add<Axpy>(env, exports, "axpy");
+  add<Clamp>(env, exports, "clamp");
+  add<Activation>(env, exports, "activation");
+  add<Addcmul>(env, exports, "addcmul");
+  add<Fill>(env, exports, "fill");
+  add<AdamStepFn>(env, exports, "adamStep");
+  add<SgdStepFn>(env, exports, "sgdStep");
   add<Compare>(env, exports, "compare");
   add<Where>(env, exports, "where");
   add<ArgReduce>(env, exports, "argReduce");

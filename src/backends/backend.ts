@@ -36,6 +36,8 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
 
 export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
+/** Activations with a parameter: leakyRelu's negative slope, elu's alpha (silu takes none). */
+export type ActivationOp = 'leakyRelu' | 'elu' | 'silu';
 export type ArgReduceOp = 'max' | 'min';
 
 /** Stride, padding before/after, dilation (per spatial dim) and groups of a convolution. */
@@ -66,6 +68,34 @@ export interface PoolGeometry {
   readonly padding: readonly number[];
   readonly dilation: readonly number[];
   readonly out: readonly number[];
+}
+
+/** One Adam or AdamW step's constants, computed in double precision as PyTorch 1.13's single-tensor Adam does. */
+export interface AdamConstants {
+  readonly maximize: boolean;
+  /** AdamW's factor 1 − lr·weightDecay, applied to the parameter first; 1 for Adam. */
+  readonly decay: number;
+  /** Adam's L2 term, added to the gradient as weightDecay·param; 0 for AdamW. */
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** lr / (1 − beta1^step) */
+  readonly stepSize: number;
+  /** √(1 − beta2^step) */
+  readonly biasCorrection2Sqrt: number;
+  readonly eps: number;
+}
+
+/** One step of SGD with momentum, as PyTorch 1.13's single-tensor SGD takes it. */
+export interface SGDConstants {
+  readonly maximize: boolean;
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  /** The buffer starts as a copy of the gradient (the parameter's first step). */
+  readonly first: boolean;
 }
 
 /**
@@ -127,6 +157,21 @@ export interface Backend {
   sort(x: View, axis: number, descending: boolean, values: Storage, indices: Storage): void;
   /** Optional fused update y += alpha·x for a dense x and a whole storage y of the same size and dtype. */
   readonly axpy?: (alpha: number, x: View, y: Storage) => boolean;
+  /** out = x limited to [min, max] (±Infinity for a missing bound), NaN kept, in one pass; false when not handled. */
+  readonly clamp?: (x: View, min: number, max: number, out: Storage) => boolean;
+  /** out = op(x) with its parameter, in one pass; false when not handled. */
+  readonly activation?: (op: ActivationOp, x: View, param: number, out: Storage) => boolean;
+  /**
+   * out = x + value·a·b, or x + value·a/b with `divide` (PyTorch's addcmul and addcdiv, rounded in that
+   * order), in one pass over views of one shape; false when not handled.
+   */
+  readonly addcmul?: (x: View, a: View, b: View, value: number, divide: boolean, out: Storage) => boolean;
+  /**
+   * Optional fused optimizer updates, each one pass over storages of one dtype and length (a dense
+   * parameter's elements, its gradient's and its state's), updated in place; false when not handled.
+   */
+  readonly adamStep?: (param: Storage, grad: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null, c: AdamConstants) => boolean;
+  readonly sgdStep?: (param: Storage, grad: Storage, momentumBuffer: Storage, c: SGDConstants) => boolean;
   /** Fast convolutions, where the backend has them. */
   readonly conv?: ConvKernels;
   /**

@@ -1,6 +1,6 @@
 // src/ops/define.ts — defineOp and defineView: the one place that checks meta, runs kernels,
 // records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
-import { type DType, isFloating, TYPE_NAMES } from '../core/dtype.js';
+import type { DType } from '../core/dtype.js';
 import { AllocationError, RuntimeError } from '../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf, sameShape } from '../core/shape.js';
 import type { Backend, Storage, View } from '../backends/backend.js';
@@ -35,10 +35,26 @@ export interface OpSpec<P> {
   readonly saves: Saves;
   /** The forward writes every element of `out`, so it need not start zeroed. */
   readonly overwrites?: boolean;
+  /**
+   * Output element i depends only on element i of each (broadcast) input, and the forward reads
+   * that before it writes output element i: the forward may write over an input (Note [Direct in-place]).
+   */
+  readonly elementwise?: boolean;
 }
 
-/** An op: call it with its tensor inputs and its parameters. */
-export type Op<P> = (inputs: readonly Tensor[], params: P) => Tensor;
+/**
+ * An op: call it with its tensor inputs and its parameters. An in-place op passes its target as
+ * `into` when nothing records (Note [Direct in-place]); the result is then `into` itself when the
+ * op could write there directly, and a new tensor otherwise.
+ */
+export type Op<P> = (inputs: readonly Tensor[], params: P, into?: Tensor) => Tensor;
+
+// Note [Direct in-place]
+// An in-place op that nothing records runs its kernel with `out` over x's own elements when x is
+// one dense run (contiguous, at any offset), the result has x's shape and dtype, and every input
+// either reads x at the very addresses being written or lies outside x's memory: an elementwise
+// kernel then reads each element before writing it. Otherwise the op runs out of place and
+// inPlace copies the result in.
 
 // Note [Broadcasting]
 // Binary ops expand operands to the common shape (stride 0) only as kernel views, so kernels never
@@ -129,6 +145,39 @@ export function denseOf(be: Backend, v: View): View {
   return out;
 }
 
+/**
+ * A storage over exactly the elements of `x` for a kernel to write, when x is one dense run and
+ * no view in `reads` overlaps it other than element for element (Note [Direct in-place]): x's own
+ * storage when x fills it, else a window onto it (no copy). Null otherwise.
+ */
+export function directTarget(be: Backend, x: Tensor, reads: readonly View[]): Storage | null {
+  if (!x.isContiguous()) return null;
+  const start = x.offset, n = x.numel(), target = x.kernelView();
+  for (const v of reads) {
+    const same = v.offset === start && numelOf(v.shape) === n && isContiguousLayout(v.shape, v.strides);
+    if (!same && mayOverlap(v, target)) return null;
+  }
+  const data = x.storage.data;
+  return start === 0 && n === data.length ? x.storage : be.fromArray(x.dtype, data.subarray(start, start + n));
+}
+
+/** Whether two views may share an element: one storage, address ranges that meet (strides are never negative). */
+export function mayOverlap(a: View, b: View): boolean {
+  if (a.storage !== b.storage) return false;
+  const lastA = lastOffset(a), lastB = lastOffset(b);
+  return lastA >= 0 && lastB >= 0 && a.offset <= lastB && b.offset <= lastA;
+}
+
+/** The offset of a view's last element in memory, or -1 when it has none. */
+function lastOffset(v: View): number {
+  let last = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    if (v.shape[d] === 0) return -1;
+    last += (v.shape[d] - 1) * v.strides[d];
+  }
+  return last;
+}
+
 /** A stride-0 view of `v` broadcast to `shape` (shapes already checked compatible). */
 export function expandView(v: View, shape: readonly number[]): View {
   const off = shape.length - v.shape.length;
@@ -146,8 +195,8 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   // property loads on specs of many shapes would go megamorphic in V8 (0.15 -> 0.5 µs per small
   // op once a program has used a few dozen ops).
   const { name, gradFn, backward, saves, meta: metaOf, forward } = spec;
-  const overwrites = spec.overwrites === true;
-  return (inputs, params) => {
+  const overwrites = spec.overwrites === true, elementwise = spec.elementwise === true;
+  return (inputs, params, into) => {
     const meta = metaOf(inputs, params);
     const shape = meta.shape, dtype = meta.dtype, cast = meta.cast, expandTo = meta.expand === true ? shape : null;
     const be = backend();
@@ -155,6 +204,13 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
     try {
       const views: View[] = [];
       for (const t of inputs) views.push(kernelInput(t, cast, expandTo, be));
+      if (into !== undefined && elementwise && dtype === into.dtype && sameShape(shape, into.dims) && !isRecording(inputs)) {
+        const target = directTarget(be, into, views);
+        if (target !== null) {
+          forward(be, views, target, params);
+          return into;
+        }
+      }
       out = overwrites ? uninitTensor(shape, dtype) : emptyTensor(shape, dtype);
       // An empty output has nothing to compute, and kernels need not handle the degenerate sizes
       // around an empty dim (a [0, 5, 10^12] input still has a 10^12-long axis).
@@ -249,150 +305,3 @@ const toDtypeOp = defineOp<DType>({
   saves: 'none',
   overwrites: true,
 });
-
-/** Checks PyTorch's rules for in-place ops on tensors that autograd tracks. */
-export function checkInPlace(op: string, x: Tensor): void {
-  if (!isGradEnabled()) return;
-  if (x.isLeaf && x.requiresGrad) {
-    throw new RuntimeError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
-  }
-  const base = x.base;
-  if (base !== null && base.isLeaf && base.requiresGrad) {
-    throw new RuntimeError(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
-  }
-}
-
-/**
- * PyTorch's refusal to write into a tensor whose elements share memory (an expanded view), where the
- * result would depend on the order of the writes.
- */
-function checkNoOverlap(op: string, x: Tensor): void {
-  if (x.numel() === 0) return;
-  for (let d = 0; d < x.dims.length; d++) {
-    if (x.strides[d] === 0 && x.dims[d] > 1) {
-      throw new RuntimeError(
-        `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. ` +
-          'Please clone() the tensor before performing the operation.',
-      );
-    }
-  }
-}
-
-/**
- * Runs an in-place op as `compute` out of place, then writes the result into `x` and makes
- * `x` take over its history. When the op is recorded, `compute` gets a snapshot of `x` that
- * shares its graph position, so that what the backward saved is never overwritten. Only a fill
- * with one value (`fill`) may write into an expanded view.
- */
-export function inPlace(op: string, x: Tensor, others: readonly Tensor[], compute: (self: Tensor) => Tensor, fill = false): Tensor {
-  checkInPlace(op, x);
-  if (!fill) checkNoOverlap(op, x);
-  const recording = isRecording([x, ...others]);
-  const self = recording ? snapshot(x) : x;
-  const r = compute(self);
-  if (!canCast(r.dtype, x.dtype)) {
-    throw new RuntimeError(
-      `${op}: result type ${TYPE_NAMES[r.dtype]} can't be cast to the desired output type ${TYPE_NAMES[x.dtype]}`,
-    );
-  }
-  if (!sameShape(r.dims, x.dims)) {
-    throw new RuntimeError(
-      `${op}: output with shape [${x.dims.join(', ')}] doesn't match the broadcast shape [${r.dims.join(', ')}]`,
-    );
-  }
-  const base = x.base;
-  if (recording && r.gradFn instanceof Node && base !== null) {
-    rebaseView(base, x, r);
-    return x;
-  }
-  writeInto(x, r);
-  if (recording && r.gradFn instanceof Node) {
-    r.gradFn.output = x;
-    x.setGradFn(r.gradFn);
-  }
-  return x;
-}
-
-/**
- * An in-place write of `r` into the view `x` of `base`, recorded as PyTorch's CopySlices on the
- * base: the base's gradient flows to its old history outside the view's region and to `r`
- * inside it, and the view becomes a strided view of the updated base.
- */
-function rebaseView(base: Tensor, x: Tensor, r: Tensor): void {
-  if (!base.isContiguous() || base.offset !== 0) {
-    throw new RuntimeError('in-place write into a view: the base tensor must be contiguous to track gradients');
-  }
-  // CopySlices reads no values, so the old base needs only its place in the graph, not a copy.
-  const oldBase = new Tensor(base.storage, base.dims);
-  if (base.gradFn !== null) oldBase.setGradFn(base.gradFn);
-  writeInto(x, r);
-  const region = (g: Tensor): Tensor => g.asView(x.dims, x.strides, x.offset);
-  record('CopySlices', [oldBase, r], base, undefined, (g) => {
-    const gb = denseCopy(g);
-    const gr = denseCopy(region(gb));
-    backend().fill(region(gb).kernelView(), 0);
-    return [gb, gr];
-  }, 'none');
-  record('AsStridedBackward0', [base], x, undefined, (g) => {
-    const gb = emptyTensor(base.dims, g.dtype);
-    backend().copy(g.kernelView(), region(gb).kernelView());
-    return [gb];
-  }, 'none');
-}
-
-/** A contiguous copy made by the backend, outside the graph. */
-function denseCopy(t: Tensor): Tensor {
-  const out = emptyTensor(t.dims, t.dtype);
-  backend().copy(t.kernelView(), out.kernelView());
-  return out;
-}
-
-/** torch.can_cast: no float to integer and no non-bool to bool. */
-function canCast(from: DType, to: DType): boolean {
-  if (isFloating(from) && !isFloating(to)) return false;
-  return !(from !== 'bool' && to === 'bool');
-}
-
-/**
- * Whether an in-place op on `x` with `operand` may run as one kernel writing straight into x's
- * storage: nothing is recorded, x fills its storage densely from offset 0, and the operand has
- * x's shape and dtype and does not overlap x other than element for element.
- */
-function directInPlace(x: Tensor, operand: Tensor): boolean {
-  if (isRecording([x, operand]) || x.offset !== 0 || !x.isContiguous() || x.numel() !== x.storage.data.length) return false;
-  if (!sameShape(x.dims, operand.dims) || x.dtype !== operand.dtype) return false;
-  return operand.storage !== x.storage || (operand.offset === 0 && operand.isContiguous());
-}
-
-/** x += alpha·y in one fused kernel when the backend has one and the case allows it; false otherwise. */
-export function axpyInPlace(x: Tensor, y: Tensor, alpha: number): boolean {
-  if (!directInPlace(x, y) || !backend().axpy?.(alpha, y.kernelView(), x.storage)) return false;
-  x.storage.version++;
-  return true;
-}
-
-/** x = x op y written straight into x's storage when the case allows it; false otherwise. */
-export function binaryInPlace(op: 'add' | 'sub' | 'mul' | 'div', x: Tensor, y: Tensor): boolean {
-  if (!directInPlace(x, y)) return false;
-  backend().binary(op, x.kernelView(), y.kernelView(), x.storage);
-  x.storage.version++;
-  return true;
-}
-
-/** Copies `r` into `x`'s elements (casting) and counts the in-place write. */
-export function writeInto(x: Tensor, r: Tensor): void {
-  backend().copy(r.kernelView(), x.kernelView());
-  x.storage.version++;
-}
-
-/** A private copy of `x`'s values that stands at `x`'s place in the graph. */
-function snapshot(x: Tensor): Tensor {
-  const be = backend();
-  const s = emptyTensor(x.dims, x.dtype);
-  be.copy(x.kernelView(), s.kernelView());
-  if (x.requiresGrad) {
-    if (x.gradFn !== null) s.setGradFn(x.gradFn);
-    else s.requiresGrad_(true);
-  }
-  return s;
-}

@@ -1,8 +1,8 @@
 // src/ops/elementwise.ts — pointwise ops: shape rule, forward and gradient together.
 import { checkedScalar, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
-import { broadcastShapes } from '../core/shape.js';
-import type { BinaryOp, UnaryOp } from '../backends/backend.js';
+import { broadcastShapes, numelOf } from '../core/shape.js';
+import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../backends/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineOp, denseView, type Grads, type Meta, type Saves, toDtype } from './define.js';
 import { asTensor, resultType, type Scalar, scalarView, type TensorOrScalar } from './operands.js';
@@ -39,10 +39,12 @@ function binaryOp(op: BinaryOp, gradFn: string, result: Result, saves: Saves, ba
     backward: backward && ((g, [a, b], out) => backward(g, a, b, out)),
     saves,
     overwrites: true,
+    elementwise: true,
   });
-  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+  /** `into`: an in-place op's target (Note [Direct in-place]). */
+  return (a: TensorOrScalar, b: TensorOrScalar, into?: Tensor): Tensor => {
     const dtype = resultType([a, b]);
-    return f([asTensor(a, dtype), asTensor(b, dtype)], undefined);
+    return f([asTensor(a, dtype), asTensor(b, dtype)], undefined, into);
   };
 }
 
@@ -55,8 +57,10 @@ function unaryOp(op: UnaryOp, gradFn: string, result: Result, saves: Saves, back
     backward: backward && ((g, [x], out) => [backward(g, x, out)]),
     saves,
     overwrites: true,
+    elementwise: true,
   });
-  return (x: Tensor): Tensor => f([x], undefined);
+  /** `into`: an in-place op's target (Note [Direct in-place]). */
+  return (x: Tensor, into?: Tensor): Tensor => f([x], undefined, into);
 }
 
 const zeroGrad: UnaryBackward = (g) => mul(g, 0);
@@ -75,8 +79,8 @@ const powOp = binaryOp('pow', 'PowBackward1', 'same', 'all', (g, a, b, out) => [
   where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(g, mul(out, log(a)))),
 ]);
 /** a to the power b; integer powers stay integers (2^-1 is 0), and a negative scalar exponent of an integer raises, as in PyTorch. */
-export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
-  if (isFloating(resultType([a, b]))) return powOp(a, b);
+export function pow(a: TensorOrScalar, b: TensorOrScalar, into?: Tensor): Tensor {
+  if (isFloating(resultType([a, b]))) return powOp(a, b, into);
   if (typeof b === 'number' && b < 0) throw new RuntimeError('pow: Integers to negative integer powers are not allowed.');
   // 0 to a negative power is 0 as an integer (PyTorch's powi), not the float's infinity.
   return where(logicalAnd(eq(a, 0), lt(b, 0)), 0, trunc(powOp(a, b)));
@@ -88,12 +92,12 @@ export const atan2 = binaryOp('atan2', 'Atan2Backward0', 'float', 'inputs', (g, 
   return [mul(g, div(b, r)), mul(g, div(neg(a), r))];
 });
 /** Integer division by zero raises PyTorch's ZeroDivisionError, where a float one gives inf or nan. */
-function checkedDivision(op: string, f: (a: TensorOrScalar, b: TensorOrScalar) => Tensor) {
-  return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
+function checkedDivision(op: string, f: (a: TensorOrScalar, b: TensorOrScalar, into?: Tensor) => Tensor) {
+  return (a: TensorOrScalar, b: TensorOrScalar, into?: Tensor): Tensor => {
     if (!isFloating(resultType([a, b])) && (typeof b === 'object' ? b.toArray().includes(0) : Number(b) === 0)) {
       throw new RuntimeError(`${op}: ZeroDivisionError`);
     }
-    return f(a, b);
+    return f(a, b, into);
   };
 }
 export const floorDivide = checkedDivision('floor_divide', binaryOp('floorDivide', 'FloorDivideBackward0', 'same', 'none', null));
@@ -171,17 +175,18 @@ const whereOp = defineOp({
   backward: (g, [c]) => [null, where(c, g, 0), where(c, 0, g)],
   saves: 'none',
   overwrites: true,
+  elementwise: true,
 });
 
-/** Elements of `a` where `cond` holds, else of `b` (torch.where). */
-export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+/** Elements of `a` where `cond` holds, else of `b` (torch.where); `into` as for add. */
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, into?: Tensor): Tensor {
   const dtype = resultType([a, b]);
-  return whereOp([cond, toDtype(asTensor(a, dtype), dtype), toDtype(asTensor(b, dtype), dtype)], undefined);
+  return whereOp([cond, toDtype(asTensor(a, dtype), dtype), toDtype(asTensor(b, dtype), dtype)], undefined, into);
 }
 
-/** `x` with `value` where `mask` is true (Tensor.masked_fill). */
-export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  return where(mask, typeof value === 'object' ? value : asTensor(checkedScalar('masked_fill', x.dtype, Number(value)), x.dtype), x);
+/** `x` with `value` where `mask` is true (Tensor.masked_fill); `into` as for add. */
+export function maskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar, into?: Tensor): Tensor {
+  return where(mask, typeof value === 'object' ? value : asTensor(checkedScalar('masked_fill', x.dtype, Number(value)), x.dtype), x, into);
 }
 
 const clampOp = defineOp<{ min: number | null; max: number | null }>({
@@ -192,6 +197,7 @@ const clampOp = defineOp<{ min: number | null; max: number | null }>({
     return { shape: x.dims, dtype, cast: dtype };
   },
   forward: (be, [x], out, { min, max }) => {
+    if (!Number.isNaN(min) && !Number.isNaN(max) && be.clamp?.(x, min ?? -Infinity, max ?? Infinity, out) === true) return;
     const dense = denseView(out, x.shape);
     be.copy(x, dense);
     if (min !== null) be.binary('maximum', dense, scalarView(min, out.dtype, x.shape), out);
@@ -204,9 +210,69 @@ const clampOp = defineOp<{ min: number | null; max: number | null }>({
     return [keep ? where(keep, g, 0) : g];
   },
   saves: 'inputs',
+  elementwise: true,
 });
 
-/** Limits values to [min, max] (either bound may be null); the gradient passes inside the bounds. */
-export function clamp(x: Tensor, min: Scalar | null = null, max: Scalar | null = null): Tensor {
-  return clampOp([x], { min: min === null ? null : Number(min), max: max === null ? null : Number(max) });
+/** Limits values to [min, max] (either bound may be null); the gradient passes inside the bounds. `into` as for add. */
+export function clamp(x: Tensor, min: Scalar | null = null, max: Scalar | null = null, into?: Tensor): Tensor {
+  return clampOp([x], { min: min === null ? null : Number(min), max: max === null ? null : Number(max) }, into);
+}
+
+const ADDCDIV_INTEGER =
+  'Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of ' +
+  'tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))' +
+  '.to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv ' +
+  'behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.';
+
+/** x + value·a·b (or value·a/b) as PyTorch rounds it: (value·a) first, then · or / b, then + x. */
+function addcForward(be: Backend, [x, a, b]: readonly View[], out: Storage, value: number, divide: boolean): void {
+  // The value is converted to the computation's dtype, as PyTorch's Scalar.to<scalar_t>() does.
+  const v = isFloating(out.dtype) ? value : Math.trunc(value);
+  if (be.addcmul?.(x, a, b, v, divide, out) === true) return;
+  const shape = x.shape, scaled = denseView(be.alloc(out.dtype, numelOf(shape)), shape);
+  be.binary('mul', a, scalarView(v, out.dtype, shape), scaled.storage);
+  be.binary(divide ? 'div' : 'mul', scaled, b, scaled.storage);
+  be.binary('add', x, scaled, out);
+}
+
+function addcOp(name: 'addcmul' | 'addcdiv', gradFn: string, backward: (g: Tensor, a: Tensor, b: Tensor, value: number) => Grads) {
+  return defineOp<number>({
+    name,
+    gradFn,
+    meta: ([x, a, b]) => {
+      if (name === 'addcdiv' && !isFloating(a.dtype) && !isFloating(b.dtype)) throw new RuntimeError(`addcdiv: ${ADDCDIV_INTEGER}`);
+      const dtype = resultType([x, a, b]);
+      return { shape: broadcastShapes(name, x.dims, a.dims, b.dims), dtype, cast: dtype, expand: true };
+    },
+    forward: (be, views, out, value) => { addcForward(be, views, out, value, name === 'addcdiv'); },
+    backward: (g, [, a, b], _, value) => backward(g, a, b, value),
+    saves: 'inputs',
+    overwrites: true,
+    elementwise: true,
+  });
+}
+
+const addcmulOp = addcOp('addcmul', 'AddcmulBackward0', (g, a, b, value) => [g, mul(g, mul(b, value)), mul(g, mul(a, value))]);
+const addcdivOp = addcOp('addcdiv', 'AddcdivBackward0', (g, a, b, value) => [
+  g,
+  mul(g, div(value, b)),
+  neg(mul(g, div(mul(a, value), mul(b, b)))),
+]);
+
+/**
+ * input + value·tensor1·tensor2, broadcast (torch.addcmul); `into` as for add.
+ * @example
+ * torch.addcmul(torch.ones(2), torch.tensor([1, 2]), torch.tensor([3, 4]), { value: 0.5 }); // tensor([2.5000, 5.0000])
+ */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, { value = 1 }: { value?: number } = {}, into?: Tensor): Tensor {
+  return addcmulOp([input, tensor1, tensor2], value, into);
+}
+
+/**
+ * input + value·tensor1/tensor2, broadcast (torch.addcdiv); `into` as for add.
+ * @example
+ * torch.addcdiv(torch.ones(2), torch.tensor([1, 2]), torch.tensor([4, 4]), { value: 2 }); // tensor([1.5000, 2.0000])
+ */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, { value = 1 }: { value?: number } = {}, into?: Tensor): Tensor {
+  return addcdivOp([input, tensor1, tensor2], value, into);
 }

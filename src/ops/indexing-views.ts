@@ -3,7 +3,8 @@
 import { IndexError } from '../core/errors.js';
 import { fmtShape, numelOf } from '../core/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { inPlace, toDtype } from './define.js';
+import { toDtype } from './define.js';
+import { inPlace } from './in-place.js';
 import { add, lt, mul, where } from './elementwise.js';
 import { indexSelect, maskPositions } from './indexing.js';
 import { asTensor, type TensorOrScalar } from './operands.js';

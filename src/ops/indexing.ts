@@ -276,6 +276,9 @@ function checkScatterShapes(x: Tensor, dim: number, index: Tensor, src: Tensor |
   if (index.dims.length !== x.dims.length && index.numel() !== 0) {
     throw new RuntimeError(`${src ? 'scatter' : 'gather'}(): Index tensor must have the same number of dimensions as ${src ? 'self' : 'input'} tensor`);
   }
+  if (src !== null && index.dims.length !== src.dims.length && index.numel() !== 0) {
+    throw new RuntimeError('scatter(): Index tensor must have the same number of dimensions as src tensor');
+  }
   index.dims.forEach((n, d) => {
     const tooBig = (d !== dim && n > x.dims[d]) || (src !== null && n > src.dims[d]);
     if (!tooBig) return;

@@ -8,14 +8,15 @@ import { Tensor } from '../tensor/tensor.js';
 import { normalInto, uniformInto } from '../tensor/draw.js';
 import { bernoulli, drawBernoulli, drawExponentialInto, probabilities } from '../tensor/random.js';
 import { backward, type BackwardArgs } from './autograd.js';
-import { axpyInPlace, binaryInPlace, checkInPlace, inPlace, isRecording, toDtype } from './define.js';
+import { isRecording, toDtype } from './define.js';
+import { axpyInto, checkInPlace, copyInto, fillInto, inPlace } from './in-place.js';
 import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as L from './linalg.js';
 import * as A from './argreduce.js';
 import * as R from './reduce.js';
 import * as S from './softmax.js';
-import { asTensor, type TensorOrScalar } from './operands.js';
+import type { TensorOrScalar } from './operands.js';
 import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
 
@@ -26,14 +27,23 @@ type Alpha = { alpha?: number };
 type DeviceName = 'cpu' | 'cuda' | 'webgpu' | `cuda:${number}`;
 type RoundingMode = { roundingMode?: 'trunc' | 'floor' | null };
 
-function addAlpha(x: Tensor, y: TensorOrScalar, alpha: number | undefined, op: typeof E.add): Tensor {
-  return op(x, alpha === undefined || alpha === 1 ? y : typeof y === 'object' ? E.mul(y, alpha) : Number(y) * alpha);
+type Value = { value?: number };
+
+function addAlpha(x: Tensor, y: TensorOrScalar, alpha: number | undefined, op: typeof E.add, into?: Tensor): Tensor {
+  return op(x, alpha === undefined || alpha === 1 ? y : typeof y === 'object' ? E.mul(y, alpha) : Number(y) * alpha, into);
 }
 
-function divide(x: Tensor, y: TensorOrScalar, mode: RoundingMode['roundingMode']): Tensor {
-  if (mode === 'floor') return E.floorDivide(x, y);
-  if (mode === 'trunc') return E.trunc(E.div(x, y));
-  return E.div(x, y);
+/** add_ and sub_: a tensor operand scaled by alpha goes through the backend's fused axpy when it can. */
+function addAlpha_(op: 'add_' | 'sub_', x: Tensor, y: TensorOrScalar, alpha: number | undefined): Tensor {
+  const f = op === 'add_' ? E.add : E.sub, scale = op === 'add_' ? alpha ?? 1 : -(alpha ?? 1);
+  return inPlace(op, x, others(y), (self, into) =>
+    into !== undefined && y instanceof Tensor && scale !== 1 && axpyInto(into, y, scale) ? into : addAlpha(self, y, alpha, f, into));
+}
+
+function divide(x: Tensor, y: TensorOrScalar, mode: RoundingMode['roundingMode'], into?: Tensor): Tensor {
+  if (mode === 'floor') return E.floorDivide(x, y, into);
+  if (mode === 'trunc') return E.trunc(E.div(x, y), into);
+  return E.div(x, y, into);
 }
 
 /** Converts `x` to a dtype (a device other than cpu throws: kindling has no such backend yet). */
@@ -47,12 +57,6 @@ function to(x: Tensor, target: DType | DeviceName | { dtype?: DType; device?: De
 }
 
 const others = (y: TensorOrScalar): Tensor[] => (y instanceof Tensor ? [y] : []);
-
-/** A number as a stride-0 tensor of x's shape and dtype, when x's dtype is what PyTorch computes in. */
-function scalarLike(x: Tensor, s: number | boolean): Tensor | null {
-  if (typeof s !== 'number' || (!x.isFloatingPoint() && !Number.isInteger(s))) return null;
-  return V.expand(asTensor(s, x.dtype), x.dims);
-}
 
 const methods = {
   // elementwise
@@ -102,23 +106,21 @@ const methods = {
   clip(this: Tensor, min: number | null = null, max: number | null = null) { return E.clamp(this, min, max); },
   where(this: Tensor, condition: Tensor, other: TensorOrScalar) { return E.where(condition, this, other); },
   maskedFill(this: Tensor, mask: Tensor, value: TensorOrScalar) { return E.maskedFill(this, mask, value); },
+  addcmul(this: Tensor, tensor1: Tensor, tensor2: Tensor, options: Value = {}) { return E.addcmul(this, tensor1, tensor2, options); },
+  addcdiv(this: Tensor, tensor1: Tensor, tensor2: Tensor, options: Value = {}) { return E.addcdiv(this, tensor1, tensor2, options); },
 
   // in place
-  add_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) {
-    if (other instanceof Tensor && axpyInPlace(this, other, options.alpha ?? 1)) return this;
-    return inPlace('add_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.add));
+  add_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return addAlpha_('add_', this, other, options.alpha); },
+  sub_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) { return addAlpha_('sub_', this, other, options.alpha); },
+  mul_(this: Tensor, other: TensorOrScalar) { return inPlace('mul_', this, others(other), (x, into) => E.mul(x, other, into)); },
+  div_(this: Tensor, other: TensorOrScalar, options: RoundingMode = {}) { return inPlace('div_', this, others(other), (x, into) => divide(x, other, options.roundingMode, into)); },
+  pow_(this: Tensor, exponent: TensorOrScalar) { return inPlace('pow_', this, others(exponent), (x, into) => E.pow(x, exponent, into)); },
+  addcmul_(this: Tensor, tensor1: Tensor, tensor2: Tensor, options: Value = {}) {
+    return inPlace('addcmul_', this, [tensor1, tensor2], (x, into) => E.addcmul(x, tensor1, tensor2, options, into));
   },
-  sub_(this: Tensor, other: TensorOrScalar, options: Alpha = {}) {
-    if (other instanceof Tensor && axpyInPlace(this, other, -(options.alpha ?? 1))) return this;
-    return inPlace('sub_', this, others(other), (x) => addAlpha(x, other, options.alpha, E.sub));
+  addcdiv_(this: Tensor, tensor1: Tensor, tensor2: Tensor, options: Value = {}) {
+    return inPlace('addcdiv_', this, [tensor1, tensor2], (x, into) => E.addcdiv(x, tensor1, tensor2, options, into));
   },
-  mul_(this: Tensor, other: TensorOrScalar) {
-    const operand = other instanceof Tensor ? other : scalarLike(this, other);
-    if (operand !== null && binaryInPlace('mul', this, operand)) return this;
-    return inPlace('mul_', this, others(other), (x) => E.mul(x, other));
-  },
-  div_(this: Tensor, other: TensorOrScalar, options: RoundingMode = {}) { return inPlace('div_', this, others(other), (x) => divide(x, other, options.roundingMode)); },
-  pow_(this: Tensor, exponent: TensorOrScalar) { return inPlace('pow_', this, others(exponent), (x) => E.pow(x, exponent)); },
   neg_(this: Tensor) { return inPlace('neg_', this, [], E.neg); },
   exp_(this: Tensor) { return inPlace('exp_', this, [], E.exp); },
   log_(this: Tensor) { return inPlace('log_', this, [], E.log); },
@@ -127,9 +129,14 @@ const methods = {
   sigmoid_(this: Tensor) { return inPlace('sigmoid_', this, [], E.sigmoid); },
   tanh_(this: Tensor) { return inPlace('tanh_', this, [], E.tanh); },
   relu_(this: Tensor) { return inPlace('relu_', this, [], E.relu); },
-  clamp_(this: Tensor, min: number | null = null, max: number | null = null) { return inPlace('clamp_', this, [], (x) => E.clamp(x, min, max)); },
-  maskedFill_(this: Tensor, mask: Tensor, value: TensorOrScalar) { return inPlace('maskedFill_', this, others(value), (x) => E.maskedFill(x, mask, value)); },
-  copy_(this: Tensor, src: Tensor) { return inPlace('copy_', this, [src], (x) => overwrite(x, V.expand(toDtype(src, x.dtype), x.dims))); },
+  clamp_(this: Tensor, min: number | null = null, max: number | null = null) { return inPlace('clamp_', this, [], (x, into) => E.clamp(x, min, max, into)); },
+  maskedFill_(this: Tensor, mask: Tensor, value: TensorOrScalar) {
+    return inPlace('maskedFill_', this, others(value), (x, into) => E.maskedFill(x, mask, value, into), false);
+  },
+  copy_(this: Tensor, src: Tensor) {
+    return inPlace('copy_', this, [src], (x, into) =>
+      into !== undefined ? copyInto(into, V.expand(src, into.dims)) : overwrite(x, V.expand(toDtype(src, x.dtype), x.dims)));
+  },
   zero_(this: Tensor) { return fillWith(this, 'zero_', 0); },
   fill_(this: Tensor, value: number | boolean) { return fillWith(this, 'fill_', Number(value)); },
   uniform_(this: Tensor, from = 0, to = 1, options: { generator?: Generator } = {}) {
@@ -232,11 +239,12 @@ const methods = {
 /** Fills through the tensor's layout (a view fills its base's elements). */
 function fillWith(x: Tensor, op: string, value: number): Tensor {
   checkedScalar(op, x.dtype, value);
-  return inPlace(op, x, [], (self) => {
+  return inPlace(op, x, [], (self, into) => {
+    if (into !== undefined) return fillInto(into, value);
     const out = new Tensor(backend().alloc(self.dtype, self.numel()), self.dims);
     backend().fill(out.kernelView(), value);
     return overwrite(self, out);
-  }, true);
+  }, false);
 }
 
 type Draw = (out: Float32Array | Float64Array, elementwise: boolean) => void;

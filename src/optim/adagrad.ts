@@ -54,9 +54,9 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       const clr = lr / (1 + (step - 1) * lrDecay);
       const sum = state.sum as Tensor;
-      sum.add_(grad.mul(grad));
+      sum.addcmul_(grad, grad, { value: 1 });
       const std = sum.sqrt().add_(eps);
-      p.add_(grad.mul(-clr).div(std));
+      p.addcdiv_(grad, std, { value: -clr });
     }
   }
 }

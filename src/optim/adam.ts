@@ -1,8 +1,10 @@
 // src/optim/adam.ts — torch.optim.Adam and AdamW (decoupled weight decay), with AMSGrad and
 // maximize (PyTorch 1.13's single-tensor algorithm, step for step).
 import { ValueError } from '../core/errors.js';
+import type { AdamConstants } from '../backends/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zerosLike } from '../tensor/creation.js';
+import { adamStep } from '../ops/fused-updates.js';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 
 /** Adam's and AdamW's options (PyTorch's keywords in camelCase). */
@@ -40,6 +42,7 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
     const { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad, maximize } = group;
+    const decoupled = this.decoupled && weightDecay !== 0;
     for (const p of group.params) {
       if (p.grad === null) continue;
       const state = this.stateOf(p);
@@ -49,32 +52,35 @@ export class Adam extends Optimizer<AdamOptions> {
         state.exp_avg_sq = zerosLike(p);
         if (amsgrad) state.max_exp_avg_sq = zerosLike(p);
       }
-      const expAvg = state.exp_avg as Tensor, expAvgSq = state.exp_avg_sq as Tensor;
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
       const step = (state.step as number) + 1;
       state.step = step;
-      if (weightDecay !== 0) {
-        if (this.decoupled) p.mul_(1 - lr * weightDecay);
-        else grad = grad.add(p, { alpha: weightDecay });
-      }
-      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-      // addcmul_(grad, grad, value): self + value·grad·grad, multiplied in that order.
-      expAvgSq.mul_(beta2).add_(grad.mul(1 - beta2).mul(grad));
-      const biasCorrection1 = 1 - beta1 ** step;
-      const biasCorrection2 = 1 - beta2 ** step;
-      const stepSize = lr / biasCorrection1;
-      const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-      let second = expAvgSq;
-      if (amsgrad) {
-        const maxSq = state.max_exp_avg_sq as Tensor;
-        maxSq.copy_(maxSq.maximum(expAvgSq));
-        second = maxSq;
-      }
-      const denom = second.sqrt().div(biasCorrection2Sqrt).add_(eps);
-      // addcdiv_(expAvg, denom, value): self + value·expAvg/denom.
-      p.add_(expAvg.mul(-stepSize).div(denom));
+      const moments: Moments = [state.exp_avg as Tensor, state.exp_avg_sq as Tensor, amsgrad ? (state.max_exp_avg_sq as Tensor) : null];
+      const c: AdamConstants = {
+        maximize, decay: decoupled ? 1 - lr * weightDecay : 1, weightDecay: decoupled ? 0 : weightDecay, beta1, beta2, eps,
+        stepSize: lr / (1 - beta1 ** step), biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+      };
+      if (!adamStep(p, p.grad, ...moments, c)) adamOps(p, p.grad, moments, c);
     }
   }
+}
+
+/** exp_avg, exp_avg_sq and, with AMSGrad, max_exp_avg_sq. */
+type Moments = [Tensor, Tensor, Tensor | null];
+
+/** The step as PyTorch 1.13 writes it, op by op, for backends without a fused kernel. */
+function adamOps(p: Tensor, g: Tensor, [expAvg, expAvgSq, maxSq]: Moments, c: AdamConstants): void {
+  let grad = c.maximize ? g.neg() : g;
+  if (c.decay !== 1) p.mul_(c.decay);
+  if (c.weightDecay !== 0) grad = grad.add(p, { alpha: c.weightDecay });
+  expAvg.mul_(c.beta1).add_(grad, { alpha: 1 - c.beta1 });
+  expAvgSq.mul_(c.beta2).addcmul_(grad, grad, { value: 1 - c.beta2 });
+  let second = expAvgSq;
+  if (maxSq !== null) {
+    maxSq.copy_(maxSq.maximum(expAvgSq));
+    second = maxSq;
+  }
+  const denom = second.sqrt().div(c.biasCorrection2Sqrt).add_(c.eps);
+  p.addcdiv_(expAvg, denom, { value: -c.stepSize });
 }
 
 /**

@@ -47,23 +47,22 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       let grad: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) grad = grad.add(p, { alpha: weightDecay });
       const squareAvg = state.square_avg as Tensor;
-      // addcmul_(grad, grad, value): self + value·grad·grad, multiplied in that order.
-      squareAvg.mul_(alpha).add_(grad.mul(1 - alpha).mul(grad));
+      squareAvg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
       let avg: Tensor;
       if (centered) {
         const gradAvg = state.grad_avg as Tensor;
         gradAvg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
-        avg = squareAvg.add(gradAvg.mul(-1).mul(gradAvg)).sqrt_();
+        avg = squareAvg.addcmul(gradAvg, gradAvg, { value: -1 }).sqrt_();
       } else {
         avg = squareAvg.sqrt();
       }
       avg.add_(eps);
       if (momentum > 0) {
         const buf = state.momentum_buffer as Tensor;
-        buf.mul_(momentum).add_(grad.div(avg));
+        buf.mul_(momentum).addcdiv_(grad, avg);
         p.add_(buf, { alpha: -lr });
       } else {
-        p.add_(grad.mul(-lr).div(avg));
+        p.addcdiv_(grad, avg, { value: -lr });
       }
     }
   }

@@ -2,6 +2,7 @@
 // (PyTorch 1.13's single-tensor algorithm, step for step).
 import { ValueError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { sgdStep } from '../ops/fused-updates.js';
 import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
 
 /** SGD's options (PyTorch's keywords in camelCase). */
@@ -38,6 +39,13 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const p of group.params) {
       if (p.grad === null) continue;
       const state = this.stateOf(p);
+      if (momentum !== 0) {
+        const buffer = sgdStep(p, p.grad, (state.momentum_buffer ?? null) as Tensor | null, { maximize, lr, momentum, dampening, weightDecay, nesterov });
+        if (buffer !== null) {
+          state.momentum_buffer = buffer;
+          continue;
+        }
+      }
       let d: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) d = d.add(p, { alpha: weightDecay });
       let buf = (state.momentum_buffer ?? null) as Tensor | null;

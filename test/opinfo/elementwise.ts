@@ -33,6 +33,17 @@ function binary(name: string, py: string, ra?: [number, number], rb?: [number, n
 }
 
 const noGrad = { differentiable: false };
+const r = (shape: number[], range: [number, number] = [-2, 2], transposed = false) => ({ shape, range, transposed });
+/** addcmul/addcdiv's input, tensor1, tensor2; tensor2 away from 0 (it divides). */
+const ternarySamples: Sample[] = [
+  { name: 'same', inputs: [r([3, 4]), r([3, 4]), r([3, 4], [0.5, 2])] },
+  { name: 'broadcast', inputs: [r([3, 1]), r([4]), r([2, 1, 1], [0.5, 2])] },
+  { name: 'scalar_tensors', inputs: [r([2, 3]), r([]), r([3], [0.5, 2])] },
+  { name: 'transposed', inputs: [r([3, 5], [-2, 2], true), r([3, 5]), r([3, 5], [0.5, 2], true)] },
+  { name: 'empty', inputs: [r([0, 4]), r([4]), r([1, 4], [0.5, 2])] },
+];
+/** The in-place forms write into a tracked copy of a, so gradients reach a through the recorded op. */
+const inPlaceSamples: Sample[] = ternarySamples.filter((sample) => sample.name !== 'broadcast');
 const scalarSamples: Sample[] = [
   { name: 'matrix', inputs: [{ shape: [3, 4] }] },
   { name: 'transposed', inputs: [{ shape: [4, 3], transposed: true }] },
@@ -118,6 +129,41 @@ export const elementwiseInfos: OpInfo[] = [
     py: 'torch.clamp(a, min=0.1)',
     samples: unarySamples(),
     dtypes: ['float32', 'float64', 'int64'],
+  },
+  {
+    name: 'addcmul',
+    call: (a, b, c) => torch.addcmul(a, b, c, { value: 0.5 }),
+    py: 'torch.addcmul(a, b, c, value=0.5)',
+    samples: ternarySamples,
+    dtypes: ['float32', 'float64', 'int64'],
+    errors: [{
+      name: 'shapes that do not broadcast',
+      run: () => torch.addcmul(torch.ones(2, 3), torch.ones(4), torch.ones(2, 3)),
+      match: /addcmul: The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton dimension 1/,
+    }],
+  },
+  {
+    name: 'addcdiv',
+    call: (a, b, c) => a.addcdiv(b, c, { value: -2 }),
+    py: 'torch.addcdiv(a, b, c, value=-2)',
+    samples: ternarySamples,
+    errors: [{
+      name: 'integer division',
+      run: () => torch.addcdiv(torch.ones(3), torch.arange(3), torch.arange(1, 4)),
+      match: /addcdiv: Integer division with addcdiv is no longer supported/,
+    }],
+  },
+  {
+    name: 'addcmul_',
+    call: (a, b, c) => a.mul(1).addcmul_(b, c, { value: 1.5 }),
+    py: '(a * 1).addcmul_(b, c, value=1.5)',
+    samples: inPlaceSamples,
+  },
+  {
+    name: 'addcdiv_',
+    call: (a, b, c) => a.mul(1).addcdiv_(b, c, { value: 0.25 }),
+    py: '(a * 1).addcdiv_(b, c, value=0.25)',
+    samples: inPlaceSamples,
   },
   {
     name: 'where',

@@ -188,6 +188,11 @@ const inPlace: FuzzCall[] = [
     })),
   ...['relu_', 'neg_', 'exp_', 'sqrt_', 'sigmoid_', 'zero_', 'uniform_', 'normal_', 'bernoulli_', 'exponential_'].map((op) =>
     call(op, (g) => { const x = g.tensor(); return () => invoke(x, op); })),
+  ...(['addcmul_', 'addcdiv_'] as const).map((op) =>
+    call(op, (g) => {
+      const x = g.tensor(), a = g.tensor(g.rng.chance(0.7) ? x.dims : g.shape(), g.dtype(0.8), 'tensor1'), b = g.tensor(g.rng.chance(0.7) ? x.dims : g.shape(), g.dtype(0.8), 'tensor2');
+      return () => x[op](a, b, { value: g.note('value', g.rng.pick([1, 0.5, -2])) });
+    })),
   call('clamp_', (g) => { const x = g.tensor(); return () => x.clamp_(g.note('min', g.rng.pick([null, 0])), g.note('max', g.rng.pick([null, 1, -1]))); }),
   call('fill_', (g) => { const x = g.tensor(); return () => x.fill_(g.note('value', g.rng.pick([0, 1.5, NaN, true]))); }),
   call('scatterAdd_', (g) => {

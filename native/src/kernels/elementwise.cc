@@ -9,6 +9,7 @@
 
 #include "../runtime/thread_pool.h"
 #include "clones.h"
+#include "parallel.h"
 #include "strided.h"
 
 namespace kindling {
@@ -168,48 +169,6 @@ KINDLING_CLONES void binary_dispatch(int op, const double* a, int64_t sa, const 
   binary_run(static_cast<BinaryOp>(op), a, sa, b, sb, o, n);
 }
 
-// Contiguous work of at least two of these blocks is split across the thread pool (PyTorch's grain
-// size): a LeNet activation (300K floats) is then shared by both cores of the benchmark machine.
-constexpr int64_t kParallelGrain = 1 << 15;
-
-int64_t numel_of(const int64_t* shape, int ndim) {
-  int64_t n = 1;
-  for (int d = 0; d < ndim; d++) n *= shape[d];
-  return n;
-}
-
-bool is_dense(const int64_t* shape, const int64_t* strides, int ndim) {
-  int64_t expected = 1;
-  for (int d = ndim - 1; d >= 0; d--) {
-    if (shape[d] == 1) continue;
-    if (strides[d] != expected) return false;
-    expected *= shape[d];
-  }
-  return true;
-}
-
-// Runs fn(block) for blocks [0, n), each thread of the pool taking one contiguous run of them
-// (parallel_ranges); callers have already decided the work is worth the threads.
-template <typename F>
-void parallel_blocks(int64_t n, F fn) {
-  parallel_ranges(n, n, 0, [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; ++b) fn(b);
-  });
-}
-
-// Splits [0, n) into chunks for the pool and calls fn(begin, count) for each.
-template <typename F>
-void parallel_chunks(int64_t n, F fn) {
-  if (n < 2 * kParallelGrain) {
-    fn(0, n);
-    return;
-  }
-  parallel_blocks((n + kParallelGrain - 1) / kParallelGrain, [&](int64_t c) {
-    const int64_t begin = c * kParallelGrain;
-    fn(begin, (begin + kParallelGrain < n ? kParallelGrain : n - begin));
-  });
-}
-
 }  // namespace
 
 template <typename T>
@@ -220,10 +179,8 @@ void unary(UnaryOp op, const T* x, const int64_t* shape, const int64_t* strides,
     parallel_chunks(n, [&](int64_t b, int64_t c) { unary_dispatch(code, x + offset + b, 1, out + b, c); });
     return;
   }
-  int64_t pos = 0;
-  for_each_run(shape, ndim, {strides}, {offset}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+  parallel_runs(shape, ndim, {strides}, {offset}, [&](const int64_t* p, int64_t count, const int64_t* r, int64_t pos) {
     unary_dispatch(code, x + p[0], r[0], out + pos, count);
-    pos += count;
   });
 }
 
@@ -236,10 +193,8 @@ void binary(BinaryOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, 
     parallel_chunks(n, [&](int64_t s, int64_t c) { binary_dispatch(code, a + oa + s, 1, b + ob + s, 1, out + s, c); });
     return;
   }
-  int64_t pos = 0;
-  for_each_run(shape, ndim, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+  parallel_runs(shape, ndim, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r, int64_t pos) {
     binary_dispatch(code, a + p[0], r[0], b + p[1], r[1], out + pos, count);
-    pos += count;
   });
 }
 
@@ -252,21 +207,18 @@ template <typename T>
 void compare(CompareOp op, const T* a, const int64_t* sa, int64_t oa, const T* b, const int64_t* sb, int64_t ob,
              const int64_t* shape, int ndim, uint8_t* out) {
   const int code = static_cast<int>(op);
-  int64_t pos = 0;
-  for_each_run(shape, ndim, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
+  parallel_runs(shape, ndim, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r, int64_t pos) {
     compare_dispatch(code, a + p[0], r[0], b + p[1], r[1], out + pos, count);
-    pos += count;
   });
 }
 
 template <typename T>
 void where(const uint8_t* c, const int64_t* sc, int64_t oc, const T* a, const int64_t* sa, int64_t oa, const T* b,
            const int64_t* sb, int64_t ob, const int64_t* shape, int ndim, T* out) {
-  int64_t pos = 0;
-  for_each_run(shape, ndim, {sc, sa, sb}, {oc, oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
-    where_dispatch(c + p[0], r[0], a + p[1], r[1], b + p[2], r[2], out + pos, count);
-    pos += count;
-  });
+  parallel_runs(shape, ndim, {sc, sa, sb}, {oc, oa, ob},
+                [&](const int64_t* p, int64_t count, const int64_t* r, int64_t pos) {
+                  where_dispatch(c + p[0], r[0], a + p[1], r[1], b + p[2], r[2], out + pos, count);
+                });
 }
 
 template <typename T>
@@ -293,6 +245,12 @@ void arg_reduce(bool is_max, const T* x, int64_t A, int64_t R, int64_t B, T* val
 template <typename T>
 void copy_strided(const T* src, const int64_t* ss, int64_t so, T* dst, const int64_t* ds, int64_t dO,
                   const int64_t* shape, int ndim) {
+  if (is_dense(shape, ss, ndim) && is_dense(shape, ds, ndim)) {
+    // memmove: a copy onto itself (an in-place op's view of its own target) is allowed.
+    parallel_chunks(numel_of(shape, ndim),
+                    [&](int64_t b, int64_t c) { std::memmove(dst + dO + b, src + so + b, size_t(c) * sizeof(T)); });
+    return;
+  }
   for_each_run(shape, ndim, {ss, ds}, {so, dO}, [&](const int64_t* p, int64_t count, const int64_t* r) {
     const T* s = src + p[0];
     T* d = dst + p[1];

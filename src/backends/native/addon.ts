@@ -12,6 +12,14 @@ export interface Addon {
   binary(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   copy(src: FloatArray, dst: FloatArray, desc: Float64Array): void;
   axpy(alpha: number, x: FloatArray, xOffset: number, y: DataArray, n: number): void;
+  clamp(x: FloatArray, out: DataArray, lo: number, hi: number, desc: Float64Array): void;
+  activation(op: number, param: number, x: FloatArray, out: DataArray, desc: Float64Array): void;
+  addcmul(divide: boolean, value: number, x: FloatArray, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
+  fill(dst: FloatArray, offset: number, n: number, value: number): void;
+  /** constants: [sign, decay, weightDecay, beta1, beta2, stepSize, biasCorrection2Sqrt, eps]. */
+  adamStep(param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, constants: Float64Array): void;
+  /** constants: [sign, lr, momentum, dampening, weightDecay, nesterov, first]. */
+  sgdStep(param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray, constants: Float64Array): void;
   compare(op: number, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   where(cond: DataArray, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;

@@ -10,6 +10,7 @@ import { jsBackend } from '../js/index.js';
 import { SLAB_MAX, setSlabAligner } from '../js/slab.js';
 import type { Addon } from './addon.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { linalgKernels } from './linalg.js';
 import { nnKernels } from './nn.js';
 import { randomKernels } from './random.js';
@@ -56,7 +57,7 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
   const elementwise = elementwiseKernels(addon);
   const denseIn = denseCopier(elementwise.copy);
   return {
-    ...jsBackend, name: 'native', addon, alloc, allocUninit, ...elementwise, ...reduceKernels(addon, denseIn, allocUninit),
+    ...jsBackend, name: 'native', addon, alloc, allocUninit, ...elementwise, ...fusedKernels(addon), ...reduceKernels(addon, denseIn, allocUninit),
     ...linalgKernels(addon), ...nnKernels(addon, denseIn),
     random: randomKernels(addon),
   };

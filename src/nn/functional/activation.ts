@@ -5,7 +5,8 @@ import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { isOneOf, RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, numelOf } from '../../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
-import { defineOp, inPlace, type Op } from '../../ops/define.js';
+import { defineOp, type Op } from '../../ops/define.js';
+import { inPlace } from '../../ops/in-place.js';
 import {
   add, erf, exp, ge, gt, le, logicalOr, mul, relu as reluOp, sigmoid as sigmoidOp, sub, tanh as tanhOp, where,
 } from '../../ops/elementwise.js';
@@ -66,6 +67,8 @@ interface ActivationSpec<P> {
   /** PyTorch's kernel name in its dtype error; null where integer inputs are accepted. */
   readonly kernel: string | null;
   forward(k: Pointwise, x: View, p: P): View;
+  /** A one-pass backend kernel for the forward, where the backend has one; false to compose `forward`. */
+  fast?(be: Backend, x: View, p: P, out: Storage): boolean;
   /** The input's gradient, written with ops. */
   backward(g: Tensor, x: Tensor, p: P): Tensor;
 }
@@ -82,17 +85,20 @@ function activation<P>(spec: ActivationSpec<P>): Op<P> {
       return { shape: x.dims, dtype: x.dtype };
     },
     forward: (be, [x], out, p) => {
+      if (spec.fast?.(be, x, p, out) === true) return;
       const k = new Pointwise(be, x.shape, out.dtype);
       k.write(spec.forward(k, x, p), out);
     },
     backward: (g, [x], _, p) => [spec.backward(g, x, p)],
     saves: 'inputs',
+    // The forward's temporaries are all read before its final write into out.
+    elementwise: true,
   });
 }
 
 /** Runs `op` out of place, or in place on `x` (through the engine's in-place rules). */
 function apply<P>(name: string, op: Op<P>, inplaceOp: Op<P>, x: Tensor, p: P, inplace: boolean): Tensor {
-  return inplace ? inPlace(`${name}_`, x, [], (self) => inplaceOp([self], p)) : op([x], p);
+  return inplace ? inPlace(`${name}_`, x, [], (self, into) => inplaceOp([self], p, into)) : op([x], p);
 }
 
 /** max(x, 0) elementwise; `{ inplace: true }` overwrites x. */
@@ -114,6 +120,7 @@ function leakyReluSpec(gradFn: string, inplace: boolean): ActivationSpec<number>
   return {
     name: 'leaky_relu', gradFn, kernel: 'leaky_relu_cpu',
     forward: (k, x, slope) => k.where(k.binary('gt', x, 0), x, k.binary('mul', x, slope)),
+    fast: (be, x, slope, out) => be.activation?.('leakyRelu', x, slope, out) === true,
     backward: (g, x, slope) => {
       if (inplace && slope < 0) throw new RuntimeError(`leaky_relu_: ${LEAKY_INPLACE_ERROR}`);
       return where(gt(x, 0), g, mul(g, slope));
@@ -131,6 +138,7 @@ function eluSpec(gradFn: string, inplace: boolean): ActivationSpec<number> {
   return {
     name: 'elu', gradFn, kernel: 'elu_cpu',
     forward: (k, x, alpha) => k.where(k.binary('gt', x, 0), x, k.binary('mul', k.unary('expm1', x), alpha)),
+    fast: (be, x, alpha, out) => be.activation?.('elu', x, alpha, out) === true,
     backward: (g, x, alpha) => {
       if (inplace && alpha < 0) throw new RuntimeError(`elu_: ${ELU_INPLACE_ERROR}`);
       return where(le(x, 0), mul(g, mul(exp(x), alpha)), g);
@@ -185,6 +193,7 @@ export function gelu(input: Tensor, { approximate = 'none' }: { approximate?: Ge
 const siluOp = activation<undefined>({
   name: 'silu', gradFn: 'SiluBackward0', kernel: 'silu_cpu',
   forward: (k, x) => k.binary('mul', x, k.unary('sigmoid', x)),
+  fast: (be, x, _, out) => be.activation?.('silu', x, 0, out) === true,
   backward: (g, x) => {
     const s = sigmoidOp(x);
     return mul(g, mul(s, add(mul(x, sub(1, s)), 1)));
@@ -231,6 +240,8 @@ const hardtanhOp = activation<HardtanhParams>({
     const [lo, hi] = isFloating(k.dtype) ? [minVal, maxVal] : [Math.trunc(minVal), Math.trunc(maxVal)];
     return k.binary('minimum', k.binary('maximum', x, lo), hi);
   },
+  // Floating inputs only: the kernel would not truncate the bounds as integer inputs need.
+  fast: (be, x, { minVal, maxVal }, out) => isFloating(out.dtype) && be.clamp?.(x, minVal, maxVal, out) === true,
   // Unlike clamp's, the gradient is zero at the bounds themselves (PyTorch's hardtanh_backward).
   backward: (g, x, { minVal, maxVal }) => where(logicalOr(le(x, minVal), ge(x, maxVal)), 0, g),
 });

@@ -1,0 +1,193 @@
+// test/backends/fused.test.ts — the native backend's one-pass kernels (clamp, activations, addcmul/addcdiv,
+// fill, the Adam and SGD steps) against the JS reference composed from primitives or written per element,
+// on sizes that reach the vector loops, their tails and the thread pool.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { AdamConstants, SGDConstants, Storage, View } from '../../src/backends/backend.js';
+import { jsBackend } from '../../src/backends/js/index.js';
+import { loadAddon } from '../../src/backends/native/addon.js';
+import { makeNativeBackend } from '../../src/backends/native/index.js';
+import { assertClose } from '../helpers.js';
+import { makeRandom } from '../opinfo/values.js';
+
+const addon = loadAddon();
+const native = addon instanceof Error ? null : makeNativeBackend(addon);
+const skip = native === null ? `native addon not built: ${(addon as Error).message.split('\n')[0]}` : false;
+
+function loaded(): NonNullable<typeof native> {
+  assert.ok(native !== null, 'native addon not built');
+  return native;
+}
+
+type F = 'float32' | 'float64';
+const rand = makeRandom(11);
+const SIZES = [5, 2049, 70001];
+const DTYPES: F[] = ['float32', 'float64'];
+const tol = (dtype: F) => (dtype === 'float32' ? { atol: 1e-6, rtol: 1e-6 } : { atol: 1e-12, rtol: 1e-12 });
+
+function storage(dtype: F, n: number, lo = -2, hi = 2): Storage {
+  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = lo + (hi - lo) * rand();
+  return { dtype, data, version: 0 };
+}
+const flat = (s: Storage, n = s.data.length): View => ({ storage: s, shape: [n], strides: [1], offset: 0 });
+const copyOf = (s: Storage): Storage => ({ dtype: s.dtype, data: s.data.slice(), version: 0 });
+/** `value` as a stride-0 view of `shape`. */
+function scalar(dtype: F, value: number, shape: number[]): View {
+  const s = jsBackend.alloc(dtype, 1);
+  s.data[0] = value;
+  return { storage: s, shape, strides: shape.map(() => 0), offset: 0 };
+}
+/** A row broadcast over `rows` rows: the view shape of a bias. */
+const rowView = (s: Storage, rows: number): View => ({ storage: s, shape: [rows, s.data.length], strides: [0, 1], offset: 0 });
+
+describe('native fused kernels match the JS reference', { skip }, () => {
+  for (const dtype of DTYPES) {
+    test(`clamp ${dtype}`, () => {
+      for (const n of SIZES) {
+        const x = storage(dtype, n, -3, 3);
+        x.data[0] = NaN;
+        const out = loaded().alloc(dtype, n);
+        assert.ok(loaded().clamp(flat(x), -1, 0.5, out));
+        const ref = jsBackend.alloc(dtype, n);
+        jsBackend.binary('maximum', flat(x), scalar(dtype, -1, [n]), ref);
+        jsBackend.binary('minimum', flat(ref), scalar(dtype, 0.5, [n]), ref);
+        assertClose(out.data, ref.data, { ...tol(dtype), what: `clamp ${n}` });
+        const none = loaded().alloc(dtype, n);
+        loaded().clamp(flat(x), -Infinity, Infinity, none);
+        assertClose(none.data, x.data, { atol: 0, rtol: 0, what: 'no bounds' });
+      }
+    });
+
+    test(`activations ${dtype}: leakyRelu, elu, silu over the whole range, infinities and NaN`, () => {
+      const special = [0, -0, 1e-30, -1e-30, 1e-6, -1e-6, -0.3, 0.35, -0.36, 20, -20, 80, -80, 88.7, 89, -87.5, -104, -110, Infinity, -Infinity, NaN];
+      for (const n of [special.length, 2049, 70001]) {
+        const x = storage(dtype, n, -30, 30);
+        x.data.set(special);
+        for (const [op, param] of [['leakyRelu', 0.2], ['elu', 1.5], ['silu', 0]] as const) {
+          const out = loaded().alloc(dtype, n);
+          assert.ok(loaded().activation(op, flat(x), param, out));
+          // Math's exp and expm1 in double, rounded once: what a correctly rounded kernel would give.
+          const r = dtype === 'float32' ? Math.fround : (v: number) => v;
+          const want = Array.from(x.data, (v) =>
+            op === 'leakyRelu' ? (v > 0 ? v : r(v * param)) : op === 'elu' ? (v <= 0 ? r(r(Math.expm1(v)) * param) : v) : r(v / r(1 + r(Math.exp(-v)))));
+          // float32: within a few ulp (the kernel's exp is a polynomial); float64 uses libm.
+          assertClose(out.data, want, { atol: dtype === 'float32' ? 1e-37 : 0, rtol: dtype === 'float32' ? 5e-7 : 1e-15, what: `${op} ${n}` });
+        }
+      }
+    });
+
+    test(`addcmul and addcdiv ${dtype}, dense and broadcast`, () => {
+      for (const [rows, cols] of [[3, 700], [70, 1001]]) {
+        const n = rows * cols;
+        const x = storage(dtype, n), a = storage(dtype, n), b = storage(dtype, cols, 0.5, 2);
+        const shape = [rows, cols], dense = (s: Storage): View => ({ storage: s, shape, strides: [cols, 1], offset: 0 });
+        for (const divide of [false, true]) {
+          const out = loaded().alloc(dtype, n), ref = jsBackend.alloc(dtype, n);
+          assert.ok(loaded().addcmul(dense(x), dense(a), rowView(b, rows), 0.3, divide, out));
+          const scaled = jsBackend.alloc(dtype, n);
+          jsBackend.binary('mul', dense(a), scalar(dtype, 0.3, shape), scaled);
+          jsBackend.binary(divide ? 'div' : 'mul', dense(scaled), rowView(b, rows), scaled);
+          jsBackend.binary('add', dense(x), dense(scaled), ref);
+          assertClose(out.data, ref.data, { ...tol(dtype), what: divide ? 'addcdiv' : 'addcmul' });
+          // Written over x itself, as addcmul_ does.
+          const self = copyOf(x);
+          loaded().addcmul(dense(self), dense(a), rowView(b, rows), 0.3, divide, self);
+          assertClose(self.data, out.data, { atol: 0, rtol: 0, what: 'in place' });
+        }
+      }
+    });
+
+    test(`fill ${dtype}, dense and strided`, () => {
+      for (const n of SIZES) {
+        const s = storage(dtype, 2 * n), before = s.data.slice();
+        loaded().fill({ storage: s, shape: [n], strides: [1], offset: n }, 0.25);
+        loaded().fill({ storage: s, shape: [n], strides: [2], offset: 0 }, -1);
+        const expected = before.map((v, i) => (i % 2 === 0 ? -1 : i >= n ? 0.25 : v));
+        assertClose(s.data, expected, { atol: 0, rtol: 0, what: `fill ${n}` });
+      }
+    });
+
+    test(`adamStep ${dtype}: Adam, AdamW, AMSGrad, maximize`, () => {
+      const variants: AdamConstants[] = [
+        { maximize: false, decay: 1, weightDecay: 0, beta1: 0.9, beta2: 0.999, stepSize: 0.01 / 0.1, biasCorrection2Sqrt: Math.sqrt(0.001), eps: 1e-8 },
+        { maximize: false, decay: 1, weightDecay: 0.1, beta1: 0.8, beta2: 0.99, stepSize: 0.02 / 0.36, biasCorrection2Sqrt: Math.sqrt(1 - 0.99 ** 2), eps: 1e-8 },
+        { maximize: true, decay: 1 - 0.01 * 0.01, weightDecay: 0, beta1: 0.9, beta2: 0.999, stepSize: 0.01 / 0.271, biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** 3), eps: 1e-6 },
+      ];
+      for (const n of SIZES) {
+        for (const c of variants) {
+          for (const amsgrad of [false, true]) {
+            const p = storage(dtype, n), g = storage(dtype, n), m = storage(dtype, n, -0.1, 0.1), v = storage(dtype, n, 0, 0.1);
+            const vmax = amsgrad ? storage(dtype, n, 0, 0.1) : null;
+            const want = [copyOf(p), copyOf(m), copyOf(v), vmax && copyOf(vmax)] as const;
+            assert.ok(loaded().adamStep(p, g, m, v, vmax, c));
+            adamReference(want[0].data, g.data, want[1].data, want[2].data, want[3]?.data ?? null, c, dtype);
+            const what = `n ${n} amsgrad ${amsgrad} maximize ${c.maximize}`;
+            assertClose(p.data, want[0].data, { ...tol(dtype), what: `param ${what}` });
+            assertClose(m.data, want[1].data, { ...tol(dtype), what: `exp_avg ${what}` });
+            assertClose(v.data, want[2].data, { ...tol(dtype), what: `exp_avg_sq ${what}` });
+            if (vmax) assertClose(vmax.data, present(want[3]).data, { ...tol(dtype), what: `max_exp_avg_sq ${what}` });
+          }
+        }
+      }
+    });
+
+    test(`sgdStep ${dtype}: first step, dampening, weight decay, Nesterov, maximize`, () => {
+      const variants: Omit<SGDConstants, 'first'>[] = [
+        { maximize: false, lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false },
+        { maximize: false, lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false },
+        { maximize: true, lr: 0.1, momentum: 0.5, dampening: 0, weightDecay: 0.001, nesterov: true },
+      ];
+      for (const n of SIZES) {
+        for (const c of variants) {
+          for (const first of [true, false]) {
+            const p = storage(dtype, n), g = storage(dtype, n), buf = storage(dtype, n);
+            const want = [copyOf(p), copyOf(buf)] as const;
+            assert.ok(loaded().sgdStep(p, g, buf, { ...c, first }));
+            sgdReference(want[0].data, g.data, want[1].data, { ...c, first }, dtype);
+            assertClose(p.data, want[0].data, { ...tol(dtype), what: `param n ${n} first ${first}` });
+            assertClose(buf.data, want[1].data, { ...tol(dtype), what: `momentum_buffer n ${n} first ${first}` });
+          }
+        }
+      }
+    });
+  }
+});
+
+function present<T>(v: T | null): T {
+  assert.ok(v !== null);
+  return v;
+}
+
+type Data = Storage['data'];
+
+/** PyTorch 1.13's single-tensor Adam, op by op, each result rounded to the dtype (fma as one rounding). */
+function adamReference(p: Data, g: Data, m: Data, v: Data, vmax: Data | null, c: AdamConstants, dtype: F): void {
+  const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const [beta1, beta2, c1, c2, bc2, eps, step, wd, decay] =
+    [c.beta1, c.beta2, 1 - c.beta1, 1 - c.beta2, c.biasCorrection2Sqrt, c.eps, -c.stepSize, c.weightDecay, c.decay].map(r);
+  for (let i = 0; i < p.length; i++) {
+    const param = r(p[i] * decay);
+    let grad = c.maximize ? -g[i] : g[i];
+    if (wd !== 0) grad = r(param * wd + grad);
+    m[i] = r(grad * c1 + r(m[i] * beta1));
+    v[i] = r(r(c2 * grad) * grad + r(v[i] * beta2));
+    let second = v[i];
+    if (vmax !== null) second = vmax[i] = Math.max(vmax[i], v[i]);
+    const denom = r(r(r(Math.sqrt(second)) / bc2) + eps);
+    p[i] = r(param + r(r(step * m[i]) / denom));
+  }
+}
+
+/** PyTorch 1.13's single-tensor SGD with momentum, op by op. */
+function sgdReference(p: Data, g: Data, buf: Data, c: SGDConstants, dtype: F): void {
+  const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const [lr, momentum, damp, wd] = [-c.lr, c.momentum, 1 - c.dampening, c.weightDecay].map(r);
+  for (let i = 0; i < p.length; i++) {
+    let d = c.maximize ? -g[i] : g[i];
+    if (wd !== 0) d = r(p[i] * wd + d);
+    buf[i] = c.first ? d : r(d * damp + r(buf[i] * momentum));
+    const step = c.nesterov ? r(buf[i] * momentum + d) : buf[i];
+    p[i] = r(step * lr + p[i]);
+  }
+}
