@@ -5,19 +5,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AdamConstants, SGDConstants, Storage, View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { loadAddon } from '../../src/backends/native/addon.js';
-import { makeNativeBackend } from '../../src/backends/native/index.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
+import { loaded, skip } from './native-backend.js';
 
-const addon = loadAddon();
-const native = addon instanceof Error ? null : makeNativeBackend(addon);
-const skip = native === null ? `native addon not built: ${(addon as Error).message.split('\n')[0]}` : false;
 
-function loaded(): NonNullable<typeof native> {
-  assert.ok(native !== null, 'native addon not built');
-  return native;
-}
 
 type F = 'float32' | 'float64';
 const rand = makeRandom(11);

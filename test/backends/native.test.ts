@@ -4,23 +4,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { loadAddon } from '../../src/backends/native/addon.js';
-import { makeNativeBackend } from '../../src/backends/native/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import { maxPoolIndices } from '../../src/nn/functional/pool.js';
 import { denseView } from '../../src/ops/define.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
+import { loaded, skip } from './native-backend.js';
 
-const addon = loadAddon();
-const native = addon instanceof Error ? null : makeNativeBackend(addon);
-const skip = native === null ? `native addon not built: ${(addon as Error).message.split('\n')[0]}` : false;
 
-/** The native backend, for the tests that `skip` lets run only when it loaded. */
-function loaded(): NonNullable<typeof native> {
-  assert.ok(native !== null, 'native addon not built');
-  return native;
-}
 
 type F = 'float32' | 'float64';
 const rand = makeRandom(7);
@@ -59,7 +50,7 @@ const DTYPES: F[] = ['float32', 'float64'];
 
 describe('native storage', { skip }, () => {
   test('storages start on 64-byte boundaries of memory, zeroed or not, slab or own buffer', () => {
-    if (addon instanceof Error) return;
+    const { addon } = loaded();
     for (const bytes of [100, 4000, 40_000, 100_000, 5_000_000]) {
       for (const s of [loaded().alloc('float32', bytes / 4), loaded().allocUninit('float64', bytes / 8)]) {
         // alignBuffer gives the offset at which the buffer's memory is 64-byte aligned.

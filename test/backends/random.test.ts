@@ -5,21 +5,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RandomKernels } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { loadAddon } from '../../src/backends/native/addon.js';
-import { makeNativeBackend } from '../../src/backends/native/index.js';
 import { backend, setBackend } from '../../src/backends/select.js';
 import {
   bernoulli_, exponential_, Generator, normal_, randint_, uniform_,
 } from '../../src/core/random.js';
 import * as torch from '../../src/index.js';
+import { loaded, skip } from './native-backend.js';
 
-const addon = loadAddon();
-const native = addon instanceof Error ? null : makeNativeBackend(addon);
-const skip = native === null ? `native addon not built: ${(addon as Error).message.split('\n')[0]}` : false;
 
 function kernels(): RandomKernels {
-  assert.ok(native !== null, 'native addon not built');
-  return native.random;
+  return loaded().random;
 }
 
 type F = 'float32' | 'float64';
@@ -172,8 +167,7 @@ describe('native sampling kernels draw what the reference draws', { skip }, () =
         setBackend(previous);
       }
     };
-    assert.ok(native !== null);
-    const want = run(jsBackend), got = run(native);
+    const want = run(jsBackend), got = run(loaded());
     assert.deepEqual(got, want);
   });
 });

@@ -50,15 +50,6 @@ KINDLING_INLINE float expm1_of(float x) { return exp_f32(x).expm1; }
 KINDLING_INLINE double exp_of(double x) { return std::exp(x); }
 KINDLING_INLINE double expm1_of(double x) { return std::expm1(x); }
 
-template <typename T, typename F>
-KINDLING_INLINE void map_run(const T* x, int64_t sx, T* o, int64_t n, F f) {
-  if (sx == 1) {
-    for (int64_t i = 0; i < n; i++) o[i] = f(x[i]);
-  } else {
-    for (int64_t i = 0; i < n; i++) o[i] = f(x[i * sx]);
-  }
-}
-
 // PyTorch's CPU kernels: leaky_relu a > 0 ? a : a·slope; elu a <= 0 ? expm1(a)·alpha : a (its
 // vectorized path's expm1); silu a / (1 + exp(-a)).
 template <typename T>

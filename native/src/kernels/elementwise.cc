@@ -36,18 +36,6 @@ KINDLING_INLINE T minimum(T a, T b) {
   return (a != a || b != b) ? a + b : (a < b ? a : b);
 }
 
-// One run: n elements at stride sx, written contiguously.
-template <typename T, typename F>
-KINDLING_INLINE void map_run(const T* x, int64_t sx, T* o, int64_t n, F f) {
-  if (sx == 1 && x == o) {
-    // In place: one pointer, so the vectorizer needs no run-time alias check (which exact aliasing fails).
-    for (int64_t i = 0; i < n; i++) o[i] = f(o[i]);
-  } else if (sx == 1) {
-    for (int64_t i = 0; i < n; i++) o[i] = f(x[i]);
-  } else {
-    for (int64_t i = 0; i < n; i++) o[i] = f(x[i * sx]);
-  }
-}
 
 template <typename T>
 KINDLING_INLINE void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t n) {

@@ -1,12 +1,26 @@
-// native/src/kernels/parallel.h — how pointwise kernels split contiguous work across the thread pool.
+// native/src/kernels/parallel.h — how pointwise kernels walk a run and split contiguous work across the thread pool.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 
 #include "../runtime/thread_pool.h"
+#include "clones.h"
 #include "strided.h"
 
 namespace kindling {
+
+// One run: n elements at stride sx, written contiguously.
+template <typename T, typename F>
+KINDLING_INLINE void map_run(const T* x, int64_t sx, T* o, int64_t n, F f) {
+  if (sx == 1 && x == o) {
+    // In place: one pointer, so the vectorizer needs no run-time alias check (which exact aliasing fails).
+    for (int64_t i = 0; i < n; i++) o[i] = f(o[i]);
+  } else if (sx == 1) {
+    for (int64_t i = 0; i < n; i++) o[i] = f(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) o[i] = f(x[i * sx]);
+  }
+}
 
 // Contiguous work of at least two of these blocks is split across the thread pool (PyTorch's grain
 // size): a LeNet activation (300K floats) is then shared by both cores of the benchmark machine.
