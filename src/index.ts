@@ -12,6 +12,8 @@ export {
 } from './core/errors.js';
 export { Generator } from './core/random.js';
 export { Tensor, type NestedList } from './tensor/tensor.js';
+export type { Device } from './backends/backend.js';
+export { TorchDevice, type DeviceLike, type DeviceName } from './tensor/device.js';
 export { Size } from './tensor/size.js';
 export {
   tensor, zeros, ones, empty, full, arange, linspace, eye, rand, randn, randint, randperm,
@@ -51,6 +53,8 @@ import { backward, grad } from './ops/autograd.js';
 import { gradcheck, GradcheckError } from './autograd/gradcheck.js';
 import { Function, FunctionCtx } from './ops/function.js';
 import { clamp } from './ops/elementwise.js';
+import { deviceBackend } from './backends/select.js';
+import { type DeviceLike, parseDevice, TorchDevice } from './tensor/device.js';
 
 /** torch.clip, an alias of clamp. */
 export const clip = clamp;
@@ -88,11 +92,36 @@ export const float = float32, double = float64, long = int64;
 
 export { setNumThreads, getNumThreads, backendName } from './backends/select.js';
 
-/** torch.cuda: kindling has no CUDA backend; these answer honestly. */
+/**
+ * torch.device: the device value for a name ('cpu', 'webgpu', 'webgpu:0'), as `x.device` returns it.
+ * @example torch.device('webgpu').toString() // 'webgpu:0'
+ */
+export function device(name: DeviceLike): TorchDevice {
+  return TorchDevice.of(parseDevice('device', name));
+}
+
+/** torch.cuda: kindling has no CUDA backend (its GPU device is webgpu); these answer honestly. */
 export const cuda = {
   isAvailable: (): boolean => false,
   deviceCount: (): number => 0,
   synchronize: (): void => {},
+};
+
+/**
+ * torch.webgpu, kindling's torch.cuda: the GPU device's state. Without a registered WebGPU backend
+ * it answers honestly: not available, nothing allocated, nothing to wait for.
+ */
+export const webgpu = {
+  /** Whether a WebGPU backend is registered, so that tensors can live on 'webgpu'. */
+  isAvailable: (): boolean => deviceBackend('webgpu') !== null,
+  /** Resolves once all work queued on the GPU has finished (before timing, as torch.cuda.synchronize). */
+  synchronize: (): Promise<void> => deviceBackend('webgpu')?.synchronize() ?? Promise.resolve(),
+  /** Bytes held by live GPU tensors (torch.cuda.memory_allocated). */
+  memoryAllocated: (): number => deviceBackend('webgpu')?.memoryAllocated?.() ?? 0,
+  /** Releases cached, unused GPU memory (torch.cuda.empty_cache). */
+  emptyCache: (): void => {
+    deviceBackend('webgpu')?.emptyCache?.();
+  },
 };
 
 // data and serialization

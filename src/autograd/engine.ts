@@ -1,6 +1,6 @@
 // src/autograd/engine.ts — walks the graph backwards from roots, without recursion.
 import { RuntimeError } from '../core/errors.js';
-import { backend } from '../backends/select.js';
+import { backendOf } from '../tensor/device.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { Node } from './node.js';
@@ -20,16 +20,16 @@ export interface GradMath {
  */
 export const kernelMath: GradMath = {
   add(a, b) {
-    const out = emptyTensor(a.dims, a.dtype);
-    backend().binary('add', a.kernelView(), b.kernelView(), out.storage);
+    const be = backendOf('add', [a, b]), out = emptyTensor(be, a.dims, a.dtype);
+    be.binary('add', a.kernelView(), b.kernelView(), out.storage);
     return out;
   },
   addInPlace(a, b) {
-    backend().binary('add', a.kernelView(), b.kernelView(), a.storage);
+    backendOf('add_', [a, b]).binary('add', a.kernelView(), b.kernelView(), a.storage);
   },
   clone(a) {
-    const out = emptyTensor(a.dims, a.dtype);
-    backend().copy(a.kernelView(), out.kernelView());
+    const be = backendOf('clone', [a]), out = emptyTensor(be, a.dims, a.dtype);
+    be.copy(a.kernelView(), out.kernelView());
     return out;
   },
 };
@@ -142,7 +142,7 @@ function storeGrads(collected: Map<Tensor, Tensor>, seeds: readonly Tensor[], cr
   // qualifies, which saves a copy of every weight gradient.
   const handed = new Set(seeds.map((g) => g.storage));
   const ownsStorage = (g: Tensor): boolean =>
-    g.isContiguous() && g.offset === 0 && g.numel() === g.storage.data.length && !handed.has(g.storage);
+    g.isContiguous() && g.offset === 0 && g.numel() === g.storage.numel && !handed.has(g.storage);
   noGrad(() => {
     for (const [t, g] of collected) {
       if (t.grad === null) {

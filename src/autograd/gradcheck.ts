@@ -1,7 +1,9 @@
 // src/autograd/gradcheck.ts — torch.autograd.gradcheck: analytical vs central-difference Jacobians.
+import { allocArray } from '../core/dtype.js';
 import { KindlingError } from '../core/errors.js';
 import { backend } from '../backends/select.js';
-import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { hostStorage } from '../tensor/device.js';
+import { Tensor } from '../tensor/tensor.js';
 import { runBackward } from './engine.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 
@@ -29,7 +31,7 @@ function values(t: Tensor): Float64Array {
 
 /** Column j of each output's numerical Jacobian w.r.t. element `i` of `x`, by central differences. */
 function numericalColumn(fn: Fn, inputs: Tensor[], x: Tensor, i: number, eps: number): Float64Array[] {
-  const data = backend().read(x.storage);
+  const data = backend().read(hostStorage('gradcheck', x, 'CPU inputs'));
   // Element i of x in row-major order sits at this storage offset.
   let offset = x.offset, rest = i;
   for (let d = x.dims.length - 1; d >= 0; d--) {
@@ -52,6 +54,8 @@ function numericalColumn(fn: Fn, inputs: Tensor[], x: Tensor, i: number, eps: nu
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = options;
   const xs = [...inputs];
+  // Central differences write single elements and read every output back: host work, CPU tensors only.
+  for (const x of xs) hostStorage('gradcheck', x, 'CPU float64 inputs (gradcheck perturbs elements on the host)');
   const outputs = enableGrad(() => asList(fn(...xs)));
   const checked = xs.filter((x) => x.requiresGrad);
   for (const [xi, x] of checked.entries()) {
@@ -65,8 +69,9 @@ export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckO
     // analytical[xi][j][i] = d y_j / d x_i, one backward pass per output element.
     const analytical = checked.map(() => [] as Float64Array[]);
     for (let j = 0; j < n; j++) {
-      const seed = emptyTensor(y.dims, y.dtype);
-      seed.storage.data[j] = 1;
+      const oneHot = allocArray(y.dtype, n);
+      oneHot[j] = 1;
+      const seed = new Tensor(backend().fromArray(y.dtype, oneHot), y.dims);
       const grads = runBackward([y], [seed], { retainGraph: true, inputs: checked });
       grads.forEach((g, xi) => analytical[xi].push(g ? values(g) : new Float64Array(checked[xi].numel())));
     }

@@ -2,26 +2,48 @@
 import type { DataArray, DType } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
 
+/** Where a tensor's elements live: host memory, or the one WebGPU device (printed `webgpu:0`). */
+export type Device = 'cpu' | 'webgpu';
+
 /**
- * A flat block of elements of one dtype. CPU storages hold a typed array over a JS
- * ArrayBuffer, so the garbage collector owns the memory.
+ * A flat block of elements of one dtype on one device; opaque outside its backend, which alone
+ * knows how to reach the elements (Note [Device seam]).
  * Note [Saved tensor versions]
  * `version` counts in-place writes. Autograd records it when it saves a tensor and refuses
  * to use the tensor in backward if it has changed since.
  */
 export interface Storage {
   readonly dtype: DType;
-  readonly data: DataArray;
+  readonly device: Device;
+  readonly numel: number;
   version: number;
 }
 
+/** CPU storage: a typed array over a JS ArrayBuffer, owned by the garbage collector. */
+export interface CpuStorage extends Storage {
+  readonly device: 'cpu';
+  readonly data: DataArray;
+}
+
 /** A strided window onto a storage; all counts are in elements. */
-export interface View {
-  readonly storage: Storage;
+export interface View<S extends Storage = Storage> {
+  readonly storage: S;
   readonly shape: Shape;
   readonly strides: Shape;
   readonly offset: number;
 }
+
+/** A view onto a CPU storage: what host code and the CPU backends' kernels read. */
+export type CpuView = View<CpuStorage>;
+
+// Note [Device seam]
+// Every tensor's storage carries its device, and each op runs on the backend of its inputs' device
+// (tensor/device.ts backendOf). Kernels take views and storages of their own backend only: a CPU
+// backend's are typed arrays (CpuStorage), a device backend's are handles (GPU buffers) that no code
+// outside it dereferences. Host code reaches elements only through CpuStorage.data, after checking
+// the device; a device storage is read with the asynchronous readAsync, and host data reaches a
+// device only through fromArray (an upload). Kernels are declared in method syntax so that a
+// Backend<CpuStorage> is assignable to Backend (method parameters are bivariant).
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu'
@@ -54,11 +76,11 @@ export interface ConvGeometry {
  * returns false when it does not handle the case (dtype, dims, layout), and the caller composes
  * the convolution from the primitives instead.
  */
-export interface ConvKernels {
+export interface ConvKernels<S extends Storage = Storage> {
   /** out = conv(x, w), plus the bias b [Cout] when given. */
-  forward(x: View, w: View, b: View | null, out: Storage, geo: ConvGeometry): boolean;
-  inputGrad(g: View, w: View, out: Storage, inShape: readonly number[], geo: ConvGeometry): boolean;
-  weightGrad(g: View, x: View, out: Storage, kernel: readonly number[], geo: ConvGeometry): boolean;
+  forward(x: View<S>, w: View<S>, b: View<S> | null, out: S, geo: ConvGeometry): boolean;
+  inputGrad(g: View<S>, w: View<S>, out: S, inShape: readonly number[], geo: ConvGeometry): boolean;
+  weightGrad(g: View<S>, x: View<S>, out: S, kernel: readonly number[], geo: ConvGeometry): boolean;
 }
 
 /** Kernel, stride, padding, dilation and output size of a 2-D pooling (each [h, w]). */
@@ -116,76 +138,104 @@ export interface RandomKernels {
 /**
  * Kernels on views. They write into `out` (contiguous, already allocated with the right dtype
  * and size), trust their arguments (TypeScript has checked shapes and dtypes), never
- * broadcast (operands arrive expanded with stride 0), and never see autograd or Tensor.
+ * broadcast (operands arrive expanded with stride 0), and never see autograd or Tensor. A device
+ * backend's kernels may only queue work: its results become visible through readAsync.
  */
-export interface Backend {
-  readonly name: 'js' | 'native';
+export interface Backend<S extends Storage = Storage> {
+  readonly name: 'js' | 'native' | 'webgpu';
+  readonly device: Device;
+  /** Whether tensors of `dtype` can live on this backend's device (webgpu refuses float64). */
+  supports(dtype: DType): boolean;
   /** A zero-filled storage. */
-  alloc(dtype: DType, numel: number): Storage;
+  alloc(dtype: DType, numel: number): S;
   /**
    * A storage whose contents are unspecified, for outputs a kernel overwrites entirely; zeroing
    * large buffers costs more than small kernels do. Backends without it use alloc.
    */
-  allocUninit?(dtype: DType, numel: number): Storage;
-  /** Wraps an array as a storage without copying. */
-  fromArray(dtype: DType, data: DataArray): Storage;
-  /** The only synchronous read: the storage's elements. */
-  read(storage: Storage): DataArray;
+  allocUninit?(dtype: DType, numel: number): S;
+  /**
+   * A storage holding `data`'s elements: CPU backends wrap the array without copying (the caller
+   * gives it up), a device backend uploads a copy.
+   */
+  fromArray(dtype: DType, data: DataArray): S;
+  /**
+   * The storage's elements once all work queued before the call has run: the only way to read a
+   * device storage. A CPU backend resolves to the live array (as `read`), a device backend to a fresh copy.
+   */
+  readAsync(storage: S): Promise<DataArray>;
+  /** Resolves when all work queued so far has finished. */
+  synchronize(): Promise<void>;
   /** dst[i] = cast(src[i]) through both layouts; dst may be any non-overlapping view. */
-  copy(src: View, dst: View): void;
+  copy(src: View<S>, dst: View<S>): void;
   /** dst[i] = value through dst's layout. */
-  fill(dst: View, value: number): void;
+  fill(dst: View<S>, value: number): void;
   /** out = op(x); out has x's dtype except for logicalNot and isnan (bool). */
-  unary(op: UnaryOp, x: View, out: Storage): void;
+  unary(op: UnaryOp, x: View<S>, out: S): void;
   /** out = a op b; a and b share shape and dtype; out is bool for comparisons and logical ops. */
-  binary(op: BinaryOp, a: View, b: View, out: Storage): void;
+  binary(op: BinaryOp, a: View<S>, b: View<S>, out: S): void;
   /** out = cond ? a : b; all three share one shape. */
-  where(cond: View, a: View, b: View, out: Storage): void;
+  where(cond: View<S>, a: View<S>, b: View<S>, out: S): void;
   /** Reduces `axes` (sorted, unique) away; out holds the remaining dims in order. */
-  reduce(op: ReduceOp, x: View, axes: readonly number[], out: Storage): void;
+  reduce(op: ReduceOp, x: View<S>, axes: readonly number[], out: S): void;
   /** Max or min along one axis, with the int64 index of the first extreme (NaN wins, as in PyTorch). */
-  argReduce(op: ArgReduceOp, x: View, axis: number, values: Storage, indices: Storage): void;
+  argReduce(op: ArgReduceOp, x: View<S>, axis: number, values: S, indices: S): void;
   /** out[..., m, n] = a[..., m, k] @ b[..., k, n]; batch dims already broadcast. */
-  matmul(a: View, b: View, out: Storage): void;
+  matmul(a: View<S>, b: View<S>, out: S): void;
   /** out[i][j][k] = x[index[i][j][k]][j][k] for dim 0, likewise for other dims; out has index's shape. */
-  gather(x: View, dim: number, index: View, out: Storage): void;
+  gather(x: View<S>, dim: number, index: View<S>, out: S): void;
   /** dst[index[i][j]][j] += src[i][j] for dim 0, likewise for other dims. */
-  scatterAdd(dst: View, dim: number, index: View, src: View): void;
+  scatterAdd(dst: View<S>, dim: number, index: View<S>, src: View<S>): void;
   /** dst[i] += src[i] in index order; dst may overlap itself (the adjoint of an overlapping view). */
-  addInto(src: View, dst: View): void;
+  addInto(src: View<S>, dst: View<S>): void;
   /** Stable sort along `axis`, writing values and int64 indices; NaN sorts as the largest. */
-  sort(x: View, axis: number, descending: boolean, values: Storage, indices: Storage): void;
+  sort(x: View<S>, axis: number, descending: boolean, values: S, indices: S): void;
   /** Optional fused update y += alpha·x for a dense x and a whole storage y of the same size and dtype. */
-  readonly axpy?: (alpha: number, x: View, y: Storage) => boolean;
+  axpy?(alpha: number, x: View<S>, y: S): boolean;
   /** out = x limited to [min, max] (±Infinity for a missing bound), NaN kept, in one pass; false when not handled. */
-  readonly clamp?: (x: View, min: number, max: number, out: Storage) => boolean;
+  clamp?(x: View<S>, min: number, max: number, out: S): boolean;
   /** out = op(x) with its parameter, in one pass; false when not handled. */
-  readonly activation?: (op: ActivationOp, x: View, param: number, out: Storage) => boolean;
+  activation?(op: ActivationOp, x: View<S>, param: number, out: S): boolean;
   /**
    * out = x + value·a·b, or x + value·a/b with `divide` (PyTorch's addcmul and addcdiv, rounded in that
    * order), in one pass over views of one shape; false when not handled.
    */
-  readonly addcmul?: (x: View, a: View, b: View, value: number, divide: boolean, out: Storage) => boolean;
+  addcmul?(x: View<S>, a: View<S>, b: View<S>, value: number, divide: boolean, out: S): boolean;
   /**
    * Optional fused optimizer updates, each one pass over storages of one dtype and length (a dense
    * parameter's elements, its gradient's and its state's), updated in place; false when not handled.
    */
-  readonly adamStep?: (param: Storage, grad: Storage, expAvg: Storage, expAvgSq: Storage, maxExpAvgSq: Storage | null, c: AdamConstants) => boolean;
-  readonly sgdStep?: (param: Storage, grad: Storage, momentumBuffer: Storage, c: SGDConstants) => boolean;
+  adamStep?(param: S, grad: S, expAvg: S, expAvgSq: S, maxExpAvgSq: S | null, c: AdamConstants): boolean;
+  sgdStep?(param: S, grad: S, momentumBuffer: S, c: SGDConstants): boolean;
   /** Fast convolutions, where the backend has them. */
-  readonly conv?: ConvKernels;
+  readonly conv?: ConvKernels<S>;
   /**
    * Fast max-pooling: out (int64, [...lead, Oh, Ow]) = flat h·W + w index of the first maximum of
    * each window of x [...lead, H, W], and the maxima into `values` when given; false when the case
    * is not handled.
    */
-  readonly maxPool2dIndices?: (x: View, out: Storage, geo: PoolGeometry, values?: Storage) => boolean;
+  maxPool2dIndices?(x: View<S>, out: S, geo: PoolGeometry, values?: S): boolean;
   /** out = softmax, or with `log` log-softmax, of x along `axis`; false when not handled. */
-  readonly softmax?: (x: View, axis: number, log: boolean, out: Storage) => boolean;
+  softmax?(x: View<S>, axis: number, log: boolean, out: S): boolean;
   /** out = the (log-)softmax gradient along `axis` from the incoming g and the forward's output y; false when not handled. */
-  readonly softmaxBackward?: (g: View, y: View, axis: number, log: boolean, out: Storage) => boolean;
+  softmaxBackward?(g: View<S>, y: View<S>, axis: number, log: boolean, out: S): boolean;
   /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
-  readonly maxPool2dBackward?: (g: View, indices: View, out: Storage, inShape: readonly number[], geo: PoolGeometry) => boolean;
-  /** Fast sampling; without it the reference in core/random.ts draws. */
+  maxPool2dBackward?(g: View<S>, indices: View<S>, out: S, inShape: readonly number[], geo: PoolGeometry): boolean;
+}
+
+/** A CPU backend: the only kind with synchronous reads, and with host sampling kernels. */
+export interface CpuBackend extends Backend<CpuStorage> {
+  readonly name: 'js' | 'native';
+  readonly device: 'cpu';
+  /** The storage's elements, synchronously: the live array. */
+  read(storage: CpuStorage): DataArray;
+  /** Fast sampling into host arrays; without it the reference in core/random.ts draws. */
   readonly random?: RandomKernels;
+}
+
+/** What a device backend tells `torch.webgpu` about its memory (torch.cuda.memory_allocated, empty_cache). */
+export interface DeviceRuntime {
+  /** Bytes held by live tensors' storages on the device. */
+  memoryAllocated(): number;
+  /** Releases cached, unused device memory. */
+  emptyCache(): void;
 }

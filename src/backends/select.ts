@@ -1,6 +1,8 @@
-// src/backends/select.ts — picks the backend once at load time: native when the addon loads,
-// else the JS reference (with a one-line notice); KINDLING_BACKEND=js forces the reference.
-import type { Backend } from './backend.js';
+// src/backends/select.ts — the backends by device. The CPU entry is picked once at load time:
+// native when the addon loads, else the JS reference (with a one-line notice); KINDLING_BACKEND=js
+// forces the reference. A device backend (webgpu) joins through registerBackend.
+import { RuntimeError } from '../core/errors.js';
+import type { Backend, CpuBackend, Device, DeviceRuntime } from './backend.js';
 import { jsBackend } from './js/index.js';
 
 interface Threads {
@@ -8,7 +10,12 @@ interface Threads {
   getNumThreads(): number;
 }
 
-let current: Backend = jsBackend;
+/** A device backend, with the memory figures torch.webgpu reports where it has them. */
+export type DeviceBackend = Backend & Partial<DeviceRuntime>;
+
+let cpu: CpuBackend = jsBackend;
+/** The registered backend of each device other than the CPU. */
+const devices: Record<Exclude<Device, 'cpu'>, DeviceBackend | null> = { webgpu: null };
 let threads: Threads | null = null;
 
 // Node's types promise process.versions, but a browser bundle's `process` shim may lack it.
@@ -22,19 +29,43 @@ if (env !== null && env.KINDLING_BACKEND !== 'js') {
     process.stderr.write(`kindling: native backend unavailable (${reason}); using the JavaScript backend\n`);
   } else {
     const { makeNativeBackend } = await import('./native/index.js');
-    current = makeNativeBackend(addon);
+    cpu = makeNativeBackend(addon);
     threads = addon;
   }
 }
 
-/** The backend every op runs on. */
-export function backend(): Backend {
-  return current;
+/** The CPU backend: the one host code (factories, data loading, printing) allocates and reads with. */
+export function backend(): CpuBackend {
+  return cpu;
 }
 
-/** Replaces the backend (tests run kernels on each one). */
-export function setBackend(be: Backend): void {
-  current = be;
+/** Replaces the CPU backend (tests run kernels on each one). */
+export function setBackend(be: CpuBackend): void {
+  cpu = be;
+}
+
+/**
+ * The hook through which a device backend joins: once registered, tensors can be created on and
+ * moved to `be.device`, and ops on them run there. Registering again replaces the previous one.
+ */
+export function registerBackend(be: DeviceBackend): void {
+  if (be.device === 'cpu') throw new RuntimeError('registerBackend: the CPU backend is chosen at load time (setBackend swaps it)');
+  devices[be.device] = be;
+}
+
+/** The registered backend of a device other than the CPU, or null when none is. */
+export function deviceBackend(device: Exclude<Device, 'cpu'>): DeviceBackend | null {
+  return devices[device];
+}
+
+/** The backend that holds tensors of `device`; a device without a registered backend throws. */
+export function backendFor(device: Device): Backend {
+  if (device === 'cpu') return cpu;
+  const be = devices[device];
+  if (be !== null) return be;
+  throw new RuntimeError(
+    `device '${device}' is not available: no WebGPU backend is registered (torch.webgpu.isAvailable() is false)`,
+  );
 }
 
 /** torch.set_num_threads: threads used by the native kernels (the JS backend has one). */
@@ -47,7 +78,7 @@ export function getNumThreads(): number {
   return threads?.getNumThreads() ?? 1;
 }
 
-/** Which backend runs the kernels: 'native' or 'js'. */
-export function backendName(): Backend['name'] {
-  return current.name;
+/** Which backend runs the CPU kernels: 'native' or 'js'. */
+export function backendName(): CpuBackend['name'] {
+  return cpu.name;
 }

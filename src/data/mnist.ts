@@ -7,6 +7,7 @@ import { allocArray } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
 import { fmtShape } from '../core/shape.js';
 import { backend } from '../backends/select.js';
+import { hostStorage } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkIndex, Dataset } from './dataset.js';
 
@@ -144,8 +145,9 @@ export class MNIST extends Dataset<[Tensor, number]> {
     this.transform = transform;
     this.targetTransform = targetTransform;
     this.data = images;
-    this.pixels = images.storage.data as Uint8Array;
-    this.labels = Float64Array.from(labels.storage.data);
+    // readIdx builds CPU tensors: the datasets serve host data, which a training loop moves with .to(device).
+    this.pixels = hostStorage(name, images, 'a CPU tensor').data as Uint8Array;
+    this.labels = Float64Array.from(hostStorage(name, labels, 'a CPU tensor').data);
     this.targets = new Tensor(backend().fromArray('int64', this.labels), [this.labels.length]);
   }
 

@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { allocArray, type DType, itemsize } from '../core/dtype.js';
 import { KindlingError } from '../core/errors.js';
 import { backend } from '../backends/select.js';
+import { deviceName } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -64,6 +65,11 @@ export function serialize(tensors: StateDict, metadata?: Readonly<Record<string,
   for (const [name, t] of entries) {
     if (name === METADATA_KEY) throw new SafetensorError(`safetensors: '${METADATA_KEY}' is reserved and cannot name a tensor`);
     if (!(t instanceof Tensor)) throw new SafetensorError(`safetensors: '${name}' is not a Tensor`);
+    if (t.storage.device !== 'cpu') {
+      throw new SafetensorError(
+        `safetensors: '${name}' is on ${deviceName(t.storage.device)}, which cannot be read synchronously; save a CPU copy (await t.cpuAsync())`,
+      );
+    }
   }
   entries.sort(([a, x], [b, y]) => CODES[y.dtype].rank - CODES[x.dtype].rank || compareNames(a, b));
   // The header is assembled by hand: JSON.stringify would move integer-like keys ("0") to the front.

@@ -14,6 +14,11 @@ export class Parameter extends Tensor {
     return `Parameter containing:\n${formatTensor(this)}`;
   }
 
+  /** The printed form with the values, on every device. */
+  override async toStringAsync(): Promise<string> {
+    return `Parameter containing:\n${formatTensor(this, { values: await this.data() })}`;
+  }
+
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }

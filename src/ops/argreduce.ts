@@ -44,7 +44,7 @@ const argOps = (['max', 'min'] as const).map((op) => defineOp<Along>({
   meta: ([x], p) => ({ shape: alongShape(x.dims, p), dtype: 'int64' }),
   forward: (be, [input], out, p) => {
     const x = p.axis === null ? flattened(be, input) : input;
-    be.argReduce(op, x, p.axis ?? 0, be.alloc(x.storage.dtype, out.data.length), out);
+    be.argReduce(op, x, p.axis ?? 0, be.alloc(x.storage.dtype, out.numel), out);
   },
   backward: null,
   saves: 'none',
@@ -94,7 +94,7 @@ function pickOp(name: string, gradFn: string) {
     backward: (g, [x, index], _, p) => {
       const { axis, keepdim } = p;
       const n = axis === null ? x.numel() : x.dims[axis];
-      const positions = reshape(arange(n), axis === null ? x.dims : x.dims.map((s, i) => (i === axis ? s : 1)));
+      const positions = reshape(arange(n, { device: x.storage.device }), axis === null ? x.dims : x.dims.map((s, i) => (i === axis ? s : 1)));
       const at = (t: Tensor) => (axis === null ? t : restore(t, x, [axis], keepdim));
       return [where(eq(positions, at(index)), at(g), 0), null];
     },
@@ -143,7 +143,7 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   if (x.dtype === 'bool') throw new RuntimeError(`median: "median_cpu" not implemented for 'Bool'`);
   if (dim !== undefined) return alongDim('median', x, dim, keepdim);
   const p: Along = { axis: null, keepdim: false };
-  const index = x.numel() === 0 ? reshape(arange(1), []) : medianIndexOp([x], p);
+  const index = x.numel() === 0 ? reshape(arange(1, { device: x.storage.device }), []) : medianIndexOp([x], p);
   return medianAllPick([x, index], p);
 }
 

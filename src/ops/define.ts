@@ -1,12 +1,13 @@
 // src/ops/define.ts — defineOp and defineView: the one place that checks meta, runs kernels,
 // records graph nodes, saves tensors and sums gradients back to input shapes and dtypes.
-import type { DType } from '../core/dtype.js';
+import { allocArray, type DType } from '../core/dtype.js';
 import { AllocationError, RuntimeError } from '../core/errors.js';
 import { contiguousStrides, isContiguousLayout, numelOf, sameShape } from '../core/shape.js';
 import type { Backend, Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { type Edge, Node } from '../autograd/node.js';
+import { backendOf, deviceName, hostStorage, isCpuStorage } from '../tensor/device.js';
 import { emptyTensor, Tensor, uninitTensor } from '../tensor/tensor.js';
 
 /** What an op's meta function decides before anything is allocated. */
@@ -101,7 +102,7 @@ class OpNode<P> extends Node {
   }
 }
 
-const PLACEHOLDER = new Tensor({ dtype: 'float32', data: new Float32Array(0), version: 0 }, [0]);
+const PLACEHOLDER = new Tensor(backend().fromArray('float32', new Float32Array(0)), [0]);
 
 /** Links `out` to a new node running `backward`, saving what the spec says. */
 export function record<P>(
@@ -120,20 +121,34 @@ export function record<P>(
   return out;
 }
 
-/** The kernel view of an input after type promotion (to `cast`) and broadcasting (to `expandTo`). */
-function kernelInput(t: Tensor, cast: DType | undefined, expandTo: readonly number[] | null, be: Backend): View {
-  let v = t.kernelView();
+/**
+ * The kernel view of an input after type promotion (to `cast`) and broadcasting (to `expandTo`),
+ * starting from `v`, its view on the op's backend.
+ */
+function kernelInput(t: Tensor, v: View, cast: DType | undefined, expandTo: readonly number[] | null, be: Backend): View {
   if (cast !== undefined && t.dtype !== cast) {
     const dense = denseView(be.alloc(cast, t.numel()), t.dims);
     be.copy(v, dense);
-    v = dense;
+    return expandTo !== null && !sameShape(t.dims, expandTo) ? expandView(dense, expandTo) : dense;
   }
-  if (expandTo !== null && !sameShape(t.dims, expandTo)) v = expandView(v, expandTo);
-  return v;
+  return expandTo !== null && !sameShape(t.dims, expandTo) ? expandView(v, expandTo) : v;
+}
+
+/** A 0-d CPU tensor's value as a one-element storage on `be`, for an op running there. */
+function uploadScalar(t: Tensor, be: Backend): View {
+  // Its gradient would have to come back from the device synchronously, which WebGPU cannot do.
+  if (t.requiresGrad && isGradEnabled()) {
+    throw new RuntimeError(
+      `a 0-d cpu tensor that requires grad cannot join an op on ${deviceName(be.device)}; move it there with .to('${be.device}') first`,
+    );
+  }
+  const value = allocArray(t.dtype, 1);
+  value[0] = hostStorage('upload', t, 'a CPU tensor').data[t.offset];
+  return { storage: be.fromArray(t.dtype, value), shape: [], strides: [], offset: 0 };
 }
 
 /** A row-major view of `shape` over `storage` starting at `offset`. */
-export function denseView(storage: Storage, shape: readonly number[], offset = 0): View {
+export function denseView<S extends Storage>(storage: S, shape: readonly number[], offset = 0): View<S> {
   return { storage, shape, strides: contiguousStrides(shape), offset };
 }
 
@@ -151,14 +166,16 @@ export function denseOf(be: Backend, v: View): View {
  * storage when x fills it, else a window onto it (no copy). Null otherwise.
  */
 export function directTarget(be: Backend, x: Tensor, reads: readonly View[]): Storage | null {
-  if (!x.isContiguous()) return null;
+  if (!x.isContiguous() || x.storage.device !== be.device) return null;
   const start = x.offset, n = x.numel(), target = x.kernelView();
   for (const v of reads) {
     const same = v.offset === start && numelOf(v.shape) === n && isContiguousLayout(v.shape, v.strides);
     if (!same && mayOverlap(v, target)) return null;
   }
-  const data = x.storage.data;
-  return start === 0 && n === data.length ? x.storage : be.fromArray(x.dtype, data.subarray(start, start + n));
+  const s = x.storage;
+  if (start === 0 && n === s.numel) return s;
+  // A window onto part of a storage exists on the CPU only (a typed-array view); a device kernel writes whole storages.
+  return isCpuStorage(s) ? be.fromArray(x.dtype, s.data.subarray(start, start + n)) : null;
 }
 
 /** Whether two views may share an element: one storage, address ranges that meet (strides are never negative). */
@@ -199,11 +216,24 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
   return (inputs, params, into) => {
     const meta = metaOf(inputs, params);
     const shape = meta.shape, dtype = meta.dtype, cast = meta.cast, expandTo = meta.expand === true ? shape : null;
-    const be = backend();
-    let out: Tensor;
+    let be: Backend = backend(), out: Tensor;
     try {
+      // Note [Same device]: an op runs on the CPU until an input lives elsewhere (one check per
+      // input, in the loop that is needed anyway: per-op overhead stays flat).
       const views: View[] = [];
-      for (const t of inputs) views.push(kernelInput(t, cast, expandTo, be));
+      for (const t of inputs) {
+        const v = t.kernelView();
+        if (v.storage.device !== 'cpu') break;
+        views.push(kernelInput(t, v, cast, expandTo, be));
+      }
+      if (views.length !== inputs.length) {
+        be = backendOf(name, inputs);
+        views.length = 0;
+        for (const t of inputs) {
+          const v = t.storage.device === be.device ? t.kernelView() : uploadScalar(t, be);
+          views.push(kernelInput(t, v, cast, expandTo, be));
+        }
+      }
       if (into !== undefined && elementwise && dtype === into.dtype && sameShape(shape, into.dims) && !isRecording(inputs)) {
         const target = directTarget(be, into, views);
         if (target !== null) {
@@ -211,10 +241,10 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
           return into;
         }
       }
-      out = overwrites ? uninitTensor(shape, dtype) : emptyTensor(shape, dtype);
+      out = overwrites ? uninitTensor(be, shape, dtype) : emptyTensor(be, shape, dtype);
       // An empty output has nothing to compute, and kernels need not handle the degenerate sizes
       // around an empty dim (a [0, 5, 10^12] input still has a 10^12-long axis).
-      if (out.storage.data.length !== 0) forward(be, views, out.storage, params);
+      if (out.storage.numel !== 0) forward(be, views, out.storage, params);
     } catch (e) {
       throw e instanceof AllocationError ? e.forOp(name) : e;
     }

@@ -3,6 +3,7 @@ import { checkedScalar, type DType, getDefaultDtype, isFloating } from '../core/
 import { RuntimeError } from '../core/errors.js';
 import { broadcastShapes, numelOf } from '../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../backends/backend.js';
+import { isCpuStorage } from '../tensor/device.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { defineOp, denseView, type Grads, type Meta, type Saves, toDtype } from './define.js';
 import { asTensor, resultType, type Scalar, scalarView, type TensorOrScalar } from './operands.js';
@@ -91,10 +92,15 @@ export const atan2 = binaryOp('atan2', 'Atan2Backward0', 'float', 'inputs', (g, 
   const r = add(mul(a, a), mul(b, b));
   return [mul(g, div(b, r)), mul(g, div(neg(a), r))];
 });
-/** Integer division by zero raises PyTorch's ZeroDivisionError, where a float one gives inf or nan. */
+/**
+ * Integer division by zero raises PyTorch's ZeroDivisionError, where a float one gives inf or nan. A
+ * device divisor is not read (no synchronous reads there): its result is undefined, as on PyTorch's CUDA.
+ */
 function checkedDivision(op: string, f: (a: TensorOrScalar, b: TensorOrScalar, into?: Tensor) => Tensor) {
+  const hasZero = (b: TensorOrScalar): boolean =>
+    typeof b === 'object' ? isCpuStorage(b.storage) && b.toArray().includes(0) : Number(b) === 0;
   return (a: TensorOrScalar, b: TensorOrScalar, into?: Tensor): Tensor => {
-    if (!isFloating(resultType([a, b])) && (typeof b === 'object' ? b.toArray().includes(0) : Number(b) === 0)) {
+    if (!isFloating(resultType([a, b])) && hasZero(b)) {
       throw new RuntimeError(`${op}: ZeroDivisionError`);
     }
     return f(a, b, into);
@@ -200,8 +206,8 @@ const clampOp = defineOp<{ min: number | null; max: number | null }>({
     if (!Number.isNaN(min) && !Number.isNaN(max) && be.clamp?.(x, min ?? -Infinity, max ?? Infinity, out) === true) return;
     const dense = denseView(out, x.shape);
     be.copy(x, dense);
-    if (min !== null) be.binary('maximum', dense, scalarView(min, out.dtype, x.shape), out);
-    if (max !== null) be.binary('minimum', dense, scalarView(max, out.dtype, x.shape), out);
+    if (min !== null) be.binary('maximum', dense, scalarView(be, min, out.dtype, x.shape), out);
+    if (max !== null) be.binary('minimum', dense, scalarView(be, max, out.dtype, x.shape), out);
   },
   backward: (g, [x], _, { min, max }) => {
     let keep: Tensor | null = null;
@@ -230,7 +236,7 @@ function addcForward(be: Backend, [x, a, b]: readonly View[], out: Storage, valu
   const v = isFloating(out.dtype) ? value : Math.trunc(value);
   if (be.addcmul?.(x, a, b, v, divide, out) === true) return;
   const shape = x.shape, scaled = denseView(be.alloc(out.dtype, numelOf(shape)), shape);
-  be.binary('mul', a, scalarView(v, out.dtype, shape), scaled.storage);
+  be.binary('mul', a, scalarView(be, v, out.dtype, shape), scaled.storage);
   be.binary(divide ? 'div' : 'mul', scaled, b, scaled.storage);
   be.binary('add', x, scaled, out);
 }

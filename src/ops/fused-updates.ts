@@ -1,8 +1,8 @@
 // src/ops/fused-updates.ts — optimizer updates as one backend kernel per parameter where the backend
 // has one (Backend.adamStep, sgdStep); the optimizers fall back to their in-place ops otherwise.
-import type { AdamConstants, SGDConstants, Storage } from '../backends/backend.js';
-import { backend } from '../backends/select.js';
+import type { AdamConstants, Backend, SGDConstants, Storage } from '../backends/backend.js';
 import { sameShape } from '../core/shape.js';
+import { backendOf } from '../tensor/device.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import { directTarget, isRecording, mayOverlap } from './define.js';
 
@@ -11,8 +11,8 @@ import { directTarget, isRecording, mayOverlap } from './define.js';
  * a larger storage), or null unless nothing records and all are dense, of one shape and dtype, and
  * disjoint in memory (the kernel reads and writes each element once, tensor by tensor).
  */
-function denseStorages(tensors: readonly Tensor[]): Storage[] | null {
-  const be = backend(), first = tensors[0];
+function denseStorages(be: Backend, tensors: readonly Tensor[]): Storage[] | null {
+  const first = tensors[0];
   if (isRecording(tensors)) return null;
   const storages: Storage[] = [];
   for (const [i, t] of tensors.entries()) {
@@ -27,11 +27,11 @@ function denseStorages(tensors: readonly Tensor[]): Storage[] | null {
 
 /** One Adam or AdamW step on a parameter as one kernel, updating its state in place; false when not handled. */
 export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor, maxExpAvgSq: Tensor | null, c: AdamConstants): boolean {
-  const kernel = backend().adamStep;
-  if (kernel === undefined) return false;
   const written = maxExpAvgSq === null ? [param, expAvg, expAvgSq] : [param, expAvg, expAvgSq, maxExpAvgSq];
-  const s = denseStorages([grad, ...written]);
-  if (s === null || !kernel(s[1], s[0], s[2], s[3], s[4] ?? null, c)) return false;
+  const be = backendOf('adam', [grad, ...written]);
+  if (be.adamStep === undefined) return false;
+  const s = denseStorages(be, [grad, ...written]);
+  if (s === null || !be.adamStep(s[1], s[0], s[2], s[3], s[4] ?? null, c)) return false;
   for (const t of written) t.storage.version++;
   return true;
 }
@@ -41,11 +41,11 @@ export function adamStep(param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: 
  * step, when `buffer` is null) is returned, or null when not handled.
  */
 export function sgdStep(param: Tensor, grad: Tensor, buffer: Tensor | null, c: Omit<SGDConstants, 'first'>): Tensor | null {
-  const kernel = backend().sgdStep;
-  if (kernel === undefined) return null;
-  const buf = buffer ?? emptyTensor(param.dims, param.dtype);
-  const s = denseStorages([grad, param, buf]);
-  if (s === null || !kernel(s[1], s[0], s[2], { ...c, first: buffer === null })) return null;
+  const be = backendOf('sgd', buffer === null ? [param, grad] : [param, grad, buffer]);
+  if (be.sgdStep === undefined) return null;
+  const buf = buffer ?? emptyTensor(be, param.dims, param.dtype);
+  const s = denseStorages(be, [grad, param, buf]);
+  if (s === null || !be.sgdStep(s[1], s[0], s[2], { ...c, first: buffer === null })) return null;
   param.storage.version++;
   if (buffer !== null) buffer.storage.version++;
   return buf;

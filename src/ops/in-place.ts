@@ -4,9 +4,10 @@
 import { type DType, isFloating, TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { sameShape } from '../core/shape.js';
-import { backend } from '../backends/select.js';
+import type { Backend } from '../backends/backend.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { Node } from '../autograd/node.js';
+import { backendOf, sameDeviceError } from '../tensor/device.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
 import { directTarget, isRecording, mayOverlap, record } from './define.js';
 
@@ -125,20 +126,21 @@ function rebaseView(base: Tensor, x: Tensor, r: Tensor): void {
   record('CopySlices', [oldBase, r], base, undefined, (g) => {
     const gb = denseCopy(g);
     const gr = denseCopy(region(gb));
-    backend().fill(region(gb).kernelView(), 0);
+    backendOf('CopySlices', [gb]).fill(region(gb).kernelView(), 0);
     return [gb, gr];
   }, 'none');
   record('AsStridedBackward0', [base], x, undefined, (g) => {
-    const gb = emptyTensor(base.dims, g.dtype);
-    backend().copy(g.kernelView(), region(gb).kernelView());
+    const be = backendOf('AsStridedBackward0', [g]);
+    const gb = emptyTensor(be, base.dims, g.dtype);
+    be.copy(g.kernelView(), region(gb).kernelView());
     return [gb];
   }, 'none');
 }
 
-/** A contiguous copy made by the backend, outside the graph. */
-function denseCopy(t: Tensor): Tensor {
-  const out = emptyTensor(t.dims, t.dtype);
-  backend().copy(t.kernelView(), out.kernelView());
+/** A contiguous copy made by the tensor's backend, outside the graph. */
+function denseCopy(t: Tensor, be: Backend = backendOf('copy', [t])): Tensor {
+  const out = emptyTensor(be, t.dims, t.dtype);
+  be.copy(t.kernelView(), out.kernelView());
   return out;
 }
 
@@ -150,7 +152,7 @@ function canCast(from: DType, to: DType): boolean {
 
 /** x += alpha·y as one fused kernel straight into x (see directTarget) when the backend has one and y is x's shape and dtype. */
 export function axpyInto(x: Tensor, y: Tensor, alpha: number): boolean {
-  const be = backend(), v = y.kernelView();
+  const be = backendOf('add_', [x, y]), v = y.kernelView();
   if (be.axpy === undefined || x.dtype !== y.dtype || !sameShape(x.dims, y.dims)) return false;
   const target = directTarget(be, x, [v]);
   return target !== null && be.axpy(alpha, v, target);
@@ -158,32 +160,32 @@ export function axpyInto(x: Tensor, y: Tensor, alpha: number): boolean {
 
 /** Copies `src` (x's shape, any dtype: values are cast) into x's elements through both layouts; returns x. */
 export function copyInto(x: Tensor, src: Tensor): Tensor {
-  const be = backend(), dst = x.kernelView();
+  const be = backendOf('copy_', [x, src]), dst = x.kernelView();
   let v = src.kernelView();
   if (v.storage === dst.storage && v.offset === dst.offset && sameShape(v.strides, dst.strides)) return x;
   // PyTorch refuses overlaps it can see; those it cannot (a broadcast source) read the values from before the copy.
-  if (mayOverlap(v, dst)) v = denseCopy(src).kernelView();
+  if (mayOverlap(v, dst)) v = denseCopy(src, be).kernelView();
   be.copy(v, dst);
   return x;
 }
 
 /** Fills x's elements, whatever its layout; returns x. */
 export function fillInto(x: Tensor, value: number): Tensor {
-  backend().fill(x.kernelView(), value);
+  backendOf('fill_', [x]).fill(x.kernelView(), value);
   return x;
 }
 
 /** Copies `r` into `x`'s elements (casting) and counts the in-place write. */
 export function writeInto(x: Tensor, r: Tensor): void {
-  backend().copy(r.kernelView(), x.kernelView());
+  // A 0-d CPU x may have joined an op on a device, but the result cannot come back synchronously.
+  if (r.storage.device !== x.storage.device) throw sameDeviceError('copy_', r.storage.device, x.storage.device);
+  backendOf('copy_', [x, r]).copy(r.kernelView(), x.kernelView());
   x.storage.version++;
 }
 
 /** A private copy of `x`'s values that stands at `x`'s place in the graph. */
 function snapshot(x: Tensor): Tensor {
-  const be = backend();
-  const s = emptyTensor(x.dims, x.dtype);
-  be.copy(x.kernelView(), s.kernelView());
+  const s = denseCopy(x);
   if (x.requiresGrad) {
     if (x.gradFn !== null) s.setGradFn(x.gradFn);
     else s.requiresGrad_(true);

@@ -2,6 +2,7 @@
 // and y[k] = v, y[mask] = v.
 import { IndexError } from '../core/errors.js';
 import { fmtShape, numelOf } from '../core/shape.js';
+import { isCpuStorage } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
 import { toDtype } from './define.js';
 import { inPlace } from './in-place.js';
@@ -64,10 +65,13 @@ function tensorIndex(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.dtype !== 'int64') throw new IndexError('get: tensors used as indices must be long, byte or bool tensors');
   const size = x.dims[dim];
   const flat = reshape(index, [-1]);
-  for (const i of flat.toArray()) {
+  // A CPU index is checked and wrapped on the host; a device index cannot be read synchronously, so
+  // it is always wrapped on the device and left unchecked (as PyTorch's CUDA indexing leaves it to device asserts).
+  const host = isCpuStorage(flat.storage) ? flat.toArray() : null;
+  for (const i of host ?? []) {
     if (i < -size || i >= size) throw new IndexError(`get: index ${i} is out of bounds for dimension ${dim} with size ${size}`);
   }
-  const wrapped = flat.toArray().some((i) => i < 0) ? add(flat, mul(lt(flat, 0), size)) : flat;
+  const wrapped = host === null || host.some((i) => i < 0) ? add(flat, mul(lt(flat, 0), size)) : flat;
   const picked = indexSelect(x, dim, wrapped);
   return reshape(picked, [...x.dims.slice(0, dim), ...index.dims, ...x.dims.slice(dim + 1)]);
 }
@@ -75,7 +79,7 @@ function tensorIndex(x: Tensor, dim: number, index: Tensor): Tensor {
 /** x[..., mask, ...] for a mask over dims dim..dim+k: those dims become one of the true positions. */
 function maskIndex(x: Tensor, dim: number, mask: Tensor): Tensor {
   const k = mask.dims.length;
-  if (k === 0) return mask.item() ? unsqueeze(x, dim) : slice(unsqueeze(x, dim), dim, 0, 0);
+  if (k === 0) return maskPositions('get', mask).numel() > 0 ? unsqueeze(x, dim) : slice(unsqueeze(x, dim), dim, 0, 0);
   mask.dims.forEach((n, i) => {
     if (n !== x.dims[dim + i]) {
       throw new IndexError(

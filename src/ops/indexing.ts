@@ -4,9 +4,9 @@ import { promoteTypes, TYPE_NAMES } from '../core/dtype.js';
 import { IndexError, RuntimeError } from '../core/errors.js';
 import { broadcastShapes, contiguousStrides, fmtShape, numelOf, sameShape, wrapDim } from '../core/shape.js';
 import type { View } from '../backends/backend.js';
-import { zeros } from '../tensor/creation.js';
+import { tensor, zeros } from '../tensor/creation.js';
+import { deviceName, hostArray, isCpuStorage } from '../tensor/device.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { backend } from '../backends/select.js';
 import { defineOp, denseView, expandTo, type Meta } from './define.js';
 import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
@@ -57,7 +57,7 @@ function joinOp(gradFn: string) {
       let at = 0;
       return inputs.map((x) => {
         if (stack) return select(g, dim, at++);
-        if (isSkipped(x)) return zeros(0, { dtype: g.dtype });
+        if (isSkipped(x)) return zeros(0, { dtype: g.dtype, device: g.storage.device });
         const part = narrow(g, dim, at, x.dims[dim]);
         at += x.dims[dim];
         return part;
@@ -179,11 +179,17 @@ function checkIndexDtype(op: string, index: Tensor, allowInt32: boolean): void {
   throw new RuntimeError(`${op}: Expected dtype ${allowInt32 ? 'int32 or int64' : 'int64'} for index`);
 }
 
-/** Checks every index lies in [0, size) (negative indices are errors, as in PyTorch's gather). */
+/**
+ * Checks every index lies in [0, size) (negative indices are errors, as in PyTorch's gather). Only
+ * a CPU index is checked: a device's values are not readable synchronously, and out-of-range device
+ * indices are undefined behaviour, as PyTorch's CUDA kernels leave them (device-side asserts).
+ */
 function checkBounds(index: Tensor, size: number, error: (i: number) => Error): void {
+  const storage = index.storage;
+  if (!isCpuStorage(storage)) return;
   // A plain indexed loop over the storage: index tensors (e.g. max-pooling's) can be large.
   const dense = index.isContiguous();
-  const data = dense ? backend().read(index.storage) : index.toArray();
+  const data = dense ? storage.data : index.toArray();
   const start = dense ? index.offset : 0, end = start + index.numel();
   for (let k = start; k < end; k++) {
     const i = data[k];
@@ -213,7 +219,7 @@ const indexSelectOp = defineOp<number>({
     const shape = x.shape.length === 0 ? [] : replaceAt(x.shape, dim, index.shape[0] ?? 1);
     be.gather(x, dim, alongDim(index, shape, dim), out);
   },
-  backward: (g, [x, index], _, dim) => [indexAdd(zeros(x.dims, { dtype: g.dtype }), dim, index, g), null],
+  backward: (g, [x, index], _, dim) => [indexAdd(zeros(x.dims, { dtype: g.dtype, device: g.storage.device }), dim, index, g), null],
   saves: 'inputs',
 });
 
@@ -251,7 +257,7 @@ const indexAddOp = defineOp<{ dim: number; alpha: number }>({
     let src = source;
     if (alpha !== 1) {
       const scaled = be.alloc(out.dtype, numelOf(src.shape));
-      be.binary('mul', src, scalarView(alpha, out.dtype, src.shape), scaled);
+      be.binary('mul', src, scalarView(be, alpha, out.dtype, src.shape), scaled);
       src = denseView(scaled, src.shape);
     }
     be.scatterAdd(dense, dim, alongDim(index, src.shape, dim), src);
@@ -301,7 +307,7 @@ const gatherOp = defineOp<number>({
     return { shape: index.dims, dtype: x.dtype };
   },
   forward: (be, [x, index], out, dim) => { be.gather(x, dim, index, out); },
-  backward: (g, [x, index], _, dim) => [scatterAdd(zeros(x.dims, { dtype: g.dtype }), dim, index, g), null],
+  backward: (g, [x, index], _, dim) => [scatterAdd(zeros(x.dims, { dtype: g.dtype, device: g.storage.device }), dim, index, g), null],
   saves: 'inputs',
 });
 
@@ -333,7 +339,7 @@ function padTo(x: Tensor, shape: readonly number[]): Tensor {
   let out = x;
   shape.forEach((n, d) => {
     const have = out.dims[d];
-    if (have < n) out = cat([out, zeros(replaceAt(out.dims, d, n - have), { dtype: x.dtype })], d);
+    if (have < n) out = cat([out, zeros(replaceAt(out.dims, d, n - have), { dtype: x.dtype, device: x.storage.device })], d);
   });
   return out;
 }
@@ -343,18 +349,22 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   return scatterAddOp([x, index, src], wrapDim(dim, x.dims.length, 'scatter_add'));
 }
 
-/** Flat row-major positions of the true elements of a bool or uint8 mask, as an int64 tensor. */
+/**
+ * Flat row-major positions of the true elements of a bool or uint8 mask, as an int64 tensor. The
+ * count sets an output's shape, so a device mask, whose values are read asynchronously, throws.
+ */
 export function maskPositions(op: string, mask: Tensor): Tensor {
   if (mask.dtype !== 'bool' && mask.dtype !== 'uint8') throw new RuntimeError(`${op}: expected BoolTensor or ByteTensor for mask`);
-  const values = mask.toArray(), positions: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) positions.push(i);
-  return int64(positions);
-}
-
-function int64(values: readonly number[]): Tensor {
-  const t = zeros(values.length, { dtype: 'int64' });
-  t.storage.data.set(values);
-  return t;
+  if (!isCpuStorage(mask.storage)) {
+    throw new RuntimeError(
+      `${op}: the result's size depends on the values of a ${deviceName(mask.storage.device)} mask, which cannot be read synchronously; ` +
+        'index on the CPU (await x.cpuAsync(), await mask.cpuAsync())',
+    );
+  }
+  const values = hostArray(op, mask, 'await mask.cpuAsync()'), positions = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0) positions[n++] = i;
+  return tensor(positions.subarray(0, n), { dtype: 'int64' });
 }
 
 /** The elements of `x` where the (broadcast) mask is true, as a 1-D tensor (torch.masked_select). */

@@ -218,13 +218,13 @@ const addmmOp = defineOp<Scale>({
     const shape = [a.shape[0], b.shape[1]];
     const dense: View = { storage: out, shape, strides: [shape[1], 1], offset: 0 };
     be.matmul(a, b, out);
-    if (alpha !== 1) be.binary('mul', dense, scalarView(alpha, out.dtype, shape), out);
+    if (alpha !== 1) be.binary('mul', dense, scalarView(be, alpha, out.dtype, shape), out);
     // beta = 0 ignores input entirely, so NaN or Inf there do not leak (PyTorch's rule).
     if (beta === 0) return;
     let c = expandView(input, shape);
     if (beta !== 1) {
       const scaled = be.alloc(out.dtype, numelOf(shape));
-      be.binary('mul', c, scalarView(beta, out.dtype, shape), scaled);
+      be.binary('mul', c, scalarView(be, beta, out.dtype, shape), scaled);
       c = { storage: scaled, shape, strides: [shape[1], 1], offset: 0 };
     }
     be.binary('add', dense, c, out);

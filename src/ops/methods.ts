@@ -1,9 +1,10 @@
 // src/ops/methods.ts — Tensor methods (x.add(y), x.backward() …), added in one table by module
 // augmentation; nothing else touches Tensor.prototype except printing's toString.
-import { checkedScalar, DTYPES, type DType } from '../core/dtype.js';
+import { checkedScalar, type DType } from '../core/dtype.js';
 import { ArgumentTypeError, NotImplementedError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
 import { backend } from '../backends/select.js';
+import { backendOf, isCpuStorage } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normalInto, uniformInto } from '../tensor/draw.js';
 import { bernoulli, drawBernoulli, drawExponentialInto, probabilities } from '../tensor/random.js';
@@ -19,12 +20,11 @@ import * as S from './softmax.js';
 import type { TensorOrScalar } from './operands.js';
 import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
+import { cpu, onDeviceOf, to, type ToTarget } from './transfer.js';
 
 type Dims = [readonly number[]] | number[];
 const dimsOf = (args: Dims): readonly number[] => (typeof args[0] === 'object' ? args[0] : (args as number[]));
 type Alpha = { alpha?: number };
-/** Device names `to()` understands; only 'cpu' exists so far, the others throw a clear error. */
-type DeviceName = 'cpu' | 'cuda' | 'webgpu' | `cuda:${number}`;
 type RoundingMode = { roundingMode?: 'trunc' | 'floor' | null };
 
 type Value = { value?: number };
@@ -44,16 +44,6 @@ function divide(x: Tensor, y: TensorOrScalar, mode: RoundingMode['roundingMode']
   if (mode === 'floor') return E.floorDivide(x, y, into);
   if (mode === 'trunc') return E.trunc(E.div(x, y), into);
   return E.div(x, y, into);
-}
-
-/** Converts `x` to a dtype (a device other than cpu throws: kindling has no such backend yet). */
-function to(x: Tensor, target: DType | DeviceName | { dtype?: DType; device?: DeviceName }): Tensor {
-  const spec: { dtype?: DType; device?: DeviceName } =
-    typeof target === 'object' ? target : DTYPES.includes(target as DType) ? { dtype: target as DType } : { device: target as DeviceName };
-  if (spec.device !== undefined && spec.device !== 'cpu') {
-    throw new NotImplementedError(`to: device '${spec.device}' is not available; kindling has these devices: cpu`);
-  }
-  return spec.dtype === undefined ? x : toDtype(x, spec.dtype);
 }
 
 const others = (y: TensorOrScalar): Tensor[] => (y instanceof Tensor ? [y] : []);
@@ -134,8 +124,9 @@ const methods = {
     return inPlace('maskedFill_', this, others(value), (x, into) => E.maskedFill(x, mask, value, into), false);
   },
   copy_(this: Tensor, src: Tensor) {
-    return inPlace('copy_', this, [src], (x, into) =>
-      into !== undefined ? copyInto(into, V.expand(src, into.dims)) : overwrite(x, V.expand(toDtype(src, x.dtype), x.dims)));
+    const s = onDeviceOf('copy_', this, src); // a CPU source is uploaded to this tensor's device
+    return inPlace('copy_', this, [s], (x, into) =>
+      into !== undefined ? copyInto(into, V.expand(s, into.dims)) : overwrite(x, V.expand(toDtype(s, x.dtype), x.dims)));
   },
   zero_(this: Tensor) { return fillWith(this, 'zero_', 0); },
   fill_(this: Tensor, value: number | boolean) { return fillWith(this, 'fill_', Number(value)); },
@@ -218,7 +209,7 @@ const methods = {
   contiguous(this: Tensor) { return V.contiguous(this); },
   clone(this: Tensor) { return V.clone(this); },
   detach(this: Tensor) { return V.detach(this); },
-  to(this: Tensor, target: DType | DeviceName | { dtype?: DType; device?: DeviceName }) { return to(this, target); },
+  to(this: Tensor, target: ToTarget) { return to(this, target); },
   type(this: Tensor, dtype: DType) { return toDtype(this, dtype); },
   float(this: Tensor) { return toDtype(this, 'float32'); },
   double(this: Tensor) { return toDtype(this, 'float64'); },
@@ -226,7 +217,7 @@ const methods = {
   long(this: Tensor) { return toDtype(this, 'int64'); },
   bool(this: Tensor) { return toDtype(this, 'bool'); },
   byte(this: Tensor) { return toDtype(this, 'uint8'); },
-  cpu(this: Tensor) { return this; },
+  cpu(this: Tensor) { return cpu(this); },
 
   // autograd
   backward(this: Tensor, gradient?: Tensor | null, options: BackwardArgs = {}) { backward(this, gradient ?? null, options); },
@@ -241,8 +232,8 @@ function fillWith(x: Tensor, op: string, value: number): Tensor {
   checkedScalar(op, x.dtype, value);
   return inPlace(op, x, [], (self, into) => {
     if (into !== undefined) return fillInto(into, value);
-    const out = new Tensor(backend().alloc(self.dtype, self.numel()), self.dims);
-    backend().fill(out.kernelView(), value);
+    const be = backendOf(op, [self]), out = new Tensor(be.alloc(self.dtype, self.numel()), self.dims);
+    be.fill(out.kernelView(), value);
     return overwrite(self, out);
   }, false);
 }
@@ -253,23 +244,27 @@ type Draw = (out: Float32Array | Float64Array, elementwise: boolean) => void;
  * Draws random values into x (its dtype must be floating): `draw` fills `out` in order. PyTorch's
  * TensorIterator fills a non-contiguous x one element at a time in memory order, which also sends normal_
  * down its scalar path (`elementwise`); those draws go to a buffer laid out in x's memory order, then to x.
+ * Draws happen on the host on every device (seeded runs match the CPU's); a device tensor gets them
+ * through an upload and a copy.
  */
 function drawInto(x: Tensor, op: string, draw: Draw): Tensor {
   if (x.dtype !== 'float32' && x.dtype !== 'float64') {
     throw new NotImplementedError(`${op}: "${op}" not implemented for '${x.dtype}'`);
   }
   const dtype = x.dtype;
-  if (x.isContiguous() && !isRecording([x])) {
+  const storage = x.storage;
+  if (isCpuStorage(storage) && x.isContiguous() && !isRecording([x])) {
     // What inPlace would do without its temporary: no history to record, so the draws go straight into x.
     checkInPlace(op, x);
-    draw((x.storage.data as Float32Array | Float64Array).subarray(x.offset, x.offset + x.numel()), false);
+    draw((storage.data as Float32Array | Float64Array).subarray(x.offset, x.offset + x.numel()), false);
     x.storage.version++;
     return x;
   }
   return inPlace(op, x, [], () => {
     const order = memoryOrder(x);
-    const out = new Tensor(backend().alloc(dtype, x.numel()), order.map((d) => x.dims[d]));
-    draw(out.storage.data as Float32Array | Float64Array, !x.isContiguous());
+    const host = backend().alloc(dtype, x.numel()).data as Float32Array | Float64Array;
+    draw(host, !x.isContiguous());
+    const out = new Tensor(backendOf(op, [x]).fromArray(dtype, host), order.map((d) => x.dims[d]));
     const back: number[] = [];
     order.forEach((d, k) => (back[d] = k));
     return V.permute(out, back);

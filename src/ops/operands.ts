@@ -1,6 +1,6 @@
 // src/ops/operands.ts — turning JS numbers into tensors and PyTorch's result_type rule.
-import { castScalar, type DType, getDefaultDtype, isFloating, promoteTypes } from '../core/dtype.js';
-import type { View } from '../backends/backend.js';
+import { allocArray, castScalar, type DType, getDefaultDtype, isFloating, promoteTypes } from '../core/dtype.js';
+import type { Backend, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -40,7 +40,10 @@ function defaultOfKind(d: DType): DType {
   return isFloating(d) ? getDefaultDtype() : d === 'bool' ? 'bool' : 'int64';
 }
 
-/** A 0-d tensor holding `value` as `dtype`. */
+/**
+ * A 0-d CPU tensor holding `value` as `dtype`. It may join an op on any device (Note [Same device]
+ * in tensor/device.ts), which uploads it.
+ */
 export function scalarTensor(value: Scalar, dtype: DType): Tensor {
   const s = backend().alloc(dtype, 1);
   s.data[0] = castScalar(dtype, Number(value));
@@ -52,7 +55,9 @@ export function asTensor(x: TensorOrScalar, dtype: DType): Tensor {
   return x instanceof Tensor ? x : scalarTensor(x, dtype);
 }
 
-/** A kernel view of `value` broadcast (stride 0) to `shape`. */
-export function scalarView(value: number, dtype: DType, shape: readonly number[]): View {
-  return { storage: scalarTensor(value, dtype).storage, shape, strides: shape.map(() => 0), offset: 0 };
+/** A kernel view on `be` of `value` broadcast (stride 0) to `shape`: a one-element array, wrapped or uploaded. */
+export function scalarView(be: Backend, value: number, dtype: DType, shape: readonly number[]): View {
+  const data = allocArray(dtype, 1);
+  data[0] = castScalar(dtype, value);
+  return { storage: be.fromArray(dtype, data), shape, strides: shape.map(() => 0), offset: 0 };
 }

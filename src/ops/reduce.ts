@@ -88,8 +88,8 @@ export const spread = (s: Storage, shape: readonly number[], axes: readonly numb
 /** out = op(x) over `axes`, then out = out ÷ divisor (a mean or a variance's normaliser). */
 function reduceDiv(be: Backend, op: ReduceOp, x: View, axes: readonly number[], out: Storage, divisor: number): void {
   be.reduce(op, x, axes, out);
-  const flat = denseView(out, [out.data.length]);
-  be.binary('div', flat, scalarView(divisor, out.dtype, flat.shape), out);
+  const flat = denseView(out, [out.numel]);
+  be.binary('div', flat, scalarView(be, divisor, out.dtype, flat.shape), out);
 }
 
 /**
@@ -103,8 +103,8 @@ export function shifted(be: Backend, x: View, axes: readonly number[], finiteOnl
   if (finiteOnly) {
     const flat = denseView(m, [kept]), mag = be.alloc(m.dtype, kept), inf = be.alloc('bool', kept);
     be.unary('abs', flat, mag);
-    be.binary('eq', denseView(mag, [kept]), scalarView(Infinity, m.dtype, [kept]), inf);
-    be.where(denseView(inf, [kept]), scalarView(0, m.dtype, [kept]), flat, m);
+    be.binary('eq', denseView(mag, [kept]), scalarView(be, Infinity, m.dtype, [kept]), inf);
+    be.where(denseView(inf, [kept]), scalarView(be, 0, m.dtype, [kept]), flat, m);
   }
   const t = be.alloc(x.storage.dtype, numelOf(x.shape));
   be.binary('sub', x, spread(m, x.shape, axes), t);
@@ -180,13 +180,13 @@ export const extremeOps = (['amax', 'amin'] as const).map((op) =>
 function moments(isStd: boolean) {
   return (be: Backend, x: View, out: Storage, p: Reduction): void => {
     const n = countOf(x.shape, p.axes), dtype = x.storage.dtype;
-    const m = be.alloc(dtype, out.data.length);
+    const m = be.alloc(dtype, out.numel);
     reduceDiv(be, 'sum', x, p.axes, m, n);
     const c = be.alloc(dtype, numelOf(x.shape)), cv = denseView(c, x.shape);
     be.binary('sub', x, spread(m, x.shape, p.axes), c);
     be.binary('mul', cv, cv, c);
     reduceDiv(be, 'sum', cv, p.axes, out, Math.max(0, n - (p.correction ?? 1)));
-    if (isStd) be.unary('sqrt', denseView(out, [out.data.length]), out);
+    if (isStd) be.unary('sqrt', denseView(out, [out.numel]), out);
   };
 }
 const varBackward: Backward = (g, x, _, p) => {
@@ -199,7 +199,7 @@ const varOp = reduction('var', 'VarBackward0', moments(false), varBackward);
 const stdOp = reduction('std', 'StdBackward0', moments(true), stdBackward, 'output');
 
 const logsumexpOp = reduction('logsumexp', 'LogsumexpBackward0', (be, x, out, p) => {
-  const size = out.data.length, flat = denseView(out, [size]);
+  const size = out.numel, flat = denseView(out, [size]);
   if (numelOf(x.shape) === 0) {
     be.fill(flat, -Infinity); // every reduced set is empty: log(0)
     return;

@@ -1,9 +1,11 @@
 // src/tensor/creation.ts — factories: tensor, zeros, ones, full, arange, linspace, eye, random draws.
 import { castScalar, checkedScalar, type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
-import { AllocationError, ArgumentTypeError, NotImplementedError, RuntimeError, ValueError } from '../core/errors.js';
+import { AllocationError, ArgumentTypeError, RuntimeError, ValueError } from '../core/errors.js';
 import { checkInt, checkShape, numelOf } from '../core/shape.js';
 import { defaultGenerator, type Generator, randperm as drawPerm } from '../core/random.js';
+import type { Backend } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
+import { type DeviceLike, placement } from './device.js';
 import { normalInto, randintInto, uniformInto } from './draw.js';
 import { Tensor } from './tensor.js';
 
@@ -31,7 +33,8 @@ function drawnArray(op: string, dtype: DType, numel: number): DataArray {
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
-  device?: string;
+  /** 'cpu' (the default) or 'webgpu' ('webgpu:0', or a tensor's `device`): values are made on the host, then uploaded. */
+  device?: DeviceLike;
   generator?: Generator;
 }
 
@@ -55,17 +58,21 @@ export function parseShapeArgs(op: string, args: readonly unknown[]): { dims: nu
   return { dims: [...dims], options };
 }
 
-function checkDevice(op: string, device: string | undefined): void {
-  if (device === undefined || device === 'cpu') return;
-  throw new NotImplementedError(
-    `${op}: device '${device}' is not available; kindling has these devices: cpu`,
-  );
+/**
+ * The backend a factory's tensor goes to, checked before anything is allocated or drawn (so a bad
+ * device leaves the generator untouched): the CPU's, or a registered device's that supports `dtype`.
+ */
+function target(op: string, options: TensorOptions, dtype: DType): Backend {
+  const device = options.device;
+  return device === undefined || device === 'cpu' ? backend() : placement(op, device, dtype);
 }
 
-/** Wraps a filled array as a tensor and applies requiresGrad. */
-function finish(op: string, data: DataArray, dims: readonly number[], dtype: DType, options: TensorOptions): Tensor {
-  checkDevice(op, options.device);
-  const t = new Tensor(backend().fromArray(dtype, data), dims);
+/**
+ * Wraps an array filled on the host as a tensor on `be` (the CPU wraps it, a device uploads it) and
+ * applies requiresGrad.
+ */
+function finish(be: Backend, data: DataArray, dims: readonly number[], dtype: DType, options: TensorOptions): Tensor {
+  const t = new Tensor(be.fromArray(dtype, data), dims);
   if (options.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -73,9 +80,10 @@ function finish(op: string, data: DataArray, dims: readonly number[], dtype: DTy
 function filled(op: string, args: readonly unknown[], value: number): Tensor {
   const { dims, options } = parseShapeArgs(op, args);
   const dtype = options.dtype ?? getDefaultDtype();
+  const be = target(op, options, dtype);
   const data = freshArray(op, dtype, numelOf(dims));
   if (value !== 0) data.fill(checkedScalar(op, dtype, value));
-  return finish(op, data, dims, dtype, options);
+  return finish(be, data, dims, dtype, options);
 }
 
 /** Zeros of the given shape. */
@@ -135,16 +143,18 @@ export function tensor(data: NestedData | DataArray, options: TensorOptions = {}
   if (ArrayBuffer.isView(data)) {
     const own = TYPED.find(([ctor]) => data instanceof ctor)?.[1] ?? 'float32';
     const dtype = options.dtype ?? own;
+    const be = target('tensor', options, dtype);
     const out = freshArray('tensor', dtype, data.length);
     for (let i = 0; i < data.length; i++) out[i] = checkedScalar('tensor', dtype, data[i]);
-    return finish('tensor', out, [data.length], dtype, options);
+    return finish(be, out, [data.length], dtype, options);
   }
   const { dims, values } = flattenNested(data);
   const allBool = values.length > 0 && values.every((v) => typeof v === 'boolean');
   const dtype = options.dtype ?? (allBool ? 'bool' : getDefaultDtype());
+  const be = target('tensor', options, dtype);
   const out = freshArray('tensor', dtype, values.length);
   for (let i = 0; i < values.length; i++) out[i] = checkedScalar('tensor', dtype, Number(values[i]));
-  return finish('tensor', out, dims, dtype, options);
+  return finish(be, out, dims, dtype, options);
 }
 
 /** Values from start to end (exclusive) by step; int64 when all arguments are integers. */
@@ -160,21 +170,23 @@ export function arange(a: number, b?: number | TensorOptions, c?: number, d?: Te
   const ints = [start, end, step].every(Number.isInteger);
   const dtype = options.dtype ?? (ints ? 'int64' : getDefaultDtype());
   const n = Math.ceil((end - start) / step);
+  const be = target('arange', options, dtype);
   const out = freshArray('arange', dtype, n);
   for (let i = 0; i < n; i++) out[i] = castScalar(dtype, start + i * step);
-  return finish('arange', out, [n], dtype, options);
+  return finish(be, out, [n], dtype, options);
 }
 
 /** `steps` evenly spaced values from start to end inclusive, computed as PyTorch does. */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RuntimeError('linspace: number of steps must be non-negative');
   const dtype = options.dtype ?? getDefaultDtype();
+  const be = target('linspace', options, dtype);
   const out = freshArray('linspace', dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // PyTorch fills the first half from start and the second half from end, so both ends are exact.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) out[i] = castScalar(dtype, i < half ? start + step * i : end - step * (steps - i - 1));
-  return finish('linspace', out, [steps], dtype, options);
+  return finish(be, out, [steps], dtype, options);
 }
 
 /** The n×m identity matrix. */
@@ -183,9 +195,10 @@ export function eye(n: number, m: number | TensorOptions = n, options: TensorOpt
   const opts = typeof m === 'number' ? options : m;
   checkShape('eye', [n, cols]);
   const dtype = opts.dtype ?? getDefaultDtype();
+  const be = target('eye', opts, dtype);
   const out = freshArray('eye', dtype, n * cols);
   for (let i = 0; i < Math.min(n, cols); i++) out[i * cols + i] = 1;
-  return finish('eye', out, [n, cols], dtype, opts);
+  return finish(be, out, [n, cols], dtype, opts);
 }
 
 function floatDtype(op: string, options: TensorOptions): 'float32' | 'float64' {
@@ -198,18 +211,20 @@ function floatDtype(op: string, options: TensorOptions): 'float32' | 'float64' {
 export function rand(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('rand', args);
   const dtype = floatDtype('rand', options);
+  const be = target('rand', options, dtype);
   const out = drawnArray('rand', dtype, numelOf(dims)) as Float32Array | Float64Array;
   uniformInto(options.generator ?? defaultGenerator, out, 0, 1);
-  return finish('rand', out, dims, dtype, options);
+  return finish(be, out, dims, dtype, options);
 }
 
 /** Standard normal samples, drawn as PyTorch's CPU generator draws them. */
 export function randn(...args: ShapeArgs): Tensor {
   const { dims, options } = parseShapeArgs('randn', args);
   const dtype = floatDtype('randn', options);
+  const be = target('randn', options, dtype);
   const out = drawnArray('randn', dtype, numelOf(dims)) as Float32Array | Float64Array;
   normalInto(options.generator ?? defaultGenerator, out, 0, 1);
-  return finish('randn', out, dims, dtype, options);
+  return finish(be, out, dims, dtype, options);
 }
 
 /** Integers uniform in [low, high); `randint(high, shape)` or `randint(low, high, shape)`. */
@@ -226,22 +241,26 @@ export function randint(
   checkShape('randint', shape);
   const dtype = options.dtype ?? 'int64';
   if (dtype === 'bool') throw new RuntimeError('randint: "random_from_to" not implemented for \'Bool\'');
+  const be = target('randint', options, dtype);
   const out = drawnArray('randint', dtype, numelOf(shape));
   randintInto(options.generator ?? defaultGenerator, out, low, high);
-  return finish('randint', out, [...shape], dtype, options);
+  return finish(be, out, [...shape], dtype, options);
 }
 
 /** A random permutation of 0..n-1 (int64), as PyTorch's CPU randperm draws it. */
 export function randperm(n: number, options: TensorOptions = {}): Tensor {
   checkShape('randperm', [n]);
-  const perm = named('randperm', () => drawPerm(options.generator ?? defaultGenerator, n));
   const dtype = options.dtype ?? 'int64';
+  const be = target('randperm', options, dtype);
+  const perm = named('randperm', () => drawPerm(options.generator ?? defaultGenerator, n));
   const out = dtype === 'int64' || dtype === 'float64' ? perm : freshArray('randperm', dtype, n);
   if (out !== perm) for (let i = 0; i < n; i++) out[i] = perm[i];
-  return finish('randperm', out, [n], dtype, options);
+  return finish(be, out, [n], dtype, options);
 }
 
-const like = (x: Tensor, options: TensorOptions): [readonly number[], TensorOptions] => [x.dims, { dtype: x.dtype, ...options }];
+// *Like factories keep x's dtype and device unless the options say otherwise, as in PyTorch.
+const like = (x: Tensor, options: TensorOptions): [readonly number[], TensorOptions] =>
+  [x.dims, { dtype: x.dtype, device: x.storage.device, ...options }];
 
 /** Zeros shaped like x. */
 export const zerosLike = (x: Tensor, options: TensorOptions = {}): Tensor => zeros(...like(x, options));
@@ -251,12 +270,13 @@ export const onesLike = (x: Tensor, options: TensorOptions = {}): Tensor => ones
 export const emptyLike = (x: Tensor, options: TensorOptions = {}): Tensor => empty(...like(x, options));
 /** `value` shaped like x. */
 export const fullLike = (x: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor =>
-  full(x.dims, value, { dtype: x.dtype, ...options });
+  full(x.dims, value, { dtype: x.dtype, device: x.storage.device, ...options });
 /** Uniform samples shaped like x. */
 export const randLike = (x: Tensor, options: TensorOptions = {}): Tensor => rand(...like(x, options));
 /** Normal samples shaped like x. */
 export const randnLike = (x: Tensor, options: TensorOptions = {}): Tensor => randn(...like(x, options));
 /** Random integers shaped like x. */
 export function randintLike(x: Tensor, low: number, high?: number, options: TensorOptions = {}): Tensor {
-  return high === undefined ? randint(low, x.dims, { dtype: x.dtype, ...options }) : randint(low, high, x.dims, { dtype: x.dtype, ...options });
+  const opts = { dtype: x.dtype, device: x.storage.device, ...options };
+  return high === undefined ? randint(low, x.dims, opts) : randint(low, high, x.dims, opts);
 }

@@ -1,5 +1,6 @@
 // src/tensor/print.ts — tensor printing: a port of PyTorch 1.13's torch/_tensor_str.py rules.
-import { type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { type DataArray, type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
+import { deviceName } from './device.js';
 import { Tensor } from './tensor.js';
 
 /** The options of torch.set_printoptions, spelled in camelCase. */
@@ -236,8 +237,8 @@ function tensorStrFrom(l: Layout, f: Formatter, d: number, offset: number, inden
   return '[' + slices.join(',' + '\n'.repeat(rank - 1) + ' '.repeat(indent + 1)) + ']';
 }
 
-/** Port of _tensor_str for a non-empty tensor. */
-function tensorStr(t: Tensor, indent: number, opts: PrintOptions): string {
+/** Port of _tensor_str for a non-empty tensor whose row-major elements are `flat`. */
+function tensorStr(t: Tensor, flat: DataArray, indent: number, opts: PrintOptions): string {
   const dims = t.dims;
   const strides: number[] = new Array<number>(dims.length);
   let acc = 1;
@@ -246,7 +247,7 @@ function tensorStr(t: Tensor, indent: number, opts: PrintOptions): string {
     acc *= dims[d];
   }
   const summarize = t.numel() > opts.threshold;
-  const layout: Layout = { flat: t.toArray(), dims, strides, summarize, opts };
+  const layout: Layout = { flat, dims, strides, summarize, opts };
   const f = makeFormatter(summarize ? summarizedValues(layout) : layout.flat, t.dtype, opts);
   return tensorStrFrom(layout, f, 0, 0, indent);
 }
@@ -275,12 +276,17 @@ function sizeTuple(dims: readonly number[]): string {
 /**
  * What PyTorch's repr(t) / print(t) shows, e.g. "tensor([[ 0.8008, -0.2586]], requires_grad=True)".
  * `prefix` replaces "tensor(" (the indent follows its length); `suffixes` go after PyTorch's own.
+ * `values` are the elements in row-major order, read on the CPU when not given; a device tensor
+ * without them prints as a placeholder (printing never throws: see devicePlaceholder).
  */
-export function formatTensor(t: Tensor, opts: { prefix?: string; suffixes?: string[] } = {}): string {
+export function formatTensor(t: Tensor, opts: { prefix?: string; suffixes?: string[]; values?: DataArray } = {}): string {
   const po = printOpts;
   const prefix = opts.prefix ?? 'tensor(';
   const indent = prefix.length;
-  const suffixes: string[] = [];
+  const device = t.storage.device;
+  if (device !== 'cpu' && opts.values === undefined) return devicePlaceholder(t, prefix, opts.suffixes ?? []);
+  // Where PyTorch puts device='cuda:0': first, right after the values.
+  const suffixes: string[] = device === 'cpu' ? [] : [`device='${deviceName(device)}'`];
   const dtype = t.dtype;
   let body: string;
   if (t.numel() === 0) {
@@ -290,18 +296,33 @@ export function formatTensor(t: Tensor, opts: { prefix?: string; suffixes?: stri
     body = '[]';
   } else {
     if (dtype !== getDefaultDtype() && dtype !== 'int64' && dtype !== 'bool') suffixes.push(`dtype=torch.${dtype}`);
-    body = tensorStr(t, indent, po);
+    body = tensorStr(t, opts.values ?? t.toArray(), indent, po);
   }
-  if (t.gradFn !== null) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
-  else if (t.requiresGrad) suffixes.push('requires_grad=True');
-  suffixes.push(...(opts.suffixes ?? []));
+  suffixes.push(...autogradSuffixes(t), ...(opts.suffixes ?? []));
   return addSuffixes(prefix + body, suffixes, indent, po.linewidth);
+}
+
+function autogradSuffixes(t: Tensor): string[] {
+  if (t.gradFn !== null) return [`grad_fn=<${t.gradFn.name}>`];
+  return t.requiresGrad ? ['requires_grad=True'] : [];
+}
+
+/**
+ * A device tensor printed without reading it, as PyTorch prints a meta tensor (`...`, then device,
+ * size and dtype), followed by how to get the values: device memory is read asynchronously only.
+ */
+function devicePlaceholder(t: Tensor, prefix: string, extra: readonly string[]): string {
+  const suffixes = [`device='${deviceName(t.storage.device)}'`, `size=${sizeTuple(t.dims)}`, `dtype=torch.${t.dtype}`];
+  suffixes.push(...autogradSuffixes(t), ...extra);
+  return `${addSuffixes(prefix + '...', suffixes, prefix.length, printOpts.linewidth)} // values: await x.toStringAsync()`;
 }
 
 declare module './tensor.js' {
   interface Tensor {
-    /** The PyTorch repr of the tensor (after installPrinting()). */
+    /** The PyTorch repr of the tensor (after installPrinting()); a device tensor's values are not shown. */
     toString(): string;
+    /** The PyTorch repr with the values, on every device: `, device='webgpu:0'` follows a device tensor's values. */
+    toStringAsync(): Promise<string>;
   }
 }
 
@@ -309,6 +330,9 @@ declare module './tensor.js' {
 export function installPrinting(): void {
   Tensor.prototype.toString = function toString(this: Tensor): string {
     return formatTensor(this);
+  };
+  Tensor.prototype.toStringAsync = async function toStringAsync(this: Tensor): Promise<string> {
+    return formatTensor(this, { values: await this.data() });
   };
   // The symbol Node's util.inspect looks up; Symbol.for keeps this free of a node:util import.
   const proto = Tensor.prototype as unknown as Record<symbol, unknown>;

@@ -3,9 +3,11 @@
 import { type DType, getDefaultDtype, isFloating } from '../core/dtype.js';
 import { NotImplementedError, RuntimeError } from '../core/errors.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
+import { checkShape } from '../core/shape.js';
 import { empty } from './creation.js';
+import { type DeviceLike, hostArray, hostStorage, placement } from './device.js';
 import { bernoulliInto, exponentialInto, normalInto } from './draw.js';
-import type { Tensor } from './tensor.js';
+import { Tensor } from './tensor.js';
 
 /** The generator= keyword of PyTorch's random functions. */
 export interface GeneratorOptions {
@@ -29,7 +31,7 @@ export interface Probabilities {
 /** Reads and checks a probability tensor (floating, every element in [0, 1]) for drawBernoulli. */
 export function probabilities(p: Tensor): Probabilities {
   const double = checkFloating('bernoulli_', 'bernoulli_tensor_cpu_p_', p) === 'float64';
-  const values = p.toArray();
+  const values = hostArray('bernoulli', p, 'await p.cpuAsync() and draw on the host (probabilities are read there)');
   // PyTorch checks each p as it draws; checking first leaves the generator untouched on error.
   for (let i = 0; i < values.length; i++) {
     if (!(values[i] >= 0 && values[i] <= 1)) throw new RuntimeError('bernoulli_: Expected p_in >= 0 && p_in <= 1 to be true, but got false.');
@@ -73,15 +75,27 @@ export function bernoulli(input: Tensor, p: number, options?: GeneratorOptions):
 export function bernoulli(input: Tensor, a: number | GeneratorOptions = {}, b: GeneratorOptions = {}): Tensor {
   const [p, options] = typeof a === 'number' ? [a, b] : [input, a];
   const dtype = checkFloating('bernoulli', 'bernoulli_tensor_cpu_self_', input);
-  const out = empty([...input.dims], { dtype });
-  drawBernoulli(options.generator ?? defaultGenerator, out.storage.data as FloatArray, typeof p === 'number' ? p : probabilities(p));
-  return out;
+  const probs = typeof p === 'number' ? p : probabilities(p);
+  return drawn('bernoulli', input.dims, dtype, input.device, (out) => { drawBernoulli(options.generator ?? defaultGenerator, out, probs); });
 }
 
-/** Options of torch.normal's scalar form: generator=, dtype=, requires_grad=. */
+/**
+ * A new tensor of `dims` on `device` whose values `draw` fills on the host, in order, then uploaded
+ * there: seeded draws equal the CPU's on every device. The device is checked before anything is drawn.
+ */
+function drawn(op: string, dims: readonly number[], dtype: FloatDtype, device: DeviceLike, draw: (out: FloatArray) => void): Tensor {
+  const be = placement(op, device, dtype);
+  const host = empty([...dims], { dtype });
+  const data = hostStorage(op, host, 'a CPU tensor').data as FloatArray;
+  draw(data);
+  return be.device === 'cpu' ? host : new Tensor(be.fromArray(dtype, data), host.dims);
+}
+
+/** Options of torch.normal's scalar form: generator=, dtype=, requires_grad=, device=. */
 export interface NormalOptions extends GeneratorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  device?: DeviceLike;
 }
 
 /**
@@ -91,9 +105,12 @@ export interface NormalOptions extends GeneratorOptions {
  */
 export function normal(mean: number, std: number, size: readonly number[], options: NormalOptions = {}): Tensor {
   if (!(std >= 0)) throw new RuntimeError(`normal expects std >= 0.0, but found std ${std}`);
-  const out = empty([...size], { dtype: options.dtype ?? getDefaultDtype() });
-  checkFloating('normal', 'normal_kernel_cpu', out);
-  normalInto(options.generator ?? defaultGenerator, out.storage.data as FloatArray, mean, std);
+  const dtype = options.dtype ?? getDefaultDtype();
+  checkShape('empty', size); // the shape error first, as from the torch.empty that PyTorch's normal starts with
+  if (!isFloating(dtype)) throw new NotImplementedError(`normal: "normal_kernel_cpu" not implemented for '${dtype}'`);
+  const out = drawn('normal', size, dtype as FloatDtype, options.device ?? 'cpu', (data) => {
+    normalInto(options.generator ?? defaultGenerator, data, mean, std);
+  });
   if (options.requiresGrad) out.requiresGrad_(true);
   return out;
 }

@@ -1,13 +1,13 @@
 // src/tensor/tensor.ts — Tensor: a storage, a layout (shape, strides, offset) and autograd slots.
-import { type DType, isFloating } from '../core/dtype.js';
+import { type DataArray, type DType, isFloating } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { contiguousStrides, isContiguousLayout, type Shape, storageNumel } from '../core/shape.js';
-import type { Storage, View } from '../backends/backend.js';
-import { backend } from '../backends/select.js';
+import type { Backend, Storage, View } from '../backends/backend.js';
+import { backend, backendFor } from '../backends/select.js';
+import { hostArray, hostStorage, isCpuStorage, TorchDevice } from './device.js';
 import { Size } from './size.js';
 
-/** The device a tensor lives on. */
-export type Device = 'cpu';
+export type { Device } from '../backends/backend.js';
 
 /** What `tolist()` returns: nested arrays of numbers (booleans for bool tensors). */
 export type NestedList = number | boolean | NestedList[];
@@ -56,8 +56,9 @@ export class Tensor {
     return this.storage.dtype;
   }
 
-  get device(): Device {
-    return 'cpu';
+  /** The device the elements live on, as a torch.device value printing `cpu` or `webgpu:0`. */
+  get device(): TorchDevice {
+    return TorchDevice.of(this.storage.device);
   }
 
   get isCuda(): boolean {
@@ -166,63 +167,101 @@ export class Tensor {
     return new Tensor(this.storage, dims, strides, offset, this.base ?? this);
   }
 
-  /** The single value of a one-element tensor. */
+  /**
+   * Takes `t`'s storage and layout in place of this tensor's, keeping this object, its autograd
+   * flags and its `grad`: PyTorch's `x.data = t`. Only Module.to uses it, so that moving or
+   * converting a model keeps its Parameter objects (and the optimizers that hold them) valid.
+   */
+  setData(t: Tensor): void {
+    // The layout fields are readonly to every other caller; this is the one sanctioned replacement.
+    Object.assign(this, { storage: t.storage, dims: t.dims, strides: t.strides, offset: t.offset, base: t.base, sizeCache: null });
+  }
+
+  /** The single value of a one-element tensor (a CPU tensor; see itemAsync). */
   item(): number {
-    if (this.numel() !== 1) {
-      throw new RuntimeError(`item: a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    }
-    return backend().read(this.storage)[this.offset];
+    checkOneElement('item', this);
+    return hostStorage('item', this, 'await x.itemAsync()').data[this.offset];
   }
 
-  /** The elements in row-major order as a fresh typed array of the tensor's dtype. */
-  toArray(): Storage['data'] {
-    const be = backend();
-    if (this.isContiguous()) {
-      const data = be.read(this.storage);
-      return data.slice(this.offset, this.offset + this.numel());
-    }
-    const out = be.alloc(this.dtype, this.numel());
-    be.copy(this.kernelView(), { storage: out, shape: this.dims, strides: contiguousStrides(this.dims), offset: 0 });
-    return be.read(out);
+  /** The elements in row-major order as a fresh typed array of the tensor's dtype (a CPU tensor; see data()). */
+  toArray(): DataArray {
+    return hostArray('toArray', this, 'await x.data()');
   }
 
-  /** The elements as nested arrays (numbers, or booleans for bool tensors). */
+  /** The elements as nested arrays (numbers, or booleans for bool tensors) (a CPU tensor; see tolistAsync). */
   tolist(): NestedList {
-    const flat = this.toArray();
-    const isBool = this.dtype === 'bool';
-    let i = 0;
-    const build = (d: number): NestedList => {
-      if (d === this.dims.length) {
-        const v = flat[i++];
-        return isBool ? v !== 0 : v;
-      }
-      const out: NestedList[] = [];
-      for (let k = 0; k < this.dims[d]; k++) out.push(build(d + 1));
-      return out;
-    };
-    return build(0);
+    return nest(hostArray('tolist', this, 'await x.tolistAsync()'), this.dims, this.dtype === 'bool');
   }
 
-  /** Async twin of toArray(): the one point where a device backend waits for its queue. */
-  data(): Promise<Storage['data']> {
-    return Promise.resolve(this.toArray());
+  /**
+   * The elements in row-major order as a fresh typed array, on every device: a device tensor's
+   * arrive once the work queued before the call has run.
+   * @example await torch.tensor([1, 2]).data() // Float32Array [1, 2]
+   */
+  data(): Promise<DataArray> {
+    if (isCpuStorage(this.storage)) return Promise.resolve(this.toArray());
+    const be = backendFor(this.storage.device);
+    return be.readAsync(denseStorage(be, this));
   }
 
-  /** Async twin of tolist(). */
-  tolistAsync(): Promise<NestedList> {
-    return Promise.resolve(this.tolist());
+  /** Async twin of item(), on every device. */
+  async itemAsync(): Promise<number> {
+    checkOneElement('itemAsync', this);
+    return (await this.data())[0];
+  }
+
+  /** Async twin of tolist(), on every device. */
+  async tolistAsync(): Promise<NestedList> {
+    return nest(await this.data(), this.dims, this.dtype === 'bool');
+  }
+
+  /**
+   * A CPU tensor with this tensor's values: this tensor itself on the CPU, else a copy read back
+   * from the device (outside autograd, as `detach()` would be).
+   */
+  async cpuAsync(): Promise<Tensor> {
+    if (isCpuStorage(this.storage)) return this;
+    const values = await this.data();
+    return new Tensor(backend().fromArray(this.dtype, values), this.dims);
   }
 }
 
-/** A fresh contiguous tensor whose elements the caller will all overwrite (not zero-filled). */
-export function uninitTensor(dims: Shape, dtype: DType): Tensor {
+function checkOneElement(op: string, t: Tensor): void {
+  if (t.numel() !== 1) throw new RuntimeError(`${op}: a Tensor with ${t.numel()} elements cannot be converted to Scalar`);
+}
+
+/** A storage holding exactly t's elements in row-major order: t's own when it is one, else a copy on t's backend. */
+function denseStorage(be: Backend, t: Tensor): Storage {
+  const n = t.numel();
+  if (t.isContiguous() && t.offset === 0 && n === t.storage.numel) return t.storage;
+  const out = be.alloc(t.dtype, n);
+  be.copy(t.kernelView(), { storage: out, shape: t.dims, strides: contiguousStrides(t.dims), offset: 0 });
+  return out;
+}
+
+/** Row-major elements as nested arrays of `dims` (booleans for a bool tensor). */
+function nest(flat: DataArray, dims: readonly number[], isBool: boolean): NestedList {
+  let i = 0;
+  const build = (d: number): NestedList => {
+    if (d === dims.length) {
+      const v = flat[i++];
+      return isBool ? v !== 0 : v;
+    }
+    const out: NestedList[] = [];
+    for (let k = 0; k < dims[d]; k++) out.push(build(d + 1));
+    return out;
+  };
+  return build(0);
+}
+
+/** A fresh contiguous tensor on `be` whose elements the caller will all overwrite (not zero-filled). */
+export function uninitTensor(be: Backend, dims: Shape, dtype: DType): Tensor {
   const n = storageNumel(dims);
-  const be = backend();
   return new Tensor(be.allocUninit?.(dtype, n) ?? be.alloc(dtype, n), dims);
 }
 
-/** A fresh contiguous tensor of the given shape and dtype, zero-filled. */
-export function emptyTensor(dims: Shape, dtype: DType): Tensor {
+/** A fresh contiguous tensor on `be` of the given shape and dtype, zero-filled. */
+export function emptyTensor(be: Backend, dims: Shape, dtype: DType): Tensor {
   const n = storageNumel(dims);
-  return new Tensor(backend().alloc(dtype, n), dims);
+  return new Tensor(be.alloc(dtype, n), dims);
 }

@@ -3,7 +3,7 @@
 // on sizes that reach the vector loops, their tails and the thread pool.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AdamConstants, SGDConstants, Storage, View } from '../../src/backends/backend.js';
+import type { AdamConstants, CpuStorage as Storage, CpuView as View, SGDConstants } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
@@ -20,10 +20,10 @@ const tol = (dtype: F) => (dtype === 'float32' ? { atol: 1e-6, rtol: 1e-6 } : { 
 function storage(dtype: F, n: number, lo = -2, hi = 2): Storage {
   const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = lo + (hi - lo) * rand();
-  return { dtype, data, version: 0 };
+  return jsBackend.fromArray(dtype, data);
 }
 const flat = (s: Storage, n = s.data.length): View => ({ storage: s, shape: [n], strides: [1], offset: 0 });
-const copyOf = (s: Storage): Storage => ({ dtype: s.dtype, data: s.data.slice(), version: 0 });
+const copyOf = (s: Storage): Storage => jsBackend.fromArray(s.dtype, s.data.slice());
 /** `value` as a stride-0 view of `shape`. */
 function scalar(dtype: F, value: number, shape: number[]): View {
   const s = jsBackend.alloc(dtype, 1);

@@ -2,7 +2,7 @@
 // same inputs: contiguous, transposed, broadcast and odd-sized views, every microkernel edge.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from '../../src/backends/backend.js';
+import type { BinaryOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, ReduceOp, UnaryOp } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import { maxPoolIndices } from '../../src/nn/functional/pool.js';
@@ -31,7 +31,7 @@ function makeView(shape: number[], dtype: F, layout: 'contiguous' | 'transposed'
   const n = shape.reduce((a, b) => a * b, 1);
   const data = dtype === 'float32' ? new Float32Array(n + 3) : new Float64Array(n + 3);
   for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * rand();
-  const storage: Storage = { dtype, data, version: 0 };
+  const storage: Storage = jsBackend.fromArray(dtype, data);
   if (layout === 'contiguous' || shape.length < 2) return { storage, shape, strides: dense(shape), offset: 3 };
   if (layout === 'broadcast') return { storage, shape, strides: [0, ...dense(shape.slice(1))], offset: 1 };
   const nd = shape.length;
@@ -87,7 +87,7 @@ describe('native kernels match the JS reference', { skip }, () => {
           for (const la of LAYOUTS) {
             const x = makeView(shape, dtype, la, op === 'pow' ? 0.5 : -2, 2);
             const y = makeView(shape, dtype, la === 'transposed' ? 'contiguous' : 'transposed', 0.5, 2);
-            const scalar: View = { storage: { dtype, data: dtype === 'float32' ? Float32Array.of(1.5) : Float64Array.of(1.5), version: 0 }, shape, strides: shape.map(() => 0), offset: 0 };
+            const scalar: View = { storage: jsBackend.fromArray(dtype, dtype === 'float32' ? Float32Array.of(1.5) : Float64Array.of(1.5)), shape, strides: shape.map(() => 0), offset: 0 };
             const n = shape.reduce((a, b) => a * b, 1);
             for (const [p, q] of [[x, y], [x, scalar], [scalar, y]] as [View, View][]) {
               const [a, b] = both((be) => { const o = out(be, dtype, n); be.binary(op, p, q, o); return o.data; });
@@ -120,7 +120,7 @@ describe('native kernels match the JS reference', { skip }, () => {
           for (let i = 0; i < n; i++) mask.data[i] = rand() < 0.5 ? 1 : 0;
           const cond: View = { storage: mask, shape, strides: dense(shape), offset: 0 };
           const x = makeView(shape, dtype, la), y = makeView(shape, dtype, 'transposed');
-          const zero: View = { storage: { dtype, data: dtype === 'float32' ? Float32Array.of(0) : Float64Array.of(0), version: 0 }, shape, strides: shape.map(() => 0), offset: 0 };
+          const zero: View = { storage: jsBackend.fromArray(dtype, dtype === 'float32' ? Float32Array.of(0) : Float64Array.of(0)), shape, strides: shape.map(() => 0), offset: 0 };
           for (const [p, q] of [[x, y], [zero, y], [x, zero]] as [View, View][]) {
             const [a, b] = both((be) => { const o = out(be, dtype, n); be.where(cond, p, q, o); return o.data; });
             assert.deepEqual(Array.from(b), Array.from(a), `where ${shape} ${la}`);

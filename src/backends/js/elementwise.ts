@@ -1,5 +1,5 @@
 // src/backends/js/elementwise.ts — unary, binary and where kernels, written once for all dtypes.
-import type { BinaryOp, Storage, UnaryOp, View } from '../backend.js';
+import type { BinaryOp, CpuStorage as Storage, CpuView as View, UnaryOp } from '../backend.js';
 import { erf, pyRemainder, roundHalfEven } from './math.js';
 import { viewOffsets } from './strided.js';
 

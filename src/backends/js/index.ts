@@ -1,5 +1,6 @@
 // src/backends/js/index.ts — the pure-TypeScript backend: the reference every other backend matches.
-import type { Backend } from '../backend.js';
+import type { DataArray, DType } from '../../core/dtype.js';
+import type { CpuBackend, CpuStorage } from '../backend.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './linalg.js';
@@ -7,11 +8,21 @@ import { addInto, copy, fill } from './memory.js';
 import { argReduce, reduce, sort } from './reduce.js';
 import { allocStorageArray } from './slab.js';
 
-export const jsBackend: Backend = {
+/** A CPU storage over `data`. Every CPU storage is built here, so all share one object shape in V8. */
+export function cpuStorage(dtype: DType, data: DataArray): CpuStorage {
+  return { dtype, device: 'cpu', numel: data.length, data, version: 0 };
+}
+
+export const jsBackend: CpuBackend = {
   name: 'js',
-  alloc: (dtype, numel) => ({ dtype, data: allocStorageArray(dtype, numel), version: 0 }),
-  fromArray: (dtype, data) => ({ dtype, data, version: 0 }),
+  device: 'cpu',
+  supports: () => true,
+  alloc: (dtype, numel) => cpuStorage(dtype, allocStorageArray(dtype, numel)),
+  fromArray: cpuStorage,
   read: (storage) => storage.data,
+  readAsync: (storage) => Promise.resolve(storage.data),
+  // CPU kernels run to completion inside their calls: nothing is ever queued.
+  synchronize: () => Promise.resolve(),
   copy,
   fill,
   unary,

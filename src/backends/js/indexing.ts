@@ -1,5 +1,5 @@
 // src/backends/js/indexing.ts — gather and scatter-add along one dim.
-import type { Storage, View } from '../backend.js';
+import type { CpuStorage as Storage, CpuView as View } from '../backend.js';
 import { offsetsOf } from './strided.js';
 
 /** Offsets into `x` of index's positions with `dim` zeroed, and index's own offsets. */

@@ -1,5 +1,5 @@
 // src/backends/js/linalg.ts — batched matrix product, accumulated in float64 rows.
-import type { Storage, View } from '../backend.js';
+import type { CpuStorage as Storage, CpuView as View } from '../backend.js';
 import { offsetsOf } from './strided.js';
 
 export function matmul(a: View, b: View, out: Storage): void {

@@ -1,6 +1,6 @@
 // src/backends/js/memory.ts — copy, fill and accumulate through strided views, with dtype casts.
 import type { DataArray, DType } from '../../core/dtype.js';
-import type { View } from '../backend.js';
+import type { CpuView as View } from '../backend.js';
 import { viewOffsets } from './strided.js';
 
 /**

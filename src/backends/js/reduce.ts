@@ -1,5 +1,5 @@
 // src/backends/js/reduce.ts — reductions over any set of axes, arg-reductions and sorting.
-import type { ArgReduceOp, ReduceOp, Storage, View } from '../backend.js';
+import type { ArgReduceOp, CpuStorage as Storage, CpuView as View, ReduceOp } from '../backend.js';
 import { offsetsOf } from './strided.js';
 
 interface Split {

@@ -1,7 +1,7 @@
 // src/backends/js/strided.ts — turning strided views into flat element offsets for plain loops.
 import { allocArray } from '../../core/dtype.js';
 import type { Shape } from '../../core/shape.js';
-import type { View } from '../backend.js';
+import type { CpuView as View } from '../backend.js';
 
 /** Whether the view reads its storage row-major with no gaps (from `offset`). */
 export function isDense(v: View): boolean {

@@ -1,6 +1,6 @@
 // src/backends/native/elementwise.ts — elementwise kernels, copies and axpy on the addon, with the
 // JS reference taking small dense ops (cheaper than crossing into C++) and non-float dtypes.
-import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../backend.js';
+import type { BinaryOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, UnaryOp } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf, smallDense } from './views.js';

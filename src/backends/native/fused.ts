@@ -1,6 +1,6 @@
 // src/backends/native/fused.ts — the native backend's one-pass kernels: clamp, addcmul/addcdiv, fill
 // and the optimizers' fused updates (the JS backend composes these from primitives instead).
-import type { ActivationOp, Backend, Storage, View } from '../backend.js';
+import type { ActivationOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf } from './views.js';

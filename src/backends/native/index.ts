@@ -5,8 +5,8 @@ import { Buffer, constants } from 'node:buffer';
 import { totalmem } from 'node:os';
 import { arrayType, type DataArray, type DType, itemsize } from '../../core/dtype.js';
 import { AllocationError, RuntimeError } from '../../core/errors.js';
-import type { Backend, Storage } from '../backend.js';
-import { jsBackend } from '../js/index.js';
+import type { CpuBackend, CpuStorage } from '../backend.js';
+import { cpuStorage, jsBackend } from '../js/index.js';
 import { SLAB_MAX, setSlabAligner } from '../js/slab.js';
 import type { Addon } from './addon.js';
 import { elementwiseKernels } from './elementwise.js';
@@ -27,7 +27,7 @@ const BUFFER_MAX = constants.MAX_LENGTH;
 const MEMORY = totalmem();
 
 /** Builds the native backend over a loaded addon. */
-export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Addon } {
+export function makeNativeBackend(addon: Addon): Required<CpuBackend> & { addon: Addon } {
   addon.setErrorClass(RuntimeError);
   addon.tuneMalloc();
   setSlabAligner((buffer) => addon.alignBuffer(buffer, false));
@@ -47,12 +47,12 @@ export function makeNativeBackend(addon: Addon): Required<Backend> & { addon: Ad
     }
   };
 
-  const alloc = (dtype: DType, numel: number): Storage =>
-    numel * itemsize(dtype) <= SLAB_MAX ? jsBackend.alloc(dtype, numel) : { dtype, data: alignedArray(dtype, numel, true), version: 0 };
+  const alloc = (dtype: DType, numel: number): CpuStorage =>
+    numel * itemsize(dtype) <= SLAB_MAX ? jsBackend.alloc(dtype, numel) : cpuStorage(dtype, alignedArray(dtype, numel, true));
 
   // Large outputs skip zero-filling.
-  const allocUninit = (dtype: DType, numel: number): Storage =>
-    numel * itemsize(dtype) < UNINIT_MIN_BYTES ? alloc(dtype, numel) : { dtype, data: alignedArray(dtype, numel, false), version: 0 };
+  const allocUninit = (dtype: DType, numel: number): CpuStorage =>
+    numel * itemsize(dtype) < UNINIT_MIN_BYTES ? alloc(dtype, numel) : cpuStorage(dtype, alignedArray(dtype, numel, false));
 
   const elementwise = elementwiseKernels(addon);
   const denseIn = denseCopier(elementwise.copy);

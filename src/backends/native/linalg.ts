@@ -1,6 +1,6 @@
 // src/backends/native/linalg.ts — batched matmul (any transposes, broadcast batch dims) and the
 // indexed gather / scatterAdd on the addon.
-import type { Backend, Storage, View } from '../backend.js';
+import type { CpuBackend as Backend, CpuStorage as Storage, CpuView as View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalesce, desc, isFloat, numelOf, viewsDesc } from './views.js';

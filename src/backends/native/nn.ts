@@ -1,6 +1,6 @@
 // src/backends/native/nn.ts — the neural-network kernels on the addon: 2-D convolution forward and
 // gradients, max pooling with its indices and gradient, and fused (log-)softmax and its gradient.
-import type { Backend, ConvGeometry, ConvKernels, PoolGeometry, Storage, View } from '../backend.js';
+import type { ConvGeometry, ConvKernels, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, PoolGeometry } from '../backend.js';
 import type { Addon } from './addon.js';
 import { desc, isDense, isFloat, numelOf } from './views.js';
 
@@ -16,7 +16,7 @@ export function nnKernels(
     desc.set([...x, o, kernel[0], kernel[1], ...geo.stride, ...geo.padBefore, ...geo.dilation, geo.groups, a.offset, b.offset, ...extra]);
     return true;
   };
-  const conv: ConvKernels = {
+  const conv: ConvKernels<Storage> = {
     forward: (x, w, b, out, geo) => {
       if (b !== null && !(b.storage.data instanceof Float32Array && isDense(b))) return false;
       if (!conv2dDesc(x.shape, w.shape[0], w.shape.slice(2), geo, x, w, b?.offset ?? 0)) return false;

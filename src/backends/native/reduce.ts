@@ -1,7 +1,7 @@
 // src/backends/native/reduce.ts — reductions on the addon: over adjacent axes in one pass, over
 // scattered axes one run at a time, and arg-reductions along one axis.
 import { contiguousStrides } from '../../core/shape.js';
-import type { ArgReduceOp, Backend, ReduceOp, Storage, View } from '../backend.js';
+import type { ArgReduceOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, ReduceOp } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { ELEMENTWISE_MIN, isFloat, numelOf } from './views.js';

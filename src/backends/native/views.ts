@@ -3,7 +3,7 @@
 import type { DataArray } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, fmtShape } from '../../core/shape.js';
-import type { View } from '../backend.js';
+import type { CpuView as View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 
 // Below these sizes the JS loop beats the cost of crossing into C++.

@@ -34,7 +34,7 @@ export class Pointwise {
   }
 
   private view(x: View | number): View {
-    return typeof x === 'number' ? scalarView(x, this.dtype, this.shape) : x;
+    return typeof x === 'number' ? scalarView(this.be, x, this.dtype, this.shape) : x;
   }
 
   unary(op: UnaryOp, x: View): View {

@@ -5,13 +5,14 @@ import { TYPE_NAMES } from '../../core/dtype.js';
 import { IndexError, RuntimeError, ValueError } from '../../core/errors.js';
 import { contiguousStrides, numelOf, sameShape } from '../../core/shape.js';
 import { isGradEnabled } from '../../autograd/grad-mode.js';
-import { defineOp } from '../../ops/define.js';
-import { add, div, mul, neg, sigmoid, sub, where } from '../../ops/elementwise.js';
-import { scatterAdd } from '../../ops/indexing.js';
+import { defineOp, denseView, toDtype } from '../../ops/define.js';
+import { add, div, eq, logicalNot, mul, neg, sigmoid, sub, where } from '../../ops/elementwise.js';
+import { indexSelect, scatterAdd } from '../../ops/indexing.js';
 import { sum } from '../../ops/reduce.js';
 import { logSoftmax } from '../../ops/softmax.js';
 import { reshape, unsqueeze, view } from '../../ops/views.js';
 import { tensor, zeros } from '../../tensor/creation.js';
+import { backendOf, isCpuStorage } from '../../tensor/device.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkReduction, checkTarget, pointwiseLoss, type Reduction } from './loss.js';
 
@@ -58,14 +59,14 @@ function nllOp(gradFn: string) {
       if (reduction === 'sum') return;
       const total = be.alloc(out.dtype, 1);
       be.reduce('sum', w, all, total);
-      out.data[0] = out.data[0] / total.data[0]; // every target ignored: 0/0 = NaN, as PyTorch
+      be.binary('div', denseView(out, []), denseView(total, []), out); // every target ignored: 0/0 = NaN, as PyTorch
     },
     backward: (g, [x, index, w], _, { reduction, classDim }) => {
       let scale = reduction === 'none' ? unsqueeze(g, classDim) : g;
       if (reduction === 'mean') scale = div(scale, sum(w));
       // Ignored samples (w = 0) get no gradient, even when Σw = 0 makes the scale infinite.
       const src = where(w.eq(0), 0, neg(mul(w, scale)));
-      return [scatterAdd(zeros(x.dims, { dtype: g.dtype }), classDim, index, src), null, null];
+      return [scatterAdd(zeros(x.dims, { dtype: g.dtype, device: g.storage.device }), classDim, index, src), null, null];
     },
     saves: 'inputs',
   });
@@ -75,6 +76,9 @@ const nllOps = { nll_loss: nllOp('NllLossBackward0'), nll_loss2d: nllOp('NllLoss
 /** The gather index and per-sample weights of Note [NLL as a gather], after PyTorch's checks. */
 function targetWeights(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, classDim: number): { index: Tensor; w: Tensor } {
   if (target.dtype !== 'int64') throw new RuntimeError(`${op}: expected scalar type Long but found ${TYPE_NAMES[target.dtype]}`);
+  const shape = [...target.dims];
+  shape.splice(classDim, 0, 1);
+  if (!isCpuStorage(target.storage)) return deviceTargetWeights(input, target, weight, ignoreIndex, shape);
   const classes = input.dims[classDim];
   const weights = weight === null ? null : weight.toArray();
   const values = target.toArray();
@@ -86,9 +90,19 @@ function targetWeights(op: string, input: Tensor, target: Tensor, weight: Tensor
     index[i] = v;
     w[i] = weights === null ? 1 : weights[v];
   }
-  const shape = [...target.dims];
-  shape.splice(classDim, 0, 1);
   return { index: tensor(index, { dtype: 'int64' }).reshape(shape), w: tensor(w, { dtype: input.dtype }).reshape(shape) };
+}
+
+/**
+ * targetWeights for targets on a device, as ops that stay there: ignored targets pick class 0 with
+ * weight 0. The targets are not range-checked (not readable synchronously; PyTorch's CUDA leaves
+ * them to device asserts).
+ */
+function deviceTargetWeights(input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, shape: readonly number[]): { index: Tensor; w: Tensor } {
+  const ignored = eq(target, ignoreIndex);
+  const index = where(ignored, 0, target);
+  const w = weight === null ? logicalNot(ignored) : where(ignored, 0, reshape(indexSelect(weight, 0, reshape(index, [-1])), target.dims));
+  return { index: reshape(index, shape), w: reshape(toDtype(w, input.dtype), shape) };
 }
 
 /** nll_loss (1-d or 2-d input) and nll_loss2d (4-d input), each with its own checks. */
@@ -112,6 +126,7 @@ function nllCore(op: 'nll_loss' | 'nll_loss2d', input: Tensor, target: Tensor, w
   if (weight !== null && weight.requiresGrad && isGradEnabled()) {
     throw new RuntimeError(`${op}: The function '${op}_forward' is not differentiable with respect to argument 'weight'. This input cannot have requires_grad True.`);
   }
+  backendOf(op, weight === null ? [input, target] : [input, target, weight]); // mixed devices fail before any host read
   const { index, w } = targetWeights(op, input, target, weight, ignoreIndex, classDim);
   return nllOps[op]([input, index, w], { reduction, classDim });
 }
@@ -242,8 +257,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   if (target.dtype !== input.dtype) {
     throw new RuntimeError(`binary_cross_entropy: Found dtype ${TYPE_NAMES[target.dtype]} but expected ${TYPE_NAMES[input.dtype]}`);
   }
-  for (const v of input.toArray()) {
-    if (!(v >= 0 && v <= 1)) throw new RuntimeError('binary_cross_entropy: all elements of input should be between 0 and 1');
+  // A host-side check only: a device input is not readable synchronously (PyTorch's CUDA checks it in the kernel).
+  if (isCpuStorage(input.storage)) {
+    for (const v of input.toArray()) {
+      if (!(v >= 0 && v <= 1)) throw new RuntimeError('binary_cross_entropy: all elements of input should be between 0 and 1');
+    }
   }
   return bceOp(weight === null ? [input, target] : [input, target, weight], reduction, weight !== null);
 }

@@ -4,16 +4,20 @@ import { ValueError } from '../../core/errors.js';
 import { defaultGenerator } from '../../core/random.js';
 import { mul } from '../../ops/elementwise.js';
 import { empty, zerosLike } from '../../tensor/creation.js';
+import { hostStorage } from '../../tensor/device.js';
 import { bernoulliInto } from '../../tensor/draw.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Inplace } from './activation.js';
 
-/** PyTorch's `noise.bernoulli_(1 - p); noise.div_(1 - p)`, in the input's dtype, of the given shape. */
+/**
+ * PyTorch's `noise.bernoulli_(1 - p); noise.div_(1 - p)`, in the input's dtype, of the given shape,
+ * on the input's device: the mask is drawn on the host (seeded runs match the CPU's) and uploaded.
+ */
 function noise(x: Tensor, shape: readonly number[], p: number): Tensor {
   const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
   const mask = empty([...shape], { dtype });
-  bernoulliInto(defaultGenerator, mask.storage.data as Float32Array | Float64Array, 1 - p);
-  return mask.div(1 - p);
+  bernoulliInto(defaultGenerator, hostStorage('dropout', mask, 'a CPU tensor').data as Float32Array | Float64Array, 1 - p);
+  return mask.to(x.device).div(1 - p);
 }
 
 function checkP(p: number): void {

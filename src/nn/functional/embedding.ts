@@ -7,6 +7,7 @@ import { eq, where } from '../../ops/elementwise.js';
 import { indexAdd } from '../../ops/indexing.js';
 import { reshape, unsqueeze } from '../../ops/views.js';
 import { zeros } from '../../tensor/creation.js';
+import { isCpuStorage } from '../../tensor/device.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 const embeddingOp = defineOp<number | null>({
@@ -24,7 +25,7 @@ const embeddingOp = defineOp<number | null>({
     const flatIdx = reshape(indices, [-1]);
     let rows = reshape(g, [-1, d]);
     if (paddingIdx !== null) rows = where(unsqueeze(eq(flatIdx, paddingIdx), 1), 0, rows);
-    return [indexAdd(zeros(weight.dims, { dtype: g.dtype }), 0, flatIdx, rows), null];
+    return [indexAdd(zeros(weight.dims, { dtype: g.dtype, device: g.storage.device }), 0, flatIdx, rows), null];
   },
   saves: 'inputs',
 });
@@ -44,6 +45,9 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx: number | nu
     if (pad >= num || pad < -num) throw new RuntimeError('embedding: Padding_idx must be within num_embeddings');
     if (pad < 0) pad += num;
   }
-  for (const i of input.toArray()) if (i < 0 || i >= num) throw new IndexError('embedding: index out of range in self');
+  // Only CPU indices are checked: a device's are not readable synchronously (PyTorch's CUDA leaves them to device asserts).
+  if (isCpuStorage(input.storage)) {
+    for (const i of input.toArray()) if (i < 0 || i >= num) throw new IndexError('embedding: index out of range in self');
+  }
   return embeddingOp([weight, input], pad);
 }

@@ -6,7 +6,7 @@ import { broadcastShapes, numelOf } from '../../core/shape.js';
 import type { View } from '../../backends/backend.js';
 import { defineOp, expandView, denseView } from '../../ops/define.js';
 import { abs, div, eq, exp, log, mul, sign, sub, where } from '../../ops/elementwise.js';
-import { resultType } from '../../ops/operands.js';
+import { resultType, scalarView } from '../../ops/operands.js';
 import { mean, sum } from '../../ops/reduce.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Pointwise } from './activation.js';
@@ -57,7 +57,7 @@ const mseLossOp = defineOp<Reduction>({
     if (reduction === 'none') return;
     be.reduce('sum', denseView(diff, shape), shape.map((_, i) => i), out);
     // mean of an empty tensor is NaN, as in PyTorch
-    if (reduction === 'mean') out.data[0] = out.data[0] / n;
+    if (reduction === 'mean') be.binary('div', denseView(out, []), scalarView(be, n, out.dtype, []), out);
   },
   backward: (g, [a, b], _, reduction) => {
     const n = broadcastShapes('mse_loss', a.dims, b.dims).reduce((x, y) => x * y, 1);
@@ -112,7 +112,8 @@ export function pointwiseLoss<P>(spec: PointwiseLossSpec<P>): (inputs: readonly 
         return;
       }
       be.reduce('sum', loss, shape.map((_, i) => i), out);
-      if (reduction === 'mean') out.data[0] = out.data[0] / numelOf(shape); // empty: NaN, as PyTorch
+      // empty: NaN, as PyTorch
+      if (reduction === 'mean') be.binary('div', denseView(out, []), scalarView(be, numelOf(shape), out.dtype, []), out);
     },
     backward: (g, inputs, _, { reduction, shape, extra }) => {
       const scale = reduction === 'mean' ? div(g, numelOf(shape)) : g;

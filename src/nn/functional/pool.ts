@@ -102,7 +102,8 @@ export function avgPoolInputGrad(be: Backend, g: View, divisor: View, out: Stora
 /** avg_pool2d's divisor per output position: the window's size, clipped to the padded or the real input. */
 function divisorView(be: Backend, shape: readonly number[], dtype: Storage['dtype'], geo: PoolGeometry, countIncludePad: boolean, override: number | null): View {
   const [h, w] = shape.slice(-2) as [number, number], [oh, ow] = geo.out;
-  const table = be.alloc(dtype, oh * ow);
+  // Built on the host and handed to the backend (wrapped on the CPU, uploaded to a device).
+  const table = allocArray(dtype, oh * ow);
   const span = (o: number, d: 0 | 1, size: number): [number, number] => {
     const start = o * geo.stride[d] - geo.padding[d];
     const end = Math.min(start + geo.kernel[d], size + geo.padding[d]);
@@ -112,11 +113,11 @@ function divisorView(be: Backend, shape: readonly number[], dtype: Storage['dtyp
     const [padH, realH] = span(y, 0, h);
     for (let x = 0; x < ow; x++) {
       const [padW, realW] = span(x, 1, w);
-      table.data[y * ow + x] = override ?? (countIncludePad ? padH * padW : realH * realW);
+      table[y * ow + x] = override ?? (countIncludePad ? padH * padW : realH * realW);
     }
   }
   const outShape = [...shape.slice(0, -2), oh, ow];
-  return { storage: table, shape: outShape, strides: [...outShape.slice(0, -2).map(() => 0), ow, 1], offset: 0 };
+  return { storage: be.fromArray(dtype, table), shape: outShape, strides: [...outShape.slice(0, -2).map(() => 0), ow, 1], offset: 0 };
 }
 
 interface AvgParams extends PoolGeometry {
@@ -289,13 +290,13 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, options: AvgPoo
 }
 
 /** The [out, in] averaging matrix of adaptive pooling: row o averages in[⌊o·I/O⌋ … ⌈(o+1)·I/O⌉). */
-function adaptiveMatrix(size: number, out: number, dtype: Storage['dtype']): Tensor {
+function adaptiveMatrix(size: number, out: number, like: Tensor): Tensor {
   const m = allocArray('float64', out * size) as Float64Array;
   for (let o = 0; o < out; o++) {
     const start = Math.floor((o * size) / out), end = Math.ceil(((o + 1) * size) / out);
     for (let i = start; i < end; i++) m[o * size + i] = 1 / (end - start);
   }
-  return reshape(tensor(m, { dtype: 'float64' }).to(dtype), [out, size]);
+  return reshape(tensor(m, { dtype: 'float64' }).to({ dtype: like.dtype, device: like.device }), [out, size]);
 }
 
 const adaptiveAvgPoolOp = defineOp<{ rows: Tensor; cols: Tensor }>({
@@ -322,5 +323,5 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (
   const [h, w] = input.dims.slice(-2) as [number, number];
   const oh = sizes[0] ?? h, ow = sizes[1] ?? w;
   if (oh < 0 || ow < 0) throw new RuntimeError(`${op}: elements of output_size must be greater than or equal to 0 but received {${oh}, ${ow}}`);
-  return adaptiveAvgPoolOp([input], { rows: adaptiveMatrix(h, oh, input.dtype), cols: adaptiveMatrix(w, ow, input.dtype) });
+  return adaptiveAvgPoolOp([input], { rows: adaptiveMatrix(h, oh, input), cols: adaptiveMatrix(w, ow, input) });
 }

@@ -1,8 +1,8 @@
 // src/nn/modules/module.ts — nn.Module: parameters and submodules found by walking fields,
 // train/eval, state dicts, printing, and the trick that makes modules callable.
-import type { DType } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { noGrad } from '../../autograd/grad-mode.js';
+import { toSpec, type ToTarget } from '../../ops/transfer.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Parameter } from '../parameter.js';
 
@@ -156,17 +156,30 @@ export abstract class Module {
     return this;
   }
 
-  /** Converts floating parameters and buffers to `dtype` in place (device 'cpu' is accepted). */
-  to(target: DType | 'cpu'): this {
-    if (target === 'cpu') return this;
-    for (const m of this.modules()) {
-      for (const [k, v] of m.fields()) {
-        if (!(v instanceof Tensor) || !v.isFloatingPoint()) continue;
-        const converted = noGrad(() => v.to(target));
-        const replacement = v instanceof Parameter ? new Parameter(converted, v.requiresGrad) : converted;
-        (m as unknown as Record<string, Tensor>)[k] = replacement;
+  /**
+   * Moves parameters and buffers to a device and/or converts the floating ones to a dtype, in place
+   * (PyTorch's module.to): each tensor keeps its object and takes the new values with setData, as
+   * PyTorch swaps `param.data`, so an optimizer built before keeps working. Gradients move along.
+   * Everything is converted before anything is replaced, so an error leaves the module as it was.
+   * @example model.to('webgpu'); model.to('float64'); model.to({ device: 'webgpu', dtype: 'float32' })
+   */
+  to(target: ToTarget): this {
+    const { dtype, device } = toSpec(target);
+    const moved = new Map<Tensor, Tensor>();
+    const plan = (t: Tensor): void => {
+      if (moved.has(t)) return;
+      moved.set(t, t.to({ dtype: dtype !== undefined && t.isFloatingPoint() ? dtype : t.dtype, device: device ?? t.device }));
+    };
+    noGrad(() => {
+      for (const m of this.modules()) {
+        for (const [, v] of m.fields()) {
+          if (!(v instanceof Tensor)) continue;
+          plan(v);
+          if (v.grad !== null) plan(v.grad);
+        }
       }
-    }
+    });
+    for (const [t, data] of moved) if (data !== t) t.setData(data);
     return this;
   }
 
