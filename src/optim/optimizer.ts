@@ -4,7 +4,6 @@ import { ArgumentTypeError, constructorName, ValueError } from '../core/errors.j
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { clone } from '../ops/views.js';
-import { toDtype } from '../ops/define.js';
 import { isFloating } from '../core/dtype.js';
 
 /** One entry of a parameter's optimizer state: a buffer, a count (`step`), or an absent buffer. */
@@ -213,8 +212,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 }
 
-/** A fresh copy of a saved buffer, in the parameter's dtype when both are floating (not `step`). */
+/**
+ * A fresh copy of a saved buffer on the parameter's device, in its dtype when the parameter is
+ * floating, as PyTorch's Optimizer.load_state_dict casts state; `step` stays as saved.
+ */
 function castLike(p: Tensor, v: Tensor, name: string): Tensor {
   const copy = clone(v.detach());
-  return name !== 'step' && isFloating(p.dtype) && copy.dtype !== p.dtype ? toDtype(copy, p.dtype) : copy;
+  return name === 'step' ? copy : copy.to({ dtype: isFloating(p.dtype) ? p.dtype : copy.dtype, device: p.device });
 }

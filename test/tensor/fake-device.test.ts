@@ -196,3 +196,22 @@ test('Module.to(webgpu) keeps every Parameter, and training there matches traini
   await sameOnBoth((d) => trained(d, (m) => new optim.Adam(m.parameters(), { lr: 0.01, amsgrad: true })), { atol: 1e-5, rtol: 1e-4 });
   await sameOnBoth((d) => trained(d, (m) => new optim.AdamW(m.parameters(), { lr: 0.01 })), { atol: 1e-5, rtol: 1e-4 });
 });
+
+test("an optimizer's loaded state moves to its parameters' device, as in PyTorch", async () => {
+  const model = new nn.Linear(2, 2);
+  const opt = new optim.Adam(model.parameters(), { lr: 0.1 });
+  F.mseLoss(model(torch.ones(1, 2)), torch.zeros(1, 2)).backward();
+  opt.step();
+  const saved = opt.stateDict(); // CPU buffers
+  model.to('webgpu');
+  const fresh = new optim.Adam(model.parameters(), { lr: 0.1 });
+  fresh.loadStateDict(saved);
+  const state = fresh.state.get(model.weight);
+  const expAvg = state?.exp_avg;
+  assert.ok(expAvg instanceof torch.Tensor);
+  assert.equal(String(expAvg.device), 'webgpu:0');
+  assert.equal(state?.step, 1);
+  F.mseLoss(model(torch.ones(1, 2, { device: 'webgpu' })), torch.zeros(1, 2, { device: 'webgpu' })).backward();
+  fresh.step();
+  assert.equal((await model.weight.data()).length, 4);
+});
