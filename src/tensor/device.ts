@@ -41,14 +41,17 @@ export class TorchDevice {
     return other instanceof TorchDevice ? other === this : parseDevice('equals', other) === this.type;
   }
 
+  /** PyTorch's str(device): `cpu`, `webgpu:0`. */
   toString(): string {
     return deviceName(this.type);
   }
 
+  /** The name, wherever JavaScript turns the value into a primitive (template strings, `==`). */
   [Symbol.toPrimitive](): string {
     return deviceName(this.type);
   }
 
+  /** console.log prints the name, as Python's print(x.device) does. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return deviceName(this.type);
   }
