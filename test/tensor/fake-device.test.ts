@@ -53,6 +53,7 @@ test('factories build on the host and upload, so seeded draws equal the CPU draw
     name: 'RuntimeError', message: 'zeros: webgpu:0 does not support float64 tensors (WebGPU has no 64-bit floats: convert to float32 first)',
   });
   assert.throws(() => torch.ones(2, { dtype: 'float64' }).to('webgpu'), /to: webgpu:0 does not support float64 tensors/);
+  assert.throws(() => torch.ones(2, { device: 'webgpu' }).double(), /to: webgpu:0 does not support float64 tensors/);
   assert.equal((await torch.ones(2, { dtype: 'float64' }).to({ device: 'webgpu', dtype: 'float32' }).data()).length, 2);
 });
 

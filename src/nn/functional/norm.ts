@@ -25,10 +25,15 @@ function affine(y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
 const channelView = (v: Tensor, ndim: number): Tensor => reshape(v, [v.numel(), ...new Array<number>(ndim - 2).fill(1)]);
 const perChannel = (v: Tensor | null, ndim: number): Tensor | null => (v === null ? null : channelView(v, ndim));
 
-/** stat ← (1 − momentum)·stat + momentum·value, computed in float64 as PyTorch's CPU kernel does. */
-function updateRunning(stat: Tensor, value: Tensor, momentum: number): void {
+/**
+ * stat ← (1 − momentum)·stat + momentum·scale·value, computed in float64 as PyTorch's CPU kernel does; on
+ * a GPU in the stat's own dtype, as PyTorch's CUDA kernel does (and WebGPU has no float64).
+ */
+function updateRunning(stat: Tensor, value: Tensor, momentum: number, scale = 1): void {
+  const wide = stat.device.type === 'cpu' ? 'float64' : stat.dtype;
   noGrad(() => {
-    const next = add(mul(stat.double(), 1 - momentum), mul(reshape(value, [-1]).double(), momentum));
+    const v = reshape(value, [-1]).to(wide);
+    const next = add(mul(stat.to(wide), 1 - momentum), mul(scale === 1 ? v : mul(v, scale), momentum));
     stat.copy_(next);
   });
 }
@@ -71,7 +76,7 @@ export function batchNorm(
     const stats = normalize(input, axes, eps);
     y = stats.y;
     if (runningMean !== null) updateRunning(runningMean, stats.mean.detach(), momentum);
-    if (runningVar !== null) updateRunning(runningVar, mul(stats.var.detach().double(), n / (n - 1)), momentum);
+    if (runningVar !== null) updateRunning(runningVar, stats.var.detach(), momentum, n / (n - 1)); // the unbiased variance
   } else {
     if (runningMean === null || runningVar === null) throw new RuntimeError('batch_norm: running_mean must be defined in evaluation mode');
     y = mul(sub(input, channelView(runningMean, ndim)), rsqrt(add(channelView(runningVar, ndim), eps)));
