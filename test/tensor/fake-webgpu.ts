@@ -9,6 +9,8 @@ import { jsBackend } from '../../src/backends/js/index.js';
 const hidden = new WeakMap<Storage, CpuStorage>();
 
 function wrap(inner: CpuStorage): Storage {
+  // As WebGPU would: a float64 storage must never reach the device, whatever path asks for one.
+  if (inner.dtype === 'float64') throw new Error('fake webgpu: a float64 storage reached the device');
   const s: Storage = { dtype: inner.dtype, device: 'webgpu', numel: inner.numel, version: 0 };
   hidden.set(s, inner);
   return s;
