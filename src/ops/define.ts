@@ -7,7 +7,7 @@ import type { Backend, Storage, View } from '../backends/backend.js';
 import { backend } from '../backends/select.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { type Edge, Node } from '../autograd/node.js';
-import { backendOf, deviceName, hostStorage, isCpuStorage, placement } from '../tensor/device.js';
+import { backendOf, checkSupports, deviceName, hostStorage, isCpuStorage } from '../tensor/device.js';
 import { emptyTensor, Tensor, uninitTensor } from '../tensor/tensor.js';
 
 /** What an op's meta function decides before anything is allocated. */
@@ -228,6 +228,9 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
       }
       if (views.length !== inputs.length) {
         be = backendOf(name, inputs);
+        // A dtype the device lacks (float64 on webgpu) is refused before anything is allocated there.
+        checkSupports(name, be, dtype);
+        if (cast !== undefined) checkSupports(name, be, cast);
         views.length = 0;
         for (const t of inputs) {
           const v = t.storage.device === be.device ? t.kernelView() : uploadScalar(t, be);
@@ -329,10 +332,7 @@ export const toDtype = (x: Tensor, dtype: DType): Tensor => (x.dtype === dtype ?
 const toDtypeOp = defineOp<DType>({
   name: 'to',
   gradFn: 'ToCopyBackward0',
-  meta: ([x], dtype) => {
-    if (x.storage.device !== 'cpu') placement('to', x.storage.device, dtype); // e.g. float64 on webgpu
-    return { shape: x.dims, dtype };
-  },
+  meta: ([x], dtype) => ({ shape: x.dims, dtype }),
   forward: (be, [x], out) => { be.copy(x, denseView(out, x.shape)); },
   backward: (g, [x]) => [toDtype(g, x.dtype)],
   saves: 'none',

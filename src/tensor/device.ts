@@ -97,11 +97,15 @@ export function placement(op: string, like: DeviceLike, dtype: DType): Backend {
       `${op}: device '${deviceName(device)}' is not available: no WebGPU backend is registered (torch.webgpu.isAvailable() is false)`,
     );
   }
-  if (!be.supports(dtype)) {
-    const hint = dtype === 'float64' ? ' (WebGPU has no 64-bit floats: convert to float32 first)' : '';
-    throw new RuntimeError(`${op}: ${deviceName(device)} does not support ${dtype} tensors${hint}`);
-  }
+  checkSupports(op, be, dtype);
   return be;
+}
+
+/** Throws unless `be`'s device can hold `dtype` tensors (WebGPU has no float64). */
+export function checkSupports(op: string, be: Backend, dtype: DType): void {
+  if (be.supports(dtype)) return;
+  const hint = dtype === 'float64' ? ' (WebGPU has no 64-bit floats: convert to float32 first)' : '';
+  throw new RuntimeError(`${op}: ${deviceName(be.device)} does not support ${dtype} tensors${hint}`);
 }
 
 // Note [Same device]
