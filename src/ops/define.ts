@@ -134,6 +134,23 @@ function kernelInput(t: Tensor, v: View, cast: DType | undefined, expandTo: read
   return expandTo !== null && !sameShape(t.dims, expandTo) ? expandView(v, expandTo) : v;
 }
 
+/**
+ * The backend of an op with an input on a device, with `views` (re)made on it (Note [Same device]).
+ * Kept out of defineOp's closure, so that the CPU path stays small enough for V8 to inline.
+ */
+function onDevice(name: string, inputs: readonly Tensor[], dtype: DType, cast: DType | undefined, expandTo: readonly number[] | null, views: View[]): Backend {
+  const be = backendOf(name, inputs);
+  // A dtype the device lacks (float64 on webgpu) is refused before anything is allocated there.
+  checkSupports(name, be, dtype);
+  if (cast !== undefined) checkSupports(name, be, cast);
+  views.length = 0;
+  for (const t of inputs) {
+    const v = t.storage.device === be.device ? t.kernelView() : uploadScalar(t, be);
+    views.push(kernelInput(t, v, cast, expandTo, be));
+  }
+  return be;
+}
+
 /** A 0-d CPU tensor's value as a one-element storage on `be`, for an op running there. */
 function uploadScalar(t: Tensor, be: Backend): View {
   // Its gradient would have to come back from the device synchronously, which WebGPU cannot do.
@@ -226,17 +243,7 @@ export function defineOp<P = undefined>(spec: OpSpec<P>): Op<P> {
         if (v.storage.device !== 'cpu') break;
         views.push(kernelInput(t, v, cast, expandTo, be));
       }
-      if (views.length !== inputs.length) {
-        be = backendOf(name, inputs);
-        // A dtype the device lacks (float64 on webgpu) is refused before anything is allocated there.
-        checkSupports(name, be, dtype);
-        if (cast !== undefined) checkSupports(name, be, cast);
-        views.length = 0;
-        for (const t of inputs) {
-          const v = t.storage.device === be.device ? t.kernelView() : uploadScalar(t, be);
-          views.push(kernelInput(t, v, cast, expandTo, be));
-        }
-      }
+      if (views.length !== inputs.length) be = onDevice(name, inputs, dtype, cast, expandTo, views);
       if (into !== undefined && elementwise && dtype === into.dtype && sameShape(shape, into.dims) && !isRecording(inputs)) {
         const target = directTarget(be, into, views);
         if (target !== null) {
