@@ -3,16 +3,16 @@
 import type { DType } from '../../core/dtype.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { coalesce } from '../native/views.js';
-import { grid, type GpuRuntime, type Params } from './runtime.js';
+import { type Element, grid, type GpuRuntime, type Params } from './runtime.js';
 import type { GpuStorage, GpuView } from './storage.js';
 import { bindings, convert, elementOf, MAIN, MAX_RANK, stridedAt } from './wgsl.js';
 
 const FLOAT_UNARY: Record<UnaryOp, string> = {
-  neg: '-v', exp: 'exp(v)', log: 'log(v)', sqrt: 'sqrt(v)', rsqrt: 'inverseSqrt(v)', abs: 'abs(v)',
-  sign: 'select(sign(v), 0.0, isnan_(v))', sigmoid: '1.0 / (1.0 + exp(-v))', tanh: 'tanh(v)',
+  neg: '-v', exp: 'exp(v)', log: 'logf(v)', sqrt: 'select(sqrt(v), nan(), v < 0.0)', rsqrt: 'select(inverseSqrt(v), nan(), v < 0.0)', abs: 'abs(v)',
+  sign: 'sign(v)', sigmoid: '1.0 / (1.0 + exp(-v))', tanh: 'tanh(clamp(v, -20.0, 20.0))',
   relu: 'select(0.0, v, v > 0.0)', sin: 'sin(v)', cos: 'cos(v)', log1p: 'log1p(v)', expm1: 'expm1(v)',
   floor: 'floor(v)', ceil: 'ceil(v)', round: 'round(v)', trunc: 'trunc(v)', reciprocal: '1.0 / v', erf: 'erf(v)',
-  logicalNot: 'u32(v == 0.0)', isnan: 'u32(isnan_(v))',
+  logicalNot: 'u32((bitcast<u32>(v) & 0x7fffffffu) == 0u)', isnan: 'u32(isnan_(v))',
 };
 const INT_UNARY: Partial<Record<UnaryOp, string>> = {
   neg: '-v', abs: 'abs(v)', sign: 'sign(v)', relu: 'max(v, 0)', floor: 'v', ceil: 'v', round: 'v', trunc: 'v',
@@ -24,14 +24,18 @@ const UINT_UNARY: Partial<Record<UnaryOp, string>> = {
 };
 
 // WGSL lets implementations assume there are no NaNs (SwiftShader's exp(NaN) is inf, and `v != v` may fold to
-// false), so NaN is tested on the bits, and made from a variable's bits (WGSL refuses NaN constants).
+// false), so NaN is tested on the bits and made from a variable's bits (WGSL refuses NaN constants), and the
+// functions return it themselves outside their domain.
 // log1p and expm1 in the classic accurate forms (WGSL has neither); erf after Abramowitz & Stegun 7.1.26
 // refined to float32 accuracy by one Newton step is more than f32 needs: 7.1.26 alone errs by 1.5e-7.
 const FLOAT_HELPERS = `
 fn isnan_(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
-fn log1p(v: f32) -> f32 { let u = 1.0 + v; if (u == 1.0) { return v; } return log(u) * v / (u - 1.0); }
+fn nan() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
+fn logf(v: f32) -> f32 { return select(log(v), nan(), v < 0.0); }
+fn log1p(v: f32) -> f32 { let u = 1.0 + v; if (u == 1.0) { return v; } return logf(u) * v / (u - 1.0); }
 fn expm1(v: f32) -> f32 {
   if (abs(v) < 1e-5) { return v + 0.5 * v * v; }
+  if (v > 80.0) { return exp(v); }
   let u = exp(v);
   if (u == 1.0) { return v; }
   let m = u - 1.0;
@@ -47,8 +51,21 @@ fn erf(v: f32) -> f32 {
 fn powf(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (isnan_(a) || isnan_(b)) { return a + b; }
-  if (a >= 0.0) { return pow(a, b); }
-  if (fract(b) != 0.0) { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
+  if ((bitcast<u32>(b) & 0x7fffffffu) == 0x7f800000u) {
+    let m = abs(a);
+    if (m == 1.0) { return 1.0; }
+    return select(0.0, abs(b), (m > 1.0) == (b > 0.0));
+  }
+  let infinite = (bitcast<u32>(a) & 0x7fffffffu) == 0x7f800000u;
+  if (a == 0.0 || infinite) {
+    // IEEE pow: 0^b and ∞^b are 0 or ∞ by the sign of b, negative for a negative base and an odd integer b.
+    var inf = 0x7f800000u;
+    let mag = select(0.0, bitcast<f32>(inf), (b < 0.0) != infinite);
+    let odd = fract(b) == 0.0 && (i32(b) & 1) != 0;
+    return select(mag, -mag, odd && (bitcast<u32>(a) >> 31u) == 1u);
+  }
+  if (a > 0.0) { return pow(a, b); }
+  if (fract(b) != 0.0) { return nan(); }
   let r = pow(-a, b);
   return select(r, -r, (i32(b) & 1) != 0);
 }`;
@@ -68,7 +85,7 @@ const COMPARE: Partial<Record<BinaryOp, string>> = { eq: '==', ne: '!=', lt: '<'
 const LOGICAL: Partial<Record<BinaryOp, string>> = { logicalAnd: '&&', logicalOr: '||', logicalXor: '!=' };
 const FLOAT_BINARY: Record<Arith, string> = {
   add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'a / b', pow: 'powf(a, b)',
-  maximum: 'select(max(a, b), a + b, isnan_(a) || isnan_(b))', minimum: 'select(min(a, b), a + b, isnan_(a) || isnan_(b))',
+  maximum: 'max(a, b)', minimum: 'min(a, b)',
   atan2: 'atan2(a, b)', floorDivide: 'floor(a / b)', remainder: 'a - b * floor(a / b)',
   thresholdBackward: 'select(0.0, a, b > 0.0 || isnan_(b))',
 };
@@ -77,8 +94,9 @@ const INT_BINARY: Record<Arith, string> = {
   atan2: 'a', floorDivide: 'floordiv(a, b)', remainder: 'pymod(a, b)', thresholdBackward: 'select(0, a, b > 0)',
 };
 
-/** A dtype's zero literal in WGSL. */
-const zero = (dtype: DType): string => ({ f32: '0.0', i32: '0i', u32: '0u' })[elementOf(dtype)];
+/** Whether an element is non-zero; for floats on the bits, so that NaN counts as true (see the NaN note above). */
+const truthy = (v: string, e: Element): string =>
+  e === 'f32' ? `((bitcast<u32>(${v}) & 0x7fffffffu) != 0u)` : `(${v} != ${e === 'i32' ? '0i' : '0u'})`;
 
 /** Views of one shape, merged to the fewest dims that all walk alike. */
 function merged(shape: readonly number[], views: readonly GpuView[]): [number[], number[][]] {
@@ -140,8 +158,8 @@ export function elementwiseKernels(rt: GpuRuntime) {
       const dtype = x.storage.dtype;
       const outDtype = op === 'logicalNot' || op === 'isnan' ? 'bool' : dtype;
       const body = wrap(outDtype, `f(x0v)`);
-      // A float result keeps a NaN input (see the NaN note above); PyTorch's sign(NaN) is 0.
-      const keepNan = elementOf(dtype) === 'f32' && outDtype === dtype && op !== 'sign';
+      // A float result keeps a NaN input (see the NaN note above), as the CPU backends do.
+      const keepNan = elementOf(dtype) === 'f32' && outDtype === dtype;
       const helpers = `${elementOf(dtype) === 'f32' ? FLOAT_HELPERS : ''}
 fn f(v: ${elementOf(dtype)}) -> ${elementOf(outDtype)} { let r = ${unaryExpr(op, dtype)}; return ${keepNan ? 'select(r, v, isnan_(v))' : 'r'}; }`;
       pointwise(`unary ${op}`, [x], out, outDtype, body, helpers);
@@ -152,15 +170,21 @@ fn f(v: ${elementOf(dtype)}) -> ${elementOf(outDtype)} { let r = ${unaryExpr(op,
       const cmp = COMPARE[op], logical = LOGICAL[op];
       let body: string, outDtype: DType = dtype, helpers = '';
       if (cmp !== undefined) {
-        body = `u32(x0v ${cmp} x1v)`;
+        // NaN compares unequal to everything; the bits decide, not the compiler (see the NaN note above).
+        const nan = 'isnan_(x0v) || isnan_(x1v)';
+        body = e !== 'f32' ? `u32(x0v ${cmp} x1v)` : op === 'ne' ? `u32(x0v != x1v || ${nan})` : `u32(x0v ${cmp} x1v && !(${nan}))`;
+        helpers = e === 'f32' ? FLOAT_HELPERS : '';
         outDtype = 'bool';
       } else if (logical !== undefined) {
-        body = `u32((x0v != ${zero(dtype)}) ${logical} (x1v != ${zero(dtype)}))`;
+        body = `u32(${truthy('x0v', e)} ${logical} ${truthy('x1v', e)})`;
         outDtype = 'bool';
       } else {
         const table = e === 'f32' ? FLOAT_BINARY : INT_BINARY;
+        // A NaN operand makes a NaN result (a + b carries it through the hardware), save where the op has its own
+        // rule for NaN (pow's x^0 = 1, threshold_backward).
+        const ret = e === 'f32' && op !== 'thresholdBackward' && op !== 'pow' ? 'select(r, a + b, isnan_(a) || isnan_(b))' : 'r';
         helpers = `${e === 'f32' ? FLOAT_HELPERS : INT_HELPERS}
-fn f(a: ${e === 'u32' ? 'i32' : e}, b: ${e === 'u32' ? 'i32' : e}) -> ${e === 'u32' ? 'i32' : e} { return ${table[op as Arith]}; }`;
+fn f(a: ${e === 'u32' ? 'i32' : e}, b: ${e === 'u32' ? 'i32' : e}) -> ${e === 'u32' ? 'i32' : e} { let r = ${table[op as Arith]}; return ${ret}; }`;
         body = wrap(dtype, e === 'u32' ? 'u32(f(i32(x0v), i32(x1v)))' : 'f(x0v, x1v)');
       }
       pointwise(`binary ${op}`, [a, b], out, outDtype, body, helpers);

@@ -53,7 +53,8 @@ ${steps}
 /** How a value of one element type becomes another dtype's element (PyTorch's casts: bools are 0/1, uint8 wraps). */
 export function convert(expr: string, from: Element, to: DType): string {
   const into = elementOf(to);
-  if (to === 'bool') return from === 'f32' ? `u32(${expr} != 0.0)` : `u32(${expr} != ${from === 'i32' ? '0i' : '0u'})`;
+  // Any bits but ±0 are true, NaN included (compilers may assume `v != 0.0` is false for NaN).
+  if (to === 'bool') return from === 'f32' ? `u32((bitcast<u32>(${expr}) & 0x7fffffffu) != 0u)` : `u32(${expr} != ${from === 'i32' ? '0i' : '0u'})`;
   if (to === 'uint8') return from === 'f32' ? `(u32(i32(${expr})) & 255u)` : `(u32(${expr}) & 255u)`;
   if (from === into) return expr;
   return `${into}(${expr})`;
