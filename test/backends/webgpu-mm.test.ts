@@ -1,0 +1,147 @@
+// test/backends/webgpu-mm.test.ts — the webgpu backend's matrix products, convolutions, pooling and fused updates
+// against the JS reference on the same inputs: every GEMM tile edge, transposed, padded, broadcast and batched
+// operands, each kernel variant forced. Skipped, with the reason, where no WebGPU adapter exists.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Storage, View } from '../../src/backends/backend.js';
+import { jsBackend } from '../../src/backends/js/index.js';
+import type { DataArray } from '../../src/core/dtype.js';
+import { loadWebgpuBackend } from '../../src/backends/webgpu/index.js';
+import { type MatmulChoice, matmulKernels } from '../../src/backends/webgpu/matmul.js';
+import type { GpuStorage, GpuView } from '../../src/backends/webgpu/storage.js';
+import { assertClose } from '../helpers.js';
+import { makeRandom } from '../opinfo/values.js';
+
+const found = await loadWebgpuBackend();
+/** Why these tests are skipped, or false when an adapter was found. */
+const skip = typeof found === 'string' ? `no WebGPU adapter: ${found}` : false;
+type Gpu = Exclude<typeof found, string>;
+const gpu = (): Gpu => {
+  assert.ok(typeof found !== 'string', 'no WebGPU adapter');
+  return found;
+};
+const rand = makeRandom(5);
+
+type Dtype = 'float32' | 'int32' | 'int64' | 'uint8';
+const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const dense = (shape: readonly number[]): number[] => shape.map((_, i) => numelOf(shape.slice(i + 1)));
+
+/** A CPU storage of n random values in [lo, hi) (integers for integer dtypes). */
+function host(dtype: Dtype, n: number, lo = -1, hi = 1): Storage {
+  const data = dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : dtype === 'int64' ? new Float64Array(n) : new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = dtype === 'float32' ? lo + (hi - lo) * rand() : Math.floor(lo + (hi - lo) * rand());
+  return { dtype, data, version: 0 };
+}
+
+/** The same view over a device copy of its storage. */
+const upload = (v: View): GpuView => ({ storage: gpu().fromArray(v.storage.dtype, v.storage.data), shape: v.shape, strides: v.strides, offset: v.offset });
+const read = (s: GpuStorage): Promise<DataArray> => gpu().readAsync(s);
+
+/** Asserts the device reported no validation or memory errors. */
+function noErrors(): void {
+  assert.deepEqual(gpu().runtime.errors, []);
+}
+
+type Layout = 'n' | 't' | 'padded' | 'odd';
+/**
+ * A [...batch, rows, cols] operand: 'n' row-major at offset 0; 't' stored transposed at offset 4; 'padded' with
+ * rows 4-aligned and longer than cols (a narrowed view); 'odd' row-major at offset 1 (never vec4-aligned).
+ * `broadcast` gives batch dim d stride 0.
+ */
+function operand(dtype: Dtype, batch: readonly number[], rows: number, cols: number, layout: Layout, broadcast = -1): View {
+  const rowStride = layout === 'padded' ? Math.ceil((cols + 1) / 4) * 4 : cols;
+  const offset = layout === 'n' ? 0 : layout === 'odd' ? 1 : 4;
+  const mat = layout === 't' ? [cols, rows] : [rows, rowStride];
+  const storedBatch = batch.map((b, d) => (d === broadcast ? 1 : b));
+  const stored = [...storedBatch, ...mat];
+  const strides = dense(stored);
+  const nd = batch.length;
+  const matStrides = layout === 't' ? [strides[nd + 1], strides[nd]] : [strides[nd], 1];
+  return {
+    storage: host(dtype, numelOf(stored) + offset),
+    shape: [...batch, rows, cols],
+    strides: [...strides.slice(0, nd).map((s, d) => (d === broadcast ? 0 : s)), ...matStrides],
+    offset,
+  };
+}
+
+/** Runs the device matmul (with `choice` forced) and the JS one on the same inputs; compares. */
+async function checkMatmul(a: View, b: View, choice: MatmulChoice, what: string): Promise<void> {
+  const nd = a.shape.length, shape = [...a.shape.slice(0, -1), b.shape[nd - 1]];
+  const ref = jsBackend.alloc(a.storage.dtype, numelOf(shape));
+  jsBackend.matmul(a, b, ref);
+  const out = gpu().allocUninit(a.storage.dtype, numelOf(shape));
+  matmulKernels(gpu().runtime, choice).matmul(upload(a), upload(b), out);
+  const k = a.shape[nd - 1];
+  const tol = a.storage.dtype === 'float32' ? { atol: 1e-6 * k, rtol: 1e-4 } : { atol: 0, rtol: 0 };
+  assertClose(await read(out), ref.data, { ...tol, what: `${what} ${JSON.stringify(choice)}` });
+}
+
+const CHOICES: MatmulChoice[] = [{}, { tile: 4 }, { tile: 8 }, { tile: 4, splits: 3 }];
+const LAYOUTS: Layout[] = ['n', 't', 'padded', 'odd'];
+
+describe('webgpu matmul matches the JS reference', { skip }, () => {
+  const SIZES = [1, 3, 17, 33, 64, 65, 128, 130];
+  test('float32 at every tile edge of m, n and k, in every layout and kernel variant', async () => {
+    const cases: [number, number, number][] = SIZES.flatMap((s): [number, number, number][] => [[s, 33, 17], [17, s, 65], [65, 17, s]]);
+    cases.push([128, 128, 128], [130, 130, 130], [64, 65, 128]);
+    for (const [i, [m, n, k]] of cases.entries()) {
+      const la = LAYOUTS[i % 4], lb = LAYOUTS[Math.floor(i / 4) % 4];
+      const a = operand('float32', [], m, k, la), b = operand('float32', [], k, n, lb);
+      for (const choice of CHOICES) await checkMatmul(a, b, { ...choice, gemv: false }, `${m}x${k} (${la}) @ ${k}x${n} (${lb})`);
+    }
+    for (const la of LAYOUTS) {
+      for (const lb of LAYOUTS) {
+        const a = operand('float32', [], 65, 130, la), b = operand('float32', [], 130, 33, lb);
+        for (const choice of CHOICES) await checkMatmul(a, b, choice, `65x130 (${la}) @ 130x33 (${lb})`);
+      }
+    }
+    noErrors();
+  });
+
+  test('batched, broadcast and permuted batch dims', async () => {
+    for (const [la, lb] of [['n', 't'], ['t', 'padded'], ['odd', 'n']] as const) {
+      await checkMatmul(operand('float32', [2, 3], 17, 33, la, 0), operand('float32', [2, 3], 33, 65, lb, 1), {}, `bcast ${la} ${lb}`);
+      await checkMatmul(operand('float32', [3, 2], 65, 17, la), operand('float32', [3, 2], 17, 3, lb), { tile: 8, splits: 2 }, `batched ${la} ${lb}`);
+    }
+    // Batch dims that cannot merge: a's stored [2, 3] read as [3, 2].
+    const a = operand('float32', [2, 3], 33, 17, 'n');
+    const permuted: View = { ...a, shape: [3, 2, 33, 17], strides: [a.strides[1], a.strides[0], ...a.strides.slice(2)] };
+    await checkMatmul(permuted, operand('float32', [3, 2], 17, 64, 't'), {}, 'permuted batch');
+    noErrors();
+  });
+
+  test('gemv: m = 1 or n = 1, either operand transposed, batched', async () => {
+    for (const layout of LAYOUTS) {
+      for (const [m, n, k] of [[1, 130, 65], [130, 1, 65], [1, 1, 300], [33, 1, 1], [1, 17, 1000]]) {
+        await checkMatmul(operand('float32', [2], m, k, layout), operand('float32', [2], k, n, LAYOUTS[(m + n) % 4], 0), {}, `gemv ${m}x${k}x${n} ${layout}`);
+      }
+    }
+    noErrors();
+  });
+
+  test('integer products are exact: int32, int64 (as int32) and uint8 (wrapping)', async () => {
+    for (const dtype of ['int32', 'int64', 'uint8'] as const) {
+      const [lo, hi] = dtype === 'uint8' ? [0, 256] : [-1000, 1000];
+      for (const choice of CHOICES) {
+        const a = operand(dtype, [2], 33, 65, 'n'), b = operand(dtype, [2], 65, 17, 't');
+        a.storage.data.forEach((_, i) => (a.storage.data[i] = Math.floor(lo + (hi - lo) * rand())));
+        b.storage.data.forEach((_, i) => (b.storage.data[i] = Math.floor(lo + (hi - lo) * rand())));
+        await checkMatmul(a, b, choice, dtype);
+        await checkMatmul(operand(dtype, [], 1, 130, 'n'), operand(dtype, [], 130, 5, 'odd'), choice, `${dtype} gemv`);
+      }
+    }
+    noErrors();
+  });
+
+  test('k = 0 gives zeros; an output aliasing an input is computed aside', async () => {
+    const out = gpu().fromArray('float32', new Float32Array(6).fill(7));
+    const empty = { storage: gpu().alloc('float32', 1), shape: [2, 0], strides: [0, 1], offset: 0 };
+    gpu().matmul(empty, { ...empty, shape: [0, 3], strides: [3, 1] }, out);
+    assert.deepEqual(Array.from(await read(out)), [0, 0, 0, 0, 0, 0]);
+    const s = gpu().fromArray('float32', new Float32Array([1, 2, 3, 4]));
+    gpu().matmul({ storage: s, shape: [2, 2], strides: [2, 1], offset: 0 }, { storage: s, shape: [2, 2], strides: [1, 2], offset: 0 }, s);
+    assert.deepEqual(Array.from(await read(s)), [5, 11, 11, 25]);
+    noErrors();
+  });
+});
