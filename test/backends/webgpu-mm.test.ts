@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Storage, View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
+import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import type { DataArray } from '../../src/core/dtype.js';
 import { loadWebgpuBackend } from '../../src/backends/webgpu/index.js';
 import { type MatmulChoice, matmulKernels } from '../../src/backends/webgpu/matmul.js';
@@ -142,6 +143,51 @@ describe('webgpu matmul matches the JS reference', { skip }, () => {
     const s = gpu().fromArray('float32', new Float32Array([1, 2, 3, 4]));
     gpu().matmul({ storage: s, shape: [2, 2], strides: [2, 1], offset: 0 }, { storage: s, shape: [2, 2], strides: [1, 2], offset: 0 }, s);
     assert.deepEqual(Array.from(await read(s)), [5, 11, 11, 25]);
+    noErrors();
+  });
+});
+
+/** A dense random float32 view of `shape`; `swap` stores the last two dims swapped (a transposed view). */
+function floats(shape: readonly number[], swap = false, lo = -1, hi = 1): View {
+  const nd = shape.length, stored = swap ? [...shape.slice(0, nd - 2), shape[nd - 1], shape[nd - 2]] : shape;
+  const s = dense(stored);
+  return { storage: host('float32', numelOf(shape) + 2, lo, hi), shape, strides: swap ? [...s.slice(0, nd - 2), s[nd - 1], s[nd - 2]] : s, offset: 2 };
+}
+
+describe('webgpu convolutions match the JS composition', { skip }, () => {
+  const GEOMETRIES = [
+    { x: [2, 3, 9, 9], w: [4, 3, 3, 3], stride: [1, 1], before: [1, 1], after: [1, 1], dilation: [1, 1], groups: 1 },
+    { x: [1, 6, 14, 14], w: [16, 6, 5, 5], stride: [2, 2], before: [0, 0], after: [0, 0], dilation: [1, 1], groups: 1 },
+    { x: [2, 4, 6, 6], w: [4, 1, 3, 3], stride: [1, 1], before: [1, 1], after: [1, 1], dilation: [1, 1], groups: 4 },
+    { x: [3, 6, 17, 9], w: [9, 2, 3, 5], stride: [2, 3], before: [2, 1], after: [2, 1], dilation: [2, 1], groups: 3 },
+    { x: [2, 1, 1, 33], w: [7, 1, 1, 7], stride: [1, 1], before: [0, 3], after: [0, 3], dilation: [1, 1], groups: 1 },
+    { x: [1, 2, 7, 8], w: [3, 2, 2, 3], stride: [1, 2], before: [0, 1], after: [2, 0], dilation: [1, 1], groups: 1 },
+    { x: [2, 3, 12, 12], w: [130, 3, 3, 3], stride: [1, 1], before: [1, 1], after: [1, 1], dilation: [1, 1], groups: 1 },
+    { x: [8, 4, 16, 16], w: [8, 2, 3, 3], stride: [1, 1], before: [0, 0], after: [0, 0], dilation: [1, 1], groups: 2 },
+    { x: [2, 3, 20], w: [5, 3, 4], stride: [2], before: [1], after: [2], dilation: [2], groups: 1 },
+  ];
+  test('forward (with and without bias), input gradient and weight gradient, float32', async () => {
+    for (const [i, c] of GEOMETRIES.entries()) {
+      const geo = { stride: c.stride, padBefore: c.before, padAfter: c.after, dilation: c.dilation, groups: c.groups };
+      const o = c.x.slice(2).map((s, d) => Math.floor((s + c.before[d] + c.after[d] - c.dilation[d] * (c.w[d + 2] - 1) - 1) / c.stride[d]) + 1);
+      const gShape = [c.x[0], c.w[0], ...o], what = JSON.stringify(c);
+      const x = floats(c.x, i % 2 === 1), w = floats(c.w), g = floats(gShape, i % 3 === 2), bias = floats([c.w[0]]);
+      const conv = gpu().conv;
+      for (const b of [undefined, bias]) {
+        const ref = jsBackend.alloc('float32', numelOf(gShape)), out = gpu().allocUninit('float32', numelOf(gShape));
+        convForward(jsBackend, x, w, b, ref, geo);
+        assert.ok(conv.forward(upload(x), upload(w), b === undefined ? null : upload(b), out, geo));
+        assertClose(await read(out), ref.data, { atol: 1e-4, rtol: 1e-4, what: `forward ${b === undefined ? '' : 'with bias '}${what}` });
+      }
+      const dx = jsBackend.alloc('float32', numelOf(c.x)), gdx = gpu().allocUninit('float32', numelOf(c.x));
+      convInputGrad(jsBackend, g, w, dx, c.x, geo);
+      assert.ok(conv.inputGrad(upload(g), upload(w), gdx, c.x, geo));
+      assertClose(await read(gdx), dx.data, { atol: 1e-4, rtol: 1e-4, what: `input grad ${what}` });
+      const dw = jsBackend.alloc('float32', numelOf(c.w)), gdw = gpu().allocUninit('float32', numelOf(c.w));
+      convWeightGrad(jsBackend, g, x, dw, c.w.slice(2), geo);
+      assert.ok(conv.weightGrad(upload(g), upload(x), gdw, c.w.slice(2), geo));
+      assertClose(await read(gdw), dw.data, { atol: 1e-3, rtol: 1e-4, what: `weight grad ${what}` });
+    }
     noErrors();
   });
 });

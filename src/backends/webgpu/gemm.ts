@@ -288,6 +288,17 @@ export function runGemm(
   }
 }
 
+// 128×128 tiles need this many workgroups before they beat 64×64 ones; below it the device would idle.
+const BIG_TILE_WORKGROUPS = 256;
+
+/** The tile size for an m×n product over `batch` matrices: the big tile only where there is work enough. */
+export const chooseTile = (m: number, n: number, batch: number): TileSize =>
+  Math.ceil(m / 128) * Math.ceil(n / 128) * batch >= BIG_TILE_WORKGROUPS ? 8 : 4;
+
+/** Workgroups of an m×n product over `batch` matrices in tiles of `size`. */
+export const workgroupsOf = (m: number, n: number, batch: number, size: TileSize): number =>
+  Math.ceil(m / tileOf(size)) * Math.ceil(n / tileOf(size)) * batch;
+
 /**
  * How many pieces to split k into so that a GEMM with few tiles still fills the device: at least TARGET
  * workgroups, each piece at least MIN_CHUNK long (a multiple of BK). Returns [splits, chunk].

@@ -3,6 +3,7 @@
 import type { DataArray, DType } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { requestDevice } from './device.js';
+import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { matmulKernels } from './matmul.js';
 import { GpuRuntime } from './runtime.js';
@@ -82,6 +83,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     emptyCache: (): void => { rt.emptyCache(); },
     ...elementwise,
     ...matmulKernels(rt),
+    ...convKernels(rt),
   };
 }
 

@@ -1,7 +1,7 @@
 // src/backends/webgpu/matmul.ts — batched matrix products: the tiled GEMM of gemm.ts, with k split when there are
 // few tiles, and a GEMV for m = 1 or n = 1.
 import { coalesce } from '../native/views.js';
-import { encodeGemm, gemmCode, type GemmShape, type Load, splitK, tileOf, type TileSize } from './gemm.js';
+import { chooseTile, encodeGemm, gemmCode, type GemmShape, type Load, splitK, type TileSize, workgroupsOf } from './gemm.js';
 import type { Element, GpuRuntime } from './runtime.js';
 import type { GpuStorage, GpuView } from './storage.js';
 import { elementOf } from './wgsl.js';
@@ -14,8 +14,6 @@ export interface MatmulChoice {
   readonly gemv?: boolean;
 }
 
-// 128×128 tiles need this many workgroups before they beat 64×64 ones; below it the device would idle.
-const BIG_TILE_WORKGROUPS = 256;
 const MAX_BATCH_RANK = 8;
 
 const numelOf = (shape: readonly number[]): number => shape.reduce((x, y) => x * y, 1);
@@ -100,9 +98,8 @@ export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
 
   function tiled(g: GemmShape, a: GpuView, b: GpuView, out: GPUBuffer): void {
     const dtype = a.storage.dtype, e = elementOf(dtype), byte = dtype === 'uint8', z = numelOf(g.batch);
-    const big = Math.ceil(g.m / 128) * Math.ceil(g.n / 128) * z >= BIG_TILE_WORKGROUPS;
-    const size: TileSize = force.tile ?? (big ? 8 : 4), tile = tileOf(size);
-    const split = splitK(Math.ceil(g.m / tile) * Math.ceil(g.n / tile) * z, g.k, force.splits);
+    const size = force.tile ?? chooseTile(g.m, g.n, z);
+    const split = splitK(workgroupsOf(g.m, g.n, z, size), g.k, force.splits);
     const la = loadOf(g.a.offset, g.a.outer, g.a.k, g.a.batch), lb = loadOf(g.b.offset, g.b.outer, g.b.k, g.b.batch);
     const spec = { name: 'matmul', e, size, a: la, b: lb, vecC: g.n % 4 === 0, byte };
     const code = cached(JSON.stringify(spec), () => gemmCode(spec));
