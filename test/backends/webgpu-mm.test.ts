@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import type { Storage, View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
+import { maxPoolIndices } from '../../src/nn/functional/pool.js';
+import { denseView } from '../../src/ops/define.js';
 import type { DataArray } from '../../src/core/dtype.js';
 import { loadWebgpuBackend } from '../../src/backends/webgpu/index.js';
 import { type MatmulChoice, matmulKernels } from '../../src/backends/webgpu/matmul.js';
@@ -187,6 +189,50 @@ describe('webgpu convolutions match the JS composition', { skip }, () => {
       convWeightGrad(jsBackend, g, x, dw, c.w.slice(2), geo);
       assert.ok(conv.weightGrad(upload(g), upload(x), gdw, c.w.slice(2), geo));
       assertClose(await read(gdw), dw.data, { atol: 1e-3, rtol: 1e-4, what: `weight grad ${what}` });
+    }
+    noErrors();
+  });
+});
+
+describe('webgpu max pooling matches the JS composition', { skip }, () => {
+  const GEOMETRIES = [
+    { x: [2, 3, 8, 8], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+    { x: [1, 2, 9, 7], kernel: [3, 2], stride: [2, 1], padding: [1, 1], dilation: [1, 2] },
+    { x: [3, 17, 33], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] },
+    { x: [1, 3, 5, 5], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], ceil: true },
+    { x: [2, 2, 10, 11], kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [2, 1], ceil: true },
+  ];
+  test('indices (first maximum, NaN wins), values and the gradient, float32', async () => {
+    for (const g of GEOMETRIES) {
+      const [h, w] = g.x.slice(-2) as [number, number], lead = g.x.slice(0, -2), what = JSON.stringify(g);
+      const o = [0, 1].map((i) => Math[g.ceil === true ? 'ceil' : 'floor'](([h, w][i] + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1);
+      const geo = { ...g, out: o };
+      const x = floats(g.x, true);
+      // Ties and NaNs: the first maximum wins, and the first NaN beats every number.
+      x.storage.data.forEach((_, i) => {
+        if (i % 5 === 0) x.storage.data[i] = 0.5;
+        if (i % 47 === 3) x.storage.data[i] = NaN;
+      });
+      const n = numelOf([...lead, ...o]);
+      const ref = jsBackend.alloc('int64', n);
+      maxPoolIndices(jsBackend, x, ref, geo);
+      const indices = gpu().allocUninit('int64', n), values = gpu().allocUninit('float32', n);
+      assert.ok(gpu().maxPool2dIndices(upload(x), indices, geo, values));
+      assert.deepEqual(Array.from(await read(indices)), Array.from(ref.data), what);
+      const plain = jsBackend.alloc('float32', numelOf(g.x));
+      jsBackend.copy(x, denseView(plain, g.x));
+      const positions = o[0] * o[1];
+      assert.deepEqual(Array.from(await read(values)), Array.from(ref.data, (idx, i) => plain.data[Math.floor(i / positions) * h * w + idx]), `values ${what}`);
+      // The gradient: zeros with g added at the indices, overlapping windows summed in the reference's order.
+      const grad = floats([...lead, ...o], true);
+      const slow = jsBackend.alloc('float32', numelOf(g.x));
+      const planes = numelOf(lead);
+      const gd = jsBackend.alloc('float32', n);
+      jsBackend.copy(grad, denseView(gd, [...lead, ...o]));
+      jsBackend.scatterAdd(denseView(slow, [planes, h * w]), 1, denseView(ref, [planes, positions]), denseView(gd, [planes, positions]));
+      const quick = gpu().allocUninit('float32', numelOf(g.x));
+      assert.ok(gpu().maxPool2dBackward(upload(grad), { storage: indices, shape: [...lead, ...o], strides: dense([...lead, ...o]), offset: 0 }, quick, g.x, geo));
+      assertClose(await read(quick), slow.data, { atol: 0, rtol: 0, what: `backward ${what}` });
     }
     noErrors();
   });

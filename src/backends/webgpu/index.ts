@@ -6,6 +6,7 @@ import { requestDevice } from './device.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
 import { matmulKernels } from './matmul.js';
+import { poolKernels } from './pool.js';
 import { GpuRuntime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
@@ -84,6 +85,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     ...elementwise,
     ...matmulKernels(rt),
     ...convKernels(rt),
+    ...poolKernels(rt),
   };
 }
 
