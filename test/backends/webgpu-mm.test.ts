@@ -3,7 +3,7 @@
 // operands, each kernel variant forced. Skipped, with the reason, where no WebGPU adapter exists.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Storage, View } from '../../src/backends/backend.js';
+import type { AdamConstants, SGDConstants, Storage, View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import { maxPoolIndices } from '../../src/nn/functional/pool.js';
@@ -237,3 +237,138 @@ describe('webgpu max pooling matches the JS composition', { skip }, () => {
     noErrors();
   });
 });
+
+describe('webgpu fused kernels match the JS reference', { skip }, () => {
+  const SIZES = [5, 2049, 70001];
+  const flat = (st: Storage): View => ({ storage: st, shape: [st.data.length], strides: [1], offset: 0 });
+  const onDevice = (st: Storage): GpuView => upload(flat(st));
+  const r = Math.fround;
+
+  test('clamp with either bound or none, NaN kept, on a transposed view', async () => {
+    const x = floats([17, 33], true, -3, 3);
+    x.storage.data[5] = NaN;
+    const values = Array.from({ length: 17 * 33 }, (_, i) => x.storage.data[x.offset + (i % 33) * 17 + Math.floor(i / 33)]);
+    for (const [lo, hi] of [[-1, 0.5], [-Infinity, 0.5], [-1, Infinity], [-Infinity, Infinity], [1, -1]]) {
+      const out = gpu().allocUninit('float32', values.length);
+      assert.ok(gpu().clamp(upload(x), lo, hi, out));
+      assertClose(await read(out), values.map((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, lo), hi))), { atol: 0, rtol: 0, what: `clamp ${lo} ${hi}` });
+    }
+    noErrors();
+  });
+
+  test('activations: leakyRelu, elu, silu over the whole range, infinities and NaN, in place too', async () => {
+    const special = [0, -0, 1e-30, -1e-30, 1e-6, -1e-6, -0.3, 0.35, 20, -20, 80, -80, 89, -87.5, -104, -110, Infinity, -Infinity, NaN];
+    for (const n of [special.length, 2049]) {
+      const x = host('float32', n, -30, 30);
+      (x.data as Float32Array).set(special);
+      for (const [op, param] of [['leakyRelu', 0.2], ['elu', 1.5], ['silu', 0]] as const) {
+        const out = gpu().allocUninit('float32', n);
+        assert.ok(gpu().activation(op, onDevice(x), param, out));
+        const want = Array.from(x.data, (v) => (op === 'leakyRelu' ? (v > 0 ? v : r(v * param)) : op === 'elu' ? (v <= 0 ? r(r(Math.expm1(v)) * param) : v) : r(v / r(1 + r(Math.exp(-v))))));
+        assertClose(await read(out), want, { atol: 1e-30, rtol: 1e-4, what: `${op} ${n}` });
+        const self = onDevice(x);
+        assert.ok(gpu().activation(op, self, param, self.storage));
+        assertClose(await read(self.storage), await read(out), { atol: 0, rtol: 0, what: `${op} in place` });
+      }
+    }
+    noErrors();
+  });
+
+  test('addcmul and addcdiv, dense and broadcast, in place too', async () => {
+    const [rows, cols] = [70, 1001], n = rows * cols, shape = [rows, cols];
+    const x = host('float32', n), a = host('float32', n), b = host('float32', cols, 0.5, 2);
+    const denseOf = (st: Storage): View => ({ storage: st, shape, strides: [cols, 1], offset: 0 });
+    const row: View = { storage: b, shape, strides: [0, 1], offset: 0 };
+    for (const divide of [false, true]) {
+      const want = Array.from(x.data, (v, i) => r(v + r((divide ? (p: number, q: number) => p / q : (p: number, q: number) => p * q)(r(0.3 * a.data[i]), b.data[i % cols]))));
+      const out = gpu().allocUninit('float32', n);
+      assert.ok(gpu().addcmul(upload(denseOf(x)), upload(denseOf(a)), upload(row), 0.3, divide, out));
+      assertClose(await read(out), want, { atol: 1e-6, rtol: 1e-5, what: divide ? 'addcdiv' : 'addcmul' });
+      const self = upload(denseOf(x));
+      assert.ok(gpu().addcmul(self, upload(denseOf(a)), upload(row), 0.3, divide, self.storage));
+      assertClose(await read(self.storage), await read(out), { atol: 0, rtol: 0, what: 'in place' });
+    }
+    noErrors();
+  });
+
+  test('adamStep: Adam, AdamW, AMSGrad, maximize', async () => {
+    const variants: AdamConstants[] = [
+      { maximize: false, decay: 1, weightDecay: 0, beta1: 0.9, beta2: 0.999, stepSize: 0.01 / 0.1, biasCorrection2Sqrt: Math.sqrt(0.001), eps: 1e-8 },
+      { maximize: false, decay: 1, weightDecay: 0.1, beta1: 0.8, beta2: 0.99, stepSize: 0.02 / 0.36, biasCorrection2Sqrt: Math.sqrt(1 - 0.99 ** 2), eps: 1e-8 },
+      { maximize: true, decay: 1 - 0.01 * 0.01, weightDecay: 0, beta1: 0.9, beta2: 0.999, stepSize: 0.01 / 0.271, biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** 3), eps: 1e-6 },
+    ];
+    for (const n of SIZES) {
+      for (const c of variants) {
+        for (const amsgrad of [false, true]) {
+          const p = host('float32', n), g = host('float32', n), m = host('float32', n, -0.1, 0.1), v = host('float32', n, 0, 0.1);
+          const vmax = amsgrad ? host('float32', n, 0, 0.1) : null;
+          const dev = [p, g, m, v, vmax].map((st) => (st === null ? null : onDevice(st).storage));
+          assert.ok(gpu().adamStep(present(dev[0]), present(dev[1]), present(dev[2]), present(dev[3]), dev[4], c));
+          adamReference(p.data, g.data, m.data, v.data, vmax?.data ?? null, c);
+          const what = `n ${n} amsgrad ${amsgrad} maximize ${c.maximize}`;
+          for (const [i, st] of [p, null, m, v, vmax].entries()) {
+            if (st !== null) assertClose(await read(present(dev[i])), st.data, { atol: 1e-6, rtol: 1e-5, what: `state ${i} ${what}` });
+          }
+        }
+      }
+    }
+    noErrors();
+  });
+
+  test('sgdStep: first step, dampening, weight decay, Nesterov, maximize', async () => {
+    const variants: Omit<SGDConstants, 'first'>[] = [
+      { maximize: false, lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false },
+      { maximize: false, lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01, nesterov: false },
+      { maximize: true, lr: 0.1, momentum: 0.5, dampening: 0, weightDecay: 0.001, nesterov: true },
+    ];
+    for (const n of SIZES) {
+      for (const c of variants) {
+        for (const first of [true, false]) {
+          const p = host('float32', n), g = host('float32', n), buf = host('float32', n);
+          const [dp, dg, db] = [p, g, buf].map((st) => onDevice(st).storage);
+          assert.ok(gpu().sgdStep(dp, dg, db, { ...c, first }));
+          sgdReference(p.data, g.data, buf.data, { ...c, first });
+          assertClose(await read(dp), p.data, { atol: 1e-6, rtol: 1e-5, what: `param n ${n} first ${first}` });
+          assertClose(await read(db), buf.data, { atol: 1e-6, rtol: 1e-5, what: `momentum_buffer n ${n} first ${first}` });
+        }
+      }
+    }
+    noErrors();
+  });
+});
+
+function present<T>(v: T | null): T {
+  assert.ok(v !== null);
+  return v;
+}
+
+/** PyTorch 1.13's single-tensor Adam in float32, op by op (as test/backends/fused.test.ts). */
+function adamReference(p: DataArray, g: DataArray, m: DataArray, v: DataArray, vmax: DataArray | null, c: AdamConstants): void {
+  const r = Math.fround;
+  const [beta1, beta2, c1, c2, bc2, eps, step, wd, decay] =
+    [c.beta1, c.beta2, 1 - c.beta1, 1 - c.beta2, c.biasCorrection2Sqrt, c.eps, -c.stepSize, c.weightDecay, c.decay].map(r);
+  for (let i = 0; i < p.length; i++) {
+    const param = r(p[i] * decay);
+    let grad = c.maximize ? -g[i] : g[i];
+    if (wd !== 0) grad = r(param * wd + grad);
+    m[i] = r(grad * c1 + r(m[i] * beta1));
+    v[i] = r(r(c2 * grad) * grad + r(v[i] * beta2));
+    let second = v[i];
+    if (vmax !== null) second = vmax[i] = Math.max(vmax[i], v[i]);
+    const denom = r(r(r(Math.sqrt(second)) / bc2) + eps);
+    p[i] = r(param + r(r(step * m[i]) / denom));
+  }
+}
+
+/** PyTorch 1.13's single-tensor SGD with momentum in float32, op by op. */
+function sgdReference(p: DataArray, g: DataArray, buf: DataArray, c: SGDConstants): void {
+  const r = Math.fround;
+  const [lr, momentum, damp, wd] = [-c.lr, c.momentum, 1 - c.dampening, c.weightDecay].map(r);
+  for (let i = 0; i < p.length; i++) {
+    let d = c.maximize ? -g[i] : g[i];
+    if (wd !== 0) d = r(p[i] * wd + d);
+    buf[i] = c.first ? d : r(d * damp + r(buf[i] * momentum));
+    const step = c.nesterov ? r(buf[i] * momentum + d) : buf[i];
+    p[i] = r(step * lr + p[i]);
+  }
+}

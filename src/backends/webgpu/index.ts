@@ -5,6 +5,7 @@ import { RuntimeError } from '../../core/errors.js';
 import { requestDevice } from './device.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
 import { matmulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
 import { GpuRuntime } from './runtime.js';
@@ -86,6 +87,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     ...matmulKernels(rt),
     ...convKernels(rt),
     ...poolKernels(rt),
+    ...fusedKernels(rt),
   };
 }
 
