@@ -70,40 +70,8 @@ export interface GemmShape {
 
 const numelOf = (shape: readonly number[]): number => shape.reduce((x, y) => x * y, 1);
 
-/** The WGSL of one GEMM kernel (Note [GEMM tiles]). */
-export function gemmCode(s: GemmSpec): string {
-  const T = s.e, V = `vec4<${T}>`, bm = tileOf(s.size), rows = s.size / 4;
-  const isVec = (l: Load): boolean => l.kind === 'vecOuter' || l.kind === 'vecK';
-  const binds = [
-    `@group(0) @binding(0) var<storage, read> A: array<${isVec(s.a) ? V : T}>;`,
-    `@group(0) @binding(1) var<storage, read> B: array<${isVec(s.b) ? V : T}>;`,
-    `@group(0) @binding(2) var<storage, read_write> C: array<${s.vecC ? V : T}>;`,
-    ...(s.extra ?? []).map(([name, type], i) => `@group(0) @binding(${3 + i}) var<storage, read> ${name}: array<${type}>;`),
-    `@group(0) @binding(${3 + (s.extra?.length ?? 0)}) var<storage, read> p: array<u32>;`,
-  ];
-  const accs = Array.from({ length: s.size }, (_, r) => Array.from({ length: rows }, (__, j) => `c${r}_${j}`));
-  const step = [
-    ...Array.from({ length: rows }, (_, i) => `    let a${i} = As[kk * ${bm / 4}u + ty + ${16 * i}u];`),
-    ...Array.from({ length: rows }, (_, j) => `    let b${j} = Bs[kk * ${bm / 4}u + tx + ${16 * j}u];`),
-    ...accs.flatMap((row, r) => row.map((c, j) => `    ${c} += a${r >> 2}.${'xyzw'[r & 3]} * b${j};`)),
-  ];
-  return `// gemm ${s.name}: ${T}, ${bm}x${bm} tiles, A ${describe(s.a)}, B ${describe(s.b)}${s.vecC ? ', vec4 C' : ''}
-${binds.join('\n')}
-var<workgroup> As: array<${V}, ${(BK * bm) / 4}>;
-var<workgroup> Bs: array<${V}, ${(BK * bm) / 4}>;
-var<private> lid: u32;
-var<private> zb: u32;
-var<private> M: u32;
-var<private> N: u32;
-var<private> kEnd: u32;
-var<private> row0: u32;
-var<private> col0: u32;
-var<private> aBase: u32;
-var<private> bBase: u32;
-${operandCode('a', s.a, s.size, T)}
-${operandCode('b', s.b, s.size, T)}
-${s.helpers ?? ''}
-fn batchBases(z: u32) -> vec2u {
+/** The batch's offsets into A and B, decoded from z over the batch dims. */
+const BATCH_BASES = `fn batchBases(z: u32) -> vec2u {
   var rem = z;
   var o = vec2u(p[${P.aOffset}], p[${P.bOffset}]);
   for (var d = i32(p[${P.rank}]) - 1; d >= 0; d--) {
@@ -114,7 +82,40 @@ fn batchBases(z: u32) -> vec2u {
     o += c * vec2u(p[${P.aBatch}u + du], p[${P.bBatch}u + du]);
   }
   return o;
+}`;
+
+/** Everything a GEMM kernel declares before its entry point: bindings, tiles, per-thread state, loads. */
+function declarations(s: GemmSpec): string {
+  const T = s.e, V = `vec4<${T}>`, bm = tileOf(s.size);
+  const isVec = (l: Load): boolean => l.kind === 'vecOuter' || l.kind === 'vecK';
+  const privates = ['lid', 'zb', 'M', 'N', 'kEnd', 'row0', 'col0', 'aBase', 'bBase'].map((name) => `var<private> ${name}: u32;`);
+  return [
+    `// gemm ${s.name}: ${T}, ${bm}x${bm} tiles, A ${describe(s.a)}, B ${describe(s.b)}${s.vecC ? ', vec4 C' : ''}`,
+    `@group(0) @binding(0) var<storage, read> A: array<${isVec(s.a) ? V : T}>;`,
+    `@group(0) @binding(1) var<storage, read> B: array<${isVec(s.b) ? V : T}>;`,
+    `@group(0) @binding(2) var<storage, read_write> C: array<${s.vecC ? V : T}>;`,
+    ...(s.extra ?? []).map(([name, type], i) => `@group(0) @binding(${3 + i}) var<storage, read> ${name}: array<${type}>;`),
+    `@group(0) @binding(${3 + (s.extra?.length ?? 0)}) var<storage, read> p: array<u32>;`,
+    `var<workgroup> As: array<${V}, ${(BK * bm) / 4}>;`,
+    `var<workgroup> Bs: array<${V}, ${(BK * bm) / 4}>;`,
+    ...privates,
+    operandCode('a', s.a, s.size, T),
+    operandCode('b', s.b, s.size, T),
+    s.helpers ?? '',
+    BATCH_BASES,
+  ].join('\n');
 }
+
+/** The WGSL of one GEMM kernel (Note [GEMM tiles]). */
+export function gemmCode(s: GemmSpec): string {
+  const V = `vec4<${s.e}>`, bm = tileOf(s.size), rows = s.size / 4;
+  const accs = Array.from({ length: s.size }, (_, r) => Array.from({ length: rows }, (__, j) => `c${r}_${j}`));
+  const step = [
+    ...Array.from({ length: rows }, (_, i) => `    let a${i} = As[kk * ${bm / 4}u + ty + ${16 * i}u];`),
+    ...Array.from({ length: rows }, (_, j) => `    let b${j} = Bs[kk * ${bm / 4}u + tx + ${16 * j}u];`),
+    ...accs.flatMap((row, r) => row.map((c, j) => `    ${c} += a${r >> 2}.${'xyzw'[r & 3]} * b${j};`)),
+  ];
+  return `${declarations(s)}
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) t: u32) {
@@ -289,7 +290,7 @@ export function runGemm(
 }
 
 // 128×128 tiles need this many workgroups before they beat 64×64 ones; below it the device would idle.
-const BIG_TILE_WORKGROUPS = 256;
+const BIG_TILE_WORKGROUPS = 128;
 
 /** The tile size for an m×n product over `batch` matrices: the big tile only where there is work enough. */
 export const chooseTile = (m: number, n: number, batch: number): TileSize =>

@@ -71,30 +71,31 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 }`;
 }
 
+/**
+ * Encodes out[z, i] = Σ_k X[z, i, k]·V[z, k]: X is A (n = 1) or, `transposed`, B (m = 1) read as its transpose,
+ * V the other operand. Outputs go to x and y of the grid (folded under the limit), the batch to z.
+ */
+function encodeGemv(rt: GpuRuntime, code: (mode: 'rows' | 'cols') => string, g: GemmShape, x: GpuView, v: GpuView, out: GPUBuffer, transposed: boolean): void {
+  const limit = rt.device.limits.maxComputeWorkgroupsPerDimension;
+  const [count, mx, vx] = transposed ? [g.n, g.b, g.a] : [g.m, g.a, g.b];
+  const mode = mx.outer === 1 && mx.k !== 1 ? 'cols' : 'rows';
+  const groups = Math.ceil(count / (mode === 'rows' ? 8 : 64));
+  const gx = Math.min(groups, limit), gy = Math.ceil(groups / gx), zs = numelOf(g.batch);
+  const pad = (s: readonly number[]): number[] => [...s, ...new Array<number>(MAX_BATCH_RANK - s.length).fill(0)];
+  for (let zBase = 0; zBase < zs; zBase += limit) {
+    rt.dispatch(code(mode), [x.storage.buffer, v.storage.buffer, out], [gx, gy, Math.min(limit, zs - zBase)], (p) =>
+      p.u32(count, g.k, groups, zBase, g.batch.length).i32(mx.offset, mx.outer, mx.k, vx.offset, vx.k).u32(...pad(g.batch)).i32(...pad(mx.batch), ...pad(vx.batch)));
+  }
+}
+
 /** The matrix-product kernels of the webgpu backend; `force` pins the kernel choice (tests, benchmarks). */
 export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
-  const limit = rt.device.limits.maxComputeWorkgroupsPerDimension;
   const codes = new Map<string, string>();
   const cached = (key: string, make: () => string): string => {
     let code = codes.get(key);
     if (code === undefined) codes.set(key, (code = make()));
     return code;
   };
-
-  /** out[z, i] = Σ_k X[z, i, k]·V[z, k] over L outputs, with X's and V's strides and batch strides. */
-  function gemv(g: GemmShape, x: GpuView, v: GpuView, out: GPUBuffer, transposed: boolean): void {
-    const e = elementOf(x.storage.dtype), byte = x.storage.dtype === 'uint8';
-    const [count, mx, vx] = transposed ? [g.n, g.b, g.a] : [g.m, g.a, g.b];
-    const mode = mx.outer === 1 && mx.k !== 1 ? 'cols' : 'rows';
-    const code = cached(`gemv ${e} ${mode} ${byte}`, () => gemvCode(e, mode, byte));
-    const groups = Math.ceil(count / (mode === 'rows' ? 8 : 64));
-    const gx = Math.min(groups, limit), gy = Math.ceil(groups / gx), zs = numelOf(g.batch);
-    const pad = (s: readonly number[]): number[] => [...s, ...new Array<number>(MAX_BATCH_RANK - s.length).fill(0)];
-    for (let zBase = 0; zBase < zs; zBase += limit) {
-      rt.dispatch(code, [x.storage.buffer, v.storage.buffer, out], [gx, gy, Math.min(limit, zs - zBase)], (p) =>
-        p.u32(count, g.k, groups, zBase, g.batch.length).i32(mx.offset, mx.outer, mx.k, vx.offset, vx.k).u32(...pad(g.batch)).i32(...pad(mx.batch), ...pad(vx.batch)));
-    }
-  }
 
   function tiled(g: GemmShape, a: GpuView, b: GpuView, out: GPUBuffer): void {
     const dtype = a.storage.dtype, e = elementOf(dtype), byte = dtype === 'uint8', z = numelOf(g.batch);
@@ -127,8 +128,10 @@ export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
       // WebGPU cannot bind one buffer as both read and written in a dispatch.
       const aliased = out.buffer === a.storage.buffer || out.buffer === b.storage.buffer;
       const target = aliased ? rt.acquire(count * 4) : out.buffer;
-      if (force.gemv !== false && n === 1) gemv(g, a, b, target, false);
-      else if (force.gemv !== false && m === 1) gemv(g, b, a, target, true);
+      const dtype = a.storage.dtype, e = elementOf(dtype), byte = dtype === 'uint8';
+      const gemv = (mode: 'rows' | 'cols'): string => cached(`gemv ${e} ${mode} ${byte}`, () => gemvCode(e, mode, byte));
+      if (force.gemv !== false && n === 1) encodeGemv(rt, gemv, g, a, b, target, false);
+      else if (force.gemv !== false && m === 1) encodeGemv(rt, gemv, g, b, a, target, true);
       else tiled(g, a, b, target);
       if (aliased) {
         rt.copyBuffer(target, 0, out.buffer, 0, count * 4);
