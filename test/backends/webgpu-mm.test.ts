@@ -192,6 +192,13 @@ describe('webgpu convolutions match the JS composition', { skip }, () => {
     }
     noErrors();
   });
+
+  test('3-D convolutions and other dtypes are left to the composition', () => {
+    const geo = { stride: [1, 1, 1], padBefore: [0, 0, 0], padAfter: [0, 0, 0], dilation: [1, 1, 1], groups: 1 };
+    assert.equal(gpu().conv.forward(upload(floats([1, 2, 3, 3, 3])), upload(floats([1, 2, 2, 2, 2])), null, gpu().alloc('float32', 8), geo), false);
+    const ints = upload(operand('int32', [1, 1], 4, 4, 'n'));
+    assert.equal(gpu().conv.forward(ints, upload(operand('int32', [1, 1], 2, 2, 'n')), null, gpu().alloc('int32', 9), { ...geo, stride: [1, 1], padBefore: [0, 0], padAfter: [0, 0], dilation: [1, 1] }), false);
+  });
 });
 
 describe('webgpu max pooling matches the JS composition', { skip }, () => {

@@ -1,7 +1,7 @@
 // src/backends/webgpu/conv.ts — 1-D and 2-D convolutions over NCHW as implicit GEMMs (gemm.ts): the forward and
 // the gradients in the input and the weight, any stride, padding, dilation and groups, float32.
 import type { ConvGeometry } from '../backend.js';
-import { chooseTile, encodeGemm, gemmCode, type GemmShape, type GemmSpec, type Load, splitK, workgroupsOf } from './gemm.js';
+import { BK, chooseTile, encodeGemm, gemmCode, type GemmShape, type GemmSpec, type Load, P, splitK, workgroupsOf } from './gemm.js';
 import type { GpuRuntime, Params } from './runtime.js';
 import type { GpuStorage, GpuView } from './storage.js';
 
@@ -15,12 +15,12 @@ import type { GpuStorage, GpuView } from './storage.js';
 // C comes out contiguous in each case: the output's NCHW (or OIHW) layout. 1-D convolutions are 2-D ones of
 // height 1.
 
-/** The words of the convolution's geometry after the GEMM's (P.extra on). */
+/** The words of the convolution's geometry after the GEMM's (from P.extra), in `convParams`'s order. */
 const Q = {
-  groups: 40, cg: 41, cog: 42, h: 43, w: 44, oh: 45, ow: 46, kh: 47, kw: 48, sh: 49, sw: 50, ph: 51, pw: 52, dh: 53, dw: 54,
-  xOffset: 55, xs: 56, wOffset: 60, ws: 61, gOffset: 65, gs: 66, biasOffset: 70, biasStride: 71,
+  groups: 0, cg: 1, cog: 2, h: 3, w: 4, oh: 5, ow: 6, kh: 7, kw: 8, sh: 9, sw: 10, ph: 11, pw: 12, dh: 13, dw: 14,
+  xOffset: 15, xs: 16, wOffset: 20, ws: 21, gOffset: 25, gs: 26, biasOffset: 30, biasStride: 31,
 } as const;
-const q = (name: keyof typeof Q, i = 0): string => `p[${Q[name] + i}]`;
+const q = (name: keyof typeof Q, i = 0): string => `p[${P.extra + Q[name] + i}]`;
 
 /** A convolution's sizes as 2-D: [N, C, H, W] in, [N, Cout, OH, OW] out, [Cout, C/G, KH, KW] weight. */
 interface Conv2d {
@@ -141,7 +141,7 @@ export function convKernels(rt: GpuRuntime): { conv: GpuConvKernels } {
     const key = JSON.stringify(full);
     let code = codes.get(key);
     if (code === undefined) codes.set(key, (code = gemmCode(full)));
-    const splits = split ? splitK(workgroupsOf(g.m, g.n, z, size), g.k) : ([1, Math.ceil(g.k / 16) * 16] as [number, number]);
+    const splits = split ? splitK(workgroupsOf(g.m, g.n, z, size), g.k) : ([1, Math.ceil(g.k / BK) * BK] as [number, number]);
     encodeGemm(rt, code, 'f32', false, inputs, out.buffer, g, size, splits, write, 2);
   };
   const aliases = (out: GpuStorage, ...views: readonly (GpuView | null)[]): boolean => views.some((v) => v?.storage.buffer === out.buffer);

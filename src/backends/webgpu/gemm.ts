@@ -1,7 +1,7 @@
 // src/backends/webgpu/gemm.ts — the tiled GEMM that matmul and the convolutions share: C[z] = A[z]·B[z] over
 // workgroup tiles staged in workgroup memory, register-blocked, with vec4 loads where the layout allows.
 import { type Element, grid, type GpuRuntime, type Params } from './runtime.js';
-import { bindings, MAIN } from './wgsl.js';
+import { bindings, MAIN, MAX_RANK } from './wgsl.js';
 
 // Note [GEMM tiles]
 // 256 threads (16×16) own a BM×BN tile of C, each a size×size block (size 8: 128×128, size 4: 64×64). Per step
@@ -50,12 +50,11 @@ export interface GemmSpec {
   readonly epilogue?: string;
 }
 
-/** Parameter words of a GEMM dispatch; the convolutions' own parameters start at EXTRA. */
+/** Parameter words of a GEMM dispatch; the convolutions' own parameters start at `extra`. */
 export const P = {
   m: 0, n: 1, k: 2, tilesN: 3, tiles: 4, zBase: 5, splits: 6, kChunk: 7, rank: 8,
   aOffset: 9, aOuter: 10, aK: 11, bOffset: 12, bOuter: 13, bK: 14, shape: 15, aBatch: 23, bBatch: 31, extra: 40,
 } as const;
-const MAX_BATCH_RANK = 8;
 
 /** One GEMM's sizes and operand layouts, in elements: outer = m for A, n for B. */
 export interface GemmShape {
@@ -261,8 +260,7 @@ function storeCode(s: GemmSpec, accs: readonly (readonly string[])[]): string {
 /** Writes a GEMM's parameters (P); `extra` appends the convolutions' own from P.extra. */
 export function gemmParams(p: Params, g: GemmShape, size: TileSize, zBase: number, splits: number, kChunk: number): Params {
   const tile = tileOf(size), tilesN = Math.ceil(g.n / tile);
-  if (g.batch.length > MAX_BATCH_RANK) throw new Error(`webgpu: matmul over more than ${MAX_BATCH_RANK} non-mergeable batch dims`);
-  const pad = (v: readonly number[]): number[] => [...v, ...new Array<number>(MAX_BATCH_RANK - v.length).fill(0)];
+  const pad = (v: readonly number[]): number[] => [...v, ...new Array<number>(MAX_RANK - v.length).fill(0)];
   p.u32(g.m, g.n, g.k, tilesN, tilesN * Math.ceil(g.m / tile), zBase, splits, kChunk, g.batch.length);
   p.i32(g.a.offset, g.a.outer, g.a.k, g.b.offset, g.b.outer, g.b.k);
   p.u32(...pad(g.batch)).i32(...pad(g.a.batch), ...pad(g.b.batch), 0);
@@ -281,6 +279,7 @@ export function runGemm(
   const tile = tileOf(size), tiles = Math.ceil(g.m / tile) * Math.ceil(g.n / tile);
   const x = Math.min(tiles, limit), y = Math.ceil(tiles / x);
   const zs = numelOf(g.batch) * splits;
+  if (tiles === 0) return;
   for (let zBase = 0; zBase < zs; zBase += limit) {
     rt.dispatch(code, buffers, [x, y, Math.min(limit, zs - zBase)], (p) => {
       gemmParams(p, g, size, zBase, splits, kChunk);

@@ -4,7 +4,7 @@ import { coalesce } from '../native/views.js';
 import { chooseTile, encodeGemm, gemmCode, type GemmShape, type Load, splitK, type TileSize, workgroupsOf } from './gemm.js';
 import type { Element, GpuRuntime } from './runtime.js';
 import type { GpuStorage, GpuView } from './storage.js';
-import { elementOf } from './wgsl.js';
+import { elementOf, MAX_RANK } from './wgsl.js';
 
 /** Test and benchmark overrides of the kernel choice. */
 export interface MatmulChoice {
@@ -14,7 +14,6 @@ export interface MatmulChoice {
   readonly gemv?: boolean;
 }
 
-const MAX_BATCH_RANK = 8;
 
 const numelOf = (shape: readonly number[]): number => shape.reduce((x, y) => x * y, 1);
 
@@ -81,7 +80,7 @@ function encodeGemv(rt: GpuRuntime, code: (mode: 'rows' | 'cols') => string, g: 
   const mode = mx.outer === 1 && mx.k !== 1 ? 'cols' : 'rows';
   const groups = Math.ceil(count / (mode === 'rows' ? 8 : 64));
   const gx = Math.min(groups, limit), gy = Math.ceil(groups / gx), zs = numelOf(g.batch);
-  const pad = (s: readonly number[]): number[] => [...s, ...new Array<number>(MAX_BATCH_RANK - s.length).fill(0)];
+  const pad = (s: readonly number[]): number[] => [...s, ...new Array<number>(MAX_RANK - s.length).fill(0)];
   for (let zBase = 0; zBase < zs; zBase += limit) {
     rt.dispatch(code(mode), [x.storage.buffer, v.storage.buffer, out], [gx, gy, Math.min(limit, zs - zBase)], (p) =>
       p.u32(count, g.k, groups, zBase, g.batch.length).i32(mx.offset, mx.outer, mx.k, vx.offset, vx.k).u32(...pad(g.batch)).i32(...pad(mx.batch), ...pad(vx.batch)));
@@ -112,6 +111,7 @@ export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
     matmul(a: GpuView, b: GpuView, out: GpuStorage): void {
       const nd = a.shape.length, m = a.shape[nd - 2], k = a.shape[nd - 1], n = b.shape[nd - 1];
       const [batch, [aBatch, bBatch]] = coalesce(a.shape.slice(0, nd - 2), a.strides.slice(0, nd - 2), b.strides.slice(0, nd - 2));
+      if (batch.length > MAX_RANK) throw new Error(`webgpu: matmul over more than ${MAX_RANK} non-mergeable batch dims`);
       const count = numelOf(batch) * m * n;
       if (count === 0) return;
       if (k === 0) {
