@@ -137,6 +137,15 @@ describe('webgpu matmul matches the JS reference', { skip }, () => {
     noErrors();
   });
 
+  test('grids over the per-dimension limit fold tiles into y and batches into several dispatches', async () => {
+    for (const choice of [{ tile: 4, gridLimit: 3 }, { tile: 4, gridLimit: 3, splits: 2 }, { gridLimit: 2 }] as const) {
+      await checkMatmul(operand('float32', [7], 130, 33, 'n'), operand('float32', [7], 33, 200, 't'), choice, 'folded tiles');
+      await checkMatmul(operand('float32', [5], 1, 33, 'n'), operand('float32', [5], 33, 200, 'n'), choice, 'folded gemv');
+      await checkMatmul(operand('float32', [5], 70, 33, 'n'), operand('float32', [5], 33, 1, 'odd'), choice, 'folded gemv');
+    }
+    noErrors();
+  });
+
   test('k = 0 gives zeros; an output aliasing an input is computed aside', async () => {
     const out = gpu().fromArray('float32', new Float32Array(6).fill(7));
     const empty = { storage: gpu().alloc('float32', 1), shape: [2, 0], strides: [0, 1], offset: 0 };

@@ -142,7 +142,7 @@ export function convKernels(rt: GpuRuntime): { conv: GpuConvKernels } {
     let code = codes.get(key);
     if (code === undefined) codes.set(key, (code = gemmCode(full)));
     const splits = split ? splitK(workgroupsOf(g.m, g.n, z, size), g.k) : ([1, Math.ceil(g.k / BK) * BK] as [number, number]);
-    encodeGemm(rt, code, 'f32', false, inputs, out.buffer, g, size, splits, write, 2);
+    encodeGemm(rt, code, 'f32', false, inputs, out.buffer, g, size, splits, { extra: write, slots: 2 });
   };
   const aliases = (out: GpuStorage, ...views: readonly (GpuView | null)[]): boolean => views.some((v) => v?.storage.buffer === out.buffer);
   const custom = (fn: string, walk: 'outer' | 'k'): Load => ({ kind: 'custom', fn, walk });

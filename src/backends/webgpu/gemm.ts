@@ -267,15 +267,21 @@ export function gemmParams(p: Params, g: GemmShape, size: TileSize, zBase: numbe
   return p;
 }
 
+/** How a GEMM is encoded beyond its shape: more parameters (from P.extra, in `slots` slots), a smaller grid limit (tests). */
+export interface Encoding {
+  readonly extra?: (p: Params) => void;
+  readonly slots?: number;
+  readonly limit?: number;
+}
+
 /**
  * Encodes one GEMM: the dispatches (the tiles folded into x and y under the per-dimension limit, the batch
  * and the k-splits in z, in chunks under it) writing C [z·splits, m, n]. `extra` writes the words from P.extra.
  */
-export function runGemm(
-  rt: GpuRuntime, code: string, buffers: readonly GPUBuffer[], g: GemmShape, size: TileSize, splits: number, kChunk: number,
-  extra?: (p: Params) => void, slots = 1,
+function runGemm(
+  rt: GpuRuntime, code: string, buffers: readonly GPUBuffer[], g: GemmShape, size: TileSize, splits: number, kChunk: number, how: Encoding,
 ): void {
-  const limit = rt.device.limits.maxComputeWorkgroupsPerDimension;
+  const { extra, slots = 1, limit = rt.device.limits.maxComputeWorkgroupsPerDimension } = how;
   const tile = tileOf(size), tiles = Math.ceil(g.m / tile) * Math.ceil(g.n / tile);
   const x = Math.min(tiles, limit), y = Math.ceil(tiles / x);
   const zs = numelOf(g.batch) * splits;
@@ -330,16 +336,16 @@ ${MAIN}
  */
 export function encodeGemm(
   rt: GpuRuntime, code: string, e: Element, byte: boolean, inputs: readonly GPUBuffer[], out: GPUBuffer, g: GemmShape,
-  size: TileSize, [splits, chunk]: readonly [number, number], extra?: (p: Params) => void, slots = 1,
+  size: TileSize, [splits, chunk]: readonly [number, number], how: Encoding = {},
 ): void {
   const [a, b, ...rest] = inputs;
   if (splits === 1) {
-    runGemm(rt, code, [a, b, out, ...rest], g, size, 1, chunk, extra, slots);
+    runGemm(rt, code, [a, b, out, ...rest], g, size, 1, chunk, how);
     return;
   }
   const count = numelOf(g.batch) * g.m * g.n;
   const scratch = rt.acquire(count * splits * 4);
-  runGemm(rt, code, [a, b, scratch, ...rest], g, size, splits, chunk, extra, slots);
+  runGemm(rt, code, [a, b, scratch, ...rest], g, size, splits, chunk, how);
   rt.dispatch(sumSplitsCode(e, byte), [scratch, out], grid(count, rt.device.limits.maxComputeWorkgroupsPerDimension), (p) => p.u32(count, g.m * g.n, splits));
   rt.release(scratch);
 }

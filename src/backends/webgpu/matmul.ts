@@ -12,6 +12,8 @@ export interface MatmulChoice {
   readonly splits?: number;
   /** false: the tiled kernel even for m = 1 or n = 1. */
   readonly gemv?: boolean;
+  /** A smaller limit on workgroups per grid dimension, so that small tests fold the grid as huge products do. */
+  readonly gridLimit?: number;
 }
 
 
@@ -74,8 +76,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
  * Encodes out[z, i] = Σ_k X[z, i, k]·V[z, k]: X is A (n = 1) or, `transposed`, B (m = 1) read as its transpose,
  * V the other operand. Outputs go to x and y of the grid (folded under the limit), the batch to z.
  */
-function encodeGemv(rt: GpuRuntime, code: (mode: 'rows' | 'cols') => string, g: GemmShape, x: GpuView, v: GpuView, out: GPUBuffer, transposed: boolean): void {
-  const limit = rt.device.limits.maxComputeWorkgroupsPerDimension;
+function encodeGemv(rt: GpuRuntime, code: (mode: 'rows' | 'cols') => string, g: GemmShape, x: GpuView, v: GpuView, out: GPUBuffer, transposed: boolean, limit: number): void {
   const [count, mx, vx] = transposed ? [g.n, g.b, g.a] : [g.m, g.a, g.b];
   const mode = mx.outer === 1 && mx.k !== 1 ? 'cols' : 'rows';
   const groups = Math.ceil(count / (mode === 'rows' ? 8 : 64));
@@ -89,6 +90,7 @@ function encodeGemv(rt: GpuRuntime, code: (mode: 'rows' | 'cols') => string, g: 
 
 /** The matrix-product kernels of the webgpu backend; `force` pins the kernel choice (tests, benchmarks). */
 export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
+  const limit = force.gridLimit ?? rt.device.limits.maxComputeWorkgroupsPerDimension;
   const codes = new Map<string, string>();
   const cached = (key: string, make: () => string): string => {
     let code = codes.get(key);
@@ -103,7 +105,7 @@ export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
     const la = loadOf(g.a.offset, g.a.outer, g.a.k, g.a.batch), lb = loadOf(g.b.offset, g.b.outer, g.b.k, g.b.batch);
     const spec = { name: 'matmul', e, size, a: la, b: lb, vecC: g.n % 4 === 0, byte };
     const code = cached(JSON.stringify(spec), () => gemmCode(spec));
-    encodeGemm(rt, code, e, byte, [a.storage.buffer, b.storage.buffer], out, g, size, split);
+    encodeGemm(rt, code, e, byte, [a.storage.buffer, b.storage.buffer], out, g, size, split, { limit });
   }
 
   return {
@@ -130,8 +132,8 @@ export function matmulKernels(rt: GpuRuntime, force: MatmulChoice = {}) {
       const target = aliased ? rt.acquire(count * 4) : out.buffer;
       const dtype = a.storage.dtype, e = elementOf(dtype), byte = dtype === 'uint8';
       const gemv = (mode: 'rows' | 'cols'): string => cached(`gemv ${e} ${mode} ${byte}`, () => gemvCode(e, mode, byte));
-      if (force.gemv !== false && n === 1) encodeGemv(rt, gemv, g, a, b, target, false);
-      else if (force.gemv !== false && m === 1) encodeGemv(rt, gemv, g, b, a, target, true);
+      if (force.gemv !== false && n === 1) encodeGemv(rt, gemv, g, a, b, target, false, limit);
+      else if (force.gemv !== false && m === 1) encodeGemv(rt, gemv, g, b, a, target, true, limit);
       else tiled(g, a, b, target);
       if (aliased) {
         rt.copyBuffer(target, 0, out.buffer, 0, count * 4);
