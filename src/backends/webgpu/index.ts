@@ -3,7 +3,11 @@
 import type { DataArray, DType } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { requestDevice } from './device.js';
+import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
+import { fusedKernels } from './fused.js';
+import { matmulKernels } from './matmul.js';
+import { poolKernels } from './pool.js';
 import { GpuRuntime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
@@ -80,6 +84,10 @@ export function makeWebgpuBackend(device: GPUDevice) {
     memoryAllocated: (): number => rt.allocatedBytes,
     emptyCache: (): void => { rt.emptyCache(); },
     ...elementwise,
+    ...matmulKernels(rt),
+    ...convKernels(rt),
+    ...poolKernels(rt),
+    ...fusedKernels(rt),
   };
 }
 
