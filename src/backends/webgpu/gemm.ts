@@ -306,11 +306,14 @@ export const workgroupsOf = (m: number, n: number, batch: number, size: TileSize
   Math.ceil(m / tileOf(size)) * Math.ceil(n / tileOf(size)) * batch;
 
 /**
- * How many pieces to split k into so that a GEMM with few tiles still fills the device: at least TARGET
- * workgroups, each piece at least MIN_CHUNK long (a multiple of BK). Returns [splits, chunk].
+ * How many pieces to split k into so that a GEMM with very few tiles and a long k still fills the device: at
+ * least TARGET workgroups, each piece at least MIN_CHUNK long (a multiple of BK). Returns [splits, chunk]. On an
+ * H200 the extra pass cost more than it saved for every square and the seed shape (64 workgroups at 512²: 2.6
+ * TFLOP/s split against 5.2 unsplit), so only products like a convolution's weight gradient (a few outputs,
+ * k in the tens of thousands) split.
  */
 export function splitK(workgroups: number, k: number, force?: number): [number, number] {
-  const TARGET = 256, MIN_CHUNK = 256, MAX_SPLITS = 64;
+  const TARGET = 32, MIN_CHUNK = 1024, MAX_SPLITS = 64;
   const wanted = force ?? Math.min(MAX_SPLITS, Math.ceil(TARGET / Math.max(workgroups, 1)), Math.floor(k / MIN_CHUNK));
   const chunk = Math.max(BK, Math.ceil(k / Math.max(1, wanted) / BK) * BK);
   return [Math.max(1, Math.ceil(k / chunk)), chunk];
