@@ -4,6 +4,7 @@ import type { DataArray, DType } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { requestDevice } from './device.js';
 import { elementwiseKernels } from './elementwise.js';
+import { reduceKernels } from './reduce.js';
 import { GpuRuntime } from './runtime.js';
 import { GpuStorage } from './storage.js';
 
@@ -80,6 +81,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     memoryAllocated: (): number => rt.allocatedBytes,
     emptyCache: (): void => { rt.emptyCache(); },
     ...elementwise,
+    ...reduceKernels(rt),
   };
 }
 
