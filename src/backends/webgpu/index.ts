@@ -6,6 +6,7 @@ import { requestDevice } from './device.js';
 import { elementwiseKernels } from './elementwise.js';
 import { reduceKernels } from './reduce.js';
 import { GpuRuntime } from './runtime.js';
+import { sortKernels } from './sort.js';
 import { GpuStorage } from './storage.js';
 
 const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
@@ -82,6 +83,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     emptyCache: (): void => { rt.emptyCache(); },
     ...elementwise,
     ...reduceKernels(rt),
+    ...sortKernels(rt),
   };
 }
 
