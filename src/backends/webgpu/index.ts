@@ -4,6 +4,7 @@ import type { DataArray, DType } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { requestDevice } from './device.js';
 import { elementwiseKernels } from './elementwise.js';
+import { indexingKernels } from './indexing.js';
 import { reduceKernels } from './reduce.js';
 import { GpuRuntime } from './runtime.js';
 import { sortKernels } from './sort.js';
@@ -84,6 +85,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     ...elementwise,
     ...reduceKernels(rt),
     ...sortKernels(rt),
+    ...indexingKernels(rt),
   };
 }
 
