@@ -7,6 +7,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { indexingKernels } from './indexing.js';
 import { reduceKernels } from './reduce.js';
 import { GpuRuntime } from './runtime.js';
+import { softmaxKernels } from './softmax.js';
 import { sortKernels } from './sort.js';
 import { GpuStorage } from './storage.js';
 
@@ -86,6 +87,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
     ...reduceKernels(rt),
     ...sortKernels(rt),
     ...indexingKernels(rt),
+    ...softmaxKernels(rt),
   };
 }
 
