@@ -8,7 +8,11 @@ import { elementwiseKernels } from './elementwise.js';
 import { fusedKernels } from './fused.js';
 import { matmulKernels } from './matmul.js';
 import { poolKernels } from './pool.js';
+import { indexingKernels } from './indexing.js';
+import { reduceKernels } from './reduce.js';
 import { GpuRuntime } from './runtime.js';
+import { softmaxKernels } from './softmax.js';
+import { sortKernels } from './sort.js';
 import { GpuStorage } from './storage.js';
 
 const INT32_MIN = -(2 ** 31), INT32_MAX = 2 ** 31 - 1;
@@ -88,6 +92,10 @@ export function makeWebgpuBackend(device: GPUDevice) {
     ...convKernels(rt),
     ...poolKernels(rt),
     ...fusedKernels(rt),
+    ...reduceKernels(rt),
+    ...sortKernels(rt),
+    ...indexingKernels(rt),
+    ...softmaxKernels(rt),
   };
 }
 
