@@ -1,0 +1,33 @@
+// src/backends/webgpu/device.ts — finding a WebGPU device: the browser's `navigator.gpu`, or in Node the `webgpu`
+// package (Dawn), when it is installed.
+/** The device, or why there is none (a sentence for `torch.webgpu.isAvailable()` users and error messages). */
+export async function requestDevice(): Promise<GPUDevice | string> {
+  const gpu = await findGpu();
+  if (typeof gpu === 'string') return gpu;
+  const adapter = await gpu.requestAdapter();
+  if (adapter === null) {
+    return 'no WebGPU adapter was found (on Linux without a GPU, install a Vulkan driver, e.g. Debian\'s chromium package ' +
+      'brings SwiftShader: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)';
+  }
+  // The defaults are small (128 MB bindings); tensors may use all the adapter allows.
+  const { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupStorageSize, maxStorageBuffersPerShaderStage } = adapter.limits;
+  return adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupStorageSize, maxStorageBuffersPerShaderStage } });
+}
+
+// Dawn crashes when the object `create()` returned is collected while its devices live, so it is kept here.
+let dawn: GPU | null = null;
+
+async function findGpu(): Promise<GPU | string> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu !== undefined) return nav.gpu;
+  const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
+  if (versions?.node === undefined) return 'this browser has no WebGPU (navigator.gpu is missing)';
+  try {
+    const module = 'webgpu';
+    const { create } = (await import(module)) as { create: (options: string[]) => GPU };
+    dawn ??= create([]);
+    return dawn;
+  } catch {
+    return 'the webgpu package is not installed (npm install webgpu): kindling uses it for WebGPU in Node';
+  }
+}
