@@ -34,6 +34,17 @@ if (env !== null && env.KINDLING_BACKEND !== 'js') {
   }
 }
 
+// The WebGPU device is acquired here, at import, because `x.to('webgpu')` and torch.webgpu.isAvailable()
+// are synchronous while acquiring a device is not. Without one the reason is kept for the error that
+// refuses the device. KINDLING_WEBGPU=0 skips the probe (~40 ms in Node).
+let webgpuMissing = 'KINDLING_WEBGPU=0 turned WebGPU off';
+if (env?.KINDLING_WEBGPU !== '0') {
+  const { loadWebgpuBackend } = await import('./webgpu/index.js');
+  const found = await loadWebgpuBackend();
+  if (typeof found === 'string') webgpuMissing = found;
+  else devices.webgpu = found;
+}
+
 /** The CPU backend: the one host code (factories, data loading, printing) allocates and reads with. */
 export function backend(): CpuBackend {
   return cpu;
@@ -63,9 +74,12 @@ export function backendFor(device: Device): Backend {
   if (device === 'cpu') return cpu;
   const be = devices[device];
   if (be !== null) return be;
-  throw new RuntimeError(
-    `device '${device}' is not available: no WebGPU backend is registered (torch.webgpu.isAvailable() is false)`,
-  );
+  throw new RuntimeError(`device '${device}' is not available: ${whyUnavailable()}`);
+}
+
+/** Why the GPU device has no backend (the probe's finding at import), for the error that refuses it. */
+export function whyUnavailable(): string {
+  return `${webgpuMissing} (torch.webgpu.isAvailable() is false)`;
 }
 
 /** torch.set_num_threads: threads used by the native kernels (the JS backend has one). */

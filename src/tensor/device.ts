@@ -4,7 +4,7 @@ import type { DataArray, DType } from '../core/dtype.js';
 import { NotImplementedError, RuntimeError } from '../core/errors.js';
 import { contiguousStrides } from '../core/shape.js';
 import type { Backend, CpuStorage, Device, Storage } from '../backends/backend.js';
-import { backend, backendFor, deviceBackend } from '../backends/select.js';
+import { backend, backendFor, deviceBackend, whyUnavailable } from '../backends/select.js';
 import type { Tensor } from './tensor.js';
 
 /** Device names that `to()`, `device:` options and torch.device accept. */
@@ -94,7 +94,7 @@ export function placement(op: string, like: DeviceLike, dtype: DType): Backend {
   const be = deviceBackend(device);
   if (be === null) {
     throw new RuntimeError(
-      `${op}: device '${deviceName(device)}' is not available: no WebGPU backend is registered (torch.webgpu.isAvailable() is false)`,
+      `${op}: device '${deviceName(device)}' is not available: ${whyUnavailable()}`,
     );
   }
   checkSupports(op, be, dtype);

@@ -3,7 +3,7 @@
 // operands, each kernel variant forced. Skipped, with the reason, where no WebGPU adapter exists.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AdamConstants, SGDConstants, Storage, View } from '../../src/backends/backend.js';
+import type { AdamConstants, SGDConstants, CpuStorage as Storage, CpuView as View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functional/conv.js';
 import { maxPoolIndices } from '../../src/nn/functional/pool.js';
@@ -33,7 +33,7 @@ const dense = (shape: readonly number[]): number[] => shape.map((_, i) => numelO
 function host(dtype: Dtype, n: number, lo = -1, hi = 1): Storage {
   const data = dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : dtype === 'int64' ? new Float64Array(n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) data[i] = dtype === 'float32' ? lo + (hi - lo) * rand() : Math.floor(lo + (hi - lo) * rand());
-  return { dtype, data, version: 0 };
+  return jsBackend.fromArray(dtype, data);
 }
 
 /** The same view over a device copy of its storage. */

@@ -3,7 +3,7 @@
 // transposed and broadcast views, NaN, ±inf, -0 and ties. Skipped, with the reason, where no adapter exists.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { ArgReduceOp, ReduceOp, Storage, View } from '../../src/backends/backend.js';
+import type { ArgReduceOp, ReduceOp, CpuStorage as Storage, CpuView as View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
 import { loadWebgpuBackend } from '../../src/backends/webgpu/index.js';
 import type { GpuStorage, GpuView } from '../../src/backends/webgpu/storage.js';

@@ -4,7 +4,7 @@
 export async function requestDevice(): Promise<GPUDevice | string> {
   const gpu = await findGpu();
   if (typeof gpu === 'string') return gpu;
-  const adapter = await gpu.requestAdapter();
+  const adapter = await quietly(() => gpu.requestAdapter());
   if (adapter === null) {
     return 'no WebGPU adapter was found (on Linux without a GPU, install a Vulkan driver, e.g. Debian\'s chromium package ' +
       'brings SwiftShader: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)';
@@ -25,9 +25,24 @@ async function findGpu(): Promise<GPU | string> {
   try {
     const module = 'webgpu';
     const { create } = (await import(module)) as { create: (options: string[]) => GPU };
-    dawn ??= create([]);
+    dawn ??= create(['backend=vulkan']);
     return dawn;
   } catch {
     return 'the webgpu package is not installed (npm install webgpu): kindling uses it for WebGPU in Node';
+  }
+}
+
+/**
+ * Runs Node's adapter probe with XDG_RUNTIME_DIR set: without it (servers, CI) the Vulkan drivers' Wayland
+ * probe prints an error on stderr at every import, which has no bearing on compute.
+ */
+async function quietly<T>(probe: () => Promise<T>): Promise<T> {
+  const env = typeof process !== 'undefined' && process.versions?.node !== undefined ? process.env : null;
+  if (env === null || env.XDG_RUNTIME_DIR !== undefined) return probe();
+  env.XDG_RUNTIME_DIR = (await import('node:os')).tmpdir();
+  try {
+    return await probe();
+  } finally {
+    delete env.XDG_RUNTIME_DIR;
   }
 }

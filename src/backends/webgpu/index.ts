@@ -2,6 +2,7 @@
 // encode work (Note [Dispatch batching]), and uploads and asynchronous reads as the only host traffic.
 import type { DataArray, DType } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
+import type { Backend, DeviceRuntime } from '../backend.js';
 import { requestDevice } from './device.js';
 import { convKernels } from './conv.js';
 import { elementwiseKernels } from './elementwise.js';
@@ -60,8 +61,11 @@ export function fromDevice(dtype: DType, bytes: ArrayBuffer): DataArray {
   }
 }
 
+/** The webgpu backend: kernels over GPU storages, the memory figures torch.webgpu reports, and its runtime. */
+export type WebgpuBackend = Required<Omit<Backend<GpuStorage>, 'axpy'>> & DeviceRuntime & { readonly name: 'webgpu'; readonly device: 'webgpu'; readonly runtime: GpuRuntime };
+
 /** The webgpu backend over an acquired device. */
-export function makeWebgpuBackend(device: GPUDevice) {
+export function makeWebgpuBackend(device: GPUDevice): WebgpuBackend {
   const rt = new GpuRuntime(device);
   const elementwise = elementwiseKernels(rt);
   const alloc = (dtype: DType, numel: number): GpuStorage => {
@@ -100,7 +104,7 @@ export function makeWebgpuBackend(device: GPUDevice) {
 }
 
 /** The webgpu backend, or why there is none. */
-export async function loadWebgpuBackend(): Promise<ReturnType<typeof makeWebgpuBackend> | string> {
+export async function loadWebgpuBackend(): Promise<WebgpuBackend | string> {
   const device = await requestDevice();
   return typeof device === 'string' ? device : makeWebgpuBackend(device);
 }

@@ -1,6 +1,7 @@
 // src/backends/webgpu/storage.ts — a tensor's elements in a pooled GPUBuffer, returned to the pool when the
 // storage is collected or disposed.
 import type { DType } from '../../core/dtype.js';
+import type { Storage, View } from '../backend.js';
 import type { GpuRuntime } from './runtime.js';
 
 /** Hands a collected storage's buffer back to its runtime's pool (a backstop: `dispose()` is the prompt way). */
@@ -9,7 +10,7 @@ const collected = new FinalizationRegistry<{ runtime: GpuRuntime; buffer: GPUBuf
 });
 
 /** A storage on the webgpu device: `numel` 32-bit elements in `buffer` (Note [Buffer pool] in runtime.ts). */
-export class GpuStorage {
+export class GpuStorage implements Storage {
   readonly device = 'webgpu' as const;
   version = 0;
   private held: GPUBuffer | null;
@@ -35,9 +36,4 @@ export class GpuStorage {
 }
 
 /** A strided window onto a GPU storage; counts in elements. */
-export interface GpuView {
-  readonly storage: GpuStorage;
-  readonly shape: readonly number[];
-  readonly strides: readonly number[];
-  readonly offset: number;
-}
+export type GpuView = View<GpuStorage>;
