@@ -53,7 +53,6 @@ import { backward, grad } from './ops/autograd.js';
 import { gradcheck, GradcheckError } from './autograd/gradcheck.js';
 import { Function, FunctionCtx } from './ops/function.js';
 import { clamp } from './ops/elementwise.js';
-import { deviceBackend } from './backends/select.js';
 import { type DeviceLike, parseDevice, TorchDevice } from './tensor/device.js';
 
 /** torch.clip, an alias of clamp. */
@@ -107,22 +106,7 @@ export const cuda = {
   synchronize: (): void => {},
 };
 
-/**
- * torch.webgpu, kindling's torch.cuda: the GPU device's state. Without a registered WebGPU backend
- * it answers honestly: not available, nothing allocated, nothing to wait for.
- */
-export const webgpu = {
-  /** Whether a WebGPU backend is registered, so that tensors can live on 'webgpu'. */
-  isAvailable: (): boolean => deviceBackend('webgpu') !== null,
-  /** Resolves once all work queued on the GPU has finished (before timing, as torch.cuda.synchronize). */
-  synchronize: (): Promise<void> => deviceBackend('webgpu')?.synchronize() ?? Promise.resolve(),
-  /** Bytes held by live GPU tensors (torch.cuda.memory_allocated). */
-  memoryAllocated: (): number => deviceBackend('webgpu')?.memoryAllocated?.() ?? 0,
-  /** Releases cached, unused GPU memory (torch.cuda.empty_cache). */
-  emptyCache: (): void => {
-    deviceBackend('webgpu')?.emptyCache?.();
-  },
-};
+export { webgpu } from './webgpu.js';
 
 // data and serialization
 import * as data from './data/index.js';

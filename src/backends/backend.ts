@@ -17,6 +17,8 @@ export interface Storage {
   readonly device: Device;
   readonly numel: number;
   version: number;
+  /** Frees a device storage's memory now (Note [Device memory]); CPU storages leave it to the garbage collector. */
+  dispose?(): void;
 }
 
 /** CPU storage: a typed array over a JS ArrayBuffer, owned by the garbage collector. */
@@ -236,6 +238,18 @@ export interface CpuBackend extends Backend<CpuStorage> {
 export interface DeviceRuntime {
   /** Bytes held by live tensors' storages on the device. */
   memoryAllocated(): number;
+  /** Bytes the device's buffer pool holds: live storages' and cached idle ones. */
+  memoryReserved(): number;
   /** Releases cached, unused device memory. */
   emptyCache(): void;
+  /** Starts recording the storages allocated from now on (scopes nest). */
+  openScope(): void;
+  /** Ends the innermost recording: disposes what it recorded except `keep`, which joins the enclosing scope. */
+  closeScope(keep: ReadonlySet<Storage>): void;
 }
+
+// Note [Device memory]
+// A device storage's memory returns to its backend's pool when the garbage collector finds the storage
+// (a FinalizationRegistry, whose callbacks run between event-loop turns, so a loop that never awaits holds
+// everything it allocates until it does), or at once through dispose(). A scope (torch.webgpu.scope) records
+// the storages allocated while its function runs and disposes those not kept when it returns.

@@ -204,6 +204,14 @@ export class Tensor {
     return be.readAsync(denseStorage(be, this));
   }
 
+  /**
+   * Frees a device tensor's memory now instead of when it is garbage collected (a no-op on the CPU);
+   * it, and every view sharing its storage, is unusable afterwards (Note [Device memory]).
+   */
+  dispose(): void {
+    this.storage.dispose?.();
+  }
+
   /** Async twin of item(), on every device. */
   async itemAsync(): Promise<number> {
     checkOneElement('itemAsync', this);

@@ -6,13 +6,13 @@ import type { DataArray, DType } from '../../src/core/dtype.js';
 import { arrayType } from '../../src/core/dtype.js';
 import type { BinaryOp, UnaryOp } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { loadWebgpuBackend } from '../../src/backends/webgpu/index.js';
+import { found } from './webgpu-device.js';
 import type { GpuStorage } from '../../src/backends/webgpu/storage.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
 
-const gpu = await loadWebgpuBackend();
-const skip = typeof gpu === 'string' ? `no webgpu device: ${gpu}` : false;
+const gpu = found;
+const skip = typeof gpu === 'string' ? gpu : false;
 
 function device(): Exclude<typeof gpu, string> {
   assert.ok(typeof gpu !== 'string', 'no webgpu device');

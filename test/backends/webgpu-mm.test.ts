@@ -9,15 +9,14 @@ import { convForward, convInputGrad, convWeightGrad } from '../../src/nn/functio
 import { maxPoolIndices } from '../../src/nn/functional/pool.js';
 import { denseView } from '../../src/ops/define.js';
 import type { DataArray } from '../../src/core/dtype.js';
-import { loadWebgpuBackend } from '../../src/backends/webgpu/index.js';
 import { type MatmulChoice, matmulKernels } from '../../src/backends/webgpu/matmul.js';
 import type { GpuStorage, GpuView } from '../../src/backends/webgpu/storage.js';
 import { assertClose } from '../helpers.js';
+import { found } from './webgpu-device.js';
 import { makeRandom } from '../opinfo/values.js';
 
-const found = await loadWebgpuBackend();
 /** Why these tests are skipped, or false when an adapter was found. */
-const skip = typeof found === 'string' ? `no WebGPU adapter: ${found}` : false;
+const skip = typeof found === 'string' ? found : false;
 type Gpu = Exclude<typeof found, string>;
 const gpu = (): Gpu => {
   assert.ok(typeof found !== 'string', 'no WebGPU adapter');

@@ -58,7 +58,10 @@ export const fakeWebgpu: Backend & DeviceRuntime = {
   addInto: (src, dst) => { k(); jsBackend.addInto(v(src), v(dst)); },
   sort: (x, axis, descending, values, indices) => { k(); jsBackend.sort(v(x), axis, descending, un(values), un(indices)); },
   memoryAllocated: () => 4096,
+  memoryReserved: () => 8192,
   emptyCache: () => {
     counts.emptyCache++;
   },
+  openScope: () => {},
+  closeScope: () => {},
 };

@@ -37,7 +37,9 @@ async function findGpu(): Promise<GPU | string> {
  * probe prints an error on stderr at every import, which has no bearing on compute.
  */
 async function quietly<T>(probe: () => Promise<T>): Promise<T> {
-  const env = typeof process !== 'undefined' && process.versions?.node !== undefined ? process.env : null;
+  // Node's types promise process.versions, but a browser bundle's `process` shim may lack it.
+  const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
+  const env = versions?.node !== undefined ? process.env : null;
   if (env === null || env.XDG_RUNTIME_DIR !== undefined) return probe();
   env.XDG_RUNTIME_DIR = (await import('node:os')).tmpdir();
   try {

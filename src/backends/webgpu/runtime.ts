@@ -1,6 +1,8 @@
 // src/backends/webgpu/runtime.ts — the WebGPU device as kernels see it: pooled buffers, batched dispatches with
 // their parameters in one arena, cached pipelines, and reads (the one point that waits).
 import type { DType } from '../../core/dtype.js';
+import type { Storage } from '../backend.js';
+import type { GpuStorage } from './storage.js';
 
 // Note [Dispatch batching]
 // Kernels only encode: each dispatch goes into the open command encoder with its parameters (shapes,
@@ -75,6 +77,8 @@ export class GpuRuntime {
   private idleBytes = 0;
   /** Bytes held by live storages (torch.webgpu.memoryAllocated). */
   allocatedBytes = 0;
+  /** The storages each open scope has recorded, innermost last (Note [Device memory] in backend.ts). */
+  readonly scopes: GpuStorage[][] = [];
   /** Validation and out-of-memory errors the device reported without a scope (the tests require none). */
   readonly errors: string[] = [];
 
@@ -85,6 +89,13 @@ export class GpuRuntime {
     device.addEventListener('uncapturederror', (event) => {
       this.errors.push((event).error.message);
     });
+  }
+
+  /** Bytes of every buffer the pool holds: live storages' and idle ones (torch.webgpu.memoryReserved). */
+  get reservedBytes(): number {
+    let pending = 0;
+    for (const b of this.pendingFree) pending += b.size;
+    return this.allocatedBytes + this.idleBytes + pending;
   }
 
   /** A buffer of at least `bytes` bytes (a power of two, at least 256) for a storage; contents unspecified. */
@@ -118,6 +129,21 @@ export class GpuRuntime {
     list.push(buffer);
     this.free.set(buffer.size, list);
     this.idleBytes += buffer.size;
+  }
+
+  /** Starts recording new storages. */
+  openScope(): void {
+    this.scopes.push([]);
+  }
+
+  /** Disposes the innermost scope's storages except `keep`, which the enclosing scope takes over. */
+  closeScope(keep: ReadonlySet<Storage>): void {
+    const recorded = this.scopes.pop() ?? [];
+    const outer = this.scopes.at(-1);
+    for (const s of recorded) {
+      if (!keep.has(s)) s.dispose();
+      else outer?.push(s);
+    }
   }
 
   /** Destroys every idle pooled buffer (torch.webgpu.emptyCache). */

@@ -1,6 +1,7 @@
 // src/backends/webgpu/storage.ts — a tensor's elements in a pooled GPUBuffer, returned to the pool when the
 // storage is collected or disposed.
 import type { DType } from '../../core/dtype.js';
+import { RuntimeError } from '../../core/errors.js';
 import type { Storage, View } from '../backend.js';
 import type { GpuRuntime } from './runtime.js';
 
@@ -18,11 +19,14 @@ export class GpuStorage implements Storage {
   constructor(private readonly runtime: GpuRuntime, readonly dtype: DType, readonly numel: number) {
     this.held = runtime.acquire(Math.max(numel, 1) * 4);
     collected.register(this, { runtime, buffer: this.held }, this);
+    runtime.scopes.at(-1)?.push(this);
   }
 
   /** The buffer; a disposed storage has none. */
   get buffer(): GPUBuffer {
-    if (this.held === null) throw new Error('webgpu: this tensor was disposed; its memory is gone');
+    if (this.held === null) {
+      throw new RuntimeError('webgpu: this tensor\'s memory was freed, by dispose() or by a torch.webgpu.scope that did not keep it');
+    }
     return this.held;
   }
 

@@ -1,0 +1,7 @@
+// test/backends/webgpu-device.ts — the webgpu backend the library registered at import (so KINDLING_WEBGPU=0
+// turns these tests off too), or why there is none: the reason a skipped test reports.
+import { deviceBackend, whyUnavailable } from '../../src/backends/select.js';
+import type { WebgpuBackend } from '../../src/backends/webgpu/index.js';
+
+/** The registered webgpu backend, with its runtime, or the reason there is none. */
+export const found: WebgpuBackend | string = (deviceBackend('webgpu') as WebgpuBackend | null) ?? `no WebGPU adapter: ${whyUnavailable()}`;
