@@ -105,6 +105,25 @@ describe('training on webgpu', { skip }, () => {
     });
   }
 
+  test('model.to(\'webgpu\') and await model.cpuAsync() move parameters, buffers and gradients in place', async () => {
+    torch.manualSeed(3);
+    const model = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4));
+    const before = model.parameters();
+    const values = model.stateDict();
+    const copies = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.clone()]));
+    model.to('webgpu');
+    model(torch.randn(5, 3).to('webgpu')).sum().backward();
+    assert.equal(String(model.parameters()[0].device), 'webgpu:0');
+    assert.equal(await model.cpuAsync(), model);
+    assert.deepEqual(model.parameters(), before);
+    for (const [k, v] of Object.entries(model.stateDict())) {
+      assert.equal(String(v.device), 'cpu', k);
+      if (k.endsWith('weight') || k.endsWith('bias')) assert.deepEqual(v.tolist(), copies[k].tolist(), k);
+    }
+    assert.equal(String(before[0].grad?.device), 'cpu');
+    assert.equal(model.stateDict()['1.num_batches_tracked'].item(), 1);
+  });
+
   test('with a read per step, collected tensors return their GPU memory: live bytes flat over 200 steps', async () => {
     const seen: number[] = [];
     // Collected tensors return their buffers from FinalizationRegistry callbacks, which run between turns.

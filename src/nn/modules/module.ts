@@ -166,21 +166,40 @@ export abstract class Module {
   to(target: ToTarget): this {
     const { dtype, device } = toSpec(target);
     const moved = new Map<Tensor, Tensor>();
-    const plan = (t: Tensor): void => {
-      if (moved.has(t)) return;
-      moved.set(t, t.to({ dtype: dtype !== undefined && t.isFloatingPoint() ? dtype : t.dtype, device: device ?? t.device }));
-    };
     noGrad(() => {
-      for (const m of this.modules()) {
-        for (const [, v] of m.fields()) {
-          if (!(v instanceof Tensor)) continue;
-          plan(v);
-          if (v.grad !== null) plan(v.grad);
-        }
+      for (const t of this.movable()) {
+        moved.set(t, t.to({ dtype: dtype !== undefined && t.isFloatingPoint() ? dtype : t.dtype, device: device ?? t.device }));
       }
     });
     for (const [t, data] of moved) if (data !== t) t.setData(data);
     return this;
+  }
+
+  /**
+   * Async twin of `module.cpu()`: moves parameters, buffers and gradients from a device back to the CPU in
+   * place, once their values have been read (a device is read asynchronously), e.g. before torch.save.
+   * @example await model.cpuAsync(); torch.save(model.stateDict(), 'model.safetensors')
+   */
+  async cpuAsync(): Promise<this> {
+    const tensors = [...this.movable()];
+    const moved = await Promise.all(tensors.map((t) => t.cpuAsync()));
+    tensors.forEach((t, i) => {
+      if (moved[i] !== t) t.setData(moved[i]);
+    });
+    return this;
+  }
+
+  /** The parameters, buffers and their gradients that `to` moves, each once. */
+  private movable(): Set<Tensor> {
+    const out = new Set<Tensor>();
+    for (const m of this.modules()) {
+      for (const [, v] of m.fields()) {
+        if (!(v instanceof Tensor)) continue;
+        out.add(v);
+        if (v.grad !== null) out.add(v.grad);
+      }
+    }
+    return out;
   }
 
   /** Parameters and buffers by dotted name (detached, sharing storage), as torch's state_dict. */
