@@ -127,7 +127,9 @@ export function elementwiseKernels(rt: GpuRuntime) {
     // into a fresh buffer and copies back.
     const aliased = views.some((v) => v.storage.buffer === out.buffer);
     const target = aliased ? rt.acquire(out.numel * 4) : out.buffer;
-    const code = [
+    // name, dtypes and rank determine body and helpers.
+    const key = `${name}|${views.map((v) => v.storage.dtype).join()}|${outDtype}|${dims.length}`;
+    const code = rt.source(key, () => [
       `// ${name}`,
       bindings([...views.map((v, k) => [`x${k}`, elementOf(v.storage.dtype), false] as const), ['o', elementOf(outDtype), true]]),
       helpers,
@@ -137,7 +139,7 @@ export function elementwiseKernels(rt: GpuRuntime) {
       ...views.map((_, k) => `  let x${k}v = x${k}[at_[${k}]];`),
       `  o[i] = ${body};`,
       '}',
-    ].join('\n');
+    ].join('\n'));
     rt.dispatch(code, [...views.map((v) => v.storage.buffer), target], grid(n, maxGroups), (p) => strided(p, n, dims, views, strides));
     if (aliased) {
       rt.copyBuffer(target, 0, out.buffer, 0, n * 4);

@@ -46,7 +46,8 @@ function pointwise(rt: GpuRuntime, name: string, views: readonly GpuView[], out:
   const base = 1 + views.length + dims.length * (1 + views.length);
   const aliased = views.some((v) => v.storage.buffer === out.buffer);
   const target = aliased ? rt.acquire(n * 4) : out.buffer;
-  const code = [
+  // name, the number of views and the rank determine the source (every operand is float32).
+  const code = rt.source(`fused ${name}|${views.length}|${dims.length}`, () => [
     `// fused ${name}`,
     bindings([...views.map((_, j) => [`x${j}`, 'f32', false] as const), ['o', 'f32', true]]),
     HELPERS,
@@ -58,7 +59,7 @@ function pointwise(rt: GpuRuntime, name: string, views: readonly GpuView[], out:
     ...views.map((_, j) => `  let x${j}v = x${j}[at_[${j}]];`),
     `  o[i] = ${expr};`,
     '}',
-  ].join('\n');
+  ].join('\n'));
   rt.dispatch(code, [...views.map((v) => v.storage.buffer), target], grid(n, rt.device.limits.maxComputeWorkgroupsPerDimension), (p) => {
     p.u32(n, ...views.map((v) => v.offset), ...dims);
     for (const s of strides) p.i32(...s);
@@ -77,7 +78,8 @@ function update(rt: GpuRuntime, name: string, storages: readonly GpuStorage[], w
   if (!isFloat(...storages.map((s) => s.dtype)) || new Set(buffers).size !== buffers.length) return false;
   const n = storages[0].numel;
   if (n === 0) return true;
-  const code = [
+  // The name says everything the body depends on.
+  const code = rt.source(`fused ${name}`, () => [
     `// fused ${name}`,
     bindings(storages.map((_, j) => [`S${j}`, 'f32', writable[j]] as const)),
     HELPERS,
@@ -85,7 +87,7 @@ function update(rt: GpuRuntime, name: string, storages: readonly GpuStorage[], w
     MAIN,
     body,
     '}',
-  ].join('\n');
+  ].join('\n'));
   rt.dispatch(code, buffers, grid(n, rt.device.limits.maxComputeWorkgroupsPerDimension), (p) => p.u32(n).f32(...constants));
   return true;
 }

@@ -66,12 +66,15 @@ export class Params {
 /** The device, its pools and the open batch. One per process (per `GPUDevice`). */
 export class GpuRuntime {
   private encoder: GPUCommandEncoder | null = null;
+  /** The open compute pass: consecutive dispatches share one (copies and clears end it). */
+  private pass: GPUComputePassEncoder | null = null;
+  private readonly sources = new Map<string, string>();
   private dispatches = 0;
   private readonly arena: Uint32Array;
   private readonly arenaFloats: Float32Array;
   private arenaUsed = 0;
   private readonly paramBuffer: GPUBuffer;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, [GPUComputePipeline, GPUBindGroupLayout]>();
   private readonly free = new Map<number, GPUBuffer[]>();
   private pendingFree: GPUBuffer[] = [];
   private idleBytes = 0;
@@ -154,12 +157,22 @@ export class GpuRuntime {
     this.idleBytes = 0;
   }
 
-  /** The compute pipeline of a WGSL module (entry point `main`), compiled once. */
-  pipeline(code: string): GPUComputePipeline {
+  /**
+   * The WGSL of a kernel family member named by `key` (op, dtypes, rank: everything its source depends on),
+   * built once: hot ops then neither rebuild their source nor hash a long new string per dispatch.
+   */
+  source(key: string, build: () => string): string {
+    let code = this.sources.get(key);
+    if (code === undefined) this.sources.set(key, (code = build()));
+    return code;
+  }
+
+  /** The compute pipeline of a WGSL module (entry point `main`) and its bind group layout, made once. */
+  pipeline(code: string): [GPUComputePipeline, GPUBindGroupLayout] {
     let p = this.pipelines.get(code);
     if (p === undefined) {
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module: this.device.createShaderModule({ code }), entryPoint: 'main' } });
-      this.pipelines.set(code, p);
+      const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module: this.device.createShaderModule({ code }), entryPoint: 'main' } });
+      this.pipelines.set(code, (p = [pipeline, pipeline.getBindGroupLayout(0)]));
     }
     return p;
   }
@@ -174,26 +187,26 @@ export class GpuRuntime {
     this.arenaUsed += slots * SLOT_WORDS;
     this.arena.fill(0, start, this.arenaUsed);
     params(new Params(this.arena, this.arenaFloats, start, this.arenaUsed));
-    const pipeline = this.pipeline(code);
+    const [pipeline, layout] = this.pipeline(code);
     const entries: GPUBindGroupEntry[] = buffers.map((buffer, i) => ({ binding: i, resource: { buffer } }));
     entries.push({ binding: buffers.length, resource: { buffer: this.paramBuffer, offset: start * 4, size: slots * SLOT_BYTES } });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    const pass = this.openEncoder().beginComputePass();
+    const bindGroup = this.device.createBindGroup({ layout, entries });
+    // Dispatches in one pass are still ordered: each is its own usage scope, with barriers between them.
+    const pass = (this.pass ??= this.openEncoder().beginComputePass());
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
-    pass.end();
     if (++this.dispatches >= BATCH) this.flush();
   }
 
   /** Encodes a buffer-to-buffer copy (whole 4-byte words). */
   copyBuffer(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
-    if (bytes > 0) this.openEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    if (bytes > 0) this.outsidePass().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
   }
 
   /** Encodes zeroing the first `bytes` bytes of a buffer. */
   clear(buffer: GPUBuffer, bytes: number): void {
-    if (bytes > 0) this.openEncoder().clearBuffer(buffer, 0, align4(bytes));
+    if (bytes > 0) this.outsidePass().clearBuffer(buffer, 0, align4(bytes));
   }
 
   /**
@@ -207,6 +220,7 @@ export class GpuRuntime {
   /** Submits the open batch (Note [Dispatch batching]). */
   flush(): void {
     if (this.encoder === null) return;
+    this.outsidePass();
     if (this.arenaUsed > 0) this.device.queue.writeBuffer(this.paramBuffer, 0, this.arena.buffer, 0, this.arenaUsed * 4);
     this.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
@@ -221,7 +235,7 @@ export class GpuRuntime {
   async read(buffer: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
     const size = align4(Math.max(bytes, 4));
     const staging = this.device.createBuffer({ size, usage: USAGE_MAP_READ | USAGE_COPY_DST });
-    this.openEncoder().copyBufferToBuffer(buffer, offset, staging, 0, size);
+    this.outsidePass().copyBufferToBuffer(buffer, offset, staging, 0, size);
     this.flush();
     await staging.mapAsync(MAP_READ);
     const out = staging.getMappedRange().slice(0, bytes);
@@ -244,6 +258,13 @@ export class GpuRuntime {
 
   private openEncoder(): GPUCommandEncoder {
     return (this.encoder ??= this.device.createCommandEncoder());
+  }
+
+  /** The open encoder with no compute pass open, for copies and clears. */
+  private outsidePass(): GPUCommandEncoder {
+    this.pass?.end();
+    this.pass = null;
+    return this.openEncoder();
   }
 }
 
