@@ -124,6 +124,16 @@ describe('training on webgpu', { skip }, () => {
     assert.equal(model.stateDict()['1.num_batches_tracked'].item(), 1);
   });
 
+  test('a tensor larger than the device\'s largest buffer binding is refused before anything is allocated', () => {
+    const { maxBufferSize, maxStorageBufferBindingSize } = (gpu as WebgpuBackend).runtime.device.limits;
+    const limit = Math.min(maxBufferSize, maxStorageBufferBindingSize);
+    const before = torch.webgpu.memoryReserved();
+    assert.throws(() => torch.empty(limit / 4 + 1, { device: 'webgpu' }), {
+      name: 'RuntimeError', message: `webgpu: a tensor of ${limit + 4} bytes does not fit the device's largest buffer binding (${limit} bytes)`,
+    });
+    assert.equal(torch.webgpu.memoryReserved(), before);
+  });
+
   test('with a read per step, collected tensors return their GPU memory: live bytes flat over 200 steps', async () => {
     const seen: number[] = [];
     // Collected tensors return their buffers from FinalizationRegistry callbacks, which run between turns.

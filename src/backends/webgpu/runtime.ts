@@ -1,6 +1,7 @@
 // src/backends/webgpu/runtime.ts — the WebGPU device as kernels see it: pooled buffers, batched dispatches with
 // their parameters in one arena, cached pipelines, and reads (the one point that waits).
 import type { DType } from '../../core/dtype.js';
+import { AllocationError } from '../../core/errors.js';
 import type { Storage } from '../backend.js';
 import type { GpuStorage } from './storage.js';
 
@@ -103,7 +104,13 @@ export class GpuRuntime {
 
   /** A buffer of at least `bytes` bytes (a power of two, at least 256) for a storage; contents unspecified. */
   acquire(bytes: number): GPUBuffer {
-    const size = bucketOf(bytes);
+    const { maxBufferSize, maxStorageBufferBindingSize } = this.device.limits;
+    const limit = Math.min(maxBufferSize, maxStorageBufferBindingSize);
+    if (bytes > limit) {
+      throw new AllocationError(`webgpu: a tensor of ${bytes} bytes does not fit the device's largest buffer binding (${limit} bytes)`);
+    }
+    // A bucket may not outgrow the limit that the request itself respects.
+    const size = Math.min(bucketOf(bytes), limit - (limit % 4));
     const list = this.free.get(size);
     const reused = list?.pop();
     if (reused !== undefined) {
