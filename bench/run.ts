@@ -1,12 +1,19 @@
 // bench/run.ts — `npm run bench`: kindling against PyTorch on the same machine, in the same run.
 // Prints workload, kindling time, PyTorch time, speed ratio (PyTorch time / kindling time; higher
-// is better for kindling) and GFLOP/s or GB/s.
+// is better for kindling) and GFLOP/s or GB/s. With --device webgpu: the GPU against kindling's CPU backend
+// on GEMMs and training steps (bench/args.ts has the options).
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import * as torch from 'kindling';
 import { F, nn, optim } from 'kindling';
+import { deviceBackend } from '../src/backends/select.js';
+import type { WebgpuBackend } from '../src/backends/webgpu/index.js';
+import { type DeviceName, requireDevice } from '../examples/device.js';
+import { runMain } from '../examples/mnist/data.js';
+import { type BenchOptions, parseBenchArgs } from './args.js';
+import { adapterName, deviceMeanTime } from './device-time.js';
 
 const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
 /** V8's collector, exposed by `node --expose-gc` (as npm run bench starts it). */
@@ -15,12 +22,11 @@ torch.setNumThreads(THREADS);
 torch.manualSeed(0);
 
 /**
- * Mean seconds per call after two warm-up calls, over at least `minRuns` calls and about `budget` s:
+ * Mean seconds per call after `warmups` warm-up calls, over at least `minRuns` calls and about `budget` s:
  * the mean, not the median, so that garbage-collection pauses count against kindling.
  */
-function meanTime(fn: () => unknown, minRuns: number, budget: number): number {
-  fn();
-  fn();
+function meanTime(fn: () => unknown, minRuns: number, budget: number, warmups = 2): number {
+  for (let i = 0; i < warmups; i++) fn();
   let runs = 0;
   const start = performance.now();
   while (runs < minRuns || (performance.now() - start < budget * 1000 && runs < 1000)) {
@@ -38,22 +44,41 @@ function lenet(): nn.Module {
   );
 }
 
-function trainStep(model: nn.Module, x: torch.Tensor, y: torch.Tensor): () => void {
+/** One SGD step of `model` on the batch (x, y), all moved to `device` first. */
+function trainStep(model: nn.Module, x: torch.Tensor, y: torch.Tensor, device: DeviceName = 'cpu'): () => void {
+  model.to(device);
+  const [xd, yd] = [x.to(device), y.to(device)];
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  if (device === 'cpu') {
+    return () => {
+      opt.zeroGrad();
+      F.crossEntropy(model(xd), yd).backward();
+      opt.step();
+    };
+  }
+  // A timed batch of GPU steps never yields to the event loop, where collected tensors would return their
+  // memory; the scope frees each step's tensors instead, and zeroGrad comes last so the gradients go too.
   return () => {
-    opt.zeroGrad();
-    F.crossEntropy(model(x), y).backward();
-    opt.step();
+    torch.webgpu.scope(() => {
+      F.crossEntropy(model(xd), yd).backward();
+      opt.step();
+      opt.zeroGrad();
+    }, { keep: [model, opt] });
   };
 }
+
+/** `fn` as timed on `device`: on a GPU in a scope that frees its output (see trainStep). */
+const onDevice = (device: DeviceName, fn: () => unknown): (() => unknown) => (device === 'cpu' ? fn : () => {
+  torch.webgpu.scope(() => { fn(); });
+});
 
 interface Workload {
   name: string;
   /** Work per call: floating-point operations (GFLOP/s) or bytes moved (GB/s). */
   amount: number;
   unit: 'GFLOP/s' | 'GB/s' | '';
-  /** Builds the inputs once and returns the timed call and its minimum number of runs per round. */
-  prepare: () => [() => unknown, number];
+  /** Builds the inputs once (on `device`, for the workloads --device webgpu runs) and returns the timed call and its minimum number of runs per round. */
+  prepare: (device: DeviceName) => [() => unknown, number];
   /** Calls per timed run (the per-op workloads time a loop). */
   perRun?: number;
 }
@@ -64,15 +89,30 @@ const ADD_CALLS = 10000;
 /** adam_step_1m's parameters: 1M values in a few tensors, as in bench/torch_bench.py. */
 const ADAM_SHAPES = [[1000, 800], [800], [199, 1000], [200]];
 
-const WORKLOADS: Workload[] = [
-  {
-    name: 'gemm_seed', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
-    prepare: () => { const x = torch.randn(2500, 1000), w = torch.randn(1500, 1000); return [() => x.mm(w.t()), 5]; },
+const GEMM_SEED: Workload = {
+  name: 'gemm_seed', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
+  prepare: (device) => {
+    const x = torch.randn(2500, 1000).to(device), w = torch.randn(1500, 1000).to(device);
+    return [onDevice(device, () => x.mm(w.t())), 5];
   },
-  ...[256, 512, 1024, 2048].map((n): Workload => ({
-    name: `square_${n}`, amount: gemm(n, n, n), unit: 'GFLOP/s',
-    prepare: () => { const a = torch.randn(n, n), b = torch.randn(n, n); return [() => a.mm(b), 5]; },
-  })),
+};
+const square = (n: number): Workload => ({
+  name: `square_${n}`, amount: gemm(n, n, n), unit: 'GFLOP/s',
+  prepare: (device) => { const a = torch.randn(n, n).to(device), b = torch.randn(n, n).to(device); return [onDevice(device, () => a.mm(b)), 5]; },
+});
+const MLP_STEP: Workload = {
+  name: 'mlp_step', amount: 0, unit: '',
+  prepare: (device) => [trainStep(new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)),
+    torch.randn(64, 784), torch.randint(0, 10, [64]), device), 5],
+};
+const LENET_STEP: Workload = {
+  name: 'lenet_step', amount: 0, unit: '',
+  prepare: (device) => [trainStep(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, [64]), device), 5],
+};
+
+const WORKLOADS: Workload[] = [
+  GEMM_SEED,
+  ...[256, 512, 1024, 2048].map(square),
   {
     name: 'per_sample_loop', amount: gemm(2500, 1500, 1000), unit: 'GFLOP/s',
     prepare: () => {
@@ -83,15 +123,8 @@ const WORKLOADS: Workload[] = [
       }, 3];
     },
   },
-  {
-    name: 'mlp_step', amount: 0, unit: '',
-    prepare: () => [trainStep(new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)),
-      torch.randn(64, 784), torch.randint(0, 10, [64])), 5],
-  },
-  {
-    name: 'lenet_step', amount: 0, unit: '',
-    prepare: () => [trainStep(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, [64])), 5],
-  },
+  MLP_STEP,
+  LENET_STEP,
   { name: 'relu_10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.relu(), 5]; } },
   { name: 'sum_10m', amount: 4e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.sum(), 5]; } },
   // Random draws of 10M elements (rates count the bytes written: float32, or int64 for randint).
@@ -159,6 +192,8 @@ class TorchSide {
 }
 
 const fmtTime = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(2)} µs`);
+// Two significant digits below 0.1: a software GPU is hundreds of times slower than the CPU, not 0.00x as fast.
+const fmtRatio = (r: number): string => `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // The machine is shared and its speed drifts over seconds, so each workload alternates between the
@@ -169,8 +204,16 @@ const ROUND_BUDGET = 0.25;
 const SETTLE_MS = 50;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
-async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+/** Prints rows under a header, each column padded to its widest cell. */
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+}
+
+/** The CPU bench: kindling against PyTorch, every workload or those named. */
+async function cpuMain(only: string[]): Promise<void> {
   const selected = only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.name)) : WORKLOADS;
   const ref = await TorchSide.start();
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores); Node ${process.version}`);
@@ -180,7 +223,7 @@ async function main(): Promise<void> {
   console.log(`each side: mean time per call, median of ${ROUNDS} alternating rounds of ~${ROUND_BUDGET} s`);
   const rows: string[][] = [];
   for (const w of selected) {
-    const [fn, minRuns] = w.prepare();
+    const [fn, minRuns] = w.prepare('cpu');
     const mine: number[] = [], theirs: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       // A round pays for the garbage it makes, not for what earlier workloads left (40 MB relu outputs),
@@ -197,11 +240,56 @@ async function main(): Promise<void> {
       w.unit ? `${rate(k)} / ${p === undefined ? '-' : rate(p)} ${w.unit}` : '']);
   }
   if (typeof ref !== 'string') ref.stop();
-  const header = ['workload', 'kindling', 'PyTorch', 'ratio', 'rate (kindling / PyTorch)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
+  printTable(['workload', 'kindling', 'PyTorch', 'ratio', 'rate (kindling / PyTorch)'], rows);
 }
 
-await main();
+const GPU_SQUARES = [256, 512, 1024, 2048, 4096];
+
+/** What --device webgpu times: the squares up to maxSize, gemm_seed when it fits, and the two training steps. */
+function gpuWorkloads(o: BenchOptions): Workload[] {
+  const all = [...(o.maxSize >= 2500 ? [GEMM_SEED] : []), ...GPU_SQUARES.filter((n) => n <= o.maxSize).map(square), MLP_STEP, LENET_STEP];
+  return o.names.length > 0 ? all.filter((w) => o.names.includes(w.name)) : all;
+}
+
+/** Median seconds per call on the GPU and on the CPU backend, over alternating rounds, after one warm-up call each. */
+async function gpuAndCpu(w: Workload, rounds: number): Promise<[number, number]> {
+  const [gpuFn] = w.prepare('webgpu'), [cpuFn] = w.prepare('cpu');
+  // The first GPU call compiles the kernels' pipelines, the first CPU call allocates: neither is timed.
+  gpuFn();
+  await torch.webgpu.synchronize();
+  cpuFn();
+  const gpu: number[] = [], cpu: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    collectGarbage?.();
+    await settle();
+    gpu.push(await deviceMeanTime(gpuFn, torch.webgpu.synchronize, ROUND_BUDGET));
+    // One run at least, not the CPU bench's five: square_4096 takes seconds on two threads.
+    cpu.push(meanTime(cpuFn, 1, ROUND_BUDGET, 0));
+  }
+  return [median(gpu), median(cpu)];
+}
+
+/** The GPU bench: each workload on webgpu beside the CPU backend's time for it, measured in the same run. */
+async function gpuMain(o: BenchOptions): Promise<void> {
+  requireDevice(o.device);
+  console.log(`GPU: ${adapterName(deviceBackend('webgpu') as WebgpuBackend)} (webgpu)`);
+  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores); Node ${process.version}; kindling backend ${torch.backendName()}, ${torch.getNumThreads()} threads`);
+  console.log(`each side: mean time per call, median of ${o.rounds} alternating round${o.rounds === 1 ? '' : 's'} of ~${ROUND_BUDGET} s after one warm-up call; `
+    + 'GPU calls queued back to back, the clock stopped after torch.webgpu.synchronize()');
+  const rows: string[][] = [];
+  for (const w of gpuWorkloads(o)) {
+    const [g, c] = await gpuAndCpu(w, o.rounds);
+    const rate = (s: number) => (w.amount / s / 1e9).toFixed(1);
+    rows.push([w.name, fmtTime(g), fmtTime(c), fmtRatio(c / g), w.unit ? `${rate(g)} / ${rate(c)} ${w.unit}` : '']);
+  }
+  printTable(['workload', 'webgpu', 'cpu', 'ratio (cpu / webgpu)', 'rate (webgpu / cpu)'], rows);
+}
+
+/** `npm run bench`: the CPU bench against PyTorch, or with --device webgpu the GPU against the CPU. */
+async function main(): Promise<void> {
+  const o = parseBenchArgs(process.argv.slice(2));
+  if (o === null) return;
+  await (o.device === 'cpu' ? cpuMain(o.names) : gpuMain(o));
+}
+
+runMain('bench', main);

@@ -7,6 +7,7 @@
 import { loadWebgpuBackend } from '../src/backends/webgpu/index.js';
 import { type MatmulChoice, matmulKernels } from '../src/backends/webgpu/matmul.js';
 import type { GpuView } from '../src/backends/webgpu/storage.js';
+import { adapterName, deviceMeanTime } from './device-time.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,8 +21,7 @@ if (typeof found === 'string') {
   process.exit(0);
 }
 const be = found;
-const info = be.runtime.device.adapterInfo;
-console.log(`adapter: ${[info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' / ')}`);
+console.log(`adapter: ${adapterName(be)}`);
 console.log(`node ${process.version}; mean of runs after one warm-up, encoded back to back, synchronized once`);
 
 interface Shape { name: string; m: number; n: number; k: number; transposeB: boolean }
@@ -45,14 +45,7 @@ async function time(s: Shape, choice: MatmulChoice): Promise<[number, number]> {
   const { matmul } = matmulKernels(be.runtime, choice);
   matmul(a, bView, out);
   await be.synchronize();
-  let runs = 0, elapsed = 0;
-  for (let batch = 1; elapsed < BUDGET * 1000 && runs < 2000; batch *= 2) {
-    const start = performance.now();
-    for (let i = 0; i < batch; i++) matmul(a, bView, out);
-    await be.synchronize();
-    elapsed += performance.now() - start;
-    runs += batch;
-  }
+  const ms = 1000 * await deviceMeanTime(() => { matmul(a, bView, out); }, () => be.synchronize(), BUDGET);
   // 64 sampled entries against a float64 dot product.
   const c = new Float32Array(await be.readAsync(out));
   let worst = 0;
@@ -64,7 +57,7 @@ async function time(s: Shape, choice: MatmulChoice): Promise<[number, number]> {
   }
   for (const v of [a, b]) v.storage.dispose();
   out.dispose();
-  return [elapsed / runs, worst];
+  return [ms, worst];
 }
 
 const choices: [string, MatmulChoice][] = VARIANTS

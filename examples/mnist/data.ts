@@ -182,14 +182,19 @@ function isUserError(e: unknown): e is Error {
   return e instanceof Error && typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || 'syscall' in e);
 }
 
-/** Runs a CLI's main: a user mistake prints `<name>: error: <one line>` on stderr and exits non-zero. */
-export function runMain(name: string, main: () => void): void {
-  try {
-    main();
-  } catch (e) {
+/** Runs a CLI's main (sync or async): a user mistake prints `<name>: error: <one line>` on stderr and exits non-zero. */
+export function runMain(name: string, main: () => unknown): void {
+  const fail = (e: unknown): void => {
     if (!isUserError(e)) throw e;
     const message = e.message.split('\n').map((line) => line.trim()).filter(Boolean).join(' ');
     process.stderr.write(`${name}: error: ${message}\n`);
     process.exitCode = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  };
+  try {
+    // A bug rethrown from the rejection handler surfaces as an unhandled rejection: stack trace, exit code 1.
+    const done = main();
+    if (done instanceof Promise) done.catch(fail);
+  } catch (e) {
+    fail(e);
   }
 }

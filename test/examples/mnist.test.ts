@@ -1,5 +1,6 @@
 // test/examples/mnist.test.ts — the MNIST example: digit loading and caching, the fixed split, a short training run
-// against PyTorch's losses, predict on PNG and IDX files, and the CLIs' one-line errors.
+// against PyTorch's losses (and on the webgpu device against the CPU), predict on PNG and IDX files, and the
+// CLIs' options and one-line errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import * as torch from 'kindling';
 import { lenet5 } from '../../examples/lenet5.js';
 import { digitSplit, digitsTrainTest, idxTrainTest, loadDigits } from '../../examples/mnist/data.js';
 import { readPng } from '../../examples/mnist/predict.js';
-import { train, type TrainResult } from '../../examples/mnist/train.js';
+import { parseTrainArgs, train, type TrainResult } from '../../examples/mnist/train.js';
+import { found } from '../backends/webgpu-device.js';
 import { assertClose, loadFixture, present, repoRoot } from '../helpers.js';
 
 const fixture = (loadFixture('lenet5.json') as { training: { splitTestHead: number[]; losses: number[] } }).training;
@@ -19,11 +21,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'kindling-mnist-example-'));
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 const cacheDir = join(tmp, 'cache');
 
-/** Runs an example CLI; returns its exit status and output. */
-function cli(script: 'train' | 'predict', ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/examples/mnist', `${script}.js`), ...args], { encoding: 'utf8', cwd: tmp });
+/** Runs an example CLI (with `env` added to this process's environment); returns its exit status and output. */
+function cliEnv(env: Record<string, string>, script: 'train' | 'predict', ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/examples/mnist', `${script}.js`), ...args], { encoding: 'utf8', cwd: tmp, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+const cli = (script: 'train' | 'predict', ...args: string[]) => cliEnv({}, script, ...args);
 
 /** Asserts a CLI failed with one clear line on stderr and no stack trace. */
 function assertOneLineError(r: { status: number | null; stderr: string }, name: string, match: RegExp): void {
@@ -81,10 +84,10 @@ test('the train/test split is fixed: 8,000/2,000, disjoint, and PyTorch\'s randp
 
 let trained: TrainResult;
 
-test('train: 3 batches give PyTorch\'s losses and write the weights and the plot', () => {
+test('train: 3 batches give PyTorch\'s losses and write the weights and the plot', async () => {
   const out = join(tmp, 'out');
   const lines: string[] = [];
-  trained = train({ epochs: 1, maxBatches: 3, out, cacheDir, progress: false, log: (l) => lines.push(l) });
+  trained = await train({ epochs: 1, maxBatches: 3, out, cacheDir, progress: false, log: (l) => lines.push(l) });
   assertClose(trained.losses, fixture.losses, { atol: 1e-4, what: 'losses' });
   assert.equal(trained.history.length, 1);
   assert.ok(trained.history[0].testAccuracy >= 0 && trained.history[0].testAccuracy <= 100);
@@ -97,8 +100,8 @@ test('train: 3 batches give PyTorch\'s losses and write the weights and the plot
   assert.match(svg, /test accuracy/);
 });
 
-test('train is deterministic under a seed', () => {
-  const again = train({ epochs: 1, maxBatches: 3, out: join(tmp, 'out2'), cacheDir, progress: false, log: () => {} });
+test('train is deterministic under a seed', async () => {
+  const again = await train({ epochs: 1, maxBatches: 3, out: join(tmp, 'out2'), cacheDir, progress: false, log: () => {} });
   assert.deepEqual(again.losses, trained.losses);
 });
 
@@ -155,6 +158,8 @@ test('the train CLI: bad input gives one line on stderr and a non-zero exit', ()
   assertOneLineError(cli('train', '--epochs', '-1'), 'train', /--epochs/);
   assertOneLineError(cli('train', '--epochs=-1'), 'train', /--epochs must be a positive integer, got -1/);
   assertOneLineError(cli('train', '--lr', 'fast'), 'train', /--lr must be a number, got 'fast'/);
+  assertOneLineError(cli('train', '--device', 'cuda'), 'train', /--device must be cpu or webgpu, got 'cuda'/);
+  assertOneLineError(cli('train', '--max-batches', '0'), 'train', /--max-batches must be a positive integer, got 0/);
   assertOneLineError(cli('train', '--data', join(tmp, 'no-such-dir')), 'train', /data directory not found/);
   const corrupt = join(tmp, 'corrupt');
   rmSync(corrupt, { recursive: true, force: true });
@@ -167,7 +172,38 @@ test('the train CLI: bad input gives one line on stderr and a non-zero exit', ()
 test('the train CLI documents every option in --help', () => {
   const r = cli('train', '--help');
   assert.equal(r.status, 0);
-  for (const option of ['--epochs', '--batch-size', '--lr', '--optimizer', '--seed', '--threads', '--out', '--data', '--dataset', '--help']) {
+  for (const option of ['--epochs', '--batch-size', '--lr', '--optimizer', '--seed', '--threads', '--out', '--data', '--dataset', '--device', '--max-batches', '--help']) {
     assert.ok(r.stdout.includes(option), option);
+  }
+});
+
+test('the train CLI parses --device and --max-batches; without them train\'s defaults apply', () => {
+  assert.deepEqual(parseTrainArgs(['--device', 'webgpu', '--max-batches', '2']), { device: 'webgpu', maxBatches: 2 });
+  assert.deepEqual(parseTrainArgs(['--device=cpu']), { device: 'cpu' });
+  assert.deepEqual(parseTrainArgs([]), {});
+  assert.throws(() => parseTrainArgs(['--max-batches', 'few']), /--max-batches must be an integer, got 'few'/);
+});
+
+test('the train CLI: --device webgpu without WebGPU is one line naming the reason, before any data is read', () => {
+  const r = cliEnv({ KINDLING_WEBGPU: '0' }, 'train', '--device', 'webgpu', '--out', join(tmp, 'no-gpu'));
+  assertOneLineError(r, 'train', /--device webgpu: device 'webgpu:0' is not available: KINDLING_WEBGPU=0 turned WebGPU off/);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+});
+
+test('train on webgpu: 2 batches give the CPU\'s losses and accuracy, and save CPU weights equal to the CPU run\'s', { skip: typeof found === 'string' ? found : false }, async () => {
+  const options = { epochs: 1, maxBatches: 2, batchSize: 16, cacheDir, progress: false } as const;
+  const cpu = await train({ ...options, out: join(tmp, 'small-cpu'), log: () => {} });
+  const lines: string[] = [];
+  const gpu = await train({ ...options, device: 'webgpu', out: join(tmp, 'small-gpu'), log: (l) => lines.push(l) });
+  assert.match(lines[1], /\| webgpu:0 device \(data on the \w+ backend, \d+ threads\)$/);
+  assertClose(gpu.losses, cpu.losses, { atol: 1e-4, rtol: 0, what: 'webgpu losses against cpu' });
+  // 32 test images: a near tie may flip one prediction between devices, no more.
+  assert.ok(Math.abs(gpu.history[0].testAccuracy - cpu.history[0].testAccuracy) <= 100 / 32 + 1e-9);
+  assert.ok(gpu.model.parameters().every((p) => p.device.type === 'cpu'), 'the model is back on the CPU');
+  const saved = torch.load(gpu.weightsPath), expected = torch.load(cpu.weightsPath);
+  assert.deepEqual(Object.keys(saved).sort(), Object.keys(expected).sort());
+  for (const [name, t] of Object.entries(expected)) {
+    assertClose(Array.from(present(saved[name], name).toArray()), Array.from(present(t, name).toArray()), { atol: 1e-4, rtol: 0, what: name });
   }
 });
