@@ -1,7 +1,6 @@
 // bench/device-time.ts — timing work on a GPU, shared by bench/run.ts (--device webgpu) and bench/webgpu-gemm.ts:
 // a GPU only queues kernels, so a clock stops after a synchronize, and calls are queued back to back in
 // batches so that the synchronize's round trip is spread over many calls.
-import type { WebgpuBackend } from '../src/backends/webgpu/index.js';
 
 /**
  * Mean seconds per call of `fn` over about `budget` seconds: batches of 1, 2, 4, … calls queued back to back,
@@ -18,10 +17,4 @@ export async function deviceMeanTime(fn: () => unknown, synchronize: () => Promi
     runs += batch;
   }
   return elapsed / 1000 / runs;
-}
-
-/** The adapter a webgpu backend runs on, as its vendor, architecture, device and description say (e.g. SwiftShader). */
-export function adapterName(be: WebgpuBackend): string {
-  const info = be.runtime.device.adapterInfo;
-  return [info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' / ');
 }

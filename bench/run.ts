@@ -8,12 +8,10 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import * as torch from 'kindling';
 import { F, nn, optim } from 'kindling';
-import { deviceBackend } from '../src/backends/select.js';
-import type { WebgpuBackend } from '../src/backends/webgpu/index.js';
 import { type DeviceName, requireDevice } from '../examples/device.js';
 import { runMain } from '../examples/mnist/data.js';
 import { type BenchOptions, parseBenchArgs } from './args.js';
-import { adapterName, deviceMeanTime } from './device-time.js';
+import { deviceMeanTime } from './device-time.js';
 
 const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
 /** V8's collector, exposed by `node --expose-gc` (as npm run bench starts it). */
@@ -272,7 +270,7 @@ async function gpuAndCpu(w: Workload, rounds: number): Promise<[number, number]>
 /** The GPU bench: each workload on webgpu beside the CPU backend's time for it, measured in the same run. */
 async function gpuMain(o: BenchOptions): Promise<void> {
   requireDevice(o.device);
-  console.log(`GPU: ${adapterName(deviceBackend('webgpu') as WebgpuBackend)} (webgpu)`);
+  console.log(`GPU: ${torch.webgpu.getDeviceName()} (webgpu)`);
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores); Node ${process.version}; kindling backend ${torch.backendName()}, ${torch.getNumThreads()} threads`);
   console.log(`each side: mean time per call, median of ${o.rounds} alternating round${o.rounds === 1 ? '' : 's'} of ~${ROUND_BUDGET} s after one warm-up call; `
     + 'GPU calls queued back to back, the clock stopped after torch.webgpu.synchronize()');

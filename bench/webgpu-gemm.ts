@@ -7,7 +7,7 @@
 import { loadWebgpuBackend } from '../src/backends/webgpu/index.js';
 import { type MatmulChoice, matmulKernels } from '../src/backends/webgpu/matmul.js';
 import type { GpuView } from '../src/backends/webgpu/storage.js';
-import { adapterName, deviceMeanTime } from './device-time.js';
+import { deviceMeanTime } from './device-time.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,7 +21,7 @@ if (typeof found === 'string') {
   process.exit(0);
 }
 const be = found;
-console.log(`adapter: ${adapterName(be)}`);
+console.log(`adapter: ${be.deviceName()}`);
 console.log(`node ${process.version}; mean of runs after one warm-up, encoded back to back, synchronized once`);
 
 interface Shape { name: string; m: number; n: number; k: number; transposeB: boolean }

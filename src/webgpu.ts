@@ -1,7 +1,7 @@
 // src/webgpu.ts — torch.webgpu, kindling's torch.cuda: the GPU device's state, and the scope that frees
 // a tight loop's device memory without waiting for the garbage collector (Note [Device memory]).
 import type { Storage } from './backends/backend.js';
-import { deviceBackend } from './backends/select.js';
+import { deviceBackend, whyUnavailable } from './backends/select.js';
 import { RuntimeError } from './core/errors.js';
 import { Module } from './nn/modules/module.js';
 import { Optimizer } from './optim/optimizer.js';
@@ -45,6 +45,12 @@ export const webgpu = {
   memoryAllocated: (): number => deviceBackend('webgpu')?.memoryAllocated?.() ?? 0,
   /** Bytes the GPU's buffer pool holds, live and cached (torch.cuda.memory_reserved). */
   memoryReserved: (): number => deviceBackend('webgpu')?.memoryReserved?.() ?? 0,
+  /** The GPU's name as its driver reports it (torch.cuda.get_device_name); throws without one. */
+  getDeviceName: (): string => {
+    const be = deviceBackend('webgpu');
+    if (be?.deviceName === undefined) throw new RuntimeError(`getDeviceName: no WebGPU device: ${whyUnavailable()}`);
+    return be.deviceName();
+  },
   /** Releases cached, unused GPU memory (torch.cuda.empty_cache). */
   emptyCache: (): void => {
     deviceBackend('webgpu')?.emptyCache?.();

@@ -242,6 +242,8 @@ export interface DeviceRuntime {
   memoryReserved(): number;
   /** Releases cached, unused device memory. */
   emptyCache(): void;
+  /** The adapter's name: vendor, architecture, device and description, as the driver reports them. */
+  deviceName(): string;
   /** Starts recording the storages allocated from now on (scopes nest). */
   openScope(): void;
   /** Ends the innermost recording: disposes what it recorded except `keep`, which joins the enclosing scope. */

@@ -91,6 +91,7 @@ describe('training on webgpu', { skip }, () => {
     assertClose(losses, fx.losses, { atol: 1e-4, rtol: 0, what: 'webgpu against PyTorch' });
     // Every op queued work on the device; the only reads back were the losses.
     assert.equal(reads, fx.steps);
+    assert.match(torch.webgpu.getDeviceName(), /\S/);
   });
 
   for (const [name, make] of [

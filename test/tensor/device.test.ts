@@ -96,6 +96,7 @@ test('without a WebGPU backend, webgpu is refused clearly and torch.webgpu answe
   const after = torch.randn(2).tolist();
   torch.manualSeed(3);
   assert.deepEqual(torch.randn(2).tolist(), after);
+  assert.throws(() => torch.webgpu.getDeviceName(), { name: 'RuntimeError', message: 'getDeviceName: no WebGPU device: KINDLING_WEBGPU=0 turned WebGPU off (torch.webgpu.isAvailable() is false)' });
   assert.equal(torch.webgpu.isAvailable(), false);
   assert.equal(torch.webgpu.memoryAllocated(), 0);
   torch.webgpu.emptyCache();

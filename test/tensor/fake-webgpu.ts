@@ -62,6 +62,7 @@ export const fakeWebgpu: Backend & DeviceRuntime = {
   emptyCache: () => {
     counts.emptyCache++;
   },
+  deviceName: () => 'stand-in',
   openScope: () => {},
   closeScope: () => {},
 };

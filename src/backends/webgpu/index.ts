@@ -92,6 +92,10 @@ export function makeWebgpuBackend(device: GPUDevice): WebgpuBackend {
     memoryAllocated: (): number => rt.allocatedBytes,
     memoryReserved: (): number => rt.reservedBytes,
     emptyCache: (): void => { rt.emptyCache(); },
+    deviceName: (): string => {
+      const info = device.adapterInfo;
+      return [info.vendor, info.architecture, info.device, info.description].filter((s) => s !== '').join(' / ');
+    },
     openScope: (): void => { rt.openScope(); },
     closeScope: (keep): void => { rt.closeScope(keep); },
     ...elementwise,
