@@ -6,21 +6,15 @@ import type { DataArray, DType } from '../../src/core/dtype.js';
 import { arrayType } from '../../src/core/dtype.js';
 import type { BinaryOp, UnaryOp } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { found } from './webgpu-device.js';
+import { gpu, skip } from './webgpu-device.js';
 import type { GpuStorage } from '../../src/backends/webgpu/storage.js';
 import { assertClose } from '../helpers.js';
 import { makeRandom } from '../opinfo/values.js';
 
-const gpu = found;
-const skip = typeof gpu === 'string' ? gpu : false;
-
-function device(): Exclude<typeof gpu, string> {
-  assert.ok(typeof gpu !== 'string', 'no webgpu device');
-  return gpu;
-}
+const device = gpu;
 
 after(() => {
-  if (typeof gpu !== 'string') assert.deepEqual(gpu.runtime.errors, [], 'WebGPU validation errors');
+  if (skip === false) assert.deepEqual(gpu().runtime.errors, [], 'WebGPU validation errors');
 });
 
 const rand = makeRandom(3);

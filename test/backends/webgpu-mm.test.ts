@@ -12,16 +12,9 @@ import type { DataArray } from '../../src/core/dtype.js';
 import { type MatmulChoice, matmulKernels } from '../../src/backends/webgpu/matmul.js';
 import type { GpuStorage, GpuView } from '../../src/backends/webgpu/storage.js';
 import { assertClose } from '../helpers.js';
-import { found } from './webgpu-device.js';
+import { gpu, skip } from './webgpu-device.js';
 import { makeRandom } from '../opinfo/values.js';
 
-/** Why these tests are skipped, or false when an adapter was found. */
-const skip = typeof found === 'string' ? found : false;
-type Gpu = Exclude<typeof found, string>;
-const gpu = (): Gpu => {
-  assert.ok(typeof found !== 'string', 'no WebGPU adapter');
-  return found;
-};
 const rand = makeRandom(5);
 
 type Dtype = 'float32' | 'int32' | 'int64' | 'uint8';

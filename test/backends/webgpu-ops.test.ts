@@ -6,12 +6,12 @@ import * as torch from 'kindling';
 import { F } from 'kindling';
 import type { Tensor } from 'kindling';
 import { assertClose } from '../helpers.js';
-import { found } from './webgpu-device.js';
+import { found, skip } from './webgpu-device.js';
 import { opDatabaseOnDevice } from '../opinfo/on-device.js';
 
 const gpu = typeof found === 'string' ? null : found;
 // WGSL's exp, log, tanh, pow and friends are accurate to a few ulp more than the CPU's libm.
-opDatabaseOnDevice('webgpu', { skip: typeof found === 'string' ? found : false, widen: { atol: 1e-5, rtol: 2e-4 } });
+opDatabaseOnDevice('webgpu', { skip, widen: { atol: 1e-5, rtol: 2e-4 } });
 
 after(() => {
   if (gpu !== null) assert.deepEqual(gpu.runtime.errors, [], 'WebGPU validation errors');
@@ -25,7 +25,7 @@ async function agree(what: string, f: (...xs: Tensor[]) => Tensor, ...inputs: Te
   assertClose(await dev.data(), cpu.toArray(), { atol: 1e-5, rtol: 2e-4, what });
 }
 
-describe('webgpu on awkward sizes (0-d, 1, 3, 17, 33, 65, 129: every tile and workgroup edge)', { skip: typeof found === 'string' ? found : false }, () => {
+describe('webgpu on awkward sizes (0-d, 1, 3, 17, 33, 65, 129: every tile and workgroup edge)', { skip }, () => {
   const sizes = [1, 3, 17, 33, 65, 129];
   test('matrix products in every transpose case, batched and broadcast', async () => {
     torch.manualSeed(0);

@@ -5,17 +5,11 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { ArgReduceOp, ReduceOp, CpuStorage as Storage, CpuView as View } from '../../src/backends/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { found as loaded } from './webgpu-device.js';
+import { gpu, skip } from './webgpu-device.js';
 import type { GpuStorage, GpuView } from '../../src/backends/webgpu/storage.js';
 import { allocArray, type DataArray, type DType } from '../../src/core/dtype.js';
 import { makeRandom } from '../opinfo/values.js';
 
-const skip = typeof loaded === 'string' ? loaded : false;
-type Gpu = Exclude<typeof loaded, string>;
-const gpu = (): Gpu => {
-  assert.ok(typeof loaded !== 'string', 'no WebGPU adapter');
-  return loaded;
-};
 const rand = makeRandom(12);
 
 /** One input on both backends: the same data, shape, strides and offset. */

@@ -10,12 +10,11 @@ import * as torch from 'kindling';
 import { F, nn, optim } from 'kindling';
 import type { Tensor } from 'kindling';
 import type { WebgpuBackend } from '../../src/backends/webgpu/index.js';
-import { found } from './webgpu-device.js';
+import { found, skip } from './webgpu-device.js';
 import { lenet5 } from '../../examples/lenet5.js';
 import { assertClose, loadFixture } from '../helpers.js';
 
 const gpu = typeof found === 'string' ? null : found;
-const skip = typeof found === 'string' ? found : false;
 type Device = 'cpu' | 'webgpu';
 
 interface Fixture { steps: number; batch: number; lr: number; momentum: number; losses: number[] }
