@@ -110,7 +110,8 @@ export { webgpu } from './webgpu.js';
 
 // data and serialization
 import * as data from './data/index.js';
-import { load as loadSafetensors, loadMetadata, save as saveSafetensors, serialize, deserialize, SafetensorError } from './io/safetensors.js';
+import { deserialize, loadFromUrl, SafetensorError, serialize } from './io/safetensors.js';
+import { load as loadSafetensors, loadMetadata, save as saveSafetensors } from './io/safetensors-file.js';
 
 export * as data from './data/index.js';
 export type { StateDict } from './io/safetensors.js';
@@ -124,8 +125,10 @@ export const save = saveSafetensors;
 /** Loads a state dict saved by `save` (or any safetensors file of supported dtypes). */
 export const load = loadSafetensors;
 
-/** The safetensors format: `save`/`load` on files, `serialize`/`deserialize` on bytes, `loadMetadata`. */
-export const safetensors = { save: saveSafetensors, load: loadSafetensors, loadMetadata, serialize, deserialize, SafetensorError };
+export { loadFromUrl };
+
+/** The safetensors format: `save`/`load` on files, `serialize`/`deserialize` on bytes, `loadMetadata`, `loadFromUrl`. */
+export const safetensors = { save: saveSafetensors, load: loadSafetensors, loadMetadata, serialize, deserialize, loadFromUrl, SafetensorError };
 // end data and serialization
 // optim
 export * as optim from './optim/index.js';

@@ -4,11 +4,9 @@
 import { RuntimeError } from '../core/errors.js';
 import type { Backend, CpuBackend, Device, DeviceRuntime } from './backend.js';
 import { jsBackend } from './js/index.js';
+import { loadNative } from './native/load.js';
 
-interface Threads {
-  setNumThreads(n: number): void;
-  getNumThreads(): number;
-}
+import type { Threads } from './native/load.js';
 
 /** A device backend, with the memory figures torch.webgpu reports where it has them. */
 export type DeviceBackend = Backend & Partial<DeviceRuntime>;
@@ -22,15 +20,13 @@ let threads: Threads | null = null;
 const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
 const env = versions?.node ? process.env : null;
 if (env !== null && env.KINDLING_BACKEND !== 'js') {
-  const { loadAddon } = await import('./native/addon.js');
-  const addon = loadAddon();
-  if (addon instanceof Error) {
-    const reason = addon.message.split('\n')[0];
+  const native = await loadNative();
+  if (native instanceof Error) {
+    const reason = native.message.split('\n')[0];
     process.stderr.write(`kindling: native backend unavailable (${reason}); using the JavaScript backend\n`);
   } else {
-    const { makeNativeBackend } = await import('./native/index.js');
-    cpu = makeNativeBackend(addon);
-    threads = addon;
+    cpu = native.backend;
+    threads = native.threads;
   }
 }
 

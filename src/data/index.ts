@@ -2,4 +2,5 @@
 export { Dataset, TensorDataset, Subset, randomSplit, type DatasetLike } from './dataset.js';
 export { DataLoader, type DataLoaderOptions } from './dataloader.js';
 export { defaultCollate, type Collated } from './collate.js';
-export { MNIST, FashionMNIST, parseIdx, readIdx, type MNISTOptions } from './mnist.js';
+export { MNIST, FashionMNIST, readIdx, type MNISTOptions } from './mnist.js';
+export { parseIdx } from './idx.js';

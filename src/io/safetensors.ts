@@ -1,11 +1,10 @@
-// src/io/safetensors.ts — state dicts to and from the safetensors format: validating reader, atomic writer.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// src/io/safetensors.ts — state dicts to and from the safetensors format as bytes, on every platform: the
+// validating reader, the writer, and loading from a URL. Files are safetensors-file.ts's (Node only).
 import { allocArray, type DType, itemsize } from '../core/dtype.js';
 import { KindlingError } from '../core/errors.js';
 import { backend } from '../backends/select.js';
 import { deviceName } from '../tensor/device.js';
 import { Tensor } from '../tensor/tensor.js';
-import { writeFileAtomic } from './atomic-write.js';
 
 /** A malformed safetensors file or an unsavable state dict (the safetensors library's SafetensorError). */
 export class SafetensorError extends KindlingError {
@@ -112,7 +111,7 @@ interface Entry {
 }
 
 /** A parsed and fully validated header: where each tensor's bytes lie in the data region. */
-interface Header {
+export interface Header {
   readonly headerBytes: number;
   readonly entries: Entry[];
   readonly metadata: Record<string, string>;
@@ -121,7 +120,7 @@ interface Header {
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Reads and checks the 8-byte header length against the file size. */
-function headerLength(prefix: Uint8Array, fileBytes: number, fail: (what: string) => never): number {
+export function headerLength(prefix: Uint8Array, fileBytes: number, fail: (what: string) => never): number {
   if (fileBytes < 8) fail(`file is too small (${fileBytes} bytes) to hold the 8-byte header length`);
   const n = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(MAX_HEADER_BYTES)) fail(`header length ${n} is too large (the limit is ${MAX_HEADER_BYTES} bytes)`);
@@ -130,7 +129,7 @@ function headerLength(prefix: Uint8Array, fileBytes: number, fail: (what: string
 }
 
 /** Parses the JSON header and checks every entry against a data region of `dataBytes` bytes. */
-function parseHeader(json: Uint8Array, dataBytes: number, fail: (what: string) => never): Omit<Header, 'headerBytes'> {
+export function parseHeader(json: Uint8Array, dataBytes: number, fail: (what: string) => never): Omit<Header, 'headerBytes'> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(json);
@@ -219,14 +218,14 @@ function decode(e: Entry, bytes: Uint8Array): Tensor {
   return new Tensor(backend().fromArray(e.dtype, data), e.shape);
 }
 
-function failer(source: string): (what: string) => never {
+export function failer(source: string): (what: string) => never {
   return (what) => {
     throw new SafetensorError(`safetensors: ${source}: ${what}`);
   };
 }
 
 /** Tensors keyed by name in sorted order (Object.fromEntries defines own keys, so '__proto__' is safe). */
-function toRecord(entries: readonly Entry[], data: Uint8Array): Record<string, Tensor> {
+export function toRecord(entries: readonly Entry[], data: Uint8Array): Record<string, Tensor> {
   const sorted = [...entries].sort((a, b) => compareNames(a.name, b.name));
   return Object.fromEntries(sorted.map((e) => [e.name, decode(e, data)]));
 }
@@ -247,55 +246,13 @@ export function deserialize(bytes: Uint8Array, source = '<bytes>'): Record<strin
   return toRecord(entries, bytes.subarray(8 + headerBytes));
 }
 
-/** Reads exactly `length` bytes at `position` of an open file. */
-function readAt(fd: number, position: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, out, done, length - done, position + done);
-    if (n === 0) throw new SafetensorError(`safetensors: file shrank while being read`);
-    done += n;
-  }
-  return out;
-}
-
-/** Reads and validates the header of a file, then hands the open descriptor to `then`. */
-function withHeader<R>(path: string, then: (fd: number, header: Header) => R): R {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const fail = failer(path);
-    const n = headerLength(readAt(fd, 0, Math.min(8, size)), size, fail);
-    const { entries, metadata } = parseHeader(readAt(fd, 8, n), size - 8 - n, fail);
-    return then(fd, { headerBytes: n, entries, metadata });
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
- * Loads a safetensors file. The header is read and checked first, so a corrupt file never causes a
- * large allocation; only then is the data region read.
- * @example torch.load('model.safetensors') // { 'fc.weight': tensor(...), 'fc.bias': tensor(...) }
+ * Fetches a safetensors file and decodes it (Node 18+ and browsers): weights served next to a page, or
+ * from any URL `fetch` reaches.
+ * @example model.loadStateDict(await torch.loadFromUrl('/out/lenet5.safetensors'))
  */
-export function load(path: string): Record<string, Tensor> {
-  return withHeader(path, (fd, { headerBytes, entries }) => {
-    const dataBytes = fstatSync(fd).size - 8 - headerBytes;
-    return toRecord(entries, readAt(fd, 8 + headerBytes, dataBytes));
-  });
-}
-
-/** The `__metadata__` strings of a safetensors file (an empty object when it has none). */
-export function loadMetadata(path: string): Record<string, string> {
-  return withHeader(path, (_, header) => header.metadata);
-}
-
-/**
- * Saves tensors to `path` atomically: the bytes go to a temporary file in the same directory, which is
- * fsynced and then renamed over `path`, so a crash never leaves a truncated file there; temporaries
- * that killed saves left beside `path` are removed.
- * @example torch.save(model.stateDict(), 'model.safetensors')
- */
-export function save(tensors: StateDict, path: string, metadata?: Readonly<Record<string, string>>): void {
-  writeFileAtomic(path, serialize(tensors, metadata));
+export async function loadFromUrl(url: string): Promise<Record<string, Tensor>> {
+  const response = await fetch(url);
+  if (!response.ok) throw new SafetensorError(`loadFromUrl: ${url}: HTTP ${response.status} ${response.statusText}`);
+  return deserialize(new Uint8Array(await response.arrayBuffer()), url);
 }

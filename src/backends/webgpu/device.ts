@@ -41,7 +41,8 @@ async function quietly<T>(probe: () => Promise<T>): Promise<T> {
   const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
   const env = versions?.node !== undefined ? process.env : null;
   if (env === null || env.XDG_RUNTIME_DIR !== undefined) return probe();
-  env.XDG_RUNTIME_DIR = (await import('node:os')).tmpdir();
+  // Any directory will do: no Wayland compositor is wanted, only a quiet probe.
+  env.XDG_RUNTIME_DIR = '/tmp';
   try {
     return await probe();
   } finally {
