@@ -11,7 +11,9 @@ import { repoRoot } from './helpers.js';
 
 const bundle = join(repoRoot, 'dist/browser/kindling.js');
 
+// Browsers have no Buffer or process: the bundle must not lean on Node's globals.
 const script = `
+delete globalThis.Buffer;
 const torch = await import(${JSON.stringify(bundle)});
 const { nn, F, optim } = torch;
 const out = {};

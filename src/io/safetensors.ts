@@ -34,7 +34,10 @@ const utf8 = new TextEncoder();
 
 /** Rust's String ordering: bytewise over UTF-8 (JS `<` compares UTF-16 units, which differs past U+FFFF). */
 function compareNames(a: string, b: string): number {
-  return Buffer.compare(utf8.encode(a), utf8.encode(b));
+  // Rust's String ordering is by UTF-8 bytes, not by JavaScript's UTF-16 code units; no Buffer in browsers.
+  const x = utf8.encode(a), y = utf8.encode(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
 }
 
 /** The element bytes of `t` in row-major order, little-endian, in safetensors' encoding of its dtype. */
