@@ -1,4 +1,5 @@
 // test/opinfo/index.ts — every op family's entries, in one list for the generated tests.
+import { attentionInfos } from './attention.js';
 import { elementwiseInfos } from './elementwise.js';
 import { indexingInfos } from './indexing.js';
 import { linalgInfos } from './linalg.js';
@@ -8,4 +9,4 @@ import { reduceInfos } from './reduce.js';
 import type { OpInfo } from './types.js';
 import { viewInfos } from './views.js';
 
-export const allOpInfos: OpInfo[] = [...elementwiseInfos, ...viewInfos, ...linalgInfos, ...indexingInfos, ...reduceInfos, ...nnLayerInfos, ...nnFunctionalInfos];
+export const allOpInfos: OpInfo[] = [...elementwiseInfos, ...viewInfos, ...linalgInfos, ...indexingInfos, ...reduceInfos, ...nnLayerInfos, ...nnFunctionalInfos, ...attentionInfos];

@@ -17,3 +17,8 @@ export {
   type NLLLossOptions, type CrossEntropyOptions, type BCEWithLogitsOptions,
 } from './classification-loss.js';
 // end activations and losses
+// attention
+export {
+  scaledDotProductAttention, multiHeadAttentionForward, type ScaledDotProductAttentionOptions, type MultiHeadAttentionOptions,
+} from './attention.js';
+// end attention
