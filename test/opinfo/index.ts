@@ -1,4 +1,5 @@
 // test/opinfo/index.ts — every op family's entries, in one list for the generated tests.
+import { attentionInfos } from './attention.js';
 import { elementwiseInfos } from './elementwise.js';
 import { everydayInfos } from './everyday.js';
 import { indexingInfos } from './indexing.js';
@@ -21,4 +22,5 @@ export const allOpInfos: OpInfo[] = [
   ...nnFunctionalInfos,
   ...everydayInfos,
   ...nnFunctional2Infos,
+  ...attentionInfos,
 ];

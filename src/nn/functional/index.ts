@@ -23,3 +23,8 @@ export { pad, type PadMode, type PadOptions } from './pad.js';
 export { oneHot, pixelShuffle, pixelUnshuffle } from './shape.js';
 export { normalize, cosineSimilarity, pairwiseDistance } from './distance.js';
 // end padding, shapes, distances
+// attention
+export {
+  scaledDotProductAttention, multiHeadAttentionForward, type ScaledDotProductAttentionOptions, type MultiHeadAttentionOptions,
+} from './attention.js';
+// end attention
