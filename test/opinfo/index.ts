@@ -7,6 +7,7 @@ import { linalgInfos } from './linalg.js';
 import { nnFunctionalInfos } from './nn-functional.js';
 import { nnFunctional2Infos } from './nn-functional2.js';
 import { nnLayerInfos } from './nn-layers.js';
+import { productInfos } from './products.js';
 import { reduceInfos } from './reduce.js';
 import type { OpInfo } from './types.js';
 import { viewInfos } from './views.js';
@@ -23,4 +24,5 @@ export const allOpInfos: OpInfo[] = [
   ...everydayInfos,
   ...nnFunctional2Infos,
   ...attentionInfos,
+  ...productInfos,
 ];
