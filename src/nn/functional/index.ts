@@ -1,9 +1,9 @@
 // src/nn/functional/index.ts — torch.nn.functional, imported as F.
 export { bilinear, linear } from './linear.js';
 // layers (conv, pool, norm, dropout, embedding)
-export { conv1d, conv2d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type IntOrTuple } from './conv.js';
+export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, type ConvOptions, type ConvTransposeOptions, type IntOrTuple } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
-export { batchNorm, layerNorm, groupNorm } from './norm.js';
+export { batchNorm, layerNorm, groupNorm, instanceNorm } from './norm.js';
 export { dropout, dropout2d } from './dropout.js';
 export { embedding } from './embedding.js';
 // end layers
@@ -22,4 +22,9 @@ export {
 export { pad, type PadMode, type PadOptions } from './pad.js';
 export { oneHot, pixelShuffle, pixelUnshuffle } from './shape.js';
 export { normalize, cosineSimilarity, pairwiseDistance } from './distance.js';
+export { unfold, fold, type FoldOptions } from './fold.js';
+export { interpolate, type InterpolateMode, type InterpolateOptions } from './sampling.js';
+export {
+  maxPool1d, maxPool3d, avgPool1d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool3d, type MaxPool1dOptions, type AvgPool1dOptions,
+} from './pool-nd.js';
 // end padding, shapes, distances
