@@ -2,7 +2,7 @@
 // image (as PyTorch's max_pool1d and avg_pool1d do), 3-D pools are separable (max and mean over a box are
 // those over H×W, then over D), so they reuse the fast 2-D window kernels and their gradients.
 import { RuntimeError } from '../../core/errors.js';
-import { fmtShape } from '../../core/shape.js';
+import { fmtShape, numelOf } from '../../core/shape.js';
 import { floorDivide, add, mul } from '../../ops/elementwise.js';
 import { gather } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
@@ -102,9 +102,10 @@ function geometry3d(op: string, x: Tensor, kernelSize: IntOrTuple, stride: IntOr
 /** Runs a separable 3-D pooling: `hw` over [B, D, H, W], then `depth` over [B, D, Oh·Ow]; B = N·C. */
 function separable(x: Tensor, hw: (t: Tensor) => Tensor, depth: (t: Tensor) => Tensor): Tensor {
   const lead = x.dims.slice(0, -3), [d, h, w] = x.dims.slice(-3) as [number, number, number];
-  const planes = hw(reshape(x, [-1, d, h, w]));
+  const b = numelOf(lead);
+  const planes = hw(reshape(x, [b, d, h, w]));
   const [oh, ow] = planes.dims.slice(-2) as [number, number];
-  const y = depth(reshape(planes, [-1, d, oh * ow]));
+  const y = depth(reshape(planes, [b, d, oh * ow]));
   return reshape(y, [...lead, y.dims[1], oh, ow]);
 }
 

@@ -7,7 +7,7 @@ import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from
 import { defineOp, denseOf, denseView, type Grads, type Op } from '../../ops/define.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, t } from '../../ops/views.js';
-import { tensor } from '../../tensor/creation.js';
+import { tensor, zeros } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 
@@ -270,6 +270,8 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, options: MaxPoo
   const geo = poolGeometry('max_pool2d', input, kernelSize, stride, padding, dilation, ceilMode);
   const params: MaxParams = { ...geo, found: {} };
   const values = maxPoolOp([input], params);
+  // An empty output skips the forward, which would have found the (equally empty) indices.
+  params.found.indices ??= zeros(values.dims, { dtype: 'int64', device: values.device });
   return returnIndices ? [values, indicesOf(params)] : values;
 }
 
