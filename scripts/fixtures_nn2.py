@@ -64,6 +64,21 @@ CASES = {
     'ReplicationPad3d': ('nn.ReplicationPad3d((1, 0, 0, 1, 2, 0))', [[1, 1, 2, 3, 2]]),
     'Fold': ('nn.Fold(output_size=(4, 5), kernel_size=2)', [[2, 8, 12]]),
     'Unfold': ('nn.Unfold(kernel_size=(2, 3), dilation=(1, 2), padding=1, stride=(2, 1))', [[2, 2, 5, 6]]),
+    'AdaptiveMaxPool1d': ('nn.AdaptiveMaxPool1d(3)', [[2, 3, 7]]),
+    'AdaptiveMaxPool2d': ('nn.AdaptiveMaxPool2d((3, None))', [[1, 2, 7, 5]]),
+    'AdaptiveMaxPool3d': ('nn.AdaptiveMaxPool3d(2)', [[1, 2, 5, 3, 4]]),
+    'ReLU6': ('nn.ReLU6()', [[2, 5]]),
+    'ReLU6.inplace': ('nn.ReLU6(inplace=True)', [[2, 5]]),
+    'SELU': ('nn.SELU()', [[2, 5]]),
+    'CELU': ('nn.CELU(2.0, inplace=True)', [[2, 5]]),
+    'Softsign': ('nn.Softsign()', [[2, 5]]),
+    'Tanhshrink': ('nn.Tanhshrink()', [[2, 5]]),
+    'Hardshrink': ('nn.Hardshrink(0.3)', [[2, 5]]),
+    'Softshrink': ('nn.Softshrink()', [[2, 5]]),
+    'Threshold': ('nn.Threshold(0.1, 20)', [[2, 5]]),
+    'Softmin': ('nn.Softmin(1)', [[2, 5]]),
+    'PReLU': ('nn.PReLU()', [[2, 5]]),
+    'PReLU.channels': ('nn.PReLU(3, init=0.1)', [[2, 3, 4]]),
 }
 
 

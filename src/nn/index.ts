@@ -10,6 +10,7 @@ export {
 } from './modules/conv.js';
 export {
   MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
+  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d,
 } from './modules/pooling.js';
 export {
   BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, type BatchNormOptions,
@@ -22,6 +23,7 @@ export {
   ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Softplus, Hardtanh,
 } from './modules/activation.js';
 export { Hardswish, Hardsigmoid, Mish, GLU, LogSigmoid } from './modules/activation.js';
+export { ReLU6, SELU, CELU, Softsign, Tanhshrink, Hardshrink, Softshrink, Threshold, Softmin, PReLU } from './modules/activation-more.js';
 export {
   Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss,
 } from './modules/loss.js';

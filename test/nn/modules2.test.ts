@@ -73,6 +73,21 @@ const CASES: Record<string, [() => nn.Module, number[][]]> = {
   'ReplicationPad3d': [() => new nn.ReplicationPad3d([1, 0, 0, 1, 2, 0]), [[1, 1, 2, 3, 2]]],
   'Fold': [() => new nn.Fold([4, 5], 2), [[2, 8, 12]]],
   'Unfold': [() => new nn.Unfold([2, 3], { dilation: [1, 2], padding: 1, stride: [2, 1] }), [[2, 2, 5, 6]]],
+  'AdaptiveMaxPool1d': [() => new nn.AdaptiveMaxPool1d(3), [[2, 3, 7]]],
+  'AdaptiveMaxPool2d': [() => new nn.AdaptiveMaxPool2d([3, null]), [[1, 2, 7, 5]]],
+  'AdaptiveMaxPool3d': [() => new nn.AdaptiveMaxPool3d(2), [[1, 2, 5, 3, 4]]],
+  'ReLU6': [() => new nn.ReLU6(), [[2, 5]]],
+  'ReLU6.inplace': [() => new nn.ReLU6(true), [[2, 5]]],
+  'SELU': [() => new nn.SELU(), [[2, 5]]],
+  'CELU': [() => new nn.CELU(2, true), [[2, 5]]],
+  'Softsign': [() => new nn.Softsign(), [[2, 5]]],
+  'Tanhshrink': [() => new nn.Tanhshrink(), [[2, 5]]],
+  'Hardshrink': [() => new nn.Hardshrink(0.3), [[2, 5]]],
+  'Softshrink': [() => new nn.Softshrink(), [[2, 5]]],
+  'Threshold': [() => new nn.Threshold(0.1, 20), [[2, 5]]],
+  'Softmin': [() => new nn.Softmin(1), [[2, 5]]],
+  'PReLU': [() => new nn.PReLU(), [[2, 5]]],
+  'PReLU.channels': [() => new nn.PReLU(3, 0.1), [[2, 3, 4]]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());

@@ -12,6 +12,7 @@ export {
   relu, leakyRelu, elu, gelu, silu, sigmoid, tanh, softmax, logSoftmax, softplus, hardtanh, type Inplace, type GeluApproximate,
 } from './activation.js';
 export { logsigmoid, hardswish, hardsigmoid, mish, glu } from './activation.js';
+export { relu6, selu, celu, softsign, tanhshrink, hardshrink, softshrink, threshold, softmin, prelu } from './activation-more.js';
 export { mseLoss, l1Loss, smoothL1Loss, huberLoss, klDiv, type Reduction, type KLDivReduction, type ReductionOptions } from './loss.js';
 export {
   nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
@@ -25,6 +26,7 @@ export { normalize, cosineSimilarity, pairwiseDistance } from './distance.js';
 export { unfold, fold, type FoldOptions } from './fold.js';
 export { interpolate, type InterpolateMode, type InterpolateOptions } from './sampling.js';
 export {
-  maxPool1d, maxPool3d, avgPool1d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool3d, type MaxPool1dOptions, type AvgPool1dOptions,
+  maxPool1d, maxPool3d, avgPool1d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d,
+  type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
 } from './pool-nd.js';
 // end padding, shapes, distances

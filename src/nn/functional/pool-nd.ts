@@ -1,12 +1,15 @@
 // src/nn/functional/pool-nd.ts — 1-D and 3-D pooling on the 2-D kernels: 1-D pools run on a unit-height
 // image (as PyTorch's max_pool1d and avg_pool1d do), 3-D pools are separable (max and mean over a box are
-// those over H×W, then over D), so they reuse the fast 2-D window kernels and their gradients.
+// those over H×W, then over D), so they reuse the fast 2-D window kernels and their gradients. Adaptive max
+// pooling is separable too: per dim, an index_select into padded windows and a max over each window.
+import { isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { RuntimeError } from '../../core/errors.js';
 import { fmtShape, numelOf } from '../../core/shape.js';
 import { floorDivide, add, mul } from '../../ops/elementwise.js';
-import { gather } from '../../ops/indexing.js';
+import { gather, indexSelect } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, squeeze, unsqueeze } from '../../ops/views.js';
+import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 import { adaptiveAvgPool2d, adaptiveMatrix, avgPool2d, type AvgPool2dOptions, maxPool2d, type MaxPool2dOptions, poolOutputSize } from './pool.js';
@@ -160,4 +163,77 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: number | readonly (
   const od = sizes[0] ?? depth;
   // Averaging is separable: H×W with the 2-D kernel, then D as one product with the [Od, D] averaging matrix.
   return separable(input, (t) => adaptiveAvgPool2d(t, [sizes[1] ?? h, sizes[2] ?? w]), (t) => matmul(adaptiveMatrix(depth, od, t), t));
+}
+
+/**
+ * Adaptive max pooling of the trailing `sizes.length` dims, separable (one stage per dim, last first):
+ * output o reads input [⌊o·I/O⌋, ⌈(o+1)·I/O⌉), gathered into windows padded to the longest by repeating their
+ * last element (which never changes a maximum), then max over the window keeps the first maximum. Returns the
+ * values and the flat index of each maximum within the pooled dims.
+ */
+function adaptiveMax(x: Tensor, sizes: readonly number[]): [Tensor, Tensor] {
+  const k = sizes.length, n = x.dim();
+  let y = x, flat: Tensor | null = null, inner = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const d = n - k + j, len = x.dims[d], out = sizes[j];
+    const starts = Array.from({ length: out }, (_, o) => Math.floor((o * len) / out));
+    const ends = Array.from({ length: out }, (_, o) => Math.ceil(((o + 1) * len) / out));
+    const w = Math.max(1, ...starts.map((s, o) => ends[o] - s));
+    const table = Float64Array.from({ length: out * w }, (_, i) => Math.min(starts[Math.floor(i / w)] + (i % w), ends[Math.floor(i / w)] - 1));
+    const picked = indexSelect(y, d, tensor(table, { dtype: 'int64', device: x.device }));
+    const [values, slot] = reshape(picked, [...y.dims.slice(0, d), out, w, ...y.dims.slice(d + 1)]).max(d + 1);
+    const shape = y.dims.map((_, i) => (i === d ? out : 1));
+    const src = add(slot, reshape(tensor(Float64Array.from(starts), { dtype: 'int64', device: x.device }), shape));
+    flat = flat === null ? src : add(gather(flat, d, src), mul(src, inner));
+    inner *= len;
+    y = values;
+  }
+  return [y, flat ?? y];
+}
+
+function adaptiveMaxPool(op: string, input: Tensor, sizes: readonly (number | null)[], returnIndices: boolean): Tensor | [Tensor, Tensor] {
+  const k = sizes.length;
+  if (input.dims.slice(1).some((n) => n === 0)) {
+    const d = input.dims.findIndex((n, i) => i > 0 && n === 0);
+    throw new RuntimeError(`${op}: ${op}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${fmtShape(input.dims)} with dimension ${d} being empty`);
+  }
+  if (!isFloating(input.dtype)) throw new RuntimeError(`${op}: "${op}" not implemented for '${TYPE_NAMES[input.dtype]}'`);
+  const spatial = input.dims.slice(input.dim() - k);
+  const [values, indices] = adaptiveMax(input, sizes.map((s, i) => s ?? spatial[i]));
+  return returnIndices ? [values, indices] : values;
+}
+
+export interface AdaptiveMaxPoolOptions {
+  returnIndices?: boolean;
+}
+
+/** 1-D adaptive max pooling of [N, C, L] or [C, L] (F.adaptive_max_pool1d); with `returnIndices`, also each maximum's index. */
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrTuple, options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrTuple, options: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrTuple, { returnIndices = false }: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const op = 'adaptive_max_pool1d';
+  checkRank(op, input);
+  return adaptiveMaxPool(op, input, [single(op, 'output_size', outputSize)], returnIndices);
+}
+
+/** 2-D adaptive max pooling of [N, C, H, W] or [C, H, W] (F.adaptive_max_pool2d); null keeps that size. */
+export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (number | null)[], options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (number | null)[], options: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (number | null)[], { returnIndices = false }: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const op = 'adaptive_max_pool2d';
+  if (input.dim() !== 3 && input.dim() !== 4) throw new RuntimeError(`${op}: ${op}(): Expected 3D or 4D tensor, but got: ${fmtShape(input.dims)}`);
+  const sizes = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+  if (sizes.length !== 2) throw new RuntimeError(`${op}: ${op}(): internal error: output_size.size() must be 2`);
+  return adaptiveMaxPool(op, input, sizes, returnIndices);
+}
+
+/** 3-D adaptive max pooling of [N, C, D, H, W] or [C, D, H, W] (F.adaptive_max_pool3d); null keeps that size. */
+export function adaptiveMaxPool3d(input: Tensor, outputSize: number | readonly (number | null)[], options?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: number | readonly (number | null)[], options: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool3d(input: Tensor, outputSize: number | readonly (number | null)[], { returnIndices = false }: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const op = 'adaptive_max_pool3d';
+  if (input.dim() !== 4 && input.dim() !== 5) throw new RuntimeError(`${op}: ${op}(): Expected 4D or 5D tensor, but got: ${fmtShape(input.dims)}`);
+  const sizes = typeof outputSize === 'number' ? [outputSize, outputSize, outputSize] : outputSize;
+  if (sizes.length !== 3) throw new RuntimeError(`${op}: ${op}(): internal error: output_size.size() must be 3`);
+  return adaptiveMaxPool(op, input, sizes, returnIndices);
 }

@@ -1,10 +1,12 @@
-// src/nn/modules/pooling.ts — nn.MaxPool1d/2d/3d, nn.AvgPool1d/2d/3d, nn.AdaptiveAvgPool1d/2d/3d:
+// src/nn/modules/pooling.ts — nn.MaxPool1d/2d/3d, nn.AvgPool1d/2d/3d, nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d:
 // hyper-parameters kept as given (an int or a tuple) so that they print as PyTorch's repr; the math
 // lives in nn/functional/pool.ts and pool-nd.ts.
 import type { Tensor } from '../../tensor/tensor.js';
 import type { IntOrTuple } from '../functional/conv.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../functional/pool.js';
-import { adaptiveAvgPool1d, adaptiveAvgPool3d, avgPool1d, avgPool3d, maxPool1d, maxPool3d } from '../functional/pool-nd.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool3d, maxPool1d, maxPool3d,
+} from '../functional/pool-nd.js';
 import { reprTuple } from './conv.js';
 import { Module } from './module.js';
 
@@ -141,8 +143,8 @@ export class AvgPool3d extends AvgPoolNd {
   }
 }
 
-/** What the adaptive average poolings share: the output size, printed as given. */
-abstract class AdaptiveAvgPoolNd<S extends number | readonly (number | null)[]> extends Module {
+/** What the adaptive poolings share: the output size, printed as given. */
+abstract class AdaptivePoolNd<S extends number | readonly (number | null)[]> extends Module {
   constructor(readonly outputSize: S) {
     super();
   }
@@ -152,22 +154,43 @@ abstract class AdaptiveAvgPoolNd<S extends number | readonly (number | null)[]> 
 }
 
 /** Average pooling of [N, C, L] to a fixed length (torch.nn.AdaptiveAvgPool1d). */
-export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd<number | readonly number[]> {
+export class AdaptiveAvgPool1d extends AdaptivePoolNd<number | readonly number[]> {
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool1d(x, this.outputSize);
   }
 }
 
 /** Average pooling to a fixed output size (torch.nn.AdaptiveAvgPool2d); null keeps that input size. */
-export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd<number | readonly (number | null)[]> {
+export class AdaptiveAvgPool2d extends AdaptivePoolNd<number | readonly (number | null)[]> {
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
   }
 }
 
 /** Average pooling of [N, C, D, H, W] to a fixed output size (torch.nn.AdaptiveAvgPool3d); null keeps that input size. */
-export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd<number | readonly (number | null)[]> {
+export class AdaptiveAvgPool3d extends AdaptivePoolNd<number | readonly (number | null)[]> {
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool3d(x, this.outputSize);
+  }
+}
+
+/** Max pooling of [N, C, L] to a fixed length (torch.nn.AdaptiveMaxPool1d). */
+export class AdaptiveMaxPool1d extends AdaptivePoolNd<number | readonly number[]> {
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool1d(x, this.outputSize);
+  }
+}
+
+/** Max pooling to a fixed output size (torch.nn.AdaptiveMaxPool2d); null keeps that input size. */
+export class AdaptiveMaxPool2d extends AdaptivePoolNd<number | readonly (number | null)[]> {
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
+  }
+}
+
+/** Max pooling of [N, C, D, H, W] to a fixed output size (torch.nn.AdaptiveMaxPool3d); null keeps that input size. */
+export class AdaptiveMaxPool3d extends AdaptivePoolNd<number | readonly (number | null)[]> {
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool3d(x, this.outputSize);
   }
 }
