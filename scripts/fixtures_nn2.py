@@ -79,12 +79,33 @@ CASES = {
     'Softmin': ('nn.Softmin(1)', [[2, 5]]),
     'PReLU': ('nn.PReLU()', [[2, 5]]),
     'PReLU.channels': ('nn.PReLU(3, init=0.1)', [[2, 3, 4]]),
+    'MarginRankingLoss': ('nn.MarginRankingLoss(margin=0.2)', [[5], [5], {'sign': [5]}]),
+    'HingeEmbeddingLoss': ("nn.HingeEmbeddingLoss(margin=0.5, reduction='sum')", [[3, 4], {'sign': [3, 4]}]),
+    'SoftMarginLoss': ("nn.SoftMarginLoss(reduction='none')", [[3, 4], {'sign': [3, 4]}]),
+    'CosineEmbeddingLoss': ('nn.CosineEmbeddingLoss(margin=0.1)', [[4, 3], [4, 3], {'sign': [4]}]),
+    'TripletMarginLoss': ('nn.TripletMarginLoss(margin=0.5, p=1, swap=True)', [[4, 3], [4, 3], [4, 3]]),
+    'PoissonNLLLoss': ('nn.PoissonNLLLoss(log_input=False, full=True)', [{'positive': [3, 4]}, {'positive': [3, 4]}]),
+    'GaussianNLLLoss': ("nn.GaussianNLLLoss(full=True, reduction='sum')", [[3, 4], [3, 4], {'positive': [3, 1]}]),
+    'MultiLabelSoftMarginLoss': ('nn.MultiLabelSoftMarginLoss()', [[3, 4], {'sign': [3, 4]}]),
+    'MultiMarginLoss': ('nn.MultiMarginLoss(p=2, margin=0.5)', [[4, 5], {'classes': [4], 'n': 5}]),
 }
 
 
 def flat(t):
     vals = t.detach().reshape(-1).to(torch.float64).tolist()
     return [v if math.isfinite(v) else repr(v) for v in vals]
+
+
+def make_input(spec):
+    # a shape draws torch.randn; {'sign': shape} gives ±1 from randn's signs, {'positive': shape} |randn| + 0.1,
+    # {'classes': shape, 'n': n} torch.randint(n, shape)
+    if isinstance(spec, list):
+        return torch.randn(*spec)
+    if 'sign' in spec:
+        return (torch.randn(*spec['sign']) > 0).float() * 2 - 1
+    if 'positive' in spec:
+        return torch.randn(*spec['positive']).abs() + 0.1
+    return torch.randint(spec['n'], spec['classes'])
 
 
 def run(expr, shapes):
@@ -95,7 +116,7 @@ def run(expr, shapes):
         'parameters': [[n, list(p.shape), flat(p)] for n, p in m.named_parameters()],
     }
     torch.manual_seed(1)
-    xs = [torch.randn(*s) for s in shapes]
+    xs = [make_input(s) for s in shapes]
     y = m(*xs)
     rec['output'] = {'shape': list(y.shape), 'values': flat(y)}
     rec['buffers'] = [[n, list(b.shape), flat(b)] for n, b in m.named_buffers()]

@@ -27,6 +27,10 @@ export { ReLU6, SELU, CELU, Softsign, Tanhshrink, Hardshrink, Softshrink, Thresh
 export {
   Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss,
 } from './modules/loss.js';
+export {
+  MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+  MultiLabelSoftMarginLoss, MultiMarginLoss,
+} from './modules/loss-more.js';
 export { Sequential, ModuleList, ModuleDict } from './modules/container.js';
 export { Flatten, Unflatten, Identity } from './modules/flatten.js';
 export { ParameterList, ParameterDict } from './modules/parameter-containers.js';

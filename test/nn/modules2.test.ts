@@ -18,8 +18,17 @@ const fixtures = loadFixture('nn2.json') as Record<string, ModuleCase> & {
   containers: { ParameterList: string; ParameterDict: string; Holder: string; names: string[]; stateDict: string[] };
 };
 
-/** The modules of scripts/fixtures_nn2.py, built the same way, and their input shapes. */
-const CASES: Record<string, [() => nn.Module, number[][]]> = {
+/** An input of scripts/fixtures_nn2.py: a shape drawn by randn, ±1 signs, |randn| + 0.1, or randint classes. */
+type InputSpec = number[] | { sign: number[] } | { positive: number[] } | { classes: number[]; n: number };
+function makeInput(spec: InputSpec): torch.Tensor {
+  if (Array.isArray(spec)) return torch.randn(spec);
+  if ('sign' in spec) return torch.randn(spec.sign).gt(0).to('float32').mul(2).sub(1);
+  if ('positive' in spec) return torch.randn(spec.positive).abs().add(0.1);
+  return torch.randint(spec.n, spec.classes);
+}
+
+/** The modules of scripts/fixtures_nn2.py, built the same way, and their inputs. */
+const CASES: Record<string, [() => nn.Module, InputSpec[]]> = {
   'Conv3d': [() => new nn.Conv3d(2, 4, 3, { stride: [1, 2, 1], padding: 1 }), [[1, 2, 4, 5, 4]]],
   'Conv3d.groups': [() => new nn.Conv3d(4, 4, [2, 1, 2], { groups: 2, bias: false, dilation: 2 }), [[2, 4, 3, 3, 5]]],
   'Conv3d.unbatched': [() => new nn.Conv3d(1, 2, 2), [[1, 3, 3, 3]]],
@@ -88,6 +97,15 @@ const CASES: Record<string, [() => nn.Module, number[][]]> = {
   'Softmin': [() => new nn.Softmin(1), [[2, 5]]],
   'PReLU': [() => new nn.PReLU(), [[2, 5]]],
   'PReLU.channels': [() => new nn.PReLU(3, 0.1), [[2, 3, 4]]],
+  'MarginRankingLoss': [() => new nn.MarginRankingLoss({ margin: 0.2 }), [[5], [5], { sign: [5] }]],
+  'HingeEmbeddingLoss': [() => new nn.HingeEmbeddingLoss({ margin: 0.5, reduction: 'sum' }), [[3, 4], { sign: [3, 4] }]],
+  'SoftMarginLoss': [() => new nn.SoftMarginLoss({ reduction: 'none' }), [[3, 4], { sign: [3, 4] }]],
+  'CosineEmbeddingLoss': [() => new nn.CosineEmbeddingLoss({ margin: 0.1 }), [[4, 3], [4, 3], { sign: [4] }]],
+  'TripletMarginLoss': [() => new nn.TripletMarginLoss({ margin: 0.5, p: 1, swap: true }), [[4, 3], [4, 3], [4, 3]]],
+  'PoissonNLLLoss': [() => new nn.PoissonNLLLoss({ logInput: false, full: true }), [{ positive: [3, 4] }, { positive: [3, 4] }]],
+  'GaussianNLLLoss': [() => new nn.GaussianNLLLoss({ full: true, reduction: 'sum' }), [[3, 4], [3, 4], { positive: [3, 1] }]],
+  'MultiLabelSoftMarginLoss': [() => new nn.MultiLabelSoftMarginLoss(), [[3, 4], { sign: [3, 4] }]],
+  'MultiMarginLoss': [() => new nn.MultiMarginLoss({ p: 2, margin: 0.5 }), [[4, 5], { classes: [4], n: 5 }]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());
@@ -105,7 +123,7 @@ describe('modules match PyTorch', () => {
       // Same seed, same draws: initial values equal PyTorch's to float32 precision.
       params.forEach(([n, p], i) => { assertClose(values(p), expected(fx.parameters[i][2]), { atol: 1e-7, rtol: 1e-6, what: n }); });
       torch.manualSeed(1);
-      const inputs = shapes.map((s) => torch.randn(s));
+      const inputs = shapes.map(makeInput);
       const y = m(...inputs);
       assert.deepEqual([...y.shape], fx.output.shape);
       assertClose(values(y), expected(fx.output.values), { atol: 1e-5, rtol: 1e-5, what: 'output' });

@@ -18,6 +18,10 @@ export {
   nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   type NLLLossOptions, type CrossEntropyOptions, type BCEWithLogitsOptions,
 } from './classification-loss.js';
+export {
+  marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss,
+  multilabelSoftMarginLoss, multiMarginLoss, type TripletMarginOptions, type PoissonNllOptions, type GaussianNllOptions, type MultiMarginOptions,
+} from './margin-loss.js';
 // end activations and losses
 // padding, shapes, distances
 export { pad, type PadMode, type PadOptions } from './pad.js';
