@@ -56,6 +56,15 @@ def outputs_and_grads(module, inputs, outputs, seed):
     }
 
 
+def flatten(out):
+    """Tensor outputs of nested tuples (an LSTM's (output, (h_n, c_n))), in order."""
+    if torch.is_tensor(out):
+        return [out]
+    if out is None:
+        return []
+    return [t for o in out for t in flatten(o)]
+
+
 def rand(g, *shape, dtype=torch.float32, grad=True):
     return torch.randn(*shape, generator=g, dtype=dtype).requires_grad_(grad)
 
@@ -156,7 +165,76 @@ def mha_cases():
     return cases
 
 
-SECTIONS = {'sdpa': sdpa_cases, 'mha': mha_cases}
+# ---------------------------------------------------------------- generic module cases
+
+def module_case(cases, name, seed, kind, args, options, build, inputs, forward, train=True):
+    """A module built under `seed` (recorded: init state, repr), perturbed, run on positional `inputs`
+    (a string names an earlier input: the same tensor) with keyword `forward` arguments. `options` and
+    the forward keywords' camelCase names are what the TypeScript constructor and forward take."""
+    torch.manual_seed(seed)
+    m = build()
+    m.train(train)
+    init_state = state(m)
+    perturb(m, seed + 1)
+    tensors = {k: v for k, v in inputs.items() if not isinstance(v, str)}
+    args_in = [inputs[k] if not isinstance(inputs[k], str) else inputs[inputs[k]] for k in inputs]
+    py_kw = {k: v for k, (_, v) in forward.items()}
+    out = m(*args_in, **py_kw)
+    outs = flatten(out)
+    rec = {'name': name, 'seed': seed, 'kind': kind, 'args': args, 'options': options, 'train': train, 'repr': repr(m),
+           'init': init_state, 'state': state(m), 'order': list(inputs.keys()),
+           'same': {k: v for k, v in inputs.items() if isinstance(v, str)},
+           'inputs': {k: enc(v) for k, v in tensors.items()},
+           'forward': {camel: enc(v) if torch.is_tensor(v) else v for _, (camel, v) in forward.items()}}
+    # Forward keyword names map to (TypeScript option name, value).
+    rec['forwardKeys'] = {k: camel for k, (camel, _) in forward.items()}
+    rec.update(outputs_and_grads(m, tensors, outs, seed + 2))
+    cases.append(rec)
+
+
+def transformer_cases():
+    cases = []
+    g = torch.Generator().manual_seed(30)
+    E, H, FF, L, S, N = 8, 2, 16, 5, 6, 3
+    causal = nn.Transformer.generate_square_subsequent_mask(L)
+    kpm = torch.zeros(N, L, dtype=torch.bool)
+    kpm[1, 3:] = True
+    mkpm = torch.zeros(N, S, dtype=torch.bool)
+    mkpm[0, 4:] = True
+    module_case(cases, 'encoder layer, post-norm, relu, causal float mask, key padding', 11, 'TransformerEncoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0},
+                lambda: nn.TransformerEncoderLayer(E, H, FF, 0.0),
+                {'src': rand(g, L, N, E)}, {'src_mask': ('srcMask', causal), 'src_key_padding_mask': ('srcKeyPaddingMask', kpm)})
+    module_case(cases, 'encoder layer, pre-norm, gelu, batch first', 12, 'TransformerEncoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0, 'activation': 'gelu', 'batchFirst': True, 'normFirst': True,
+                         'layerNormEps': 1e-6},
+                lambda: nn.TransformerEncoderLayer(E, H, FF, 0.0, 'gelu', 1e-6, True, True),
+                {'src': rand(g, N, L, E)}, {})
+    module_case(cases, 'encoder, 2 layers and a norm, bool mask', 13, 'TransformerEncoder',
+                [E, H, 2, True], {'dimFeedforward': FF, 'dropout': 0},
+                lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, FF, 0.0), 2, nn.LayerNorm(E)),
+                {'src': rand(g, L, N, E)},
+                {'mask': ('mask', torch.ones(L, L, dtype=torch.bool).triu(1)), 'src_key_padding_mask': ('srcKeyPaddingMask', kpm)})
+    module_case(cases, 'decoder layer, batch first, causal, memory padding', 14, 'TransformerDecoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0, 'batchFirst': True},
+                lambda: nn.TransformerDecoderLayer(E, H, FF, 0.0, batch_first=True),
+                {'tgt': rand(g, N, L, E), 'memory': rand(g, N, S, E)},
+                {'tgt_mask': ('tgtMask', causal), 'memory_key_padding_mask': ('memoryKeyPaddingMask', mkpm)})
+    module_case(cases, 'decoder, 2 pre-norm layers, no norm', 15, 'TransformerDecoder',
+                [E, H, 2, False], {'dimFeedforward': FF, 'dropout': 0, 'normFirst': True},
+                lambda: nn.TransformerDecoder(nn.TransformerDecoderLayer(E, H, FF, 0.0, norm_first=True), 2),
+                {'tgt': rand(g, L, N, E), 'memory': rand(g, S, N, E)},
+                {'tgt_mask': ('tgtMask', causal), 'memory_mask': ('memoryMask', torch.randn(L, S, generator=g))})
+    module_case(cases, 'transformer, 2 encoder and 1 decoder layers, all masks', 16, 'Transformer',
+                [], {'dModel': E, 'nhead': H, 'numEncoderLayers': 2, 'numDecoderLayers': 1, 'dimFeedforward': FF, 'dropout': 0},
+                lambda: nn.Transformer(E, H, 2, 1, FF, 0.0),
+                {'src': rand(g, S, N, E), 'tgt': rand(g, L, N, E)},
+                {'tgt_mask': ('tgtMask', causal), 'src_key_padding_mask': ('srcKeyPaddingMask', mkpm),
+                 'tgt_key_padding_mask': ('tgtKeyPaddingMask', kpm), 'memory_key_padding_mask': ('memoryKeyPaddingMask', mkpm)})
+    return cases
+
+
+SECTIONS = {'sdpa': sdpa_cases, 'mha': mha_cases, 'transformer': transformer_cases}
 
 
 def main():

@@ -28,4 +28,9 @@ export * as utils from './utils.js';
 export {
   MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
 } from './modules/attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer,
+  type TransformerActivation, type TransformerLayerOptions, type TransformerOptions, type EncoderLayerForwardOptions,
+  type DecoderLayerForwardOptions, type EncoderForwardOptions, type TransformerForwardOptions,
+} from './modules/transformer.js';
 // end attention
