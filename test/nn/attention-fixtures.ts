@@ -99,7 +99,7 @@ export type Options = Record<string, torch.Tensor | null>;
 export type Built = [torch.nn.Module<never, unknown>, (inputs: torch.Tensor[], options: Options) => torch.Tensor | torch.Tensor[]];
 
 /** Builds the case's module under its seed, loads the perturbed state, runs it; checks outputs and grads. */
-export function runModuleCase(c: ModuleCase, make: (c: ModuleCase) => Built, tol = { atol: 3e-5, rtol: 1e-4 }): void {
+export function runModuleCase<C extends ModuleCase>(c: C, make: (c: C) => Built, tol = { atol: 3e-5, rtol: 1e-4 }): void {
   torch.manualSeed(c.seed);
   const [m, run] = make(c);
   m.train(c.train);
