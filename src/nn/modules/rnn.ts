@@ -2,8 +2,8 @@
 // parameters weight_ih_l0, weight_hh_l0_reverse … in PyTorch's order and draws, multi-layer,
 // bidirectional, batchFirst, dropout between layers, initial states, unbatched and packed input.
 import { RuntimeError, ValueError } from '../../core/errors.js';
-import { cat, indexSelect, stack } from '../../ops/indexing.js';
-import { reshape, squeeze, transpose, unsqueeze } from '../../ops/views.js';
+import { cat, indexSelect, stack, unbind } from '../../ops/indexing.js';
+import { narrow, squeeze, unsqueeze } from '../../ops/views.js';
 import { empty, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout as dropoutFn } from '../functional/dropout.js';
@@ -76,17 +76,19 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     return this.bidirectional ? 2 : 1;
   }
 
-  /** Checks the input (PyTorch's check_input) and returns it as packed data [Σ batch sizes, I]. */
-  protected packed(input: Tensor | PackedSequence): { data: Tensor; sizes: number[] } {
+  /** Checks the input (PyTorch's check_input) and returns its time steps ([batch size of the step, I] each). */
+  protected steps(input: Tensor | PackedSequence): Tensor[] {
     const x = input instanceof PackedSequence ? input.data : input;
     const want = input instanceof PackedSequence ? 2 : 3;
     if (x.dim() !== want) throw new RuntimeError(`input must have ${want} dimensions, got ${x.dim()}`);
     if (x.dims[want - 1] !== this.inputSize) {
       throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.dims[want - 1]}`);
     }
-    if (input instanceof PackedSequence) return { data: x, sizes: input.sizes };
-    const tn = this.batchFirst ? transpose(x, 0, 1) : x;
-    return { data: reshape(tn, [tn.dims[0] * tn.dims[1], this.inputSize]), sizes: new Array<number>(tn.dims[0]).fill(tn.dims[1]) };
+    if (input instanceof PackedSequence) {
+      let offset = 0;
+      return input.sizes.map((b) => narrow(x, 0, (offset += b) - b, b));
+    }
+    return unbind(x, this.batchFirst ? 1 : 0);
   }
 
   protected zeroState(batch: number, like: Tensor): Tensor {
@@ -101,45 +103,46 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
   }
 
   /**
-   * Every layer and direction over packed data from the initial states h0 (and c0) [L·D, N, H],
-   * with dropout between layers. Returns the last layer's packed outputs and the final states.
+   * Every layer and direction over per-step inputs from the initial states h0 (and c0) [L·D, N, H],
+   * with dropout between layers. Returns the last layer's per-step outputs and the final states.
    */
-  protected layers(data: Tensor, sizes: number[], h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
+  protected layers(input: Tensor[], h0: Tensor, c0: Tensor | null): [Tensor[], Tensor, Tensor | null] {
     const hs: Tensor[] = [], cs: Tensor[] = [];
-    let x = data;
+    let xs = input;
     for (let layer = 0; layer < this.numLayers; layer++) {
-      const outs: Tensor[] = [];
+      const outs: Tensor[][] = [];
       for (let d = 0; d < this.directions; d++) {
         const k = layer * this.directions + d;
         const start: State = { h: h0.select(0, k), c: c0 === null ? null : c0.select(0, k) };
-        const [out, last] = runDirection(this.mode, x, sizes, start, this.#weights[k], d === 1);
+        const [out, last] = runDirection(this.mode, xs, start, this.#weights[k], d === 1);
         outs.push(out);
         hs.push(last.h);
         if (last.c !== null) cs.push(last.c);
       }
-      x = outs.length === 1 ? outs[0] : cat(outs, 1);
-      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) x = dropoutFn(x, this.dropout);
+      xs = outs.length === 1 ? outs[0] : outs[0].map((f, t) => cat([f, outs[1][t]], 1));
+      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) xs = xs.map((x) => dropoutFn(x, this.dropout));
     }
-    return [x, stack(hs), c0 === null ? null : stack(cs)];
+    return [xs, stack(hs), c0 === null ? null : stack(cs)];
   }
 
   /** Runs the layers on a tensor or packed input; states are given and returned in batch order. */
   protected run(input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null, names: [string, string]): [Tensor | PackedSequence, Tensor, Tensor | null] {
-    const { data, sizes } = this.packed(input);
+    const xs = this.steps(input);
     const sorted = input instanceof PackedSequence ? input.sortedIndices : null;
     const order = (s: Tensor, perm: Tensor | null): Tensor => (perm === null ? s : indexSelect(s, 1, perm));
-    const batch = sizes.length > 0 ? sizes[0] : 0;
-    const h = h0 === null ? this.zeroState(batch, data) : order(h0, sorted);
-    const c = this.mode !== 'LSTM' ? null : c0 === null ? this.zeroState(batch, data) : order(c0, sorted);
+    const batch = xs.length > 0 ? xs[0].dims[0] : (input instanceof PackedSequence ? 0 : input.dims[this.batchFirst ? 0 : 1]);
+    const like = input instanceof PackedSequence ? input.data : input;
+    const h = h0 === null ? this.zeroState(batch, like) : order(h0, sorted);
+    const c = this.mode !== 'LSTM' ? null : c0 === null ? this.zeroState(batch, like) : order(c0, sorted);
     this.checkHidden(h, batch, names[0]);
     if (c !== null) this.checkHidden(c, batch, names[1]);
-    const [out, hn, cn] = this.layers(data, sizes, h, c);
+    const [outs, hn, cn] = this.layers(xs, h, c);
     if (input instanceof PackedSequence) {
       const unsorted = input.unsortedIndices;
-      return [new PackedSequence(out, input.batchSizes, sorted, unsorted), order(hn, unsorted), cn === null ? null : order(cn, unsorted)];
+      return [new PackedSequence(cat(outs), input.batchSizes, sorted, unsorted), order(hn, unsorted), cn === null ? null : order(cn, unsorted)];
     }
-    const steps = sizes.length, shaped = reshape(out, [steps, batch, this.hiddenSize * this.directions]);
-    return [this.batchFirst ? transpose(shaped, 0, 1) : shaped, hn, cn];
+    const out = stack(outs, this.batchFirst ? 1 : 0);
+    return [out, hn, cn];
   }
 
   /** Unbatched [T, I] input as a batch of one. */
