@@ -286,6 +286,13 @@ def rnn_cases():
     layer('RNN, packed unsorted, h0', 50, 'RNN', {}, lambda: nn.RNN(I, H), {'input': rand(g, T, N, I), 'h0': rand(g, 1, N, H)},
           packed_call([2, 5, 4], False, False, False), {'lengths': [2, 5, 4], 'enforceSorted': False, 'batchFirst': False})
 
+    layer('LSTM, proj_size, 2 layers, bidirectional, (h0, c0)', 56, 'LSTM', {'numLayers': 2, 'bidirectional': True, 'projSize': 3},
+          lambda: nn.LSTM(I, H, 2, bidirectional=True, proj_size=3),
+          {'input': rand(g, T, N, I), 'h0': rand(g, 4, N, 3), 'c0': rand(g, 4, N, H)}, seq_call(True))
+    layer('LSTM, proj_size, packed unsorted', 57, 'LSTM', {'projSize': 2, 'batchFirst': True},
+          lambda: nn.LSTM(I, H, proj_size=2, batch_first=True), {'input': rand(g, N, T, I)},
+          packed_call([2, 5, 4], False, True, True), {'lengths': [2, 5, 4], 'enforceSorted': False, 'batchFirst': True})
+
     def cell(name, seed, kind, options, py, inputs, lstm):
         def call(m, x, *states):
             hx = None if not states else ((states[0], states[1]) if lstm else states[0])

@@ -33,6 +33,6 @@ export {
   type TransformerActivation, type TransformerLayerOptions, type TransformerOptions, type EncoderLayerForwardOptions,
   type DecoderLayerForwardOptions, type EncoderForwardOptions, type TransformerForwardOptions,
 } from './modules/transformer.js';
-export { RNN, LSTM, GRU, type RNNOptions, type RNNModuleOptions, type LSTMState } from './modules/rnn.js';
+export { RNN, LSTM, GRU, type RNNOptions, type RNNModuleOptions, type LSTMOptions, type LSTMState } from './modules/rnn.js';
 export { RNNCell, LSTMCell, GRUCell } from './modules/rnn-cell.js';
 // end attention

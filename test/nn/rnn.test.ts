@@ -135,6 +135,11 @@ test('recurrent layers word their errors as PyTorch does', () => {
   assert.throws(() => new nn.RNN(4, 8, { dropout: 2 }), /dropout should be a number in range \[0, 1\]/);
   assert.throws(() => new nn.RNN(4, 8, { nonlinearity: 'sig' as 'relu' }), /Unknown nonlinearity 'sig'/);
   assert.throws(() => new nn.RNN(4, 8)(torch.zeros(5, 3, 4), torch.zeros(3, 8)), /For batched 3-D input, hx should also be 3-D but got 2-D tensor/);
+  assert.throws(() => new nn.LSTM(4, 8, { projSize: 8 }), /proj_size has to be smaller than hidden_size/);
+  assert.throws(() => new nn.LSTM(4, 8, { projSize: -1 }), /proj_size should be a positive integer or zero to disable projections/);
+  assert.throws(() => new nn.GRU(4, 8, { projSize: 2 } as nn.RNNOptions), /proj_size argument is only supported for LSTM, not RNN or GRU/);
+  assert.throws(() => new nn.LSTM(4, 8, { projSize: 2 })(torch.zeros(5, 3, 4), [torch.zeros(1, 3, 8), torch.zeros(1, 3, 8)]),
+    /Expected hidden\[0\] size \(1, 3, 2\), got \[1, 3, 8\]/);
   assert.throws(() => new nn.LSTMCell(4, 8)(torch.zeros(2, 3, 4)), /LSTMCell: Expected input to be 1-D or 2-D but received 3-D tensor/);
   assert.throws(() => new nn.LSTMCell(4, 8)(torch.zeros(2, 5)), /input has inconsistent input_size: got 5 expected 4/);
   assert.throws(() => new nn.GRUCell(4, 8)(torch.zeros(2, 4), torch.zeros(2, 7)), /hidden0 has inconsistent hidden_size: got 7, expected 8/);

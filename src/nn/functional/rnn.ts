@@ -20,6 +20,8 @@ export interface CellWeights {
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
+  /** An LSTM's projection of h (proj_size), or none. */
+  wHr?: Tensor | null;
 }
 
 /**
@@ -46,7 +48,8 @@ function step(mode: RnnMode, x: Tensor, state: State, w: CellWeights, joint: Joi
     case 'LSTM': {
       const [i, f, g, o] = chunk(gates, 4, 1);
       const c = add(mul(sigmoid(f), state.c as Tensor), mul(sigmoid(i), tanh(g)));
-      return { h: mul(sigmoid(o), tanh(c)), c };
+      const h = mul(sigmoid(o), tanh(c));
+      return { h: w.wHr ? linear(h, w.wHr) : h, c };
     }
   }
 }

@@ -24,6 +24,11 @@ export interface RNNOptions {
   bidirectional?: boolean;
 }
 
+export interface LSTMOptions extends RNNOptions {
+  /** Projects h to this size (weight_hr_l*), below hiddenSize; 0: no projection. */
+  projSize?: number;
+}
+
 /** Python's repr of a shape tuple, for hidden-size messages. */
 const tuple = (dims: readonly number[]): string => `(${dims.join(', ')})`;
 
@@ -34,15 +39,20 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** LSTM only: h is projected to this size by weight_hr (0: no projection). */
+  readonly projSize: number;
   /** Per layer and direction, the same Parameter objects as the fields (PyTorch's _flat_weights). */
   readonly #weights: CellWeights[] = [];
 
-  constructor(readonly mode: RnnMode, readonly inputSize: number, readonly hiddenSize: number, options: RNNOptions = {}) {
+  constructor(readonly mode: RnnMode, readonly inputSize: number, readonly hiddenSize: number, options: LSTMOptions = {}) {
     super();
-    const { numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false } = options;
+    const { numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false, projSize = 0 } = options;
     if (!(dropout >= 0 && dropout <= 1)) {
       throw new ValueError('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
     }
+    if (projSize < 0) throw new ValueError('proj_size should be a positive integer or zero to disable projections');
+    if (projSize >= hiddenSize) throw new ValueError('proj_size has to be smaller than hidden_size');
+    this.projSize = projSize;
     this.numLayers = numLayers;
     this.bias = bias;
     this.batchFirst = batchFirst;
@@ -52,15 +62,16 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     const directions = bidirectional ? 2 : 1;
     for (let layer = 0; layer < numLayers; layer++) {
       for (let d = 0; d < directions; d++) {
-        const inSize = layer === 0 ? inputSize : hiddenSize * directions;
+        const inSize = layer === 0 ? inputSize : this.outputSize * directions;
         const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
         const p = (name: string, ...shape: number[]): Parameter => {
           const param = new Parameter(empty(shape));
           Reflect.set(this, name + suffix, param);
           return param;
         };
-        const wIh = p('weight_ih', gates, inSize), wHh = p('weight_hh', gates, hiddenSize);
-        this.#weights.push({ wIh, wHh, bIh: bias ? p('bias_ih', gates) : null, bHh: bias ? p('bias_hh', gates) : null });
+        const wIh = p('weight_ih', gates, inSize), wHh = p('weight_hh', gates, this.outputSize);
+        const bIh = bias ? p('bias_ih', gates) : null, bHh = bias ? p('bias_hh', gates) : null;
+        this.#weights.push({ wIh, wHh, bIh, bHh, wHr: projSize > 0 ? p('weight_hr', projSize, hiddenSize) : null });
       }
     }
     this.resetParameters();
@@ -91,12 +102,17 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     return unbind(x, this.batchFirst ? 1 : 0);
   }
 
-  protected zeroState(batch: number, like: Tensor): Tensor {
-    return zeros([this.numLayers * this.directions, batch, this.hiddenSize], { dtype: like.dtype, device: like.device });
+  /** The size of h: the projection's with projSize, else the hidden size. */
+  get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
   }
 
-  protected checkHidden(hx: Tensor, batch: number, what: string): void {
-    const want = [this.numLayers * this.directions, batch, this.hiddenSize];
+  protected zeroState(batch: number, like: Tensor, size: number): Tensor {
+    return zeros([this.numLayers * this.directions, batch, size], { dtype: like.dtype, device: like.device });
+  }
+
+  protected checkHidden(hx: Tensor, batch: number, size: number, what: string): void {
+    const want = [this.numLayers * this.directions, batch, size];
     if (hx.dim() !== 3 || want.some((d, i) => d !== hx.dims[i])) {
       throw new RuntimeError(`Expected ${what} size ${tuple(want)}, got [${hx.dims.join(', ')}]`);
     }
@@ -132,10 +148,10 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     const order = (s: Tensor, perm: Tensor | null): Tensor => (perm === null ? s : indexSelect(s, 1, perm));
     const batch = xs.length > 0 ? xs[0].dims[0] : (input instanceof PackedSequence ? 0 : input.dims[this.batchFirst ? 0 : 1]);
     const like = input instanceof PackedSequence ? input.data : input;
-    const h = h0 === null ? this.zeroState(batch, like) : order(h0, sorted);
-    const c = this.mode !== 'LSTM' ? null : c0 === null ? this.zeroState(batch, like) : order(c0, sorted);
-    this.checkHidden(h, batch, names[0]);
-    if (c !== null) this.checkHidden(c, batch, names[1]);
+    const h = h0 === null ? this.zeroState(batch, like, this.outputSize) : order(h0, sorted);
+    const c = this.mode !== 'LSTM' ? null : c0 === null ? this.zeroState(batch, like, this.hiddenSize) : order(c0, sorted);
+    this.checkHidden(h, batch, this.outputSize, names[0]);
+    if (c !== null) this.checkHidden(c, batch, this.hiddenSize, names[1]);
     const [outs, hn, cn] = this.layers(xs, h, c);
     if (input instanceof PackedSequence) {
       const unsorted = input.unsortedIndices;
@@ -152,6 +168,7 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
 
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
     if (!this.bias) s += ', bias=False';
     if (this.batchFirst) s += ', batch_first=True';
@@ -159,6 +176,12 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     if (this.bidirectional) s += ', bidirectional=True';
     return s;
   }
+}
+
+/** RNN's and GRU's options, refusing an LSTM's projection as PyTorch does (for untyped callers). */
+function noProjection(options: RNNOptions): RNNOptions {
+  if ('projSize' in options) throw new ValueError('proj_size argument is only supported for LSTM, not RNN or GRU');
+  return options;
 }
 
 /** A single-state recurrent layer (RNN, GRU): hx is [L·D, N, H] or [L·D, H] unbatched. */
@@ -215,7 +238,7 @@ export class RNN extends SingleStateRNN {
     // Looked up by name, so that a misspelt string from untyped callers gets PyTorch's error.
     const mode = ({ tanh: 'RNN_TANH', relu: 'RNN_RELU' } as Partial<Record<string, RnnMode>>)[nonlinearity];
     if (mode === undefined) throw new ValueError(`Unknown nonlinearity '${nonlinearity}'`);
-    super(mode, inputSize, hiddenSize, options);
+    super(mode, inputSize, hiddenSize, noProjection(options));
     this.nonlinearity = nonlinearity;
   }
 }
@@ -223,7 +246,7 @@ export class RNN extends SingleStateRNN {
 /** A gated recurrent unit layer (torch.nn.GRU), gates r, z, n. */
 export class GRU extends SingleStateRNN {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super('GRU', inputSize, hiddenSize, options);
+    super('GRU', inputSize, hiddenSize, noProjection(options));
   }
 }
 
@@ -235,7 +258,7 @@ export type LSTMState = [h: Tensor, c: Tensor];
  * @example const [output, [hn, cn]] = new nn.LSTM(10, 20)(torch.randn(5, 3, 10))
  */
 export class LSTM extends RNNBase<LSTMState> {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     super('LSTM', inputSize, hiddenSize, options);
   }
 
