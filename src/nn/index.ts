@@ -48,4 +48,11 @@ export * as utils from './utils.js';
 export {
   MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
 } from './modules/attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer,
+  type TransformerActivation, type TransformerLayerOptions, type TransformerOptions, type EncoderLayerForwardOptions,
+  type DecoderLayerForwardOptions, type EncoderForwardOptions, type TransformerForwardOptions,
+} from './modules/transformer.js';
+export { RNN, LSTM, GRU, type RNNOptions, type RNNModuleOptions, type LSTMOptions, type LSTMState } from './modules/rnn.js';
+export { RNNCell, LSTMCell, GRUCell } from './modules/rnn-cell.js';
 // end attention
