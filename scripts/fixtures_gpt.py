@@ -5,7 +5,7 @@
 #
 # Run from the repository root after `npm install`: /usr/bin/python3 scripts/fixtures_gpt.py [TEXT]
 # With --bench it instead times the example's default config (steps/s) for comparison with kindling:
-#   /usr/bin/python3 scripts/fixtures_gpt.py --bench [--steps N] [--threads N] [TEXT]
+#   /usr/bin/python3 scripts/fixtures_gpt.py --bench [--steps N] [--threads N] [--set n_embd=64 ...] [TEXT]
 import argparse
 import json
 import math
@@ -23,8 +23,8 @@ FIXTURE = dict(n_layer=2, n_head=4, n_embd=64, block_size=32, batch_size=8, drop
                steps=20, lr=1e-3, min_lr=1e-4, warmup=2, weight_decay=0.1, beta2=0.99, grad_clip=1.0, seed=1337,
                sample_tokens=200, temperature=0.8, top_k=200)
 # examples/gpt/train.ts's defaults, for --bench.
-DEFAULTS = dict(n_layer=4, n_head=4, n_embd=128, block_size=64, batch_size=16, dropout=0.0, bias=True,
-                steps=600, lr=1e-3, min_lr=1e-4, warmup=60, weight_decay=0.1, beta2=0.99, grad_clip=1.0, seed=1337)
+DEFAULTS = dict(n_layer=4, n_head=4, n_embd=64, block_size=64, batch_size=16, dropout=0.0, bias=True,
+                steps=300, lr=3e-3, weight_decay=0.1, beta2=0.99, grad_clip=1.0, seed=1337, eval_interval=100, eval_iters=10)
 
 
 # nanoGPT's model.py, as it runs on PyTorch 1.13 (no flash attention).
@@ -195,7 +195,7 @@ def train(c, train_data, on_step=None):
         optimizer.zero_grad(set_to_none=True)
         losses.append(loss.item())
         if on_step:
-            on_step(it)
+            on_step(it, model)
     return model, losses
 
 
@@ -215,30 +215,53 @@ def fixture(path):
             'stateDictKeys': list(model.state_dict().keys()), 'losses': losses, 'sample': sample}
 
 
-def bench(path, steps):
-    c, _, train_data = prepare(path, dict(DEFAULTS, steps=steps))
-    marks = {}
+def estimate_loss(model, splits, c, generator):
+    """examples/gpt/train.ts's estimateLoss: eval_iters batches of each split from the evaluation generator."""
+    model.eval()
+    out = {}
+    with torch.no_grad():
+        for name, data in splits.items():
+            out[name] = sum(model(*get_batch(data, c, generator))[1].item() for _ in range(c['eval_iters'])) / c['eval_iters']
+    model.train()
+    return out
 
-    def on_step(it):
+
+def bench(path, steps, overrides):
+    """The example's run under its defaults: steps/s of the training steps alone, and its loss estimates."""
+    c, chars, train_data = prepare(path, dict(DEFAULTS, steps=steps, **overrides))
+    c['warmup'], c['min_lr'] = min(100, steps // 10), c['lr'] / 10
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    val_data = torch.tensor([chars.index(ch) for ch in text[len(train_data):]], dtype=torch.long)
+    generator = torch.Generator().manual_seed(c['seed'] + 1)
+    marks = {'eval': 0.0}
+
+    def on_step(it, model):
         if it == 1:
             marks['start'] = time.perf_counter()  # the first two steps warm up
+        if (it + 1) % c['eval_interval'] == 0 or it + 1 == steps:
+            t = time.perf_counter()
+            e = estimate_loss(model, {'train': train_data, 'val': val_data}, c, generator)
+            print(f"step {it + 1}/{steps}: train loss {e['train']:.4f}, val loss {e['val']:.4f}", flush=True)
+            marks['eval'] += time.perf_counter() - t
     _, losses = train(c, train_data, on_step)
-    seconds = time.perf_counter() - marks['start']
+    seconds = time.perf_counter() - marks['start'] - marks['eval']
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads: {steps - 2} steps in {seconds:.1f} s = '
-          f'{(steps - 2) / seconds:.2f} steps/s; loss {losses[0]:.4f} -> {losses[-1]:.4f}')
+          f'{(steps - 2) / seconds:.2f} steps/s; batch loss {losses[0]:.4f} -> {losses[-1]:.4f}')
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('text', nargs='?', default=DEFAULT_TEXT)
     parser.add_argument('--bench', action='store_true')
-    parser.add_argument('--steps', type=int, default=50)
+    parser.add_argument('--steps', type=int, default=DEFAULTS['steps'])
     parser.add_argument('--threads', type=int, default=None)
+    parser.add_argument('--set', action='append', default=[], metavar='KEY=VALUE', help='override a DEFAULTS entry, e.g. n_embd=64')
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.bench:
-        bench(args.text, args.steps)
+        bench(args.text, args.steps, {k: type(DEFAULTS[k])(v) for k, v in (kv.split('=') for kv in args.set)})
         return
     out = fixture(args.text)
     with open(os.path.join('test', 'fixtures', 'gpt.json'), 'w') as f:

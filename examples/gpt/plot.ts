@@ -10,8 +10,13 @@ export interface Series {
   color: readonly [number, number, number];
 }
 
-// 3×5 glyphs, one row per string, for the tick labels; letters for the legend come from the colour swatch.
+// 3×5 glyphs, one row per string: digits for the ticks, the capitals that the labels use.
 const GLYPHS: Record<string, readonly string[]> = {
+  A: ['010', '101', '111', '101', '101'], B: ['110', '101', '110', '101', '110'], C: ['011', '100', '100', '100', '011'],
+  E: ['111', '100', '110', '100', '111'], H: ['101', '101', '111', '101', '101'], I: ['111', '010', '010', '010', '111'],
+  L: ['100', '100', '100', '100', '111'], M: ['101', '111', '111', '101', '101'], N: ['110', '101', '101', '101', '101'],
+  O: ['010', '101', '101', '101', '010'], P: ['110', '101', '110', '100', '100'], R: ['110', '101', '110', '101', '101'],
+  S: ['011', '100', '010', '001', '110'], T: ['111', '010', '010', '010', '010'], V: ['101', '101', '101', '101', '010'],
   0: ['111', '101', '101', '101', '111'], 1: ['010', '110', '010', '010', '111'], 2: ['111', '001', '111', '100', '111'],
   3: ['111', '001', '111', '001', '111'], 4: ['101', '101', '111', '001', '001'], 5: ['111', '100', '111', '001', '111'],
   6: ['111', '100', '111', '101', '111'], 7: ['111', '001', '010', '010', '010'], 8: ['111', '101', '111', '101', '111'],
@@ -42,11 +47,11 @@ class Canvas {
       for (let d = 0; d < thick; d++) this.set(x, y + d - Math.floor(thick / 2), color);
     }
   }
-  /** Text in the bitmap font, `scale` pixels per dot, anchored at its top-left, right or centre. */
+  /** Text in the bitmap font (capitals, digits, '.', '-', space), `scale` pixels per dot, anchored at its top-left, right or centre. */
   text(s: string, x: number, y: number, color: readonly number[], align: 'left' | 'right' | 'center' = 'left', scale = 2): void {
     const w = s.length * 4 * scale - scale;
     const left = align === 'left' ? x : align === 'right' ? x - w : x - w / 2;
-    Array.from(s).forEach((ch, k) => {
+    Array.from(s.toUpperCase()).forEach((ch, k) => {
       (GLYPHS[ch] ?? []).forEach((row, r) => {
         Array.from(row).forEach((bit, c) => {
           if (bit !== '1') return;
@@ -69,7 +74,7 @@ function ticks(lo: number, hi: number): number[] {
 
 /**
  * A PNG (as bytes) of the series as lines over a shared x axis (steps) and y axis (loss), with numbered ticks
- * and a legend of colour swatches in the top-right corner, in the series' order.
+ * and a legend (label and colour swatch) in the top-right corner, in the series' order.
  */
 export function lossPlotPng(series: readonly Series[], { width = 800, height = 450 } = {}): Buffer {
   const canvas = new Canvas(width, height);
@@ -94,6 +99,12 @@ export function lossPlotPng(series: readonly Series[], { width = 800, height = 4
     for (let i = 1; i < s.xs.length; i++) canvas.line(px(s.xs[i - 1]), py(s.ys[i - 1]), px(s.xs[i]), py(s.ys[i]), s.color, 2);
     if (s.xs.length === 1) canvas.line(px(s.xs[0]) - 2, py(s.ys[0]), px(s.xs[0]) + 2, py(s.ys[0]), s.color, 4);
   }
-  series.forEach((s, i) => { canvas.line(width - m.right - 40, m.top + 12 + 14 * i, width - m.right - 10, m.top + 12 + 14 * i, s.color, 6); });
+  canvas.text('step', width - m.right, height - 14, axis, 'right');
+  canvas.text('loss', m.left + 8, m.top + 4, axis);
+  series.forEach((s, i) => {
+    const y = m.top + 12 + 16 * i;
+    canvas.line(width - m.right - 40, y, width - m.right - 10, y, s.color, 6);
+    canvas.text(s.label, width - m.right - 48, y - 5, axis, 'right');
+  });
   return PNG.sync.write(canvas.png);
 }
