@@ -204,7 +204,8 @@ export class GPT extends nn.Module {
    * Continues each row of `idx` (B, T) by `maxNewTokens` tokens, feeding the predictions back in:
    * the last blockSize tokens are the context, the logits are divided by the temperature, optionally
    * cut to the topK largest, and the next token is drawn from their softmax with torch.multinomial.
-   * Call it in eval mode (dropout off), as nanoGPT's sample.py does.
+   * Call it in eval mode (dropout off), as nanoGPT's sample.py does, on a CPU model: top-k reads the
+   * logits synchronously.
    */
   generate(idx: Tensor, maxNewTokens: number, { temperature = 1.0, topK = null, generator }: GenerateOptions = {}): Tensor {
     return torch.noGrad(() => {
