@@ -205,7 +205,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 /** Prints rows under a header, each column padded to its widest cell. */
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }

@@ -45,6 +45,12 @@ export {
   cat, stack, split, chunk, unbind, indexSelect, gather, scatterAdd, indexAdd, maskedSelect,
 } from './ops/indexing.js';
 // end linear algebra
+// everyday ops
+export { cumsum, cumprod, sort, argsort, topk, type CumulativeOptions, type SortOptions, type TopkOptions } from './ops/scan-sort.js';
+export { flip, fliplr, flipud, roll, repeat, tile, tril, triu } from './ops/rearrange.js';
+export { lerp, isfinite, isinf, isposinf, isneginf, isclose, allclose, nanToNum, type CloseOptions, type NanToNumOptions } from './ops/numeric.js';
+export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
+// end everyday ops
 
 export * as nn from './nn/index.js';
 export * as F from './nn/functional/index.js';

@@ -24,3 +24,8 @@ export { Flatten, Unflatten, Identity } from './modules/flatten.js';
 // utils
 export * as utils from './utils.js';
 // end utils
+// attention, transformers and recurrent layers
+export {
+  MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './modules/attention.js';
+// end attention

@@ -57,6 +57,7 @@ export const fakeWebgpu: Backend & DeviceRuntime = {
   scatterAdd: (dst, dim, index, src) => { k(); jsBackend.scatterAdd(v(dst), dim, v(index), v(src)); },
   addInto: (src, dst) => { k(); jsBackend.addInto(v(src), v(dst)); },
   sort: (x, axis, descending, values, indices) => { k(); jsBackend.sort(v(x), axis, descending, un(values), un(indices)); },
+  cumulative: (op, x, axis, out) => { k(); jsBackend.cumulative(op, v(x), axis, un(out)); },
   memoryAllocated: () => 4096,
   memoryReserved: () => 8192,
   emptyCache: () => {

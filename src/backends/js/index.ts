@@ -6,6 +6,7 @@ import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './linalg.js';
 import { addInto, copy, fill } from './memory.js';
 import { argReduce, reduce, sort } from './reduce.js';
+import { cumulative } from './scan.js';
 import { allocStorageArray } from './slab.js';
 
 /** A CPU storage over `data`. Every CPU storage is built here, so all share one object shape in V8. */
@@ -35,4 +36,5 @@ export const jsBackend: CpuBackend = {
   scatterAdd,
   addInto,
   sort,
+  cumulative,
 };

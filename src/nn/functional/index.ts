@@ -11,9 +11,20 @@ export { embedding } from './embedding.js';
 export {
   relu, leakyRelu, elu, gelu, silu, sigmoid, tanh, softmax, logSoftmax, softplus, hardtanh, type Inplace, type GeluApproximate,
 } from './activation.js';
+export { logsigmoid, hardswish, hardsigmoid, mish, glu } from './activation.js';
 export { mseLoss, l1Loss, smoothL1Loss, huberLoss, klDiv, type Reduction, type KLDivReduction, type ReductionOptions } from './loss.js';
 export {
   nllLoss, crossEntropy, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   type NLLLossOptions, type CrossEntropyOptions, type BCEWithLogitsOptions,
 } from './classification-loss.js';
 // end activations and losses
+// padding, shapes, distances
+export { pad, type PadMode, type PadOptions } from './pad.js';
+export { oneHot, pixelShuffle, pixelUnshuffle } from './shape.js';
+export { normalize, cosineSimilarity, pairwiseDistance } from './distance.js';
+// end padding, shapes, distances
+// attention
+export {
+  scaledDotProductAttention, multiHeadAttentionForward, type ScaledDotProductAttentionOptions, type MultiHeadAttentionOptions,
+} from './attention.js';
+// end attention
