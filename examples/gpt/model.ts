@@ -57,8 +57,7 @@ export class CausalSelfAttention extends nn.Module {
     this.nEmbd = config.nEmbd;
     // causal mask to ensure that attention is only applied to the left in the input sequence
     const n = config.blockSize;
-    const tril = torch.arange(n).view(n, 1).ge(torch.arange(n).view(1, n)).float(); // torch.ones(n, n).tril()
-    this.registerBuffer('bias', tril.view(1, 1, n, n));
+    this.registerBuffer('bias', torch.tril(torch.ones(n, n)).view(1, 1, n, n));
   }
 
   forward(x: Tensor): Tensor {
@@ -127,8 +126,12 @@ export interface GenerateOptions {
   generator?: torch.Generator;
 }
 
-/** The GPT language model: token ids (B, T) → next-token logits (B, T, vocabSize). */
-export class GPT extends nn.Module {
+/**
+ * The GPT language model, called as nanoGPT's: `model(idx, targets)` gives the logits (B, T, vocabSize) and the
+ * mean cross-entropy of the next-token predictions; `model(idx)` gives the last position's logits (B, 1, vocabSize)
+ * and null, which is all that generation needs (nanoGPT's inference-time mini-optimization).
+ */
+export class GPT extends nn.Module<[Tensor, Tensor?], [Tensor, Tensor | null]> {
   readonly config: GPTConfig;
   readonly transformer: Transformer;
   readonly lm_head: nn.Linear;
@@ -160,31 +163,23 @@ export class GPT extends nn.Module {
     return nonEmbedding ? n - this.transformer.wpe.weight.numel() : n;
   }
 
-  /** Next-token logits (B, T, vocabSize) for every position of `idx` (B, T). */
-  forward(idx: Tensor): Tensor {
-    return this.logits(idx);
-  }
-
-  /**
-   * Logits for every position of `idx` (B, T), or with `lastOnly` for the last position alone (B, 1, V),
-   * which is all that generation needs (nanoGPT's inference-time mini-optimization).
-   */
-  logits(idx: Tensor, lastOnly = false): Tensor {
+  forward(idx: Tensor, targets?: Tensor): [Tensor, Tensor | null] {
     const [, t] = idx.size();
     if (t > this.config.blockSize) throw new Error(`Cannot forward sequence of length ${t}, block size is only ${this.config.blockSize}`);
     const pos = torch.arange(t, { dtype: torch.long, device: idx.device }); // shape (t)
+    // forward the GPT model itself
     const tokEmb = this.transformer.wte(idx); // token embeddings of shape (b, t, n_embd)
     const posEmb = this.transformer.wpe(pos); // position embeddings of shape (t, n_embd)
     let x = this.transformer.drop(tokEmb.add(posEmb));
     for (const block of this.transformer.h) x = block(x);
     x = this.transformer.ln_f(x);
-    return this.lm_head(lastOnly ? x.narrow(1, t - 1, 1) : x);
-  }
-
-  /** nanoGPT's forward with targets: the mean cross-entropy of the next-token predictions. */
-  loss(idx: Tensor, targets: Tensor): Tensor {
-    const logits = this(idx);
-    return F.crossEntropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignoreIndex: -1 });
+    if (targets !== undefined) {
+      // if we are given some desired targets also calculate the loss
+      const logits = this.lm_head(x);
+      return [logits, F.crossEntropy(logits.view(-1, logits.size(-1)), targets.view(-1), { ignoreIndex: -1 })];
+    }
+    // inference-time mini-optimization: only forward the lm_head on the very last position
+    return [this.lm_head(x.narrow(1, t - 1, 1)), null];
   }
 
   /**
@@ -204,8 +199,7 @@ export class GPT extends nn.Module {
    * Continues each row of `idx` (B, T) by `maxNewTokens` tokens, feeding the predictions back in:
    * the last blockSize tokens are the context, the logits are divided by the temperature, optionally
    * cut to the topK largest, and the next token is drawn from their softmax with torch.multinomial.
-   * Call it in eval mode (dropout off), as nanoGPT's sample.py does, on a CPU model: top-k reads the
-   * logits synchronously.
+   * Call it in eval mode (dropout off), as nanoGPT's sample.py does.
    */
   generate(idx: Tensor, maxNewTokens: number, { temperature = 1.0, topK = null, generator }: GenerateOptions = {}): Tensor {
     return torch.noGrad(() => {
@@ -214,13 +208,18 @@ export class GPT extends nn.Module {
         const T = idx.size(1), bs = this.config.blockSize;
         const idxCond = T <= bs ? idx : idx.narrow(1, T - bs, bs);
         // forward the model to get the logits for the index in the sequence
-        let logits = this.logits(idxCond, true).select(1, 0).div(temperature);
+        const [last] = this.forward(idxCond);
+        // pluck the logits at the final step and scale by desired temperature
+        let logits = last.select(1, 0).div(temperature);
         // optionally crop the logits to only the top k options
-        if (topK !== null) logits = logits.maskedFill(logits.lt(kthLargest(logits, Math.min(topK, logits.size(-1)))), -Infinity);
+        if (topK !== null) {
+          const { values: v } = torch.topk(logits, Math.min(topK, logits.size(-1)));
+          logits = logits.maskedFill(logits.lt(v.narrow(1, v.size(1) - 1, 1)), -Infinity);
+        }
         // apply softmax to convert logits to (normalized) probabilities
         const probs = F.softmax(logits, -1);
         // sample from the distribution
-        const idxNext = multinomial(probs, 1, generator);
+        const idxNext = torch.multinomial(probs, 1, false, { generator });
         // append sampled index to the running sequence and continue
         idx = torch.cat([idx, idxNext], 1);
       }
@@ -230,28 +229,11 @@ export class GPT extends nn.Module {
 }
 
 /** nanoGPT's _init_weights: N(0, 0.02) for Linear and Embedding weights, zero biases. */
-function initWeights(module: nn.Module): void {
+function initWeights(module: object): void {
   if (module instanceof nn.Linear) {
     nn.init.normal_(module.weight, 0.0, 0.02);
     if (module.bias !== null) nn.init.zeros_(module.bias);
   } else if (module instanceof nn.Embedding) {
     nn.init.normal_(module.weight, 0.0, 0.02);
   }
-}
-
-/** Each row's k-th largest value, (B, 1): torch.topk(logits, k)[0][:, [-1]]. */
-function kthLargest(logits: Tensor, k: number): Tensor {
-  const [rows, cols] = logits.size();
-  const values = logits.cpu().toArray();
-  const kth = Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * cols, (r + 1) * cols)).sort((a, b) => b - a)[k - 1]);
-  return torch.tensor(kth, { device: logits.device }).view(rows, 1);
-}
-
-/**
- * One draw per row of `probs` (B, V) by PyTorch 1.13's own method for numSamples = 1 (argmax of p / q,
- * q ~ Exp(1), drawn on the host), so a seed gives PyTorch's tokens.
- */
-function multinomial(probs: Tensor, numSamples: 1, generator?: torch.Generator): Tensor {
-  const q = torch.emptyLike(probs, { device: 'cpu' }).exponential_(1, { generator });
-  return probs.div(q.to(probs.device)).argmax(-1, true).view(-1, numSamples);
 }

@@ -146,6 +146,12 @@ export function learningRate(it: number, o: Pick<TrainOptions, 'lr' | 'steps'> &
   return minLr + 0.5 * (1.0 + Math.cos(Math.PI * decayRatio)) * (o.lr - minLr);
 }
 
+/** The loss of `model(x, y)`, which is there whenever targets are given. */
+function lossOf([, loss]: [Tensor, Tensor | null]): Tensor {
+  if (loss === null) throw new Error('GPT gave no loss for targets');
+  return loss;
+}
+
 /** A value off the device: synchronously on the CPU, asynchronously on a GPU. */
 const scalar = (t: Tensor): number | Promise<number> => (t.device.type === 'cpu' ? t.item() : t.itemAsync());
 
@@ -157,7 +163,7 @@ async function estimateLoss(model: GPT, data: { train: Tensor; val: Tensor }, o:
     let sum = 0;
     for (let k = 0; k < o.evalIters; k++) {
       const [x, y] = getBatch(data[split], o.blockSize, o.batchSize, generator);
-      sum += await scalar(torch.noGrad(() => model.loss(x.to(o.device), y.to(o.device))));
+      sum += await scalar(torch.noGrad(() => lossOf(model(x.to(o.device), y.to(o.device)))));
     }
     out[split] = sum / o.evalIters;
   }
@@ -218,7 +224,7 @@ export async function train(options: Partial<TrainOptions> = {}): Promise<TrainR
     const start = performance.now();
     for (const group of optimizer.paramGroups) group.lr = learningRate(it, { ...o, warmup });
     const [x, y] = getBatch(trainData, o.blockSize, o.batchSize, batchGenerator);
-    const loss = model.loss(x.to(o.device), y.to(o.device));
+    const loss = lossOf(model(x.to(o.device), y.to(o.device)));
     loss.backward();
     nn.utils.clipGradNorm_(model.parameters(), GRAD_CLIP);
     optimizer.step();

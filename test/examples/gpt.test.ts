@@ -55,8 +55,13 @@ test('GPT has nanoGPT\'s parameter names and shapes, weight tying and state dict
   assert.deepEqual(model.namedParameters().map(([n, p]) => [n, [...p.shape]]), fixture.params.map((p) => [p.name, p.shape]));
   assert.equal(model.transformer.wte.weight, model.lm_head.weight);
   assert.deepEqual(Object.keys(model.stateDict()).sort(), [...fixture.stateDictKeys].sort());
-  const logits = model(torch.zeros([2, 5], { dtype: torch.long }));
+  const idx = torch.zeros([2, 5], { dtype: torch.long });
+  const [logits, loss] = model(idx, idx);
   assert.deepEqual([...logits.shape], [2, 5, c.vocab_size]);
+  assert.deepEqual(loss?.dim(), 0);
+  const [last, none] = model(idx);
+  assert.deepEqual([...last.shape], [2, 1, c.vocab_size]);
+  assert.equal(none, null);
 });
 
 test('GPT\'s initial weights under manualSeed equal PyTorch\'s (nanoGPT init order, scaled c_proj)', () => {
@@ -72,7 +77,7 @@ test('GPT\'s initial weights under manualSeed equal PyTorch\'s (nanoGPT init ord
 test('the causal mask: changing a later token leaves earlier logits unchanged', () => {
   const model = new GPT(config).eval();
   const a = torch.tensor([[1, 2, 3, 4]], { dtype: torch.long }), b = torch.tensor([[1, 2, 3, 9]], { dtype: torch.long });
-  const [la, lb] = [model(a), model(b)];
+  const [[la], [lb]] = [model(a, a), model(b, b)];
   assertClose(Array.from(la.narrow(1, 0, 3).contiguous().toArray()), Array.from(lb.narrow(1, 0, 3).contiguous().toArray()), { atol: 0, what: 'earlier positions' });
   assert.ok(!la.select(1, 3).eq(lb.select(1, 3)).all().item(), 'the last position sees its own token');
 });
