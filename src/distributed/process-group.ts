@@ -66,10 +66,13 @@ export class ProcessGroupGloo {
     else op.reject(new RuntimeError(error));
   }
 
-  /** Breaks the connections: operations in flight fail, and the group cannot be used again. */
+  /** Breaks the connections: operations in flight fail at once, and the group cannot be used again. */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.native.close();
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const op of pending) op.reject(new RuntimeError('the process group was destroyed while this operation was in flight'));
   }
 }

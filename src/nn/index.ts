@@ -24,3 +24,6 @@ export { Flatten, Unflatten, Identity } from './modules/flatten.js';
 // utils
 export * as utils from './utils.js';
 // end utils
+// parallel
+export * as parallel from './parallel/index.js';
+// end parallel

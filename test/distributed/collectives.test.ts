@@ -54,6 +54,14 @@ describe('torch.distributed (Gloo)', { skip }, () => {
     assert.ok((rank0.report.elapsedMs ?? 0) >= 900 && (rank0.report.elapsedMs ?? Infinity) < 4000, `${rank0.report.elapsedMs} ms`);
   });
 
+  test('destroyProcessGroup rejects the operations in flight at once, and the process exits', async () => {
+    const started = Date.now();
+    const [rank0] = await launch('destroyInFlight', 2, { timeoutMs: 20000 });
+    assert.match(rank0.report?.error ?? '', /the process group was destroyed while this operation was in flight/);
+    assert.ok((rank0.report?.elapsedMs ?? Infinity) < 1000);
+    assert.ok(Date.now() - started < 10000, 'a worker waited for the group timeout before exiting');
+  });
+
   test('a peer that never arrives: initProcessGroup rejects after the timeout', async () => {
     const [rank0] = await launch('idle', 2, { ranks: [0], timeoutMs: 1500 });
     assert.match(rank0.report?.error ?? '', /Timed out after 1500 ms waiting for rank 1 to join the process group/);

@@ -209,9 +209,27 @@ async function straggler(report: Report): Promise<void> {
   }
 }
 
+/** destroyProcessGroup with an allReduce in flight (rank 1 never joins it): the promise rejects at once. */
+async function destroyInFlight(report: Report): Promise<void> {
+  if (dist.getRank() === 1) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return;
+  }
+  const started = Date.now();
+  const op = dist.allReduce(torch.ones(4));
+  dist.destroyProcessGroup();
+  try {
+    await op;
+    report.failures.push('allReduce succeeded after destroy');
+  } catch (e) {
+    report.error = e instanceof Error ? e.message : String(e);
+    report.elapsedMs = Date.now() - started;
+  }
+}
+
 /** Only used to check initialization against a group that never fills. */
 async function idle(_report: Report): Promise<void> {
   await Promise.resolve();
 }
 
-export const scenarios: Record<string, (report: Report) => Promise<void>> = { collectives, killedRank, smoke, straggler, idle };
+export const scenarios: Record<string, (report: Report) => Promise<void>> = { collectives, killedRank, smoke, straggler, destroyInFlight, idle };

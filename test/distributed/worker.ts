@@ -2,7 +2,10 @@
 // WORLD_SIZE, MASTER_ADDR/MASTER_PORT (or INIT_METHOD) and a scenario name, and the worker reports
 // { ok, failures, … } back over the IPC channel, then exits.
 import * as torch from '../../src/index.js';
-import { scenarios } from './scenarios.js';
+import { ddpScenarios } from './ddp-scenarios.js';
+import { scenarios as collectiveScenarios } from './scenarios.js';
+
+const scenarios = { ...collectiveScenarios, ...ddpScenarios };
 
 const dist = torch.distributed;
 

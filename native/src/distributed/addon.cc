@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -52,8 +53,8 @@ class TaskThread {
     tasks_.push_back({id, std::move(task)});
     cv_.notify_one();
   }
-  // Lets the thread finish its queue and end on its own; the group may be gone by then. The
-  // object may be deleted as soon as the lock is released, so nothing follows it.
+  // Ends the thread once the task it runs (if any) returns: queued tasks are reported as
+  // failed without running. The object may be deleted as soon as the lock is released.
   void stop() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
@@ -73,6 +74,7 @@ class TaskThread {
       }
       auto* done = new Completion{task.first, {}};
       try {
+        if (stopping()) throw std::runtime_error("the process group was destroyed");
         task.second();
       } catch (const std::exception& e) {
         done->error = e.what();
@@ -84,6 +86,11 @@ class TaskThread {
     }
     tsfn_.Release();
     delete this;
+  }
+
+  bool stopping() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopping_;
   }
 
   Napi::ThreadSafeFunction tsfn_;
@@ -257,6 +264,8 @@ class Group : public Napi::ObjectWrap<Group> {
     return info.Env().Undefined();
   }
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    // Operations still in flight must not keep the process alive once the group is gone.
+    if (!closed_) tsfn_.Unref(info.Env());
     Shutdown();
     return info.Env().Undefined();
   }
