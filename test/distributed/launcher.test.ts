@@ -37,4 +37,12 @@ describe('kindling-run', () => {
     assert.match(r.stderr, /local rank 1 \(rank 1\) exited with code 5; stopping the others/);
     assert.ok(r.ms < 15000, `took ${r.ms} ms`);
   });
+
+  test('examples/mnist/train-ddp.js trains LeNet-5 on 2 processes under kindling-run', { skip }, async () => {
+    const port = await freePort();
+    const example = fileURLToPath(new URL('../../examples/mnist/train-ddp.js', import.meta.url));
+    const r = launcher(['--nproc-per-node', '2', '--master-port', String(port), example, '--epochs', '1', '--max-batches', '5']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /2 process\(es\) × batch 32\nepoch 1: loss \d+\.\d{4}, test accuracy \d+\.\d{2}%/);
+  });
 });
