@@ -12,6 +12,7 @@ import { type DeviceName, requireDevice } from '../examples/device.js';
 import { runMain } from '../examples/mnist/data.js';
 import { type BenchOptions, parseBenchArgs } from './args.js';
 import { deviceMeanTime } from './device-time.js';
+import { distributedBench } from './distributed.js';
 
 const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
 /** V8's collector, exposed by `node --expose-gc` (as npm run bench starts it). */
@@ -317,7 +318,14 @@ async function gpuMain(o: BenchOptions): Promise<void> {
 async function main(): Promise<void> {
   const o = parseBenchArgs(process.argv.slice(2));
   if (o === null) return;
-  await (o.device === 'cpu' ? cpuMain(o.names) : gpuMain(o));
+  if (o.device !== 'cpu') {
+    await gpuMain(o);
+    return;
+  }
+  // 'distributed' names the torch.distributed rows (bench/distributed.ts), which run after the table.
+  const names = o.names.filter((n) => n !== 'distributed');
+  if (names.length > 0 || o.names.length === 0) await cpuMain(names);
+  if (o.names.length === 0 || o.names.includes('distributed')) await distributedBench();
 }
 
 runMain('bench', main);

@@ -152,3 +152,6 @@ export * as optim from './optim/index.js';
 // random
 export { bernoulli, normal, type GeneratorOptions, type NormalOptions } from './tensor/random.js';
 // end random
+// distributed
+export * as distributed from './distributed/index.js';
+// end distributed

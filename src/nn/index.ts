@@ -56,3 +56,6 @@ export {
 export { RNN, LSTM, GRU, type RNNOptions, type RNNModuleOptions, type LSTMOptions, type LSTMState } from './modules/rnn.js';
 export { RNNCell, LSTMCell, GRUCell } from './modules/rnn-cell.js';
 // end attention
+// parallel
+export * as parallel from './parallel/index.js';
+// end parallel
