@@ -144,6 +144,19 @@ describe('native kernels match the JS reference', { skip }, () => {
         }
       }
     });
+    test(`cumulative ${dtype}`, () => {
+      for (const [shape, axis] of [[[300, 9], 0], [[9, 300], 1], [[4, 64, 9], 1], [[5000], 0]] as [number[], number][]) {
+        for (const layout of LAYOUTS) {
+          for (const op of ['sum', 'prod'] as const) {
+            // Products of values near 1, so that long rows neither vanish nor overflow.
+            const x = makeView(shape, dtype, layout, op === 'prod' ? 0.9 : -2, op === 'prod' ? 1.1 : 2);
+            const n = shape.reduce((a, b) => a * b, 1);
+            const [a, b] = both((be) => { const o = out(be, dtype, n); be.cumulative(op, x, axis, o); return o.data; });
+            assert.deepEqual(Array.from(b), Array.from(a), `${op} ${shape} axis ${axis} ${layout}`);
+          }
+        }
+      }
+    });
     test(`gather and scatterAdd ${dtype}`, () => {
       for (const [shape, dim] of [[[40, 30], 0], [[40, 30], 1], [[6, 50, 7], 1], [[6, 50, 7], 2]] as [number[], number][]) {
         const n = shape.reduce((a, b) => a * b, 1);
