@@ -1,6 +1,6 @@
 // src/ops/selection.ts — ops whose result's size depends on the values (nonzero, argwhere, unique, bincount),
-// computed on the host, and searches and counts composed from comparisons (searchsorted, bucketize,
-// countNonzero), which run on every device.
+// computed on the host; searches (searchsorted, bucketize: a binary search on the host, comparisons on a
+// device) and countNonzero, which run on every device.
 import { isFloating, TYPE_NAMES } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { contiguousStrides, fmtShape, wrapDim } from '../core/shape.js';
@@ -8,7 +8,7 @@ import { deviceName, hostArray, isCpuStorage } from '../tensor/device.js';
 import { tensor, zeros } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { toDtype } from './define.js';
-import { ge, gt, ne } from './elementwise.js';
+import { le, logicalNot, lt, ne } from './elementwise.js';
 import { gather, indexSelect } from './indexing.js';
 import { type Dim, sum } from './reduce.js';
 import { permute, reshape, unsqueeze } from './views.js';
@@ -181,9 +181,31 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, { 
       `torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor ${fmtShape(s.dims)} and input value tensor ${fmtShape(v.dims)}`,
     );
   }
-  // The count of sequence elements below each value (or not above it), all compared at once: [..., m, n].
-  const below = (after ? ge : gt)(unsqueeze(v, -1), s.dims.length === 1 ? s : unsqueeze(s, -2));
-  return toDtype(sum(below, -1), outInt32 ? 'int32' : 'int64');
+  const dtype = outInt32 ? 'int32' : 'int64';
+  if (isCpuStorage(s.storage) && isCpuStorage(v.storage)) return binarySearch(s, v, after, dtype);
+  // On a device, the count of sequence elements that fail PyTorch's test, all compared at once ([..., m, n]):
+  // for a sorted row it is where the binary search ends, NaN values included (every test fails).
+  const passes = (after ? lt : le)(unsqueeze(v, -1), s.dims.length === 1 ? s : unsqueeze(s, -2));
+  return toDtype(sum(logicalNot(passes), -1), dtype);
+}
+
+/** PyTorch's lower (or with `after`, upper) bound search per value, on the host: O(log n) per value. */
+function binarySearch(s: Tensor, v: Tensor, after: boolean, dtype: 'int32' | 'int64'): Tensor {
+  const seq = hostArray('searchsorted', s, 'a CPU tensor'), values = hostArray('searchsorted', v, 'a CPU tensor');
+  const n = s.dims[s.dims.length - 1], m = v.dims.length === 0 ? 1 : v.dims[v.dims.length - 1];
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const base = s.dims.length === 1 ? 0 : Math.floor(i / m) * n, x = values[i];
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = lo + ((hi - lo) >> 1), at = seq[base + mid];
+      // PyTorch's cus_lower_bound / cus_upper_bound tests, negated as there, so NaN values go to the end.
+      if (after ? !(at > x) : !(at >= x)) lo = mid + 1;
+      else hi = mid;
+    }
+    out[i] = lo;
+  }
+  return toDtype(reshape(tensor(out, { dtype: 'int64' }), v.dims), dtype);
 }
 
 /**

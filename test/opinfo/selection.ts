@@ -65,6 +65,11 @@ export const selectionInfos: OpInfo[] = [
     samples: [s('vector', f([6]), f([3, 4], { range: [-3, 3] })), s('ints', ints([8], 0, 6), ints([5], -1, 7))], differentiable: false,
     errors: [{ name: 'shapes', run: () => torch.searchsorted(torch.zeros(2, 3), torch.zeros(3, 1)), match: /boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor \[2, 3\] and input value tensor \[3, 1\]/ }],
   },
+  {
+    name: 'searchsorted.nan', call: (a, b) => torch.searchsorted(a.sort().values, b.log(), { right: true }), py: 'torch.searchsorted(a.sort().values, b.log(), right=True)',
+    samples: [s('vector', f([6]), f([3, 4], { range: [-1, 3] }))], differentiable: false,
+  },
+  { name: 'searchsorted.nan_left', call: (a, b) => torch.bucketize(b.log(), a.sort().values), py: 'torch.bucketize(b.log(), a.sort().values)', samples: [s('vector', f([6]), f([3, 4], { range: [-1, 3] }))], differentiable: false },
   { name: 'searchsorted.right', call: (a, b) => torch.searchsorted(a.sort().values, b, { right: true, outInt32: true }), py: 'torch.searchsorted(a.sort().values, b, right=True, out_int32=True)', samples: [s('ints', ints([8], 0, 6), ints([5], -1, 7))], ...INTS_ONLY },
   { name: 'searchsorted.batched', call: (a, b) => torch.searchsorted(a.sort().values, b, { side: 'right' }), py: "torch.searchsorted(a.sort().values, b, side='right')", samples: [s('rows', ints([2, 6], 0, 4), ints([2, 3], -1, 5))], ...INTS_ONLY },
   {
