@@ -28,6 +28,7 @@ export {
   neg, exp, log, sqrt, rsqrt, abs, sign, sigmoid, tanh, relu, sin, cos, log1p, expm1,
   floor, ceil, round, trunc, reciprocal, erf, square, clamp, where, maskedFill, addcmul, addcdiv,
 } from './ops/elementwise.js';
+export { fmod, erfinv, lgamma, digamma } from './ops/elementwise.js';
 export {
   view, reshape, permute, transpose, t, expand, unsqueeze, squeeze, flatten, narrow, select, clone, contiguous, detach,
 } from './ops/views.js';
@@ -55,7 +56,11 @@ export { einsum } from './ops/einsum.js';
 export { baddbmm, addbmm, addmv, kron, cross, type BetaAlpha } from './ops/products.js';
 export { scatter, indexFill, type ScatterOptions } from './ops/scatter.js';
 export { meshgrid, type MeshgridOptions } from './ops/rearrange.js';
-export { norm, type MatrixOrd, type NormOptions } from './ops/norms.js';
+export { norm, cdist, type MatrixOrd, type NormOptions } from './ops/norms.js';
+export {
+  nonzero, argwhere, countNonzero, unique, bincount, searchsorted, bucketize,
+  type UniqueOptions, type BincountOptions, type SearchsortedOptions,
+} from './ops/selection.js';
 import { linalgNorm, matrixNorm, vectorNorm } from './ops/norms.js';
 import { linalgCross } from './ops/products.js';
 /** torch.linalg: norm, vectorNorm, matrixNorm, cross. */

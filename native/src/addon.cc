@@ -22,6 +22,7 @@
 #include "kernels/fused.h"
 #include "kernels/pool2d.h"
 #include "kernels/random.h"
+#include "kernels/scan.h"
 #include "kernels/softmax.h"
 #include "kernels/strided.h"
 #include "runtime/cpu_features.h"
@@ -279,6 +280,15 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
     using T = decltype(tag);
     reduce_middle<T>(int_arg(info, 0), data_of<T>(info[1]) + long_arg(info, 6), long_arg(info, 3), long_arg(info, 4),
                      long_arg(info, 5), data_of<T>(info[2]));
+  });
+}
+
+// cumulative(op, x, out, A, R, B, offset): out[a, r, b] = running sum (op 0) or product (op 1) over r of a dense x[A, R, B].
+Napi::Value Cumulative(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    cumulative<T>(int_arg(info, 0), data_of<T>(info[1]) + long_arg(info, 6), long_arg(info, 3), long_arg(info, 4),
+                  long_arg(info, 5), data_of<T>(info[2]));
   });
 }
 
@@ -590,6 +600,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Gather>(env, exports, "gather");
   add<ScatterAdd>(env, exports, "scatterAdd");
   add<Reduce>(env, exports, "reduce");
+  add<Cumulative>(env, exports, "cumulative");
   add<Matmul>(env, exports, "matmul");
   add<Conv2dForward>(env, exports, "conv2dForward");
   add<Conv2dInputGrad>(env, exports, "conv2dInputGrad");

@@ -50,11 +50,14 @@ export type CpuView = View<CpuStorage>;
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sigmoid' | 'tanh' | 'relu'
   | 'sin' | 'cos' | 'log1p' | 'expm1' | 'floor' | 'ceil' | 'round' | 'trunc' | 'reciprocal'
-  | 'erf' | 'logicalNot' | 'isnan';
+  | 'erf' | 'logicalNot' | 'isnan'
+  | 'erfinv' | 'lgamma' | 'digamma' | 'trigamma';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2'
   | 'floorDivide' | 'remainder'
+  /** C's fmod: the remainder with the dividend's sign (a − b·trunc(a/b)). */
+  | 'fmod'
   /** a where b > 0 (or NaN), else 0: PyTorch's threshold_backward at threshold 0, ReLU's gradient. */
   | 'thresholdBackward'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';

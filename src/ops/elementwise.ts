@@ -164,6 +164,13 @@ export const erf = unaryOp('erf', 'ErfBackward0', 'float', 'inputs', (g, x) =>
 );
 export const logicalNot = unaryOp('logicalNot', 'LogicalNotBackward0', 'bool', 'none', null);
 export const isnan = unaryOp('isnan', 'IsnanBackward0', 'bool', 'none', null);
+export const erfinv = unaryOp('erfinv', 'ErfinvBackward0', 'float', 'output', (g, _, y) => mul(g, mul(exp(mul(y, y)), Math.sqrt(Math.PI) / 2)));
+export const lgamma = unaryOp('lgamma', 'LgammaBackward0', 'float', 'inputs', (g, x) => mul(g, digamma(x)));
+export const digamma = unaryOp('digamma', 'DigammaBackward0', 'float', 'inputs', (g, x) => mul(g, trigamma(x)));
+// polygamma(1, x): digamma's derivative; its own derivative (polygamma(2, x)) is not implemented.
+const trigamma = unaryOp('trigamma', 'PolygammaBackward0', 'float', 'none', null);
+/** C's fmod: the remainder with the sign of the dividend (torch.fmod); integer division by zero raises. */
+export const fmod = checkedDivision('fmod', binaryOp('fmod', 'FmodBackward1', 'same', 'inputs', (g, a, b) => [g, neg(mul(g, trunc(div(a, b))))]));
 
 /** x·x, PyTorch's torch.square (a pow with exponent 2 in its graph). */
 export function square(x: Tensor): Tensor {

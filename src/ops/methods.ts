@@ -29,6 +29,7 @@ import * as D from './diagonal.js';
 import * as P from './products.js';
 import { indexFill, scatter, type ScatterOptions } from './scatter.js';
 import { type MatrixOrd, norm, type NormOptions } from './norms.js';
+import * as Q from './selection.js';
 import { empty, full, ones, parseShapeArgs, type ShapeArgs, tensor, type NestedData, type TensorOptions, zeros } from '../tensor/creation.js';
 
 type Dims = [readonly number[]] | number[];
@@ -282,6 +283,19 @@ const methods = {
   },
   indexFill(this: Tensor, dim: number, index: Tensor, value: number | Tensor) { return indexFill(this, dim, index, value); },
   indexFill_(this: Tensor, dim: number, index: Tensor, value: number | Tensor) { return inPlace('indexFill_', this, others(value), (x) => indexFill(x, dim, index, value)); },
+  fmod(this: Tensor, other: TensorOrScalar) { return E.fmod(this, other); },
+  fmod_(this: Tensor, other: TensorOrScalar) { return inPlace('fmod_', this, others(other), (x, into) => E.fmod(x, other, into)); },
+  erfinv(this: Tensor) { return E.erfinv(this); },
+  lgamma(this: Tensor) { return E.lgamma(this); },
+  digamma(this: Tensor) { return E.digamma(this); },
+  erfinv_(this: Tensor) { return inPlace('erfinv_', this, [], E.erfinv); },
+  lgamma_(this: Tensor) { return inPlace('lgamma_', this, [], E.lgamma); },
+  digamma_(this: Tensor) { return inPlace('digamma_', this, [], E.digamma); },
+  nonzero: Q.nonzeroMethod,
+  argwhere(this: Tensor) { return Q.argwhere(this); },
+  countNonzero(this: Tensor, dim: R.Dim | null = null) { return Q.countNonzero(this, dim); },
+  unique: Q.uniqueMethod,
+  bincount(this: Tensor, options: Q.BincountOptions = {}) { return Q.bincount(this, options); },
 
   // autograd
   backward(this: Tensor, gradient?: Tensor | null, options: BackwardArgs = {}) { backward(this, gradient ?? null, options); },

@@ -5,9 +5,9 @@ import { ArgumentTypeError, NotImplementedError, RuntimeError } from '../core/er
 import { wrapDim } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { toDtype } from './define.js';
-import { abs, eq, mul, ne, pow, sqrt, where } from './elementwise.js';
+import { abs, eq, mul, ne, pow, sqrt, sub, where } from './elementwise.js';
 import { amax, amin, type Dim, sum } from './reduce.js';
-import { reshape } from './views.js';
+import { reshape, unsqueeze } from './views.js';
 
 /** The dtype= keyword of the norms: the input is converted to it first. */
 export interface NormOptions {
@@ -94,4 +94,18 @@ export function linalgNorm(A: Tensor, ord: MatrixOrd | null = null, dim: Dim | n
 export function norm(x: Tensor, p: MatrixOrd = 'fro', dim: Dim | null = null, keepdim = false, options: NormOptions = {}): Tensor {
   if (p === 'nuc') return matrixNorm(x, 'nuc', dim !== null && typeof dim !== 'number' && dim.length === 2 ? [dim[0], dim[1]] : [-2, -1], keepdim, options);
   return vectorNorm(x, p === 'fro' ? 2 : p, dim, keepdim, options);
+}
+
+/**
+ * The p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M], as [..., P, R]
+ * (torch.cdist), computed directly from the differences.
+ * @example torch.cdist(torch.tensor([[0, 0]]), torch.tensor([[3, 4]])) // tensor([[5.]])
+ */
+export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
+  if (x1.dims.length < 2) throw new RuntimeError(`cdist: cdist only supports at least 2D tensors, X1 got: ${x1.dims.length}D`);
+  if (x2.dims.length < 2) throw new RuntimeError(`cdist: cdist only supports at least 2D tensors, X2 got: ${x2.dims.length}D`);
+  const m1 = x1.dims[x1.dims.length - 1], m2 = x2.dims[x2.dims.length - 1];
+  if (m1 !== m2) throw new RuntimeError(`cdist: X1 and X2 must have the same number of columns. X1: ${m1} X2: ${m2}`);
+  if (!(p >= 0)) throw new RuntimeError('cdist: cdist only supports non-negative p values');
+  return vectorNorm(sub(unsqueeze(x1, -2), unsqueeze(x2, -3)), p, -1);
 }

@@ -5,14 +5,13 @@ import { type DType, isFloating } from '../core/dtype.js';
 import { RuntimeError } from '../core/errors.js';
 import { wrapDim } from '../core/shape.js';
 import type { CumulativeOp } from '../backends/backend.js';
-import { arange } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ValuesIndices, valuesIndices } from './argreduce.js';
 import { defineOp } from './define.js';
-import { ge, gt, lt, mul, where } from './elementwise.js';
+import { div, eq, gt, logicalAnd, logicalNot, mul, where } from './elementwise.js';
 import { gather } from './indexing.js';
 import { prod, sum } from './reduce.js';
-import { narrow, transpose, unsqueeze } from './views.js';
+import { narrow } from './views.js';
 import { flip } from './rearrange.js';
 
 /** The dtype= keyword of cumsum and cumprod. */
@@ -28,8 +27,8 @@ const cumulativeOp = (op: CumulativeOp, gradFn: string) => defineOp<{ axis: numb
     // A 0-d input scans its one element.
     be.cumulative(op, x.shape.length === 0 ? { ...x, shape: [1], strides: [1] } : x, axis, out);
   },
-  backward: (g, [x], _, { axis }) => [op === 'sum' ? cumsumBackward(g, axis) : cumprodBackward(g, x, axis)],
-  saves: op === 'sum' ? 'none' : 'inputs',
+  backward: (g, [x], y, { axis }) => [op === 'sum' ? cumsumBackward(g, axis) : cumprodBackward(g, x, y, axis)],
+  saves: op === 'sum' ? 'none' : 'all',
   overwrites: true,
 });
 const cumsumOp = cumulativeOp('sum', 'CumsumBackward0'), cumprodOp = cumulativeOp('prod', 'CumprodBackward0');
@@ -41,19 +40,18 @@ function cumsumBackward(g: Tensor, axis: number): Tensor {
 }
 
 /**
- * The gradient of cumprod with zeros allowed: dx_k = Π_{j<k} x_j · Σ_{i≥k} g_i Π_{k<j≤i} x_j, built as an n×n
- * table per row (O(n²) memory along the scanned dim), so no division by x is needed.
+ * The gradient of cumprod, zeros allowed, in O(n): before a row's first zero, PyTorch's reversed cumsum of g·y
+ * divided by x; at the first zero z, Π_{j<z} x_j · Σ_{i≥z} g_i Π_{z<j≤i} x_j; after it, 0.
  */
-function cumprodBackward(g: Tensor, x: Tensor, axis: number): Tensor {
+function cumprodBackward(g: Tensor, x: Tensor, y: Tensor, axis: number): Tensor {
   if (x.dims.length === 0) return g;
-  const last = x.dims.length - 1;
-  const xs = transpose(x, axis, last), gs = transpose(g, axis, last), n = x.dims[axis];
-  const j = arange(n, { device: x.storage.device }), k = unsqueeze(j, 1); // table rows k, columns j
-  const row = unsqueeze(xs, -2);
-  const after = cumprod(where(gt(j, k), row, 1), -1); // Π_{k<j≤i} x_j at column i
-  const before = prod(where(lt(j, k), row, 1), -1); // Π_{j<k} x_j
-  const tail = sum(where(ge(j, k), mul(unsqueeze(gs, -2), after), 0), -1);
-  return transpose(mul(before, tail), axis, last);
+  const zeros = cumsum(eq(x, 0), axis); // zeros seen so far
+  const before = eq(zeros, 0), first = logicalAnd(eq(x, 0), eq(zeros, 1)), from = gt(zeros, 0);
+  const head = div(cumsumBackward(mul(g, y), axis), where(before, x, 1));
+  const prefix = prod(where(before, x, 1), axis, true);
+  const tail = cumprod(where(logicalAnd(from, logicalNot(first)), x, 1), axis); // Π_{z<j≤i} x_j, 1 at z
+  const atZero = mul(prefix, sum(where(from, mul(g, tail), 0), axis, true));
+  return where(before, head, where(first, atZero, 0));
 }
 
 function cumulativeDtype(x: Tensor, dtype: DType | undefined): DType {

@@ -66,7 +66,8 @@ describe('native kernels match the JS reference', { skip }, () => {
   const unaryOps: [UnaryOp, number, number][] = [
     ['neg', -2, 2], ['exp', -2, 2], ['log', 0.1, 3], ['sqrt', 0.1, 3], ['rsqrt', 0.1, 3], ['abs', -2, 2],
     ['sigmoid', -8, 8], ['tanh', -3, 3], ['relu', -2, 2], ['sin', -3, 3], ['cos', -3, 3], ['log1p', -0.5, 2],
-    ['expm1', -2, 2], ['reciprocal', 0.5, 2], ['sign', -2, 2],
+    ['expm1', -2, 2], ['reciprocal', 0.5, 2], ['sign', -2, 2], ['erfinv', -0.99, 0.99], ['lgamma', 0.1, 20],
+    ['digamma', 0.1, 20], ['trigamma', 0.1, 20],
   ];
   for (const dtype of DTYPES) {
     for (const [op, lo, hi] of unaryOps) {
@@ -81,7 +82,7 @@ describe('native kernels match the JS reference', { skip }, () => {
         }
       });
     }
-    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'thresholdBackward'] as BinaryOp[]) {
+    for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'thresholdBackward', 'fmod'] as BinaryOp[]) {
       test(`binary ${op} ${dtype}`, () => {
         for (const shape of SHAPES) {
           for (const la of LAYOUTS) {
@@ -140,6 +141,19 @@ describe('native kernels match the JS reference', { skip }, () => {
               return [...v.data, ...i.data];
             });
             assert.deepEqual(b, a, `${op} ${shape} axis ${axis} ${layout}`);
+          }
+        }
+      }
+    });
+    test(`cumulative ${dtype}`, () => {
+      for (const [shape, axis] of [[[300, 9], 0], [[9, 300], 1], [[4, 64, 9], 1], [[5000], 0]] as [number[], number][]) {
+        for (const layout of LAYOUTS) {
+          for (const op of ['sum', 'prod'] as const) {
+            // Products of values near 1, so that long rows neither vanish nor overflow.
+            const x = makeView(shape, dtype, layout, op === 'prod' ? 0.9 : -2, op === 'prod' ? 1.1 : 2);
+            const n = shape.reduce((a, b) => a * b, 1);
+            const [a, b] = both((be) => { const o = out(be, dtype, n); be.cumulative(op, x, axis, o); return o.data; });
+            assert.deepEqual(Array.from(b), Array.from(a), `${op} ${shape} axis ${axis} ${layout}`);
           }
         }
       }

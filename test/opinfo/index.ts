@@ -11,6 +11,7 @@ import { nnLayer2Infos } from './nn-layers2.js';
 import { nnLoss2Infos } from './nn-losses2.js';
 import { productInfos } from './products.js';
 import { reduceInfos } from './reduce.js';
+import { selectionAndSpecialInfos } from './selection.js';
 import type { OpInfo } from './types.js';
 import { viewInfos } from './views.js';
 
@@ -29,4 +30,5 @@ export const allOpInfos: OpInfo[] = [
   ...productInfos,
   ...nnLayer2Infos,
   ...nnLoss2Infos,
+  ...selectionAndSpecialInfos,
 ];

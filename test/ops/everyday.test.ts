@@ -231,3 +231,40 @@ describe('products, views and scatter', () => {
     assert.deepEqual(x.grad?.tolist(), [0, 0, 0]);
   });
 });
+
+describe('selection and special functions', () => {
+  const long = (values: number[]) => torch.tensor(values, { dtype: 'int64' });
+
+  test('unique returns the output alone, or the pieces asked for, in order', () => {
+    const x = long([3, 1, 2, 1, 3]);
+    assert.deepEqual(torch.unique(x).tolist(), [1, 2, 3]);
+    const [values, inverse, counts] = torch.unique(x, { returnInverse: true, returnCounts: true });
+    assert.deepEqual([values.tolist(), inverse.tolist(), counts.tolist()], [[1, 2, 3], [2, 0, 1, 0, 2], [2, 1, 2]]);
+    const [rows, rowInverse] = x.reshape(5, 1).unique({ dim: 0, returnInverse: true });
+    assert.deepEqual([rows.tolist(), rowInverse.tolist()], [[[1], [2], [3]], [2, 0, 1, 0, 2]]);
+  });
+
+  test('nonzero as a tuple gives one index tensor per dim', () => {
+    const [r, c] = long([0, 1, 2, 0]).reshape(2, 2).nonzero({ asTuple: true });
+    assert.deepEqual([r.tolist(), c.tolist()], [[0, 1], [1, 0]]);
+    assert.deepEqual([...torch.nonzero(torch.tensor(5)).shape], [1, 0]);
+  });
+
+  test('bincount with float64 weights sums them in float64', () => {
+    const out = torch.bincount(long([0, 2, 2]), { weights: torch.tensor([0.5, 1, 2], { dtype: 'float64' }) });
+    assert.equal(out.dtype, 'float64');
+    assert.deepEqual(out.tolist(), [0.5, 0, 3]);
+  });
+
+  test('searchsorted takes a scalar value and a sorter', () => {
+    const seq = torch.tensor([5, 1, 3]), sorter = long([1, 2, 0]);
+    assert.equal(torch.searchsorted(seq, 4, { sorter }).item(), 2);
+    assert.throws(() => torch.searchsorted(seq, 4, { right: true, side: 'left' }), /side and right can't be set to opposites/);
+  });
+
+  test('erfinv, lgamma and digamma at the edges of their domains, as PyTorch', () => {
+    assert.deepEqual(torch.erfinv(torch.tensor([-1, 1, 2])).tolist(), [-Infinity, Infinity, NaN]);
+    assert.deepEqual(torch.lgamma(torch.tensor([0, -1, -2, Infinity])).tolist(), [Infinity, Infinity, Infinity, Infinity]);
+    assert.deepEqual(torch.digamma(torch.tensor([0, -0, -1])).tolist(), [-Infinity, Infinity, NaN]);
+  });
+});

@@ -9,6 +9,7 @@
 
 #include "../runtime/thread_pool.h"
 #include "clones.h"
+#include "special.h"
 #include "parallel.h"
 #include "strided.h"
 
@@ -55,6 +56,10 @@ KINDLING_INLINE void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t
     case UnaryOp::kExpm1: return map_run(x, sx, o, n, [](T v) { return std::expm1(v); });
     case UnaryOp::kReciprocal: return map_run(x, sx, o, n, [](T v) { return T(1) / v; });
     case UnaryOp::kSign: return map_run(x, sx, o, n, [](T v) { return sign(v); });
+    case UnaryOp::kErfinv: return map_run(x, sx, o, n, [](T v) { return erfinv(v); });
+    case UnaryOp::kLgamma: return map_run(x, sx, o, n, [](T v) { return lgamma_of(v); });
+    case UnaryOp::kDigamma: return map_run(x, sx, o, n, [](T v) { return digamma(v); });
+    case UnaryOp::kTrigamma: return map_run(x, sx, o, n, [](T v) { return trigamma(v); });
   }
 }
 
@@ -86,6 +91,7 @@ KINDLING_INLINE void binary_run(BinaryOp op, const T* a, int64_t sa, const T* b,
     case BinaryOp::kMinimum: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return minimum(x, y); });
     case BinaryOp::kPow: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return std::pow(x, y); });
     case BinaryOp::kThresholdBackward: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return y <= T(0) ? T(0) : x; });
+    case BinaryOp::kFmod: return zip_run(a, sa, b, sb, o, n, [](T x, T y) { return std::fmod(x, y); });
   }
 }
 

@@ -1,6 +1,7 @@
 // src/backends/js/elementwise.ts — unary, binary and where kernels, written once for all dtypes.
 import type { BinaryOp, CpuStorage as Storage, CpuView as View, UnaryOp } from '../backend.js';
 import { erf, pyRemainder, roundHalfEven } from './math.js';
+import { digamma, erfinv, lgamma, trigamma } from './special.js';
 import { viewOffsets } from './strided.js';
 
 const UNARY: Record<UnaryOp, (a: number) => number> = {
@@ -26,6 +27,10 @@ const UNARY: Record<UnaryOp, (a: number) => number> = {
   erf,
   logicalNot: (a) => (a === 0 ? 1 : 0),
   isnan: (a) => (a !== a ? 1 : 0),
+  erfinv,
+  lgamma,
+  digamma,
+  trigamma,
 };
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -39,6 +44,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   atan2: Math.atan2,
   floorDivide: (a, b) => Math.floor(a / b),
   remainder: pyRemainder,
+  fmod: (a, b) => a % b, // JavaScript's % is C's fmod, exact
   thresholdBackward: (a, b) => (b <= 0 ? 0 : a),
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),

@@ -24,6 +24,8 @@ export interface Addon {
   where(cond: DataArray, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;
   reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
+  /** Running sums (op 0) or products (op 1) over R of a dense x[A, R, B]; absent from addons built before it. */
+  cumulative?(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   sumOuterInner(x: FloatArray, out: DataArray, a: number, k: number, r: number, offset: number): void;
   softmax(x: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offset: number): void;
   softmaxBackward(g: FloatArray, y: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offsetG: number, offsetY: number): void;

@@ -5,15 +5,22 @@ import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf, smallDense } from './views.js';
 
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+const BASE_UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sigmoid: 6, tanh: 7, relu: 8, sin: 9, cos: 10,
   log1p: 11, expm1: 12, reciprocal: 13, sign: 14,
 };
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, thresholdBackward: 7 };
+const BASE_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, thresholdBackward: 7 };
+// Codes an addon knows only from the build that added `cumulative` (they arrived together): an older
+// build would ignore them, so they stay on the JS reference there.
+const SPECIAL_UNARY: Partial<Record<UnaryOp, number>> = { erfinv: 15, lgamma: 16, digamma: 17, trigamma: 18 };
+const SPECIAL_BINARY: Partial<Record<BinaryOp, number>> = { fmod: 8 };
 const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 /** The elementwise kernels of the native backend. */
 export function elementwiseKernels(addon: Addon): Required<Pick<Backend, 'unary' | 'binary' | 'where' | 'copy' | 'axpy'>> {
+  const recent = addon.cumulative !== undefined;
+  const UNARY_CODES = recent ? { ...BASE_UNARY, ...SPECIAL_UNARY } : BASE_UNARY;
+  const BINARY_CODES = recent ? { ...BASE_BINARY, ...SPECIAL_BINARY } : BASE_BINARY;
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
     if (code === undefined || !isFloat(data) || smallDense(out.data.length, x)) {

@@ -1,7 +1,7 @@
 // src/backends/native/reduce.ts — reductions on the addon: over adjacent axes in one pass, over
-// scattered axes one run at a time, and arg-reductions along one axis.
+// scattered axes one run at a time, arg-reductions and running sums and products along one axis.
 import { contiguousStrides } from '../../core/shape.js';
-import type { ArgReduceOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, ReduceOp } from '../backend.js';
+import type { ArgReduceOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, CumulativeOp, ReduceOp } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { ELEMENTWISE_MIN, isFloat, numelOf } from './views.js';
@@ -12,7 +12,7 @@ export function reduceKernels(
   addon: Addon,
   denseIn: (x: View, order: readonly number[]) => View,
   allocUninit: NonNullable<Backend['allocUninit']>,
-): Required<Pick<Backend, 'reduce' | 'argReduce'>> {
+): Required<Pick<Backend, 'reduce' | 'argReduce' | 'cumulative'>> {
   const argReduce = (op: ArgReduceOp, x: View, axis: number, values: Storage, indices: Storage): void => {
     const data = x.storage.data;
     if (!isFloat(data) || numelOf(x.shape) < 256 || x.shape[axis] === 0) {
@@ -63,5 +63,16 @@ export function reduceKernels(
     }
   };
 
-  return { reduce, argReduce };
+  const cumulative = (op: CumulativeOp, x: View, axis: number, out: Storage): void => {
+    const data = x.storage.data, scan = addon.cumulative?.bind(addon);
+    if (scan === undefined || !isFloat(data) || data.constructor !== out.data.constructor || numelOf(x.shape) < ELEMENTWISE_MIN) {
+      jsBackend.cumulative(op, x, axis, out);
+      return;
+    }
+    const v = denseIn(x, x.shape.map((_, d) => d));
+    scan(op === 'sum' ? 0 : 1, v.storage.data as Float32Array | Float64Array, out.data,
+      numelOf(x.shape.slice(0, axis)), x.shape[axis], numelOf(x.shape.slice(axis + 1)), v.offset);
+  };
+
+  return { reduce, argReduce, cumulative };
 }

@@ -13,6 +13,7 @@ const FLOAT_UNARY: Record<UnaryOp, string> = {
   relu: 'select(0.0, v, v > 0.0)', sin: 'sin(v)', cos: 'cos(v)', log1p: 'log1p(v)', expm1: 'expm1(v)',
   floor: 'floor(v)', ceil: 'ceil(v)', round: 'round(v)', trunc: 'trunc(v)', reciprocal: '1.0 / v', erf: 'erf(v)',
   logicalNot: 'u32((bitcast<u32>(v) & 0x7fffffffu) == 0u)', isnan: 'u32(isnan_(v))',
+  erfinv: 'erfinv(v)', lgamma: 'lgamma(v)', digamma: 'digamma(v)', trigamma: 'trigamma(v)',
 };
 const INT_UNARY: Partial<Record<UnaryOp, string>> = {
   neg: '-v', abs: 'abs(v)', sign: 'sign(v)', relu: 'max(v, 0)', floor: 'v', ceil: 'v', round: 'v', trunc: 'v',
@@ -47,6 +48,84 @@ fn erf(v: f32) -> f32 {
   let t = 1.0 / (1.0 + 0.3275911 * a);
   let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
   return select(y, -y, v < 0.0);
+}
+fn inf_() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
+fn erfinv(y: f32) -> f32 {
+  let ay = abs(y);
+  if (ay > 1.0 || isnan_(y)) { return nan(); }
+  if (ay == 1.0) { return select(inf_(), -inf_(), y < 0.0); }
+  var x: f32;
+  if (ay <= 0.7) {
+    let z = y * y;
+    x = y * (((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899)
+      / ((((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1.0);
+  } else {
+    let z = sqrt(-log((1.0 - ay) / 2.0));
+    let num = ((1.641345311 * z + 3.429567803) * z - 1.624906493) * z - 1.970840454;
+    x = select(abs(num), -abs(num), y < 0.0) / ((1.6370678 * z + 3.5438892) * z + 1.0);
+  }
+  x = x - (erf(x) - y) / (1.1283791670955126 * exp(-x * x));
+  x = x - (erf(x) - y) / (1.1283791670955126 * exp(-x * x));
+  return x;
+}
+// lgamma of x > 0: Stirling's series once x is pushed past 8, less the log of the product that pushed it.
+fn lgamma_pos(x0: f32) -> f32 {
+  var x = x0;
+  var prod = 1.0;
+  loop { if (x >= 8.0) { break; } prod = prod * x; x = x + 1.0; }
+  let z = 1.0 / x;
+  let y = z * z;
+  let w = 0.41893853320467273 + z * (0.08333333333333297 + y * (-0.0027777777772877554 + y * (0.0007936505586430196 + y * -0.0005951875574503400)));
+  return (x - 0.5) * (log(x) - 1.0) + w - log(prod);
+}
+// sin(πx) by its Taylor series on [-1/2, 1/2] after exact reduction (WGSL's sin may err by 2^-11 there); 0 at the
+// integers. The reflections of lgamma, digamma and trigamma subtract nearly equal terms and need the accuracy.
+fn sinpi(x: f32) -> f32 {
+  var r = x - 2.0 * floor(x / 2.0);
+  r = select(r, r - 2.0, r >= 1.0);
+  r = select(r, 1.0 - r, r > 0.5);
+  r = select(r, -1.0 - r, r < -0.5);
+  let t = r * r;
+  return r * (3.141592653589793 + t * (-5.16771278004997 + t * (2.5501640398773455 + t * (-0.5992645293207921
+    + t * (0.08214588661112823 - t * 0.007370430945714350)))));
+}
+fn lgamma(x: f32) -> f32 {
+  if (isnan_(x)) { return x; }
+  if (x > 0.0) { return lgamma_pos(x); }
+  let s = abs(sinpi(x));
+  if (s == 0.0) { return inf_(); }
+  return log(3.141592653589793 / s) - lgamma_pos(1.0 - x);
+}
+fn digamma(x0: f32) -> f32 {
+  var x = x0;
+  if (x == 0.0) { return select(-inf_(), inf_(), (bitcast<u32>(x) >> 31u) == 1u); }
+  var result = 0.0;
+  if (x < 0.0) {
+    if (x == trunc(x)) { return nan(); }
+    let r = x - trunc(x);
+    result = -3.141592653589793 * sinpi(r + 0.5) / sinpi(r);
+    x = 1.0 - x;
+  }
+  loop { if (x >= 10.0) { break; } result = result - 1.0 / x; x = x + 1.0; }
+  let z = 1.0 / (x * x);
+  let p = (((((0.08333333333333333 * z - 0.021092796092796094) * z + 0.007575757575757576) * z - 0.004166666666666667) * z
+    + 0.003968253968253968) * z - 0.008333333333333333) * z + 0.08333333333333333;
+  return result + log(x) - 0.5 / x - z * p;
+}
+fn trigamma(x0: f32) -> f32 {
+  var x = x0;
+  var sign = 1.0;
+  var result = 0.0;
+  if (x < 0.5) {
+    sign = -1.0;
+    let s = sinpi(x);
+    result = -9.869604401089358 / (s * s);
+    x = 1.0 - x;
+  }
+  for (var i = 0; i < 6; i++) { result = result + 1.0 / (x * x); x = x + 1.0; }
+  let ixx = 1.0 / (x * x);
+  result = result + (1.0 + 1.0 / (2.0 * x) + ixx * (1.0 / 6.0 - ixx * (1.0 / 30.0 - ixx * (1.0 / 42.0)))) / x;
+  return sign * result;
 }
 fn powf(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
@@ -86,12 +165,12 @@ const LOGICAL: Partial<Record<BinaryOp, string>> = { logicalAnd: '&&', logicalOr
 const FLOAT_BINARY: Record<Arith, string> = {
   add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'a / b', pow: 'powf(a, b)',
   maximum: 'max(a, b)', minimum: 'min(a, b)',
-  atan2: 'atan2(a, b)', floorDivide: 'floor(a / b)', remainder: 'a - b * floor(a / b)',
+  atan2: 'atan2(a, b)', floorDivide: 'floor(a / b)', remainder: 'a - b * floor(a / b)', fmod: 'a - b * trunc(a / b)',
   thresholdBackward: 'select(0.0, a, b > 0.0 || isnan_(b))',
 };
 const INT_BINARY: Record<Arith, string> = {
   add: 'a + b', sub: 'a - b', mul: 'a * b', div: 'a / b', pow: 'ipow(a, b)', maximum: 'max(a, b)', minimum: 'min(a, b)',
-  atan2: 'a', floorDivide: 'floordiv(a, b)', remainder: 'pymod(a, b)', thresholdBackward: 'select(0, a, b > 0)',
+  atan2: 'a', floorDivide: 'floordiv(a, b)', remainder: 'pymod(a, b)', fmod: 'a % b', thresholdBackward: 'select(0, a, b > 0)',
 };
 
 /** Whether an element is non-zero; for floats on the bits, so that NaN counts as true (see the NaN note above). */
