@@ -21,7 +21,7 @@ export const skipGpu: string | false = skip !== false ? skip : process.env.KINDL
 
 // Headless Chromium has no GPU: WebGPU on SwiftShader, its Vulkan on the CPU, needs these (found by trial on
 // Chromium 150; data: URLs are no secure context, so the page is served from localhost).
-const ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--no-sandbox'];
+const GPU_ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
 /** A browser on the served demo: the page, every console error or uncaught exception, and how to end it all. */
 export interface DemoSession {
@@ -32,13 +32,16 @@ export interface DemoSession {
   close: () => Promise<void>;
 }
 
-/** Serves the demo on a free port, opens it in headless Chromium and waits until the page says it is ready. */
-export async function openDemo({ width = 1000, height = 1500 } = {}): Promise<DemoSession> {
+/**
+ * Serves the demo on a free port, opens it in headless Chromium (with WebGPU on SwiftShader unless `gpu` is false)
+ * and waits until the page says it is ready.
+ */
+export async function openDemo({ width = 1000, height = 1500, gpu = true } = {}): Promise<DemoSession> {
   if (!existsSync(new URL('../../../examples/web/build/app.js', import.meta.url))) throw new Error('examples/web/build/app.js is missing: run npm run build');
   const server = await serve({ port: 0 });
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: gpu ? GPU_ARGS : [] });
     const errors: string[] = [];
     const page = await browser.newPage({ viewport: { width, height } });
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -173,3 +173,23 @@ describe('the browser demo', { skip }, () => {
     assert.deepEqual(demo().errors, []);
   });
 });
+
+describe('the browser demo without a WebGPU adapter', { skip }, () => {
+  test('offers the CPU only, says why, and logs no errors', async (t) => {
+    const bare = await openDemo({ gpu: false });
+    try {
+      // Headless Chromium finds no adapter without the SwiftShader flags, unless the machine has a GPU it uses.
+      if (await read<boolean>(bare.page, 'window.demo.worker.webgpu.available')) {
+        t.skip('Chromium found a WebGPU adapter without flags here');
+        return;
+      }
+      assert.match(await bare.page.textContent('#devices') ?? '', /no GPU: .*no WebGPU adapter was found \(the browser offers WebGPU but no adapter/);
+      assert.equal(await read<boolean>(bare.page, 'document.getElementById("train-device-webgpu").disabled'), true);
+      assert.equal(await read<boolean>(bare.page, 'document.getElementById("timing-webgpu").disabled'), true);
+      assert.equal(await read<string>(bare.page, 'document.getElementById("train-device").value'), 'cpu');
+      assert.deepEqual(bare.errors, []);
+    } finally {
+      await bare.close();
+    }
+  });
+});
