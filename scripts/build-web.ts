@@ -35,7 +35,9 @@ async function bundleApp(): Promise<void> {
 
 /** Writes the digits the worker trains on (uint8 images and int64 labels, 7.9 MB) from the examples' cache. */
 async function writeDigits(): Promise<void> {
-  // The probe for a GPU is of no use here; the import comes after this line for that reason.
+  // Neither the native addon nor a GPU is of use for writing a file (and a clone without the addon yet would
+  // print a notice); the imports come after these lines for that reason.
+  process.env.KINDLING_BACKEND = 'js';
   process.env.KINDLING_WEBGPU = '0';
   const torch = await import('kindling');
   const { loadDigits } = await import('../examples/mnist/data.js');

@@ -21,7 +21,7 @@ export const skipGpu: string | false = skip !== false ? skip : process.env.KINDL
 
 // Headless Chromium has no GPU: WebGPU on SwiftShader, its Vulkan on the CPU, needs these (found by trial on
 // Chromium 150; data: URLs are no secure context, so the page is served from localhost).
-const ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--no-sandbox'];
+const GPU_ARGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
 /** A browser on the served demo: the page, every console error or uncaught exception, and how to end it all. */
 export interface DemoSession {
@@ -32,24 +32,36 @@ export interface DemoSession {
   close: () => Promise<void>;
 }
 
-/** Serves the demo on a free port, opens it in headless Chromium and waits until the page says it is ready. */
-export async function openDemo({ width = 1000, height = 1500 } = {}): Promise<DemoSession> {
+/**
+ * Serves the demo on a free port, opens it in headless Chromium (with WebGPU on SwiftShader unless `gpu` is false)
+ * and waits until the page says it is ready.
+ */
+export async function openDemo({ width = 1000, height = 1500, gpu = true } = {}): Promise<DemoSession> {
   if (!existsSync(new URL('../../../examples/web/build/app.js', import.meta.url))) throw new Error('examples/web/build/app.js is missing: run npm run build');
   const server = await serve({ port: 0 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  const errors: string[] = [];
-  const page = await browser.newPage({ viewport: { width, height } });
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => { errors.push(`uncaught: ${e.message}`); });
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
-  return {
-    server, browser, page, errors,
-    close: async () => {
-      await browser.close();
-      await server.close();
-    },
-  };
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: gpu ? GPU_ARGS : [] });
+    const errors: string[] = [];
+    const page = await browser.newPage({ viewport: { width, height } });
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => { errors.push(`uncaught: ${e.message}`); });
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    const opened = browser;
+    return {
+      server, browser, page, errors,
+      close: async () => {
+        await opened.close();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    // A browser that would not start or a page that never got ready leaves nothing running behind it.
+    await browser?.close();
+    await server.close();
+    throw e;
+  }
 }
 
 /** The value of a JavaScript expression in the page (the page's state is on `window.demo`). */

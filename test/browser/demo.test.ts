@@ -19,7 +19,12 @@ import type { OpDatabaseResult } from './op-database-page.js';
 interface TrainState { running: boolean; losses: number[]; samplesPerSecond: number; finalAccuracy: number | null; device: string; error: string | null }
 interface TimingState { running: boolean; results: { device: string; loopSeconds: number; batchSeconds: number; speedUp: number }[]; error: string | null }
 
-let demo: DemoSession;
+let session: DemoSession | null = null;
+/** The open demo (the suite's `before` opened it). */
+function demo(): DemoSession {
+  if (session === null) throw new Error('the demo did not open');
+  return session;
+}
 const out = mkdtempSync(join(tmpdir(), 'kindling-web-'));
 
 /** The first `n` losses `npm start` gets in Node for this batch size (the page's worker trains the same way). */
@@ -30,7 +35,7 @@ async function nodeLosses(batchSize: number, n: number): Promise<number[]> {
 
 /** Fills the training form, starts a run and waits for its end: the page's training state. */
 async function trainInPage(o: { device: 'cpu' | 'webgpu'; steps: number; batchSize: number; testImages: number }): Promise<TrainState> {
-  const { page } = demo;
+  const { page } = demo();
   await page.selectOption('#train-device', o.device);
   await page.fill('#train-batches', String(o.steps));
   await page.fill('#train-batch-size', String(o.batchSize));
@@ -46,7 +51,7 @@ async function trainInPage(o: { device: 'cpu' | 'webgpu'; steps: number; batchSi
 
 /** Runs the lecture's experiment (small sizes) from the form and returns its result. */
 async function timeInPage(device: 'cpu' | 'webgpu', runs: number): Promise<TimingState['results'][number]> {
-  const { page } = demo;
+  const { page } = demo();
   const before = (await read<TimingState>(page, 'window.demo.timing')).results.length;
   await page.selectOption('#timing-sizes', 'small');
   await page.fill('#timing-runs', String(runs));
@@ -59,7 +64,7 @@ async function timeInPage(device: 'cpu' | 'webgpu', runs: number): Promise<Timin
 
 /** The op database bundled for the page (kindling is the page's own bundle, at /kindling.js), run there on `device`. */
 async function opDatabaseInPage(device: 'cpu' | 'webgpu'): Promise<OpDatabaseResult> {
-  const { page } = demo;
+  const { page } = demo();
   if (!(await read<boolean>(page, 'typeof window.runOpDatabase === "function"'))) {
     const bundle = await build({
       entryPoints: [join(repoRoot, 'test/browser/op-database-page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser',
@@ -74,19 +79,17 @@ async function opDatabaseInPage(device: 'cpu' | 'webgpu'): Promise<OpDatabaseRes
 }
 
 describe('the browser demo', { skip }, () => {
-  before(async () => { demo = await openDemo(); });
-  after(async () => {
-    await demo.close();
-  });
+  before(async () => { session = await openDemo(); });
+  after(async () => { await session?.close(); });
 
   test('loads without console errors, with labelled controls, and finds its devices', async () => {
-    const { page } = demo;
+    const { page } = demo();
     const unlabelled = await read<string[]>(page, `[...document.querySelectorAll('input, select')].filter((e) => e.labels.length === 0).map((e) => e.id)
       .concat([...document.querySelectorAll('canvas')].filter((c) => !c.getAttribute('aria-label')).map((c) => c.id))`);
     assert.deepEqual(unlabelled, []);
     assert.equal(await read<string>(page, 'window.demo.worker.backend'), 'js');
     assert.match(await page.textContent('#weights-source') ?? '', /pretrained/);
-    assert.deepEqual(demo.errors, []);
+    assert.deepEqual(demo().errors, []);
   });
 
   test('reads MNIST test digits drawn on the pad with the mouse as their labels', async () => {
@@ -94,29 +97,31 @@ describe('the browser demo', { skip }, () => {
     const pixels = images.toArray(), targets = labels.toArray();
     const predicted: number[] = [], expected: number[] = [];
     for (const index of digitSplit().test.slice(0, 5)) {
-      await drawImage(demo.page, Array.from(pixels.subarray(index * 784, (index + 1) * 784), (v) => v / 255));
-      await until(demo.page, 'window.demo.digit.predicted !== null');
-      predicted.push(await read<number>(demo.page, 'window.demo.digit.predicted'));
+      await drawImage(demo().page, Array.from(pixels.subarray(index * 784, (index + 1) * 784), (v) => v / 255));
+      await until(demo().page, 'window.demo.digit.predicted !== null');
+      predicted.push(await read<number>(demo().page, 'window.demo.digit.predicted'));
       expected.push(targets[index]);
     }
     assert.deepEqual(predicted, expected);
-    assert.match(await demo.page.textContent('#prediction') ?? '', new RegExp(`It looks like a ${expected.at(-1)}`));
+    assert.match(await demo().page.textContent('#prediction') ?? '', new RegExp(`It looks like a ${expected.at(-1)}`));
   });
 
   describe('on WebGPU (SwiftShader)', { skip: skipGpu }, () => {
     test('the worker found the adapter', async () => {
-      assert.equal(await read<boolean>(demo.page, 'window.demo.worker.webgpu.available'), true);
+      assert.equal(await read<boolean>(demo().page, 'window.demo.worker.webgpu.available'), true);
     });
 
-    test('trains LeNet-5 on WebGPU with the CPU\'s losses', async () => {
+    test('trains LeNet-5 on WebGPU with the CPU\'s losses', async (t) => {
       const state = await trainInPage({ device: 'webgpu', steps: 3, batchSize: 16, testImages: 50 });
+      t.diagnostic(`${state.samplesPerSecond.toFixed(1)} samples/s on ${state.device}, pipelines' first compilation included`);
       assert.match(state.device, /^WebGPU \(/);
       const expected = await nodeLosses(16, 3);
       state.losses.forEach((loss, i) => { assert.ok(Math.abs(loss - expected[i]) < 1e-3, `step ${i + 1}: page ${loss}, Node ${expected[i]}`); });
     });
 
-    test('runs the op database\'s forward cases on WebGPU: PyTorch\'s values or a documented refusal', async () => {
+    test('runs the op database\'s forward cases on WebGPU: PyTorch\'s values or a documented refusal', async (t) => {
       const result = await opDatabaseInPage('webgpu');
+      t.diagnostic(`${result.cases} cases: ${result.passed} match PyTorch, ${result.refused} refused as documented`);
       assert.deepEqual(result.failures, []);
       assert.ok(result.passed > 200, `${result.passed} passed, ${result.refused} refused`);
     });
@@ -128,9 +133,10 @@ describe('the browser demo', { skip }, () => {
     });
   });
 
-  test('trains LeNet-5 in its worker on the CPU: the loss falls, step for step as in Node', async () => {
+  test('trains LeNet-5 in its worker on the CPU: the loss falls, step for step as in Node', async (t) => {
     const steps = 25;
     const state = await trainInPage({ device: 'cpu', steps, batchSize: 64, testImages: 500 });
+    t.diagnostic(`${state.samplesPerSecond.toFixed(0)} samples/s on ${state.device}`);
     assert.equal(state.losses.length, steps);
     const expected = await nodeLosses(64, steps);
     state.losses.forEach((loss, i) => { assert.ok(Math.abs(loss - expected[i]) < 1e-3, `step ${i + 1}: page ${loss}, Node ${expected[i]}`); });
@@ -138,13 +144,14 @@ describe('the browser demo', { skip }, () => {
     assert.ok(mean(state.losses.slice(-5)) < mean(state.losses.slice(0, 5)), `losses ${state.losses.join(', ')}`);
     assert.match(state.device, /^CPU \(js backend\)$/);
     assert.ok(state.samplesPerSecond > 0 && state.finalAccuracy !== null);
-    await demo.page.click('#train-use');
-    assert.match(await demo.page.textContent('#weights-source') ?? '', /trained in this page/);
-    await demo.page.click('#weights-pretrained');
+    await demo().page.click('#train-use');
+    assert.match(await demo().page.textContent('#weights-source') ?? '', /trained in this page/);
+    await demo().page.click('#weights-pretrained');
   });
 
-  test('runs the op database\'s forward cases on the CPU against PyTorch\'s values', async () => {
+  test('runs the op database\'s forward cases on the CPU against PyTorch\'s values', async (t) => {
     const result = await opDatabaseInPage('cpu');
+    t.diagnostic(`${result.cases} cases: ${result.passed} match PyTorch`);
     assert.deepEqual(result.failures, []);
     assert.equal(result.refused, 0);
     assert.ok(result.passed > 300, `${result.passed} cases`);
@@ -157,12 +164,32 @@ describe('the browser demo', { skip }, () => {
   });
 
   test('fits a phone\'s width, and leaves a screenshot', async () => {
-    const { page } = demo;
+    const { page } = demo();
     const { images } = loadDigits();
     await drawImage(page, Array.from(images.toArray().subarray(digitSplit().test[3] * 784, (digitSplit().test[3] + 1) * 784), (v) => v / 255));
     await page.screenshot({ path: process.env.KINDLING_WEB_SCREENSHOT ?? join(out, 'web-demo.png'), fullPage: true });
     await page.setViewportSize({ width: 375, height: 800 });
     assert.ok(await read<boolean>(page, 'document.documentElement.scrollWidth <= 375'), 'the page scrolls sideways at 375 px');
-    assert.deepEqual(demo.errors, []);
+    assert.deepEqual(demo().errors, []);
+  });
+});
+
+describe('the browser demo without a WebGPU adapter', { skip }, () => {
+  test('offers the CPU only, says why, and logs no errors', async (t) => {
+    const bare = await openDemo({ gpu: false });
+    try {
+      // Headless Chromium finds no adapter without the SwiftShader flags, unless the machine has a GPU it uses.
+      if (await read<boolean>(bare.page, 'window.demo.worker.webgpu.available')) {
+        t.skip('Chromium found a WebGPU adapter without flags here');
+        return;
+      }
+      assert.match(await bare.page.textContent('#devices') ?? '', /no GPU: .*no WebGPU adapter was found \(the browser offers WebGPU but no adapter/);
+      assert.equal(await read<boolean>(bare.page, 'document.getElementById("train-device-webgpu").disabled'), true);
+      assert.equal(await read<boolean>(bare.page, 'document.getElementById("timing-webgpu").disabled'), true);
+      assert.equal(await read<string>(bare.page, 'document.getElementById("train-device").value'), 'cpu');
+      assert.deepEqual(bare.errors, []);
+    } finally {
+      await bare.close();
+    }
   });
 });

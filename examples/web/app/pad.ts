@@ -20,7 +20,9 @@ export class DrawingPad {
     canvas.addEventListener('pointermove', (e) => {
       if (this.last === null) return;
       // Coalesced events keep fast strokes smooth where the browser batches them into one frame.
-      for (const c of e.getCoalescedEvents().length > 0 ? e.getCoalescedEvents() : [e]) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- Safari before 18 lacks the method
+      const coalesced = e.getCoalescedEvents?.() ?? [];
+      for (const c of coalesced.length > 0 ? coalesced : [e]) {
         const p = this.point(c);
         this.stroke(this.last, p);
         this.last = p;
