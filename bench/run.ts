@@ -12,6 +12,7 @@ import { type DeviceName, requireDevice } from '../examples/device.js';
 import { runMain } from '../examples/mnist/data.js';
 import { type BenchOptions, parseBenchArgs } from './args.js';
 import { deviceMeanTime } from './device-time.js';
+import { distributedBench } from './distributed.js';
 
 const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
 /** V8's collector, exposed by `node --expose-gc` (as npm run bench starts it). */
@@ -235,7 +236,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 /** Prints rows under a header, each column padded to its widest cell. */
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   console.log(line(header));
   for (const r of rows) console.log(line(r));
 }
@@ -317,7 +318,14 @@ async function gpuMain(o: BenchOptions): Promise<void> {
 async function main(): Promise<void> {
   const o = parseBenchArgs(process.argv.slice(2));
   if (o === null) return;
-  await (o.device === 'cpu' ? cpuMain(o.names) : gpuMain(o));
+  if (o.device !== 'cpu') {
+    await gpuMain(o);
+    return;
+  }
+  // 'distributed' names the torch.distributed rows (bench/distributed.ts), which run after the table.
+  const names = o.names.filter((n) => n !== 'distributed');
+  if (names.length > 0 || o.names.length === 0) await cpuMain(names);
+  if (o.names.length === 0 || o.names.includes('distributed')) await distributedBench();
 }
 
 runMain('bench', main);

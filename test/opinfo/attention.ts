@@ -28,7 +28,7 @@ export const attentionInfos: OpInfo[] = [
     samples: [s('square', f([2, 4, 3]), f([2, 4, 3]), f([2, 4, 3])), s('wide', f([1, 2, 3, 4]), f([1, 2, 5, 4]), f([1, 2, 5, 2]))] },
   { name: 'F.scaledDotProductAttention.floatMask', call: (a, b, c, d) => F.scaledDotProductAttention(a, b, c, { attnMask: d }), py: SDPA(' + d'),
     samples: [s('broadcast', f([2, 3, 4]), f([2, 5, 4]), f([2, 5, 3]), f([3, 5])), s('full', f([2, 3, 4]), f([2, 5, 4]), f([2, 5, 3]), f([2, 3, 5]))] },
-  { name: 'F.scaledDotProductAttention.boolMask', call: (a, b, c, d) => F.scaledDotProductAttention(a, b, c, { attnMask: d.logicalOr(torch.eye(3, 5, { dtype: 'bool' })) }),
+  { name: 'F.scaledDotProductAttention.boolMask', call: (a, b, c, d) => F.scaledDotProductAttention(a, b, c, { attnMask: d.logicalOr(torch.eye(3, 5, { dtype: 'bool', device: d.device })) }),
     py: SDPA('.masked_fill(d.logical_or(torch.eye(3, 5, dtype=torch.bool)).logical_not(), float("-inf"))'),
     samples: [s('2-D', f([2, 3, 4]), f([2, 5, 4]), f([2, 5, 3]), f([3, 5], { kind: 'bool' }))] },
   { name: 'F.scaledDotProductAttention.scale', call: (a, b, c) => F.scaledDotProductAttention(a, b, c, { scale: 0.3 }), py: SDPA('', '0.3'), samples: qkv.slice(0, 1) },

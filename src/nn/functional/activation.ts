@@ -3,13 +3,14 @@
 // kernels compose backend primitives through Pointwise.
 import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { isOneOf, RuntimeError } from '../../core/errors.js';
-import { contiguousStrides, numelOf } from '../../core/shape.js';
+import { contiguousStrides, numelOf, wrapDim } from '../../core/shape.js';
 import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
 import { defineOp, type Op } from '../../ops/define.js';
 import { inPlace } from '../../ops/in-place.js';
 import {
-  add, erf, exp, ge, gt, le, logicalOr, mul, relu as reluOp, sigmoid as sigmoidOp, sub, tanh as tanhOp, where,
+  add, erf, exp, ge, gt, le, logicalAnd, logicalOr, lt, mul, relu as reluOp, sigmoid as sigmoidOp, sub, tanh as tanhOp, where,
 } from '../../ops/elementwise.js';
+import { chunk } from '../../ops/indexing.js';
 import { scalarView } from '../../ops/operands.js';
 import type { DtypeOptions } from '../../ops/reduce.js';
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/softmax.js';
@@ -249,6 +250,66 @@ const hardtanhOp = activation<HardtanhParams>({
 /** x clamped to [minVal, maxVal] (F.hardtanh). */
 export function hardtanh(input: Tensor, { minVal = -1, maxVal = 1, inplace = false }: { minVal?: number; maxVal?: number } & Inplace = {}): Tensor {
   return apply('hardtanh', hardtanhOp, hardtanhOp, input, { minVal, maxVal }, inplace);
+}
+
+const logsigmoidOp = activation<undefined>({
+  name: 'log_sigmoid', gradFn: 'LogSigmoidBackward0', kernel: 'log_sigmoid_cpu',
+  // min(x, 0) − log1p(exp(−|x|)): exp never overflows.
+  forward: (k, x) => k.binary('sub', k.binary('minimum', x, 0), k.unary('log1p', k.unary('exp', k.unary('neg', k.unary('abs', x))))),
+  backward: (g, x) => mul(g, sigmoidOp(mul(x, -1))),
+});
+
+/** log(sigmoid(x)), computed stably (F.logsigmoid). */
+export function logsigmoid(input: Tensor): Tensor {
+  return logsigmoidOp([input], undefined);
+}
+
+const hardswishOp = activation<undefined>({
+  name: 'hardswish', gradFn: 'HardswishBackward0', kernel: 'hardswish_cpu',
+  forward: (k, x) => k.binary('div', k.binary('mul', x, k.binary('minimum', k.binary('maximum', k.binary('add', x, 3), 0), 6)), 6),
+  // PyTorch's hardswish_backward: 0 below −3, x/3 + 1/2 up to 3 (inclusive), 1 above.
+  backward: (g, x) => where(lt(x, -3), 0, where(le(x, 3), mul(g, add(div3(x), 0.5)), g)),
+});
+const div3 = (x: Tensor): Tensor => mul(x, 1 / 3);
+
+/** x·relu6(x + 3)/6 (F.hardswish). */
+export function hardswish(input: Tensor, { inplace = false }: Inplace = {}): Tensor {
+  return apply('hardswish', hardswishOp, hardswishOp, input, undefined, inplace);
+}
+
+const hardsigmoidOp = activation<undefined>({
+  name: 'hardsigmoid', gradFn: 'HardsigmoidBackward0', kernel: 'hardsigmoid_cpu',
+  forward: (k, x) => k.binary('div', k.binary('minimum', k.binary('maximum', k.binary('add', x, 3), 0), 6), 6),
+  // PyTorch scales by the float32 constant 1.0f / 6.0f in every dtype.
+  backward: (g, x) => where(logicalAnd(gt(x, -3), lt(x, 3)), mul(g, Math.fround(1 / 6)), 0),
+});
+
+/** relu6(x + 3)/6 (F.hardsigmoid). */
+export function hardsigmoid(input: Tensor, { inplace = false }: Inplace = {}): Tensor {
+  return apply('hardsigmoid', hardsigmoidOp, hardsigmoidOp, input, undefined, inplace);
+}
+
+const mishOp = activation<undefined>({
+  name: 'mish', gradFn: 'MishBackward0', kernel: 'mish_cpu',
+  forward: (k, x) => k.binary('mul', x, k.unary('tanh', k.unary('log1p', k.unary('exp', x)))),
+  backward: (g, x) => {
+    const t = tanhOp(exp(x).log1p());
+    return mul(g, add(t, mul(mul(x, sigmoidOp(x)), sub(1, mul(t, t)))));
+  },
+});
+
+/** x·tanh(softplus(x)) (F.mish). */
+export function mish(input: Tensor, { inplace = false }: Inplace = {}): Tensor {
+  return apply('mish', mishOp, mishOp, input, undefined, inplace);
+}
+
+/** a·sigmoid(b) for the two halves a, b of `input` along `dim` (F.glu). */
+export function glu(input: Tensor, dim = -1): Tensor {
+  if (input.dim() === 0) throw new RuntimeError('glu: glu does not support scalars because halving size must be even');
+  const d = wrapDim(dim, input.dim(), 'glu');
+  if (input.dims[d] % 2 !== 0) throw new RuntimeError(`glu: Halving dimension must be even, but dimension ${d} is size ${input.dims[d]}`);
+  const [a, b] = chunk(input, 2, d) as [Tensor, Tensor];
+  return mul(a, sigmoidOp(b));
 }
 
 /** 1/(1 + exp(−x)) (F.sigmoid, torch.sigmoid). */

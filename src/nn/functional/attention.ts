@@ -98,8 +98,9 @@ export interface MultiHeadAttentionOptions {
   averageAttnWeights?: boolean;
 }
 
+// PyTorch's Python asserts carry no op name; kindling's errors start with the op that raised them.
 function check(ok: boolean, message: string): void {
-  if (!ok) throw new AssertionError(message);
+  if (!ok) throw new AssertionError(`multiHeadAttentionForward: ${message}`);
 }
 
 const torchSize = (dims: readonly number[]): string => `torch.Size([${dims.join(', ')}])`;
@@ -109,7 +110,7 @@ const tuple = (dims: readonly number[]): string => `(${dims.join(', ')}${dims.le
 function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null, attnMask: Tensor | null, numHeads: number): boolean {
   const q = query.dim();
   if (q !== 2 && q !== 3) {
-    throw new AssertionError(`query should be unbatched 2D or batched 3D tensor but received ${q}-D query tensor`);
+    check(false, `query should be unbatched 2D or batched 3D tensor but received ${q}-D query tensor`);
   }
   const name = q === 3 ? 'batched (3-D)' : 'unbatched (2-D)';
   check(key.dim() === q && value.dim() === q,
