@@ -162,6 +162,9 @@ def mha_cases():
          {'need_weights': True}, 5)
     case('need_weights false', {'embed_dim': E, 'num_heads': H, 'batch_first': True},
          {'query': rand(g, N, L, E), 'key': 'query', 'value': 'query'}, {'need_weights': False}, 6)
+    # Dropout on the weights draws from the default generator after the module's initial draws.
+    case('dropout 0.3 while training', {'embed_dim': E, 'num_heads': H, 'dropout': 0.3},
+         {'query': rand(g, L, N, E), 'key': 'query', 'value': 'query'}, {}, 7)
     return cases
 
 
@@ -286,6 +289,8 @@ def rnn_cases():
     layer('RNN, packed unsorted, h0', 50, 'RNN', {}, lambda: nn.RNN(I, H), {'input': rand(g, T, N, I), 'h0': rand(g, 1, N, H)},
           packed_call([2, 5, 4], False, False, False), {'lengths': [2, 5, 4], 'enforceSorted': False, 'batchFirst': False})
 
+    layer('GRU, 3 layers, dropout 0.4 between layers while training', 58, 'GRU', {'numLayers': 3, 'dropout': 0.4},
+          lambda: nn.GRU(I, H, 3, dropout=0.4), {'input': rand(g, T, N, I)}, seq_call(False))
     layer('LSTM, proj_size, 2 layers, bidirectional, (h0, c0)', 56, 'LSTM', {'numLayers': 2, 'bidirectional': True, 'projSize': 3},
           lambda: nn.LSTM(I, H, 2, bidirectional=True, proj_size=3),
           {'input': rand(g, T, N, I), 'h0': rand(g, 4, N, 3), 'c0': rand(g, 4, N, H)}, seq_call(True))
