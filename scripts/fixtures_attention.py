@@ -214,6 +214,10 @@ def transformer_cases():
                          'layerNormEps': 1e-6},
                 lambda: nn.TransformerEncoderLayer(E, H, FF, 0.0, 'gelu', 1e-6, True, True),
                 {'src': rand(g, N, L, E)}, {})
+    module_case(cases, 'encoder layer, dropout 0.2 while training, gelu', 17, 'TransformerEncoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0.2, 'activation': 'gelu'},
+                lambda: nn.TransformerEncoderLayer(E, H, FF, 0.2, 'gelu'),
+                {'src': rand(g, L, N, E)}, {'src_key_padding_mask': ('srcKeyPaddingMask', kpm)})
     module_case(cases, 'encoder, 2 layers and a norm, bool mask', 13, 'TransformerEncoder',
                 [E, H, 2, True], {'dimFeedforward': FF, 'dropout': 0},
                 lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, FF, 0.0), 2, nn.LayerNorm(E)),
