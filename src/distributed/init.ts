@@ -145,12 +145,14 @@ export async function initProcessGroup(options: InitProcessGroupOptions = {}): P
       await group.run([], (id) => {
         group.native.connectFile(id, store.path, host, iface);
       });
-      // Once all have read each other's addresses the directory's keys are stale: a rerun must not see them.
-      await group.run([], (id) => {
-        group.native.barrier(id, group.tag());
-      });
-      if (rank === 0) removeStoreDirectory(store.path);
     }
+    // As PyTorch's init ends with a store-based barrier: no rank starts work (or dies) while another
+    // is still connecting its pairs, which would leave that one waiting on a connection instead.
+    await group.run([], (id) => {
+      group.native.barrier(id, group.tag());
+    });
+    // Once all have read each other's addresses the directory's keys are stale: a rerun must not see them.
+    if (store.kind === 'file' && rank === 0) removeStoreDirectory(store.path);
   } catch (e) {
     group.destroy();
     throw e;

@@ -52,7 +52,13 @@ export class ProcessGroupGloo {
     return new Promise<void>((resolve, reject) => {
       if (this.pending.size === 0) this.native.ref();
       this.pending.set(id, { resolve, reject, keep });
-      const refused = start(id);
+      let refused: unknown;
+      try {
+        refused = start(id);
+      } catch (e) {
+        // Settled here, or the entry would hold the event loop open forever.
+        refused = e instanceof Error ? e.message : String(e);
+      }
       if (typeof refused === 'string') this.complete(id, refused);
     });
   }

@@ -31,7 +31,7 @@ const scatterOp = defineOp<{ dim: number; reduce: Reduce }>({
   },
   backward: (g, [, index, src], _, { dim, reduce }) => {
     // As in PyTorch 1.13, whose scatter with a reduction has no derivative.
-    if (reduce !== 'assign') throw new RuntimeError('derivative for aten::scatter is not implemented');
+    if (reduce !== 'assign') throw new RuntimeError('scatter: derivative for aten::scatter is not implemented');
     return [scatter(g, dim, index, 0), null, src.requiresGrad ? padTo(gather(g, dim, index), src.dims) : null];
   },
   saves: 'inputs',

@@ -35,15 +35,17 @@ describe('torch.distributed (Gloo)', { skip }, () => {
     assertClean(await launch('smoke', 2, { init: { file } }));
   });
 
-  test('a rank killed mid-collective makes the others fail at once, not hang', async () => {
-    const outcomes = await launch('killedRank', 3, { timeoutMs: 20000 });
+  test('a rank killed mid-collective makes the others fail at once, not hang, and exit cleanly', async () => {
+    const outcomes = await launch('killedRank', 4, { timeoutMs: 20000 });
     assert.equal(outcomes[1].signal, 'SIGKILL');
-    for (const rank of [0, 2]) {
-      const report = outcomes[rank].report;
+    for (const rank of [0, 2, 3]) {
+      const { report, code, signal } = outcomes[rank];
       assert.ok(report !== null, `rank ${rank} sent no report`);
       assert.deepEqual(report.failures, []);
-      assert.match(report.error ?? '', /Connection closed by peer|Connection reset by peer|Broken pipe/);
+      // Rank 3 is not rank 1's neighbour in the ring: it learns of the failure from ranks 0 and 2 leaving.
+      assert.match(report.error ?? '', /Connection closed by peer|Connection reset by peer|Read error|Broken pipe/);
       assert.ok((report.elapsedMs ?? Infinity) < 5000, `rank ${rank} took ${report.elapsedMs} ms to notice`);
+      assert.equal(code, 0, `rank ${rank} exited with ${signal ?? code}`);
     }
   });
 

@@ -11,6 +11,17 @@ export const skip: string | false = isAvailable()
   ? false
   : 'torch.distributed is not built here: install libgloo-dev (apt-get install libgloo-dev) and rebuild the addon';
 
+/**
+ * The environment of a test's child processes: no WebGPU probe (a second each, and no GPU is used),
+ * and the default CPU backend even under `KINDLING_BACKEND=js`: these tests are about the network,
+ * and LeNet-5 steps on the JS backend would take most of a minute.
+ */
+export function workerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KINDLING_WEBGPU: '0' };
+  delete env.KINDLING_BACKEND;
+  return env;
+}
+
 /** A port that was free a moment ago. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,9 +62,7 @@ export async function launch(
         new Promise<Outcome>((resolve) => {
           const child = fork(worker, [scenario], {
             env: {
-              ...process.env,
-              // The workers need no GPU; skipping the WebGPU probe saves each a second.
-              KINDLING_WEBGPU: '0',
+              ...workerEnv(),
               RANK: String(rank),
               WORLD_SIZE: String(worldSize),
               MASTER_ADDR: '127.0.0.1',

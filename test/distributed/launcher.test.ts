@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import { freePort, skip } from './launch.js';
+import { freePort, skip, workerEnv } from './launch.js';
 
 const run = fileURLToPath(new URL('../../src/distributed/run.js', import.meta.url));
 const script = fileURLToPath(new URL('./launched.js', import.meta.url));
 
 function launcher(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string; ms: number } {
   const started = Date.now();
-  const r = spawnSync(process.execPath, [run, ...args], { encoding: 'utf8', env: { ...process.env, KINDLING_WEBGPU: '0', ...env }, timeout: 60000 });
+  const r = spawnSync(process.execPath, [run, ...args], { encoding: 'utf8', env: { ...workerEnv(), ...env }, timeout: 60000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
 

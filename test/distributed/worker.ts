@@ -37,4 +37,5 @@ async function main(): Promise<void> {
   process.disconnect();
 }
 
-void main();
+// `node --test dist/test/` runs every file under test/ on its own too: without a parent there is nothing to do.
+if (process.send !== undefined) void main();

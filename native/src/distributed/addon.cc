@@ -41,10 +41,18 @@ void deliver(Napi::Env env, Napi::Function callback, Completion* done) {
   delete done;
 }
 
+// Whether Node's environment (and with it the thread-safe function) still exists. At exit Node
+// frees thread-safe functions whatever threads still hold them; an environment cleanup hook
+// clears `alive` first, and no thread touches the function after that.
+struct Liveness {
+  std::mutex mutex;
+  bool alive = true;
+};
+
 // One thread running tasks in order; it ends after `stop` once its queue is empty.
 class TaskThread {
  public:
-  explicit TaskThread(Napi::ThreadSafeFunction tsfn) : tsfn_(tsfn) {
+  TaskThread(Napi::ThreadSafeFunction tsfn, std::shared_ptr<Liveness> live) : tsfn_(tsfn), live_(std::move(live)) {
     // Detached from the start: the thread owns this object and deletes it when it ends.
     std::thread([this] { run(); }).detach();
   }
@@ -82,9 +90,14 @@ class TaskThread {
       } catch (...) {
         done->error = "unknown error";
       }
-      if (tsfn_.BlockingCall(done, deliver) != napi_ok) delete done;
+      // The queue is unbounded, so BlockingCall never waits for the main thread while the lock is held.
+      std::lock_guard<std::mutex> lock(live_->mutex);
+      if (!live_->alive || tsfn_.BlockingCall(done, deliver) != napi_ok) delete done;
     }
-    tsfn_.Release();
+    {
+      std::lock_guard<std::mutex> lock(live_->mutex);
+      if (live_->alive) tsfn_.Release();
+    }
     delete this;
   }
 
@@ -94,6 +107,7 @@ class TaskThread {
   }
 
   Napi::ThreadSafeFunction tsfn_;
+  std::shared_ptr<Liveness> live_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::pair<double, std::function<void()>>> tasks_;
@@ -145,8 +159,17 @@ class Group : public Napi::ObjectWrap<Group> {
     // Three holders: this object and the two task threads; the last release finalizes it.
     tsfn_ = Napi::ThreadSafeFunction::New(info.Env(), info[3].As<Napi::Function>(), "kindling_dist", 0, 3);
     tsfn_.Unref(info.Env());
-    collectives_ = new TaskThread(tsfn_);
-    p2p_ = new TaskThread(tsfn_);
+    // Registered after the function's own hook, so it runs before it (cleanup hooks run in reverse).
+    napi_add_env_cleanup_hook(
+        info.Env(),
+        [](void* arg) {
+          auto* live = static_cast<std::shared_ptr<Liveness>*>(arg);
+          std::lock_guard<std::mutex> lock((*live)->mutex);
+          (*live)->alive = false;
+        },
+        new std::shared_ptr<Liveness>(live_));  // a few bytes per group, kept for the hook
+    collectives_ = new TaskThread(tsfn_, live_);
+    p2p_ = new TaskThread(tsfn_, live_);
   }
 
   ~Group() override { Shutdown(); }
@@ -277,10 +300,12 @@ class Group : public Napi::ObjectWrap<Group> {
     group_->close();
     collectives_->stop();
     p2p_->stop();
-    tsfn_.Release();
+    std::lock_guard<std::mutex> lock(live_->mutex);
+    if (live_->alive) tsfn_.Release();
   }
 
   std::shared_ptr<ProcessGroup> group_;
+  std::shared_ptr<Liveness> live_ = std::make_shared<Liveness>();
   Napi::ThreadSafeFunction tsfn_;
   TaskThread* collectives_ = nullptr;  // each deletes itself when it ends
   TaskThread* p2p_ = nullptr;

@@ -137,6 +137,12 @@ function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null
  * gradient is a zero tensor of the whole, which is small for the weight and large for the product.
  */
 function project(query: Tensor, key: Tensor, value: Tensor, w: Tensor | [Tensor, Tensor, Tensor], b: Tensor | null): Tensor[] {
+  if (!Array.isArray(w)) {
+    const e = query.dims[query.dim() - 1];
+    check(w.dim() === 2 && w.dims[0] === 3 * e,
+      `in_proj_weight of shape ${torchSize(w.dims)} does not split into query, key and value projections (expected ${tuple([3 * e, e])})`);
+    check(b === null || (b.dim() === 1 && b.dims[0] === 3 * e), `in_proj_bias of shape ${torchSize(b?.dims ?? [])} does not match in_proj_weight (expected (${3 * e},))`);
+  }
   const ws = Array.isArray(w) ? w : chunk(w, 3), bs = b === null ? [null, null, null] : chunk(b, 3);
   return [linear(query, ws[0], bs[0]), linear(key, ws[1], bs[1]), linear(value, ws[2], bs[2])];
 }
