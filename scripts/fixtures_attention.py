@@ -162,6 +162,9 @@ def mha_cases():
          {'need_weights': True}, 5)
     case('need_weights false', {'embed_dim': E, 'num_heads': H, 'batch_first': True},
          {'query': rand(g, N, L, E), 'key': 'query', 'value': 'query'}, {'need_weights': False}, 6)
+    # Dropout on the weights draws from the default generator after the module's initial draws.
+    case('dropout 0.3 while training', {'embed_dim': E, 'num_heads': H, 'dropout': 0.3},
+         {'query': rand(g, L, N, E), 'key': 'query', 'value': 'query'}, {}, 7)
     return cases
 
 
@@ -211,6 +214,10 @@ def transformer_cases():
                          'layerNormEps': 1e-6},
                 lambda: nn.TransformerEncoderLayer(E, H, FF, 0.0, 'gelu', 1e-6, True, True),
                 {'src': rand(g, N, L, E)}, {})
+    module_case(cases, 'encoder layer, dropout 0.2 while training, gelu', 17, 'TransformerEncoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0.2, 'activation': 'gelu'},
+                lambda: nn.TransformerEncoderLayer(E, H, FF, 0.2, 'gelu'),
+                {'src': rand(g, L, N, E)}, {'src_key_padding_mask': ('srcKeyPaddingMask', kpm)})
     module_case(cases, 'encoder, 2 layers and a norm, bool mask', 13, 'TransformerEncoder',
                 [E, H, 2, True], {'dimFeedforward': FF, 'dropout': 0},
                 lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, FF, 0.0), 2, nn.LayerNorm(E)),
@@ -286,6 +293,8 @@ def rnn_cases():
     layer('RNN, packed unsorted, h0', 50, 'RNN', {}, lambda: nn.RNN(I, H), {'input': rand(g, T, N, I), 'h0': rand(g, 1, N, H)},
           packed_call([2, 5, 4], False, False, False), {'lengths': [2, 5, 4], 'enforceSorted': False, 'batchFirst': False})
 
+    layer('GRU, 3 layers, dropout 0.4 between layers while training', 58, 'GRU', {'numLayers': 3, 'dropout': 0.4},
+          lambda: nn.GRU(I, H, 3, dropout=0.4), {'input': rand(g, T, N, I)}, seq_call(False))
     layer('LSTM, proj_size, 2 layers, bidirectional, (h0, c0)', 56, 'LSTM', {'numLayers': 2, 'bidirectional': True, 'projSize': 3},
           lambda: nn.LSTM(I, H, 2, bidirectional=True, proj_size=3),
           {'input': rand(g, T, N, I), 'h0': rand(g, 4, N, 3), 'c0': rand(g, 4, N, H)}, seq_call(True))

@@ -114,3 +114,17 @@ test('MultiheadAttention in eval mode ignores dropout; per-head weights sum to o
   assert.deepEqual([...(w as torch.Tensor).shape], [2, 2, 3, 3]);
   assertClose((w as torch.Tensor).sum(-1).toArray(), new Array<number>(12).fill(1), { atol: 1e-6 });
 });
+
+test('multiHeadAttentionForward with static keys and values equals projecting them', () => {
+  torch.manualSeed(3);
+  const [l, n, e, h] = [4, 2, 6, 3];
+  const x = torch.randn(l, n, e), w = torch.randn(3 * e, e), b = torch.randn(3 * e), wo = torch.randn(e, e);
+  const [expected] = F.multiHeadAttentionForward(x, x, x, e, h, w, b, null, null, false, 0, wo, null);
+  // PyTorch's static_k layout: [N·H, S, d], the projected keys split into heads.
+  const heads = (y: torch.Tensor): torch.Tensor => y.reshape([l, n * h, e / h]).transpose(0, 1);
+  const k = heads(F.linear(x, w.narrow(0, e, e), b.narrow(0, e, e))), v = heads(F.linear(x, w.narrow(0, 2 * e, e), b.narrow(0, 2 * e, e)));
+  const [got] = F.multiHeadAttentionForward(x, x, x, e, h, w, b, null, null, false, 0, wo, null, { staticK: k, staticV: v });
+  assertClose(got.toArray(), expected.toArray(), { atol: 1e-5, rtol: 1e-5 });
+  assert.throws(() => F.multiHeadAttentionForward(x, x, x, e, h, w, b, null, null, false, 0, wo, null, { staticK: k.narrow(0, 0, 5), staticV: v }),
+    /expecting static_k.size\(0\) of 6, but got 5/);
+});

@@ -155,3 +155,20 @@ test('dropout between layers acts only in training mode', () => {
   const [c] = gru.train()(x);
   assert.ok(a.sub(c).abs().sum().item() > 0);
 });
+
+test('packSequence packs a list as packPaddedSequence packs its padding, and an LSTM takes either', () => {
+  torch.manualSeed(1);
+  const seqs = [torch.randn(2, 3), torch.randn(4, 3), torch.randn(3, 3)];
+  const a = nn.utils.rnn.packSequence(seqs, false);
+  const b = packPaddedSequence(padSequence(seqs), [2, 4, 3], false, false);
+  assertClose(a.data.toArray(), b.data.toArray(), { atol: 0, rtol: 0 });
+  assert.deepEqual(a.sizes, [3, 3, 2, 1]);
+  const lstm = new nn.LSTM(3, 5);
+  const [out, [h]] = lstm(a);
+  const [padded, lengths] = padPackedSequence(out);
+  assert.deepEqual(Array.from(lengths.toArray(), Number), [2, 4, 3]);
+  // Each sequence's final h is its output at its own last step.
+  [2, 4, 3].forEach((len, i) => {
+    assertClose(h.get(0).get(i).toArray(), padded.get(len - 1).get(i).toArray(), { atol: 1e-6, rtol: 1e-6 });
+  });
+});

@@ -2,7 +2,7 @@
 // parameters weight_ih_l0, weight_hh_l0_reverse … in PyTorch's order and draws, multi-layer,
 // bidirectional, batchFirst, dropout between layers, initial states, unbatched and packed input.
 import { RuntimeError, ValueError } from '../../core/errors.js';
-import { cat, indexSelect, stack, unbind } from '../../ops/indexing.js';
+import { cat, indexSelect, stack } from '../../ops/indexing.js';
 import { narrow, squeeze, unsqueeze } from '../../ops/views.js';
 import { empty, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -31,6 +31,30 @@ export interface LSTMOptions extends RNNOptions {
 
 /** Python's repr of a shape tuple, for hidden-size messages. */
 const tuple = (dims: readonly number[]): string => `(${dims.join(', ')})`;
+
+/**
+ * The time steps of `x` along `dim`, of the given lengths (squeezed when each is one index). A slice's
+ * gradient is a zero tensor of the whole, so when `x` needs a gradient it is first cut into about
+ * √T blocks and each step sliced from its block: O(T^1.5) gradient writes rather than O(T²)
+ * (Note [Per-step tensors in recurrent layers]).
+ */
+function cutSteps(x: Tensor, dim: number, lengths: readonly number[], squeezed: boolean): Tensor[] {
+  const per = x.requiresGrad ? Math.ceil(Math.sqrt(lengths.length)) : lengths.length;
+  const out: Tensor[] = [];
+  let offset = 0;
+  for (let first = 0; first < lengths.length; first += per) {
+    const group = lengths.slice(first, first + per), rows = group.reduce((a, b) => a + b, 0);
+    const block = group.length === lengths.length ? x : narrow(x, dim, offset, rows);
+    let inner = 0;
+    for (const n of group) {
+      const piece = narrow(block, dim, inner, n);
+      out.push(squeezed ? squeeze(piece, dim) : piece);
+      inner += n;
+    }
+    offset += rows;
+  }
+  return out;
+}
 
 /** What RNN, LSTM and GRU share (PyTorch's RNNBase); H is the hidden state's type. */
 abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor, H]> {
@@ -95,11 +119,9 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     if (x.dims[want - 1] !== this.inputSize) {
       throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.dims[want - 1]}`);
     }
-    if (input instanceof PackedSequence) {
-      let offset = 0;
-      return input.sizes.map((b) => narrow(x, 0, (offset += b) - b, b));
-    }
-    return unbind(x, this.batchFirst ? 1 : 0);
+    if (input instanceof PackedSequence) return cutSteps(x, 0, input.sizes, false);
+    const dim = this.batchFirst ? 1 : 0;
+    return cutSteps(x, dim, new Array<number>(x.dims[dim]).fill(1), true);
   }
 
   /** The size of h: the projection's with projSize, else the hidden size. */

@@ -204,11 +204,20 @@ export class TransformerEncoder extends Module<[src: Tensor, options?: EncoderFo
   readonly layers: ModuleList<TransformerEncoderLayer>;
   readonly norm: LayerNorm | null;
 
-  constructor(encoderLayer: TransformerEncoderLayer, readonly numLayers: number, norm: LayerNorm | null = null) {
+  readonly enableNestedTensor: boolean;
+  readonly maskCheck: boolean;
+
+  /** enableNestedTensor and maskCheck are accepted for PyTorch's signature; they pick a fast path that changes no value. */
+  constructor(
+    encoderLayer: TransformerEncoderLayer, readonly numLayers: number, norm: LayerNorm | null = null,
+    { enableNestedTensor = true, maskCheck = true }: { enableNestedTensor?: boolean; maskCheck?: boolean } = {},
+  ) {
     super();
     this.layers = clones(encoderLayer, numLayers, () =>
       new TransformerEncoderLayer(encoderLayer.dModel, encoderLayer.nhead, encoderLayer.options));
     this.norm = norm;
+    this.enableNestedTensor = enableNestedTensor;
+    this.maskCheck = maskCheck;
   }
 
   forward(src: Tensor, { mask = null, srcKeyPaddingMask = null }: EncoderForwardOptions = {}): Tensor {
