@@ -88,6 +88,11 @@ CASES = {
     'GaussianNLLLoss': ("nn.GaussianNLLLoss(full=True, reduction='sum')", [[3, 4], [3, 4], {'positive': [3, 1]}]),
     'MultiLabelSoftMarginLoss': ('nn.MultiLabelSoftMarginLoss()', [[3, 4], {'sign': [3, 4]}]),
     'MultiMarginLoss': ('nn.MultiMarginLoss(p=2, margin=0.5)', [[4, 5], {'classes': [4], 'n': 5}]),
+    'Dropout1d': ('nn.Dropout1d(0.4)', [[4, 6, 3]]),
+    'Dropout1d.unbatched': ('nn.Dropout1d(0.4)', [[6, 3]]),
+    'Dropout3d': ('nn.Dropout3d(0.3)', [[2, 5, 2, 2, 2]]),
+    'AlphaDropout': ('nn.AlphaDropout(0.3)', [[4, 6]]),
+    'FeatureAlphaDropout': ('nn.FeatureAlphaDropout(0.4, inplace=True)', [[3, 5, 2, 2]]),
 }
 
 

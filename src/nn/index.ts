@@ -16,6 +16,7 @@ export {
   BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, type BatchNormOptions,
 } from './modules/normalization.js';
 export { Dropout, Dropout2d } from './modules/dropout.js';
+export { Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './modules/dropout.js';
 export { Embedding } from './modules/sparse.js';
 // end layers
 // activations, losses and containers

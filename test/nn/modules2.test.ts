@@ -106,6 +106,12 @@ const CASES: Record<string, [() => nn.Module, InputSpec[]]> = {
   'GaussianNLLLoss': [() => new nn.GaussianNLLLoss({ full: true, reduction: 'sum' }), [[3, 4], [3, 4], { positive: [3, 1] }]],
   'MultiLabelSoftMarginLoss': [() => new nn.MultiLabelSoftMarginLoss(), [[3, 4], { sign: [3, 4] }]],
   'MultiMarginLoss': [() => new nn.MultiMarginLoss({ p: 2, margin: 0.5 }), [[4, 5], { classes: [4], n: 5 }]],
+  // Training mode: the masks come from the same seeded stream as PyTorch's.
+  'Dropout1d': [() => new nn.Dropout1d(0.4), [[4, 6, 3]]],
+  'Dropout1d.unbatched': [() => new nn.Dropout1d(0.4), [[6, 3]]],
+  'Dropout3d': [() => new nn.Dropout3d(0.3), [[2, 5, 2, 2, 2]]],
+  'AlphaDropout': [() => new nn.AlphaDropout(0.3), [[4, 6]]],
+  'FeatureAlphaDropout': [() => new nn.FeatureAlphaDropout(0.4, true), [[3, 5, 2, 2]]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());
@@ -219,6 +225,14 @@ describe('module errors and modes', () => {
     assert.deepEqual(values(m.running_mean ?? torch.zeros(3)), before);
     const rm = (m.running_mean ?? torch.zeros(3)).reshape(1, 3, 1, 1), rv = (m.running_var ?? torch.ones(3)).reshape(1, 3, 1, 1);
     assertClose(values(y), values(x.sub(rm).div(rv.add(1e-5).sqrt())), { what: 'eval output' });
+  });
+
+  test('dropouts check ranks and probabilities, and are the identity in eval mode', () => {
+    assert.throws(() => torch.nn.functional.dropout1d(torch.ones(5)), /dropout1d: Expected 2D or 3D input, but received a 1D input\./);
+    assert.throws(() => torch.nn.functional.alphaDropout(torch.ones(5), 1.5, true), /dropout probability has to be between 0 and 1, but got 1\.5/);
+    const x = torch.randn(2, 3, 4);
+    for (const m of [new nn.Dropout1d(), new nn.Dropout3d(), new nn.AlphaDropout(), new nn.FeatureAlphaDropout()]) assert.equal(m.eval()(x), x);
+    assert.deepEqual(torch.nn.functional.alphaDropout(torch.ones(3), 1, true).tolist(), [0, 0, 0]);
   });
 
   test('padding modules check their tuple length', () => {

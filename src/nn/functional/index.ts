@@ -5,6 +5,7 @@ export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
 export { batchNorm, layerNorm, groupNorm, instanceNorm } from './norm.js';
 export { dropout, dropout2d } from './dropout.js';
+export { dropout1d, dropout3d, alphaDropout, featureAlphaDropout } from './dropout.js';
 export { embedding } from './embedding.js';
 // end layers
 // activations and losses

@@ -10,6 +10,7 @@ import { gather, indexSelect } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, squeeze, unsqueeze } from '../../ops/views.js';
 import { tensor } from '../../tensor/creation.js';
+import { hostTable } from './tables.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 import { adaptiveAvgPool2d, adaptiveMatrix, avgPool2d, type AvgPool2dOptions, maxPool2d, type MaxPool2dOptions, poolOutputSize } from './pool.js';
@@ -171,19 +172,19 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: number | readonly (
  * last element (which never changes a maximum), then max over the window keeps the first maximum. Returns the
  * values and the flat index of each maximum within the pooled dims.
  */
-function adaptiveMax(x: Tensor, sizes: readonly number[]): [Tensor, Tensor] {
+function adaptiveMax(op: string, x: Tensor, sizes: readonly number[]): [Tensor, Tensor] {
   const k = sizes.length, n = x.dim();
   let y = x, flat: Tensor | null = null, inner = 1;
   for (let j = k - 1; j >= 0; j--) {
     const d = n - k + j, len = x.dims[d], out = sizes[j];
-    const starts = Array.from({ length: out }, (_, o) => Math.floor((o * len) / out));
-    const ends = Array.from({ length: out }, (_, o) => Math.ceil(((o + 1) * len) / out));
-    const w = Math.max(1, ...starts.map((s, o) => ends[o] - s));
-    const table = Float64Array.from({ length: out * w }, (_, i) => Math.min(starts[Math.floor(i / w)] + (i % w), ends[Math.floor(i / w)] - 1));
+    const starts = hostTable(op, out, (o) => Math.floor((o * len) / out));
+    const ends = hostTable(op, out, (o) => Math.ceil(((o + 1) * len) / out));
+    const w = starts.reduce((m, s, o) => Math.max(m, ends[o] - s), 1);
+    const table = hostTable(op, out * w, (i) => Math.min(starts[Math.floor(i / w)] + (i % w), ends[Math.floor(i / w)] - 1));
     const picked = indexSelect(y, d, tensor(table, { dtype: 'int64', device: x.device }));
     const [values, slot] = reshape(picked, [...y.dims.slice(0, d), out, w, ...y.dims.slice(d + 1)]).max(d + 1);
     const shape = y.dims.map((_, i) => (i === d ? out : 1));
-    const src = add(slot, reshape(tensor(Float64Array.from(starts), { dtype: 'int64', device: x.device }), shape));
+    const src = add(slot, reshape(tensor(starts, { dtype: 'int64', device: x.device }), shape));
     flat = flat === null ? src : add(gather(flat, d, src), mul(src, inner));
     inner *= len;
     y = values;
@@ -199,7 +200,7 @@ function adaptiveMaxPool(op: string, input: Tensor, sizes: readonly (number | nu
   }
   if (!isFloating(input.dtype)) throw new RuntimeError(`${op}: "${op}" not implemented for '${TYPE_NAMES[input.dtype]}'`);
   const spatial = input.dims.slice(input.dim() - k);
-  const [values, indices] = adaptiveMax(input, sizes.map((s, i) => s ?? spatial[i]));
+  const [values, indices] = adaptiveMax(op, input, sizes.map((s, i) => s ?? spatial[i]));
   return returnIndices ? [values, indices] : values;
 }
 
