@@ -93,6 +93,11 @@ CASES = {
     'Dropout3d': ('nn.Dropout3d(0.3)', [[2, 5, 2, 2, 2]]),
     'AlphaDropout': ('nn.AlphaDropout(0.3)', [[4, 6]]),
     'FeatureAlphaDropout': ('nn.FeatureAlphaDropout(0.4, inplace=True)', [[3, 5, 2, 2]]),
+    'LPPool1d': ('nn.LPPool1d(2, 3)', [{'positive': [2, 3, 7]}]),
+    'LPPool2d': ('nn.LPPool2d(2.5, (2, 3), stride=1)', [{'positive': [1, 2, 4, 5]}]),
+    'LocalResponseNorm': ('nn.LocalResponseNorm(3)', [[2, 5, 3, 3]]),
+    'LocalResponseNorm.options': ('nn.LocalResponseNorm(2, 1e-3, 0.5, 2.)', [[2, 4, 5]]),
+    'ChannelShuffle': ('nn.ChannelShuffle(3)', [[1, 6, 2, 2]]),
 }
 
 

@@ -112,6 +112,11 @@ const CASES: Record<string, [() => nn.Module, InputSpec[]]> = {
   'Dropout3d': [() => new nn.Dropout3d(0.3), [[2, 5, 2, 2, 2]]],
   'AlphaDropout': [() => new nn.AlphaDropout(0.3), [[4, 6]]],
   'FeatureAlphaDropout': [() => new nn.FeatureAlphaDropout(0.4, true), [[3, 5, 2, 2]]],
+  'LPPool1d': [() => new nn.LPPool1d(2, 3), [{ positive: [2, 3, 7] }]],
+  'LPPool2d': [() => new nn.LPPool2d(2.5, [2, 3], 1), [{ positive: [1, 2, 4, 5] }]],
+  'LocalResponseNorm': [() => new nn.LocalResponseNorm(3), [[2, 5, 3, 3]]],
+  'LocalResponseNorm.options': [() => new nn.LocalResponseNorm(2, 1e-3, 0.5, 2), [[2, 4, 5]]],
+  'ChannelShuffle': [() => new nn.ChannelShuffle(3), [[1, 6, 2, 2]]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());

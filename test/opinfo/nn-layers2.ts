@@ -119,4 +119,22 @@ const norms: OpInfo[] = [
     samples: [s('1d', f([2, 3, 5]), f([3], { grad: false }), f([3], { grad: false, range: [0.5, 2] }))] },
 ];
 
-export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms];
+const more: OpInfo[] = [
+  { name: 'F.lpPool1d', call: (a) => F.lpPool1d(a, 2, 3), py: 'F.lp_pool1d(a, 2, 3)', samples: [s('batched', f([2, 3, 7], { range: [0.1, 2] })), s('unbatched', f([3, 6], { range: [0.1, 2] }))] },
+  { name: 'F.lpPool1d.options', call: (a) => F.lpPool1d(a, 3, 2, { stride: 1, ceilMode: true }), py: 'F.lp_pool1d(a, 3, 2, stride=1, ceil_mode=True)', samples: [s('batched', f([2, 3, 5], { range: [0.1, 2] }))] },
+  { name: 'F.lpPool2d', call: (a) => F.lpPool2d(a, 2, 2), py: 'F.lp_pool2d(a, 2, 2)', samples: [s('batched', f([2, 2, 4, 5], { range: [0.1, 2] })), s('transposed', f([1, 2, 4, 4], { range: [0.1, 2], transposed: true }))] },
+  { name: 'F.lpPool2d.options', call: (a) => F.lpPool2d(a, 1.5, [2, 3], { stride: 1, ceilMode: true }), py: 'F.lp_pool2d(a, 1.5, (2, 3), stride=1, ceil_mode=True)', samples: [s('batched', f([1, 2, 4, 5], { range: [0.1, 2] }))] },
+  { name: 'F.localResponseNorm', call: (a) => F.localResponseNorm(a, 3), py: 'F.local_response_norm(a, 3)', ...tol, samples: [s('3d', f([2, 5, 4])), s('4d', f([2, 4, 3, 3], T)), s('5d', f([1, 4, 2, 2, 3]))],
+    errors: [{ name: 'rank', run: () => F.localResponseNorm(torch.ones(5, 6), 3), match: /Expected 3D or higher dimensionality\s+input \(got 2 dimensions\)/ }] },
+  { name: 'F.localResponseNorm.options', call: (a) => F.localResponseNorm(a, 2, 1e-2, 0.5, 2), py: 'F.local_response_norm(a, 2, 1e-2, 0.5, 2.0)', ...tol, samples: [s('4d', f([2, 5, 3, 3]))] },
+  // PyTorch 1.13's channel_shuffle has no derivative: values against it, gradients against the same rearrangement.
+  { name: 'F.channelShuffle.grad', call: (a) => F.channelShuffle(a, 3), py: 'a.reshape(a.shape[0], 3, -1, *a.shape[2:]).transpose(1, 2).reshape(a.shape)', samples: [s('4d', f([2, 6, 2, 3]))] },
+  { name: 'F.channelShuffle', call: (a) => F.channelShuffle(a, 3), py: 'F.channel_shuffle(a, 3)', differentiable: false, samples: [s('4d', f([2, 6, 2, 3])), s('3d', f([2, 3, 4], T))],
+    errors: [
+      { name: 'groups', run: () => F.channelShuffle(torch.ones(2, 3, 5, 6), 2), match: /Number of channels must be divisible by groups\. Got 3 channels and 2 groups\./ },
+      { name: 'rank', run: () => F.channelShuffle(torch.ones(5, 6), 1), match: /channel_shuffle expects input with > 2 dims, but got input with sizes \[5, 6\]/ },
+      { name: 'zero', run: () => F.channelShuffle(torch.ones(2, 3, 5, 6), 0), match: /Number of groups to divide channels in must be positive\. Value of groups:0/ },
+    ] },
+];
+
+export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms, ...more];

@@ -238,3 +238,16 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: number | readonly (
   if (sizes.length !== 3) throw new RuntimeError(`${op}: ${op}(): internal error: output_size.size() must be 3`);
   return adaptiveMaxPool(op, input, sizes, returnIndices);
 }
+
+/** (Σ over the window of x^p)^(1/p): average pooling of x^p scaled back by the window size (F.lp_pool1d). */
+export function lpPool1d(input: Tensor, normType: number, kernelSize: number, { stride = null, ceilMode = false }: { stride?: number | null; ceilMode?: boolean } = {}): Tensor {
+  const out = avgPool1d(input.pow(normType), kernelSize, { stride, padding: 0, ceilMode });
+  return out.sign().mul(out.abs().relu()).mul(kernelSize).pow(1 / normType);
+}
+
+/** (Σ over the window of x^p)^(1/p) over [N, C, H, W] (F.lp_pool2d). */
+export function lpPool2d(input: Tensor, normType: number, kernelSize: IntOrTuple, { stride = null, ceilMode = false }: { stride?: IntOrTuple | null; ceilMode?: boolean } = {}): Tensor {
+  const [kh, kw] = ntuple('lp_pool2d', 'kernel_size', kernelSize, 2) as [number, number];
+  const out = avgPool2d(input.pow(normType), kernelSize, { stride, padding: 0, ceilMode });
+  return out.sign().mul(out.abs().relu()).mul(kw * kh).pow(1 / normType);
+}

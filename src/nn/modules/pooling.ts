@@ -1,11 +1,12 @@
-// src/nn/modules/pooling.ts — nn.MaxPool1d/2d/3d, nn.AvgPool1d/2d/3d, nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d:
+// src/nn/modules/pooling.ts — nn.MaxPool1d/2d/3d, nn.AvgPool1d/2d/3d, nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d,
+// nn.LPPool1d/2d:
 // hyper-parameters kept as given (an int or a tuple) so that they print as PyTorch's repr; the math
 // lives in nn/functional/pool.ts and pool-nd.ts.
 import type { Tensor } from '../../tensor/tensor.js';
 import type { IntOrTuple } from '../functional/conv.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../functional/pool.js';
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool3d, maxPool1d, maxPool3d,
+  adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool3d, lpPool1d, lpPool2d, maxPool1d, maxPool3d,
 } from '../functional/pool-nd.js';
 import { reprTuple } from './conv.js';
 import { Module } from './module.js';
@@ -192,5 +193,31 @@ export class AdaptiveMaxPool2d extends AdaptivePoolNd<number | readonly (number 
 export class AdaptiveMaxPool3d extends AdaptivePoolNd<number | readonly (number | null)[]> {
   forward(x: Tensor): Tensor {
     return adaptiveMaxPool3d(x, this.outputSize);
+  }
+}
+
+/** Power-average pooling (Σ x^p)^(1/p) over [N, C, L] (torch.nn.LPPool1d). */
+export class LPPool1d extends Module {
+  constructor(readonly normType: number, readonly kernelSize: number, readonly stride: number | null = null, readonly ceilMode = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return lpPool1d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    return `norm_type=${this.normType}, kernel_size=${this.kernelSize}, stride=${reprTuple(this.stride)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+  }
+}
+
+/** Power-average pooling (Σ x^p)^(1/p) over [N, C, H, W] (torch.nn.LPPool2d). */
+export class LPPool2d extends Module {
+  constructor(readonly normType: number, readonly kernelSize: IntOrTuple, readonly stride: IntOrTuple | null = null, readonly ceilMode = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return lpPool2d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    return `norm_type=${this.normType}, kernel_size=${reprTuple(this.kernelSize)}, stride=${reprTuple(this.stride)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
   }
 }
