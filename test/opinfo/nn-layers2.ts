@@ -137,4 +137,28 @@ const more: OpInfo[] = [
     ] },
 ];
 
-export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms, ...more];
+// Grid coordinates in [−1.2, 1.2]: some samples fall outside the image, where the padding modes differ.
+const gridPoints = (shape: number[]): InputSpec => f(shape, { range: [-1.2, 1.2] });
+const grids: OpInfo[] = [
+  { name: 'F.affineGrid', call: (a) => F.affineGrid(a, [2, 3, 4, 5]), py: 'F.affine_grid(a, (2, 3, 4, 5), align_corners=False)', samples: [s('2d', f([2, 2, 3]))],
+    errors: [
+      { name: 'theta shape', run: () => F.affineGrid(torch.ones(2, 2, 3), [2, 3, 4, 5, 6]), match: /Expected a batch of 3D affine matrices of shape Nx3x4 for size \(2, 3, 4, 5, 6\)\. Got torch\.Size\(\[2, 2, 3\]\)\./ },
+      { name: 'size rank', run: () => F.affineGrid(torch.ones(2, 2, 3), [2, 3, 4]), match: /affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively\. Got size \(2, 3, 4\)\./ },
+    ] },
+  { name: 'F.affineGrid.align_3d', call: (a) => F.affineGrid(a, [1, 2, 3, 2, 4], { alignCorners: true }), py: 'F.affine_grid(a, (1, 2, 3, 2, 4), align_corners=True)', samples: [s('3d', f([1, 3, 4]))] },
+  ...(['zeros', 'border', 'reflection'] as const).flatMap((paddingMode): OpInfo[] => [false, true].map((alignCorners) => ({
+    name: `F.gridSample.bilinear_${paddingMode}${alignCorners ? '_align' : ''}`, call: (a: torch.Tensor, b: torch.Tensor) => F.gridSample(a, b, { paddingMode, alignCorners }),
+    py: `F.grid_sample(a, b, padding_mode='${paddingMode}', align_corners=${alignCorners ? 'True' : 'False'})`, ...tol,
+    samples: [s('basic', f([2, 2, 3, 4]), gridPoints([2, 3, 2, 2])), s('transposed', f([1, 2, 4, 3], T), gridPoints([1, 2, 3, 2]))],
+  }))),
+  { name: 'F.gridSample.nearest', call: (a, b) => F.gridSample(a, b, { mode: 'nearest', paddingMode: 'reflection' }), py: "F.grid_sample(a, b, mode='nearest', padding_mode='reflection', align_corners=False)",
+    samples: [s('basic', f([2, 2, 3, 4]), f([2, 3, 2, 2], { range: [-1.2, 1.2], grad: false }))],
+    errors: [
+      { name: 'last dim', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(2, 6, 7, 1)), match: /grid_sampler\(\): expected grid to have size 2 in last dimension, but got grid with sizes \[2, 6, 7, 1\]/ },
+      { name: 'batch', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(1, 6, 7, 2)), match: /grid_sampler\(\): expected grid and input to have same batch size, but got input with sizes \[2, 3, 4, 5\] and grid with sizes \[1, 6, 7, 2\]/ },
+      { name: 'mode', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(2, 6, 7, 2), { mode: 'foo' as 'nearest' }), match: /expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: 'foo'/ },
+      { name: 'padding', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(2, 6, 7, 2), { paddingMode: 'foo' as 'zeros' }), match: /expected padding_mode to be 'zeros', 'border', or 'reflection', but got: 'foo'/ },
+    ] },
+];
+
+export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms, ...more, ...grids];

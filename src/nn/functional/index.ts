@@ -30,6 +30,7 @@ export { oneHot, pixelShuffle, pixelUnshuffle, channelShuffle } from './shape.js
 export { normalize, cosineSimilarity, pairwiseDistance } from './distance.js';
 export { unfold, fold, type FoldOptions } from './fold.js';
 export { interpolate, type InterpolateMode, type InterpolateOptions } from './sampling.js';
+export { affineGrid, gridSample, type GridSampleMode, type GridPaddingMode, type GridSampleOptions } from './grid.js';
 export {
   maxPool1d, maxPool3d, avgPool1d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d,
   lpPool1d, lpPool2d, type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
