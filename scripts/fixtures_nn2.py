@@ -98,6 +98,8 @@ CASES = {
     'LocalResponseNorm': ('nn.LocalResponseNorm(3)', [[2, 5, 3, 3]]),
     'LocalResponseNorm.options': ('nn.LocalResponseNorm(2, 1e-3, 0.5, 2.)', [[2, 4, 5]]),
     'ChannelShuffle': ('nn.ChannelShuffle(3)', [[1, 6, 2, 2]]),
+    'EmbeddingBag': ('nn.EmbeddingBag(10, 3)', [{'classes': [2, 4], 'n': 10}]),
+    'EmbeddingBag.max_padding': ("nn.EmbeddingBag(6, 2, mode='max', padding_idx=2)", [{'classes': [3, 3], 'n': 6}]),
 }
 
 

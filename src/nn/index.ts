@@ -18,6 +18,7 @@ export {
 export { Dropout, Dropout2d } from './modules/dropout.js';
 export { Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './modules/dropout.js';
 export { Embedding } from './modules/sparse.js';
+export { EmbeddingBag, type EmbeddingBagModuleOptions } from './modules/sparse.js';
 // end layers
 // activations, losses and containers
 export {

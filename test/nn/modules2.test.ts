@@ -117,6 +117,8 @@ const CASES: Record<string, [() => nn.Module, InputSpec[]]> = {
   'LocalResponseNorm': [() => new nn.LocalResponseNorm(3), [[2, 5, 3, 3]]],
   'LocalResponseNorm.options': [() => new nn.LocalResponseNorm(2, 1e-3, 0.5, 2), [[2, 4, 5]]],
   'ChannelShuffle': [() => new nn.ChannelShuffle(3), [[1, 6, 2, 2]]],
+  'EmbeddingBag': [() => new nn.EmbeddingBag(10, 3), [{ classes: [2, 4], n: 10 }]],
+  'EmbeddingBag.max_padding': [() => new nn.EmbeddingBag(6, 2, { mode: 'max', paddingIdx: 2 }), [{ classes: [3, 3], n: 6 }]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());

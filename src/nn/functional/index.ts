@@ -7,6 +7,7 @@ export { batchNorm, layerNorm, groupNorm, instanceNorm, localResponseNorm } from
 export { dropout, dropout2d } from './dropout.js';
 export { dropout1d, dropout3d, alphaDropout, featureAlphaDropout } from './dropout.js';
 export { embedding } from './embedding.js';
+export { embeddingBag, type EmbeddingBagMode, type EmbeddingBagOptions } from './embedding-bag.js';
 // end layers
 // activations and losses
 export {
