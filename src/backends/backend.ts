@@ -63,6 +63,10 @@ export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
 /** Activations with a parameter: leakyRelu's negative slope, elu's alpha (silu takes none). */
 export type ActivationOp = 'leakyRelu' | 'elu' | 'silu';
 export type ArgReduceOp = 'max' | 'min';
+/** How scatter combines a source value with the destination's: replace it or multiply it. */
+export type ScatterReduce = 'assign' | 'multiply';
+/** Running reductions along one axis (cumsum, cumprod). */
+export type CumulativeOp = 'sum' | 'prod';
 
 /** Stride, padding before/after, dilation (per spatial dim) and groups of a convolution. */
 export interface ConvGeometry {
@@ -187,8 +191,18 @@ export interface Backend<S extends Storage = Storage> {
   gather(x: View<S>, dim: number, index: View<S>, out: S): void;
   /** dst[index[i][j]][j] += src[i][j] for dim 0, likewise for other dims. */
   scatterAdd(dst: View<S>, dim: number, index: View<S>, src: View<S>): void;
+  /**
+   * dst[index[i][j]][j] = src[i][j] (or *= with 'multiply') for dim 0, likewise for other dims; CPU backends
+   * go in index order, so the last of several writes to one place wins.
+   */
+  scatter(dst: View<S>, dim: number, index: View<S>, src: View<S>, reduce: ScatterReduce): void;
   /** dst[i] += src[i] in index order; dst may overlap itself (the adjoint of an overlapping view). */
   addInto(src: View<S>, dst: View<S>): void;
+  /**
+   * out = the running sum or product of x along `axis` (out dense in x's shape); CPU backends accumulate
+   * floats in double precision, as PyTorch's CPU kernels do.
+   */
+  cumulative(op: CumulativeOp, x: View<S>, axis: number, out: S): void;
   /** Stable sort along `axis`, writing values and int64 indices; NaN sorts as the largest. */
   sort(x: View<S>, axis: number, descending: boolean, values: S, indices: S): void;
   /** Optional fused update y += alpha·x for a dense x and a whole storage y of the same size and dtype. */

@@ -22,7 +22,7 @@ const TWO_POW_M53 = 1 / 9007199254740992;
 // Exact helpers
 
 /** uniform_real_distribution<double>(0, 1): the low 53 bits of random64, scaled by 2^-53 (exact). */
-function uniform53(gen: Generator): number {
+export function uniform53(gen: Generator): number {
   const hi = gen.random();
   const lo = gen.random();
   return ((hi & 0x1fffff) * TWO_POW_32 + lo) * TWO_POW_M53;

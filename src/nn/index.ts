@@ -46,3 +46,18 @@ export {
 // utils
 export * as utils from './utils.js';
 // end utils
+// attention, transformers and recurrent layers
+export {
+  MultiheadAttention, NonDynamicallyQuantizableLinear, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions,
+} from './modules/attention.js';
+export {
+  TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer,
+  type TransformerActivation, type TransformerLayerOptions, type TransformerOptions, type EncoderLayerForwardOptions,
+  type DecoderLayerForwardOptions, type EncoderForwardOptions, type TransformerForwardOptions,
+} from './modules/transformer.js';
+export { RNN, LSTM, GRU, type RNNOptions, type RNNModuleOptions, type LSTMOptions, type LSTMState } from './modules/rnn.js';
+export { RNNCell, LSTMCell, GRUCell } from './modules/rnn-cell.js';
+// end attention
+// parallel
+export * as parallel from './parallel/index.js';
+// end parallel

@@ -104,7 +104,7 @@ function pickOp(name: string, gradFn: string) {
 const maxPick = pickOp('max', 'MaxBackward0'), minPick = pickOp('min', 'MinBackward0');
 const medianAllPick = pickOp('median', 'MedianBackward0'), medianPick = pickOp('median', 'MedianBackward1');
 
-const valuesIndices = (values: Tensor, indices: Tensor): ValuesIndices =>
+export const valuesIndices = (values: Tensor, indices: Tensor): ValuesIndices =>
   Object.freeze(Object.assign([values, indices] as [Tensor, Tensor], { values, indices }));
 
 function alongDim(op: 'max' | 'min' | 'median', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {

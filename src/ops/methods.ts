@@ -21,6 +21,15 @@ import type { TensorOrScalar } from './operands.js';
 import * as V from './views.js';
 import { type Index, get, overwrite, set } from './indexing-views.js';
 import { cpu, onDeviceOf, to, type ToTarget } from './transfer.js';
+import * as C from './scan-sort.js';
+import * as G from './rearrange.js';
+import * as N from './numeric.js';
+import { multinomial, type MultinomialOptions } from './multinomial.js';
+import * as D from './diagonal.js';
+import * as P from './products.js';
+import { indexFill, scatter, type ScatterOptions } from './scatter.js';
+import { type MatrixOrd, norm, type NormOptions } from './norms.js';
+import { empty, full, ones, parseShapeArgs, type ShapeArgs, tensor, type NestedData, type TensorOptions, zeros } from '../tensor/creation.js';
 
 type Dims = [readonly number[]] | number[];
 const dimsOf = (args: Dims): readonly number[] => (typeof args[0] === 'object' ? args[0] : (args as number[]));
@@ -219,6 +228,61 @@ const methods = {
   byte(this: Tensor) { return toDtype(this, 'uint8'); },
   cpu(this: Tensor) { return cpu(this); },
 
+  // everyday ops (scans, sorting, rearranging, numeric tests, factories like self)
+  cumsum(this: Tensor, dim: number, options: C.CumulativeOptions = {}) { return C.cumsum(this, dim, options); },
+  cumprod(this: Tensor, dim: number, options: C.CumulativeOptions = {}) { return C.cumprod(this, dim, options); },
+  cumsum_(this: Tensor, dim: number) { return inPlace('cumsum_', this, [], (x) => C.cumsum(x, dim)); },
+  cumprod_(this: Tensor, dim: number) { return inPlace('cumprod_', this, [], (x) => C.cumprod(x, dim)); },
+  sort(this: Tensor, ...args: C.SortArgs) { return C.sort(this, ...args); },
+  argsort(this: Tensor, ...args: C.SortArgs) { return C.argsort(this, ...args); },
+  topk(this: Tensor, k: number, dim: number | C.TopkOptions = -1, largest = true, sorted = true) { return C.topk(this, k, dim, largest, sorted); },
+  flip(this: Tensor, ...dims: Dims) { return G.flip(this, dimsOf(dims)); },
+  fliplr(this: Tensor) { return G.fliplr(this); },
+  flipud(this: Tensor) { return G.flipud(this); },
+  roll(this: Tensor, shifts: number | readonly number[], dims: number | readonly number[] | null = null) { return G.roll(this, shifts, dims); },
+  repeat(this: Tensor, ...sizes: Dims) { return G.repeat(this, dimsOf(sizes)); },
+  tile(this: Tensor, ...dims: Dims) { return G.tile(this, dimsOf(dims)); },
+  tril(this: Tensor, diagonal = 0) { return G.tril(this, diagonal); },
+  triu(this: Tensor, diagonal = 0) { return G.triu(this, diagonal); },
+  tril_(this: Tensor, diagonal = 0) { return inPlace('tril_', this, [], (x) => G.tril(x, diagonal)); },
+  triu_(this: Tensor, diagonal = 0) { return inPlace('triu_', this, [], (x) => G.triu(x, diagonal)); },
+  lerp(this: Tensor, end: Tensor, weight: number | Tensor) { return N.lerp(this, end, weight); },
+  lerp_(this: Tensor, end: Tensor, weight: number | Tensor) { return inPlace('lerp_', this, others(weight).concat([end]), (x) => N.lerp(x, end, weight)); },
+  isfinite(this: Tensor) { return N.isfinite(this); },
+  isinf(this: Tensor) { return N.isinf(this); },
+  isposinf(this: Tensor) { return N.isposinf(this); },
+  isneginf(this: Tensor) { return N.isneginf(this); },
+  isclose(this: Tensor, other: Tensor, options: N.CloseOptions = {}) { return N.isclose(this, other, options); },
+  allclose(this: Tensor, other: Tensor, options: N.CloseOptions = {}) { return N.allclose(this, other, options); },
+  nanToNum(this: Tensor, options: N.NanToNumOptions = {}) { return N.nanToNum(this, options); },
+  nanToNum_(this: Tensor, options: N.NanToNumOptions = {}) { return inPlace('nanToNum_', this, [], (x) => N.nanToNum(x, options)); },
+  multinomial(this: Tensor, numSamples: number, replacement = false, options: MultinomialOptions = {}) { return multinomial(this, numSamples, replacement, options); },
+  typeAs(this: Tensor, other: Tensor) { return toDtype(this, other.dtype); },
+  newZeros(this: Tensor, ...args: ShapeArgs) { const { dims, options } = parseShapeArgs('new_zeros', args); return zeros(dims, like(this, options)); },
+  newOnes(this: Tensor, ...args: ShapeArgs) { const { dims, options } = parseShapeArgs('new_ones', args); return ones(dims, like(this, options)); },
+  newEmpty(this: Tensor, ...args: ShapeArgs) { const { dims, options } = parseShapeArgs('new_empty', args); return empty(dims, like(this, options)); },
+  newFull(this: Tensor, size: readonly number[], fillValue: number | boolean, options: TensorOptions = {}) { return full(size, fillValue, like(this, options)); },
+  newTensor(this: Tensor, data: NestedData, options: TensorOptions = {}) { return tensor(data, like(this, options)); },
+  diagonal(this: Tensor, offset = 0, dim1 = 0, dim2 = 1) { return D.diagonal(this, offset, dim1, dim2); },
+  diag(this: Tensor, diagonal = 0) { return D.diag(this, diagonal); },
+  trace(this: Tensor) { return D.trace(this); },
+  unfold(this: Tensor, dimension: number, size: number, step: number) { return D.unfold(this, dimension, size, step); },
+  baddbmm(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return P.baddbmm(this, batch1, batch2, options); },
+  addbmm(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return P.addbmm(this, batch1, batch2, options); },
+  addmv(this: Tensor, mat: Tensor, vec: Tensor, options: P.BetaAlpha = {}) { return P.addmv(this, mat, vec, options); },
+  baddbmm_(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return inPlace('baddbmm_', this, [batch1, batch2], (x) => P.baddbmm(x, batch1, batch2, options)); },
+  addbmm_(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return inPlace('addbmm_', this, [batch1, batch2], (x) => P.addbmm(x, batch1, batch2, options)); },
+  addmv_(this: Tensor, mat: Tensor, vec: Tensor, options: P.BetaAlpha = {}) { return inPlace('addmv_', this, [mat, vec], (x) => P.addmv(x, mat, vec, options)); },
+  kron(this: Tensor, other: Tensor) { return P.kron(this, other); },
+  cross(this: Tensor, other: Tensor, dim: number | null = null) { return P.cross(this, other, dim); },
+  norm(this: Tensor, p: MatrixOrd = 'fro', dim: R.Dim | null = null, keepdim = false, options: NormOptions = {}) { return norm(this, p, dim, keepdim, options); },
+  scatter(this: Tensor, dim: number, index: Tensor, src: Tensor | number, options: ScatterOptions = {}) { return scatter(this, dim, index, src, options); },
+  scatter_(this: Tensor, dim: number, index: Tensor, src: Tensor | number, options: ScatterOptions = {}) {
+    return inPlace('scatter_', this, others(src), (x) => scatter(x, dim, index, src, options));
+  },
+  indexFill(this: Tensor, dim: number, index: Tensor, value: number | Tensor) { return indexFill(this, dim, index, value); },
+  indexFill_(this: Tensor, dim: number, index: Tensor, value: number | Tensor) { return inPlace('indexFill_', this, others(value), (x) => indexFill(x, dim, index, value)); },
+
   // autograd
   backward(this: Tensor, gradient?: Tensor | null, options: BackwardArgs = {}) { backward(this, gradient ?? null, options); },
   retainGrad(this: Tensor) {
@@ -226,6 +290,11 @@ const methods = {
     if (!this.isLeaf) this.retainsGrad = true;
   },
 };
+
+/** Tensor.new_*: the options given, with dtype and device defaulting to the tensor's own. */
+function like(x: Tensor, options: TensorOptions): TensorOptions {
+  return { ...options, dtype: options.dtype ?? x.dtype, device: options.device ?? x.device };
+}
 
 /** Fills through the tensor's layout (a view fills its base's elements). */
 function fillWith(x: Tensor, op: string, value: number): Tensor {

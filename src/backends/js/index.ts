@@ -2,10 +2,11 @@
 import type { DataArray, DType } from '../../core/dtype.js';
 import type { CpuBackend, CpuStorage } from '../backend.js';
 import { binary, unary, where } from './elementwise.js';
-import { gather, scatterAdd } from './indexing.js';
+import { gather, scatter, scatterAdd } from './indexing.js';
 import { matmul } from './linalg.js';
 import { addInto, copy, fill } from './memory.js';
 import { argReduce, reduce, sort } from './reduce.js';
+import { cumulative } from './scan.js';
 import { allocStorageArray } from './slab.js';
 
 /** A CPU storage over `data`. Every CPU storage is built here, so all share one object shape in V8. */
@@ -33,6 +34,8 @@ export const jsBackend: CpuBackend = {
   matmul,
   gather,
   scatterAdd,
+  scatter,
   addInto,
   sort,
+  cumulative,
 };

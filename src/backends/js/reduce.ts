@@ -8,7 +8,7 @@ interface Split {
 }
 
 /** Splits a view into kept and reduced dims, so a reduction is a double loop over offsets. */
-function split(x: View, axes: readonly number[]): Split {
+export function split(x: View, axes: readonly number[]): Split {
   const keptShape: number[] = [], keptStrides: number[] = [], redShape: number[] = [], redStrides: number[] = [];
   x.shape.forEach((n, d) => {
     if (axes.includes(d)) {

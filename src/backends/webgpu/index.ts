@@ -13,6 +13,7 @@ import { indexingKernels } from './indexing.js';
 import { reduceKernels } from './reduce.js';
 import { GpuRuntime } from './runtime.js';
 import { softmaxKernels } from './softmax.js';
+import { scanKernels } from './scan.js';
 import { sortKernels } from './sort.js';
 import { GpuStorage } from './storage.js';
 
@@ -105,6 +106,7 @@ export function makeWebgpuBackend(device: GPUDevice): WebgpuBackend {
     ...fusedKernels(rt),
     ...reduceKernels(rt),
     ...sortKernels(rt),
+    ...scanKernels(rt),
     ...indexingKernels(rt),
     ...softmaxKernels(rt),
   };

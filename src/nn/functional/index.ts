@@ -37,3 +37,8 @@ export {
   lpPool1d, lpPool2d, type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
 } from './pool-nd.js';
 // end padding, shapes, distances
+// attention
+export {
+  scaledDotProductAttention, multiHeadAttentionForward, type ScaledDotProductAttentionOptions, type MultiHeadAttentionOptions,
+} from './attention.js';
+// end attention

@@ -2,7 +2,7 @@
 // names ("0", "1", … or given keys) as own fields, so that Module finds, names and prints them.
 import { ArgumentTypeError, IndexError, NotImplementedError, ValueError } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Module } from './module.js';
+import { type AnyModule, Module } from './module.js';
 
 // Note [Containers as fields]
 // Module walks an instance's own enumerable fields in insertion order. JS orders integer-like
@@ -10,7 +10,7 @@ import { Module } from './module.js';
 // container therefore declares no fields of its own and stores each child under its name.
 
 /** Stores `module` under `name` on `owner`, with PyTorch's checks on the name. */
-function addModule(owner: Module, name: string, module: Module): void {
+function addModule(owner: AnyModule, name: string, module: AnyModule): void {
   if (!(module instanceof Module)) throw new ArgumentTypeError(`${String(module)} is not a Module subclass`);
   if (name.includes('.')) throw new ValueError(`module name can't contain ".", got: ${name}`);
   if (name === '') throw new ValueError('module name can\'t be empty string ""');
@@ -19,7 +19,7 @@ function addModule(owner: Module, name: string, module: Module): void {
 }
 
 /** The child at position `index` (negative counts from the end), or PyTorch's IndexError. */
-function childAt(owner: Module, index: number): [string, Module] {
+function childAt(owner: AnyModule, index: number): [string, AnyModule] {
   const kids = [...owner.namedChildren()];
   const i = index < 0 ? index + kids.length : index;
   const kid = Number.isInteger(i) ? kids[i] : undefined;
@@ -28,7 +28,7 @@ function childAt(owner: Module, index: number): [string, Module] {
 }
 
 /** Replaces all children of `owner` by `modules`, named "0", "1", …. */
-function renumber(owner: Module, modules: readonly Module[]): void {
+function renumber(owner: AnyModule, modules: readonly AnyModule[]): void {
   for (const [k] of [...owner.namedChildren()]) Reflect.deleteProperty(owner, k);
   modules.forEach((m, i) => {
     addModule(owner, String(i), m);
@@ -54,7 +54,7 @@ export class Sequential extends Module {
 
   /** The child at `index`; negative indices count from the end. */
   get(index: number): Module {
-    return childAt(this, index)[1];
+    return childAt(this, index)[1] as Module;
   }
 
   override get length(): number {
@@ -62,7 +62,8 @@ export class Sequential extends Module {
   }
 
   *[Symbol.iterator](): Iterator<Module> {
-    yield* this.children();
+    // Only tensor-to-tensor modules are added (constructor, append).
+    yield* this.children() as Module[];
   }
 
   /** Adds a module at the end (named by its position) and returns this. */
@@ -78,20 +79,23 @@ export class Sequential extends Module {
   }
 }
 
-/** A list of modules, registered so that their parameters are found; it has no forward. */
-export class ModuleList extends Module {
-  constructor(modules: Iterable<Module> = []) {
+/**
+ * A list of modules, registered so that their parameters are found; it has no forward.
+ * M types the elements (tensor-to-tensor modules by default; Note [Module signatures]).
+ */
+export class ModuleList<M extends AnyModule = Module> extends Module {
+  constructor(modules: Iterable<NoInfer<M>> = []) {
     super();
     this.extend(modules);
   }
 
   /** The module at `index`; negative indices count from the end. */
-  get(index: number): Module {
-    return childAt(this, index)[1];
+  get(index: number): M {
+    return childAt(this, index)[1] as M;
   }
 
   /** Replaces the module at `index`. */
-  set(index: number, module: Module): this {
+  set(index: number, module: M): this {
     addModule(this, childAt(this, index)[0], module);
     return this;
   }
@@ -100,24 +104,25 @@ export class ModuleList extends Module {
     return this.children().length;
   }
 
-  *[Symbol.iterator](): Iterator<Module> {
-    yield* this.children();
+  *[Symbol.iterator](): Iterator<M> {
+    // Only M's are added (constructor, append, insert, set).
+    yield* this.children() as M[];
   }
 
   /** Adds a module at the end and returns this. */
-  append(module: Module): this {
+  append(module: M): this {
     addModule(this, String(this.length), module);
     return this;
   }
 
   /** Adds modules at the end and returns this. */
-  extend(modules: Iterable<Module>): this {
+  extend(modules: Iterable<M>): this {
     for (const m of modules) this.append(m);
     return this;
   }
 
   /** Inserts a module before position `index` (negative counts from the end, as list.insert). */
-  insert(index: number, module: Module): this {
+  insert(index: number, module: M): this {
     const kids = this.children();
     const i = index < 0 ? Math.max(0, index + kids.length) : Math.min(index, kids.length);
     kids.splice(i, 0, module);
@@ -163,11 +168,12 @@ export class ModuleDict extends Module {
   }
 
   values(): Module[] {
-    return this.children();
+    return this.entries().map(([, m]) => m);
   }
 
   entries(): [string, Module][] {
-    return [...this.namedChildren()];
+    // ModuleDict's setters take tensor-to-tensor modules only.
+    return [...this.namedChildren()].map(([k, m]): [string, Module] => [k, m as Module]);
   }
 
   override get length(): number {

@@ -13,13 +13,16 @@ const BUFFERS = Symbol('buffers');
  * `parameters()` finds them in assignment order. Instances are callable: `f(x)` runs `f.forward(x)`.
  */
 // The interface adds the call signature the constructor's trick provides (see below).
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Module {
-  (...inputs: Tensor[]): Tensor;
+export interface Module<In extends unknown[] = Tensor[], Out = Tensor> {
+  (...inputs: In): Out;
 }
 
+// Note [Module signatures]
+// In and Out type forward and the call: most modules map tensors to a tensor (the defaults);
+// attention and recurrent layers take options objects or return tuples, as PyTorch's do.
+// AnyModule accepts every signature, for containers that only hold modules.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export abstract class Module {
+export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** Whether the module is in training mode (see train() and eval()). */
   declare training: boolean;
   private declare readonly [BUFFERS]: Set<string>;
@@ -28,7 +31,7 @@ export abstract class Module {
     // Returning a function from the constructor makes the instance callable; its prototype
     // chain is the subclass's, so fields and methods behave as on any object. Base-class field
     // initialisers would land on the discarded `this`, so this class sets its state by hand.
-    const call = ((...inputs: Tensor[]) => call.forward(...inputs)) as Module;
+    const call = ((...inputs: In) => call.forward(...inputs)) as Module<In, Out>;
     Object.setPrototypeOf(call, new.target.prototype);
     // A function's own `name` and `length` are read-only; subclasses may want those names.
     delete (call as { name?: string }).name;
@@ -39,7 +42,7 @@ export abstract class Module {
   }
 
   /** The computation; called by `module(x)`. */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  abstract forward(...inputs: In): Out;
 
   /** Registers a tensor that is state but not a parameter (e.g. running statistics). */
   registerBuffer(name: string, tensor: Tensor | null): void {
@@ -52,33 +55,33 @@ export abstract class Module {
   }
 
   /** Direct submodules with their field names, in assignment order. */
-  *namedChildren(): Generator<[string, Module]> {
+  *namedChildren(): Generator<[string, AnyModule]> {
     for (const [k, v] of this.fields()) if (v instanceof Module) yield [k, v];
   }
 
   /** Direct submodules. */
-  children(): Module[] {
+  children(): AnyModule[] {
     return [...this.namedChildren()].map(([, m]) => m);
   }
 
   /** This module and all below it, pre-order, each once, with dotted names. */
-  namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [];
-    const seen = new Set<Module>();
-    const stack: [string, Module][] = [[prefix, this]];
+  namedModules(prefix = ''): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [];
+    const seen = new Set<AnyModule>();
+    const stack: [string, AnyModule][] = [[prefix, this]];
     for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
       const [name, m] = top;
       if (seen.has(m)) continue;
       seen.add(m);
       out.push([name, m]);
-      const kids = [...m.namedChildren()].map(([k, c]): [string, Module] => [name ? `${name}.${k}` : k, c]);
+      const kids = [...m.namedChildren()].map(([k, c]): [string, AnyModule] => [name ? `${name}.${k}` : k, c]);
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
     }
     return out;
   }
 
   /** This module and all below it. */
-  modules(): Module[] {
+  modules(): AnyModule[] {
     return this.namedModules().map(([, m]) => m);
   }
 
@@ -95,7 +98,7 @@ export abstract class Module {
   namedParameters(prefix = '', recurse = true): [string, Parameter][] {
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
-    const mods: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    const mods: [string, AnyModule][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     for (const [name, m] of mods) {
       for (const [k, p] of m.ownParameters()) {
         if (seen.has(p)) continue;
@@ -113,7 +116,7 @@ export abstract class Module {
 
   /** Buffers with dotted names (e.g. BatchNorm's running_mean). */
   namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
-    const mods: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    const mods: [string, AnyModule][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
     return mods.flatMap(([name, m]) => m.ownBuffers().map(([k, b]): [string, Tensor] => [name ? `${name}.${k}` : k, b]));
   }
 
@@ -144,7 +147,7 @@ export abstract class Module {
   }
 
   /** Calls fn on every submodule (children first) and then on this one. */
-  apply(fn: (m: Module) => void): this {
+  apply(fn: (m: AnyModule) => void): this {
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;
@@ -265,3 +268,6 @@ export abstract class Module {
     return this.toString();
   }
 }
+
+/** A module of any forward signature (Note [Module signatures]). */
+export type AnyModule = Module<never, unknown>;
