@@ -18,10 +18,16 @@ const fixtures = loadFixture('nn2.json') as Record<string, ModuleCase> & {
   containers: { ParameterList: string; ParameterDict: string; Holder: string; names: string[]; stateDict: string[] };
 };
 
-/** An input of scripts/fixtures_nn2.py: a shape drawn by randn, ±1 signs, |randn| + 0.1, or randint classes. */
-type InputSpec = number[] | { sign: number[] } | { positive: number[] } | { classes: number[]; n: number };
+/** An input of scripts/fixtures_nn2.py: a shape drawn by randn, ±1 signs, |randn| + 0.1, randint classes, or distinct indices. */
+type InputSpec = number[] | { sign: number[] } | { positive: number[] } | { classes: number[]; n: number } | { distinct: number[]; n: number };
 function makeInput(spec: InputSpec): torch.Tensor {
   if (Array.isArray(spec)) return torch.randn(spec);
+  if ('distinct' in spec) {
+    // Distinct indices per spatial plane (the last two dims of a 4-D shape, else the last), as pooling gives unpooling.
+    const planeDims = spec.distinct.length === 4 ? 2 : 1, shape = spec.distinct;
+    const rows = shape.slice(0, shape.length - planeDims).reduce((a, b) => a * b, 1), k = shape.slice(shape.length - planeDims).reduce((a, b) => a * b, 1);
+    return torch.stack(Array.from({ length: rows }, () => torch.randperm(spec.n).narrow(0, 0, k))).reshape(shape);
+  }
   if ('sign' in spec) return torch.randn(spec.sign).gt(0).to('float32').mul(2).sub(1);
   if ('positive' in spec) return torch.randn(spec.positive).abs().add(0.1);
   return torch.randint(spec.n, spec.classes);
@@ -119,6 +125,8 @@ const CASES: Record<string, [() => nn.Module, InputSpec[]]> = {
   'ChannelShuffle': [() => new nn.ChannelShuffle(3), [[1, 6, 2, 2]]],
   'EmbeddingBag': [() => new nn.EmbeddingBag(10, 3), [{ classes: [2, 4], n: 10 }]],
   'EmbeddingBag.max_padding': [() => new nn.EmbeddingBag(6, 2, { mode: 'max', paddingIdx: 2 }), [{ classes: [3, 3], n: 6 }]],
+  'MaxUnpool2d': [() => new nn.MaxUnpool2d(2, null, 1), [[1, 2, 3, 3], { distinct: [1, 2, 3, 3], n: 16 }]],
+  'MaxUnpool1d': [() => new nn.MaxUnpool1d(2), [[2, 3, 3], { distinct: [2, 3, 3], n: 6 }]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());

@@ -161,4 +161,19 @@ const grids: OpInfo[] = [
     ] },
 ];
 
-export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms, ...more, ...grids];
+const unpools: OpInfo[] = [
+  { name: 'F.maxUnpool1d', call: (a) => { const [v, i] = F.maxPool1d(a, 2, { returnIndices: true }); return F.maxUnpool1d(v, i, 2); },
+    py: 'F.max_unpool1d(*F.max_pool1d(a, 2, return_indices=True), 2)', samples: [s('batched', f([2, 3, 7])), s('unbatched', f([3, 6]))] },
+  { name: 'F.maxUnpool2d', call: (a) => { const [v, i] = F.maxPool2d(a, 2, { returnIndices: true }); return F.maxUnpool2d(v, i, 2, { outputSize: [5, 5] }); },
+    py: 'F.max_unpool2d(*F.max_pool2d(a, 2, return_indices=True), 2, output_size=(5, 5))', samples: [s('batched', f([2, 2, 5, 5])), s('unbatched', f([2, 5, 4], T))],
+    errors: [
+      { name: 'output size', run: () => { const [v, i] = F.maxPool2d(torch.randn(2, 3, 4, 5), 2, { returnIndices: true }); return F.maxUnpool2d(v, i, 2, { outputSize: [7, 5] }); }, match: /invalid output_size "\(7, 5\)" \(dim 0 must be between 2 and 6\)/ },
+      { name: 'index dtype', run: () => F.maxUnpool2d(torch.ones(2, 3, 2, 2), torch.ones(2, 3, 2, 2), 2), match: /elements in indices should be type int64 but got: Float/ },
+      { name: 'index shape', run: () => F.maxUnpool2d(torch.ones(2, 3, 2, 2), torch.zeros([2, 1, 2, 2], { dtype: 'int64' }), 2), match: /Expected shape of indices to be same as that of the input tensor \(\[2, 3, 2, 2\]\) but got indices tensor with shape: \[2, 1, 2, 2\]/ },
+      { name: 'index range', run: () => F.maxUnpool2d(torch.ones(1, 1, 2, 2), torch.full([1, 1, 2, 2], 113, { dtype: 'int64' }), 2), match: /Found an invalid max index: 113 \(output volumes are of size 4x4/ },
+    ] },
+  { name: 'F.maxUnpool3d', call: (a) => { const [v, i] = F.maxPool3d(a, 2, { stride: 1, returnIndices: true }); return F.maxUnpool3d(v, i, 2, { stride: 1 }); },
+    py: 'F.max_unpool3d(*F.max_pool3d(a, 2, stride=1, return_indices=True), 2, stride=1)', samples: [s('batched', f([1, 2, 3, 3, 4]))] },
+];
+
+export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms, ...more, ...grids, ...unpools];

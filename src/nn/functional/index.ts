@@ -34,7 +34,7 @@ export { interpolate, type InterpolateMode, type InterpolateOptions } from './sa
 export { affineGrid, gridSample, type GridSampleMode, type GridPaddingMode, type GridSampleOptions } from './grid.js';
 export {
   maxPool1d, maxPool3d, avgPool1d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d,
-  lpPool1d, lpPool2d, type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
+  lpPool1d, lpPool2d, maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions, type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
 } from './pool-nd.js';
 // end padding, shapes, distances
 // attention
