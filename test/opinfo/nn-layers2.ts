@@ -151,6 +151,12 @@ const grids: OpInfo[] = [
     py: `F.grid_sample(a, b, padding_mode='${paddingMode}', align_corners=${alignCorners ? 'True' : 'False'})`, ...tol,
     samples: [s('basic', f([2, 2, 3, 4]), gridPoints([2, 3, 2, 2])), s('transposed', f([1, 2, 4, 3], T), gridPoints([1, 2, 3, 2]))],
   }))),
+  { name: 'F.gridSample.trilinear', call: (a, b) => F.gridSample(a, b, { paddingMode: 'border', alignCorners: true }), py: "F.grid_sample(a, b, padding_mode='border', align_corners=True)", ...tol,
+    samples: [s('5d', f([1, 2, 2, 3, 3]), gridPoints([1, 2, 2, 2, 3]))] },
+  { name: 'F.gridSample.trilinear_zeros', call: (a, b) => F.gridSample(a, b), py: "F.grid_sample(a, b, align_corners=False)", ...tol,
+    samples: [s('5d', f([2, 1, 3, 2, 3]), gridPoints([2, 2, 1, 2, 3]))] },
+  { name: 'F.gridSample.nearest_3d', call: (a, b) => F.gridSample(a, b, { mode: 'nearest' }), py: "F.grid_sample(a, b, mode='nearest', align_corners=False)",
+    samples: [s('5d', f([1, 2, 2, 3, 3]), f([1, 2, 2, 2, 3], { range: [-1.2, 1.2], grad: false }))] },
   { name: 'F.gridSample.nearest', call: (a, b) => F.gridSample(a, b, { mode: 'nearest', paddingMode: 'reflection' }), py: "F.grid_sample(a, b, mode='nearest', padding_mode='reflection', align_corners=False)",
     samples: [s('basic', f([2, 2, 3, 4]), f([2, 3, 2, 2], { range: [-1.2, 1.2], grad: false }))],
     errors: [

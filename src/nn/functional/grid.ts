@@ -1,5 +1,5 @@
-// src/nn/functional/grid.ts — F.affineGrid and F.gridSample (2-D: bilinear or nearest, zeros / border /
-// reflection padding), composed from ops as PyTorch's grid_sampler_2d computes them, so that gradients reach
+// src/nn/functional/grid.ts — F.affineGrid and F.gridSample (2-D and 3-D; bilinear or nearest; zeros / border /
+// reflection padding), composed from ops as PyTorch's grid samplers compute them, so that gradients reach
 // both the input (through gather) and the grid (through the interpolation weights).
 import { isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { NotImplementedError, RuntimeError, ValueError } from '../../core/errors.js';
@@ -74,17 +74,24 @@ function sourceIndex(coord: Tensor, size: number, padding: GridPaddingMode, alig
   return x;
 }
 
-/** input[n, c, y, x] at integer pixel positions [N, P] (zero where out of bounds), as [N, C, P]. */
-function pick(flat: Tensor, ix: Tensor, iy: Tensor, h: number, w: number): Tensor {
-  const inside = logicalAnd(logicalAnd(ge(ix, 0), le(ix, w - 1)), logicalAnd(ge(iy, 0), le(iy, h - 1)));
-  const index = where(inside, add(mul(clamp(iy, 0, h - 1), w), clamp(ix, 0, w - 1)), 0).to('int64');
-  const values = gather(flat, 2, unsqueeze(index, 1).expand(flat.dims[0], flat.dims[1], index.dims[1]));
+/** input[n, c, (z,) y, x] at integer positions [N, P] per coordinate (x first), zero where out of bounds, as [N, C, P]. */
+function pick(flat: Tensor, coords: readonly Tensor[], sizes: readonly number[]): Tensor {
+  const [x, ...rest] = coords;
+  let inside = logicalAnd(ge(x, 0), le(x, sizes[0] - 1)), index = clamp(x, 0, sizes[0] - 1), stride = sizes[0];
+  rest.forEach((c, j) => {
+    const size = sizes[j + 1];
+    inside = logicalAnd(inside, logicalAnd(ge(c, 0), le(c, size - 1)));
+    index = add(index, mul(clamp(c, 0, size - 1), stride));
+    stride *= size;
+  });
+  const at = where(inside, index, 0).to('int64');
+  const values = gather(flat, 2, unsqueeze(at, 1).expand(flat.dims[0], flat.dims[1], at.dims[1]));
   return mul(values, unsqueeze(inside.to(flat.dtype), 1));
 }
 
 /**
- * Samples input [N, C, H, W] at the normalised (x, y) positions of grid [N, Ho, Wo, 2] in [−1, 1],
- * giving [N, C, Ho, Wo] (F.grid_sample).
+ * Samples input [N, C, H, W] at the normalised (x, y) positions of grid [N, Ho, Wo, 2] in [−1, 1], giving
+ * [N, C, Ho, Wo]; or [N, C, D, H, W] at (x, y, z) of grid [N, Do, Ho, Wo, 3] (trilinear as 'bilinear') (F.grid_sample).
  */
 export function gridSample(input: Tensor, grid: Tensor, { mode = 'bilinear', paddingMode = 'zeros', alignCorners = false }: GridSampleOptions = {}): Tensor {
   const modeName: string = mode, paddingName: string = paddingMode;
@@ -94,32 +101,35 @@ export function gridSample(input: Tensor, grid: Tensor, { mode = 'bilinear', pad
   if (paddingName !== 'zeros' && paddingName !== 'border' && paddingName !== 'reflection') {
     throw new ValueError(`grid_sample: nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${paddingName}'`);
   }
-  const op = 'grid_sampler', sizes = `input with sizes ${fmtShape(input.dims)} and grid with sizes ${fmtShape(grid.dims)}`;
+  const op = 'grid_sampler', shapes = `input with sizes ${fmtShape(input.dims)} and grid with sizes ${fmtShape(grid.dims)}`;
   if (input.dims[0] !== grid.dims[0] || (input.dim() !== grid.dim() && input.dim() >= 4)) {
-    throw new RuntimeError(`${op}: grid_sampler(): expected grid and input to have same batch size, but got ${sizes}`);
+    throw new RuntimeError(`${op}: grid_sampler(): expected grid and input to have same batch size, but got ${shapes}`);
   }
   if (input.dim() !== grid.dim() || (input.dim() !== 4 && input.dim() !== 5)) {
-    throw new RuntimeError(`${op}: grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got ${sizes}`);
+    throw new RuntimeError(`${op}: grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got ${shapes}`);
   }
   if (grid.dims[grid.dim() - 1] !== input.dim() - 2) {
     throw new RuntimeError(`${op}: grid_sampler(): expected grid to have size ${input.dim() - 2} in last dimension, but got grid with sizes ${fmtShape(grid.dims)}`);
   }
   if (!isFloating(input.dtype)) throw new RuntimeError(`${op}: grid_sampler_2d_cpu not implemented for ${TYPE_NAMES[input.dtype]}`);
-  if (input.dim() === 5 || mode === 'bicubic') throw new NotImplementedError(`${op}: kindling's grid_sample supports 4-D inputs with bilinear or nearest modes`);
-  const [n, c, h, w] = input.dims as [number, number, number, number], [ho, wo] = grid.dims.slice(1, 3) as [number, number];
-  const points = reshape(grid.to(input.dtype), [n, ho * wo, 2]);
-  const ix = sourceIndex(points.select(2, 0), w, paddingMode, alignCorners), iy = sourceIndex(points.select(2, 1), h, paddingMode, alignCorners);
-  const flat = reshape(input, [n, c, h * w]);
+  if (mode === 'bicubic') throw new NotImplementedError(`${op}: kindling's grid_sample supports the bilinear and nearest modes`);
+  const [n, c] = input.dims as [number, number], k = input.dim() - 2;
+  const sizes = input.dims.slice(2).reverse(), outSpatial = grid.dims.slice(1, -1); // sizes x first: W, H (, D)
+  const count = outSpatial.reduce((a, b) => a * b, 1);
+  const points = reshape(grid.to(input.dtype), [n, count, k]);
+  const coords = sizes.map((size, i) => sourceIndex(points.select(2, i), size, paddingMode, alignCorners));
+  const flat = reshape(input, [n, c, -1]);
   let out: Tensor;
-  if (mode === 'nearest') out = pick(flat, round(ix), round(iy), h, w);
+  if (mode === 'nearest') out = pick(flat, coords.map((x) => round(x)), sizes);
   else {
-    // The four neighbours, each weighted by the area of the opposite rectangle; the floors carry no gradient.
-    const x0 = floor(ix), y0 = floor(iy), x1 = add(x0, 1), y1 = add(y0, 1);
-    const [ex, wx] = [sub(x1, ix), sub(ix, x0)], [ey, wy] = [sub(y1, iy), sub(iy, y0)];
-    out = add(
-      add(mul(pick(flat, x0, y0, h, w), unsqueeze(mul(ex, ey), 1)), mul(pick(flat, x1, y0, h, w), unsqueeze(mul(wx, ey), 1))),
-      add(mul(pick(flat, x0, y1, h, w), unsqueeze(mul(ex, wy), 1)), mul(pick(flat, x1, y1, h, w), unsqueeze(mul(wx, wy), 1))),
-    );
+    // The 2^k neighbours, each weighted by the volume of the opposite box; the floors carry no gradient.
+    const lo = coords.map((x) => floor(x));
+    const terms = Array.from({ length: 1 << k }, (_, corner) => {
+      const at = lo.map((l, i) => ((corner >> i) & 1 ? add(l, 1) : l));
+      const weight = coords.map((x, i) => ((corner >> i) & 1 ? sub(x, lo[i]) : sub(add(lo[i], 1), x))).reduce((a, b) => mul(a, b));
+      return mul(pick(flat, at, sizes), unsqueeze(weight, 1));
+    });
+    out = terms.reduce((a, b) => add(a, b));
   }
-  return reshape(out, [n, c, ho, wo]);
+  return reshape(out, [n, c, ...outSpatial]);
 }
