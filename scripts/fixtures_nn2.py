@@ -88,6 +88,20 @@ CASES = {
     'GaussianNLLLoss': ("nn.GaussianNLLLoss(full=True, reduction='sum')", [[3, 4], [3, 4], {'positive': [3, 1]}]),
     'MultiLabelSoftMarginLoss': ('nn.MultiLabelSoftMarginLoss()', [[3, 4], {'sign': [3, 4]}]),
     'MultiMarginLoss': ('nn.MultiMarginLoss(p=2, margin=0.5)', [[4, 5], {'classes': [4], 'n': 5}]),
+    'Dropout1d': ('nn.Dropout1d(0.4)', [[4, 6, 3]]),
+    'Dropout1d.unbatched': ('nn.Dropout1d(0.4)', [[6, 3]]),
+    'Dropout3d': ('nn.Dropout3d(0.3)', [[2, 5, 2, 2, 2]]),
+    'AlphaDropout': ('nn.AlphaDropout(0.3)', [[4, 6]]),
+    'FeatureAlphaDropout': ('nn.FeatureAlphaDropout(0.4, inplace=True)', [[3, 5, 2, 2]]),
+    'LPPool1d': ('nn.LPPool1d(2, 3)', [{'positive': [2, 3, 7]}]),
+    'LPPool2d': ('nn.LPPool2d(2.5, (2, 3), stride=1)', [{'positive': [1, 2, 4, 5]}]),
+    'LocalResponseNorm': ('nn.LocalResponseNorm(3)', [[2, 5, 3, 3]]),
+    'LocalResponseNorm.options': ('nn.LocalResponseNorm(2, 1e-3, 0.5, 2.)', [[2, 4, 5]]),
+    'ChannelShuffle': ('nn.ChannelShuffle(3)', [[1, 6, 2, 2]]),
+    'EmbeddingBag': ('nn.EmbeddingBag(10, 3)', [{'classes': [2, 4], 'n': 10}]),
+    'EmbeddingBag.max_padding': ("nn.EmbeddingBag(6, 2, mode='max', padding_idx=2)", [{'classes': [3, 3], 'n': 6}]),
+    'MaxUnpool2d': ('nn.MaxUnpool2d(2, padding=1)', [[1, 2, 3, 3], {'distinct': [1, 2, 3, 3], 'n': 16}]),
+    'MaxUnpool1d': ('nn.MaxUnpool1d(2)', [[2, 3, 3], {'distinct': [2, 3, 3], 'n': 6}]),
 }
 
 
@@ -98,13 +112,21 @@ def flat(t):
 
 def make_input(spec):
     # a shape draws torch.randn; {'sign': shape} gives ±1 from randn's signs, {'positive': shape} |randn| + 0.1,
-    # {'classes': shape, 'n': n} torch.randint(n, shape)
+    # {'classes': shape, 'n': n} torch.randint(n, shape), {'distinct': shape, 'n': n} distinct indices per spatial plane
     if isinstance(spec, list):
         return torch.randn(*spec)
     if 'sign' in spec:
         return (torch.randn(*spec['sign']) > 0).float() * 2 - 1
     if 'positive' in spec:
         return torch.randn(*spec['positive']).abs() + 0.1
+    if 'distinct' in spec:  # distinct indices per row of the last dims, as pooling gives unpooling
+        shape, rows = spec['distinct'], 1
+        for n in shape[:-2 if len(shape) == 4 else -1]:
+            rows *= n
+        k = 1
+        for n in shape[len(shape) - (2 if len(shape) == 4 else 1):]:
+            k *= n
+        return torch.stack([torch.randperm(spec['n'])[:k] for _ in range(rows)]).reshape(shape)
     return torch.randint(spec['n'], spec['classes'])
 
 

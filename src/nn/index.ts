@@ -10,13 +10,15 @@ export {
 } from './modules/conv.js';
 export {
   MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
-  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d,
+  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
 } from './modules/pooling.js';
 export {
-  BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, type BatchNormOptions,
+  BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, GroupNorm, LocalResponseNorm, type BatchNormOptions,
 } from './modules/normalization.js';
 export { Dropout, Dropout2d } from './modules/dropout.js';
+export { Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from './modules/dropout.js';
 export { Embedding } from './modules/sparse.js';
+export { EmbeddingBag, type EmbeddingBagModuleOptions } from './modules/sparse.js';
 // end layers
 // activations, losses and containers
 export {
@@ -38,7 +40,7 @@ export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
 } from './modules/padding.js';
 export {
-  Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, Fold, Unfold, CosineSimilarity, PairwiseDistance, type UpsampleOptions,
+  Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, ChannelShuffle, Fold, Unfold, CosineSimilarity, PairwiseDistance, type UpsampleOptions,
 } from './modules/sampling.js';
 // end activations, losses and containers
 // utils

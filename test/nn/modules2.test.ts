@@ -18,10 +18,16 @@ const fixtures = loadFixture('nn2.json') as Record<string, ModuleCase> & {
   containers: { ParameterList: string; ParameterDict: string; Holder: string; names: string[]; stateDict: string[] };
 };
 
-/** An input of scripts/fixtures_nn2.py: a shape drawn by randn, ±1 signs, |randn| + 0.1, or randint classes. */
-type InputSpec = number[] | { sign: number[] } | { positive: number[] } | { classes: number[]; n: number };
+/** An input of scripts/fixtures_nn2.py: a shape drawn by randn, ±1 signs, |randn| + 0.1, randint classes, or distinct indices. */
+type InputSpec = number[] | { sign: number[] } | { positive: number[] } | { classes: number[]; n: number } | { distinct: number[]; n: number };
 function makeInput(spec: InputSpec): torch.Tensor {
   if (Array.isArray(spec)) return torch.randn(spec);
+  if ('distinct' in spec) {
+    // Distinct indices per spatial plane (the last two dims of a 4-D shape, else the last), as pooling gives unpooling.
+    const planeDims = spec.distinct.length === 4 ? 2 : 1, shape = spec.distinct;
+    const rows = shape.slice(0, shape.length - planeDims).reduce((a, b) => a * b, 1), k = shape.slice(shape.length - planeDims).reduce((a, b) => a * b, 1);
+    return torch.stack(Array.from({ length: rows }, () => torch.randperm(spec.n).narrow(0, 0, k))).reshape(shape);
+  }
   if ('sign' in spec) return torch.randn(spec.sign).gt(0).to('float32').mul(2).sub(1);
   if ('positive' in spec) return torch.randn(spec.positive).abs().add(0.1);
   return torch.randint(spec.n, spec.classes);
@@ -106,6 +112,21 @@ const CASES: Record<string, [() => nn.Module, InputSpec[]]> = {
   'GaussianNLLLoss': [() => new nn.GaussianNLLLoss({ full: true, reduction: 'sum' }), [[3, 4], [3, 4], { positive: [3, 1] }]],
   'MultiLabelSoftMarginLoss': [() => new nn.MultiLabelSoftMarginLoss(), [[3, 4], { sign: [3, 4] }]],
   'MultiMarginLoss': [() => new nn.MultiMarginLoss({ p: 2, margin: 0.5 }), [[4, 5], { classes: [4], n: 5 }]],
+  // Training mode: the masks come from the same seeded stream as PyTorch's.
+  'Dropout1d': [() => new nn.Dropout1d(0.4), [[4, 6, 3]]],
+  'Dropout1d.unbatched': [() => new nn.Dropout1d(0.4), [[6, 3]]],
+  'Dropout3d': [() => new nn.Dropout3d(0.3), [[2, 5, 2, 2, 2]]],
+  'AlphaDropout': [() => new nn.AlphaDropout(0.3), [[4, 6]]],
+  'FeatureAlphaDropout': [() => new nn.FeatureAlphaDropout(0.4, true), [[3, 5, 2, 2]]],
+  'LPPool1d': [() => new nn.LPPool1d(2, 3), [{ positive: [2, 3, 7] }]],
+  'LPPool2d': [() => new nn.LPPool2d(2.5, [2, 3], 1), [{ positive: [1, 2, 4, 5] }]],
+  'LocalResponseNorm': [() => new nn.LocalResponseNorm(3), [[2, 5, 3, 3]]],
+  'LocalResponseNorm.options': [() => new nn.LocalResponseNorm(2, 1e-3, 0.5, 2), [[2, 4, 5]]],
+  'ChannelShuffle': [() => new nn.ChannelShuffle(3), [[1, 6, 2, 2]]],
+  'EmbeddingBag': [() => new nn.EmbeddingBag(10, 3), [{ classes: [2, 4], n: 10 }]],
+  'EmbeddingBag.max_padding': [() => new nn.EmbeddingBag(6, 2, { mode: 'max', paddingIdx: 2 }), [{ classes: [3, 3], n: 6 }]],
+  'MaxUnpool2d': [() => new nn.MaxUnpool2d(2, null, 1), [[1, 2, 3, 3], { distinct: [1, 2, 3, 3], n: 16 }]],
+  'MaxUnpool1d': [() => new nn.MaxUnpool1d(2), [[2, 3, 3], { distinct: [2, 3, 3], n: 6 }]],
 };
 
 const values = (t: torch.Tensor): number[] => Array.from(t.detach().toArray());
@@ -219,6 +240,14 @@ describe('module errors and modes', () => {
     assert.deepEqual(values(m.running_mean ?? torch.zeros(3)), before);
     const rm = (m.running_mean ?? torch.zeros(3)).reshape(1, 3, 1, 1), rv = (m.running_var ?? torch.ones(3)).reshape(1, 3, 1, 1);
     assertClose(values(y), values(x.sub(rm).div(rv.add(1e-5).sqrt())), { what: 'eval output' });
+  });
+
+  test('dropouts check ranks and probabilities, and are the identity in eval mode', () => {
+    assert.throws(() => torch.nn.functional.dropout1d(torch.ones(5)), /dropout1d: Expected 2D or 3D input, but received a 1D input\./);
+    assert.throws(() => torch.nn.functional.alphaDropout(torch.ones(5), 1.5, true), /dropout probability has to be between 0 and 1, but got 1\.5/);
+    const x = torch.randn(2, 3, 4);
+    for (const m of [new nn.Dropout1d(), new nn.Dropout3d(), new nn.AlphaDropout(), new nn.FeatureAlphaDropout()]) assert.equal(m.eval()(x), x);
+    assert.deepEqual(torch.nn.functional.alphaDropout(torch.ones(3), 1, true).tolist(), [0, 0, 0]);
   });
 
   test('padding modules check their tuple length', () => {

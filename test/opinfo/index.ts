@@ -8,7 +8,6 @@ import { nnFunctionalInfos } from './nn-functional.js';
 import { nnFunctional2Infos } from './nn-functional2.js';
 import { nnLayerInfos } from './nn-layers.js';
 import { nnLayer2Infos } from './nn-layers2.js';
-import { nnLoss2Infos } from './nn-losses2.js';
 import { productInfos } from './products.js';
 import { reduceInfos } from './reduce.js';
 import { selectionAndSpecialInfos } from './selection.js';
@@ -31,4 +30,5 @@ export const allOpInfos: OpInfo[] = [
   ...nnLayer2Infos,
   ...nnLoss2Infos,
   ...selectionAndSpecialInfos,
+  ...embeddingBagInfos,
 ];

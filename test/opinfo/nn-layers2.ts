@@ -119,4 +119,67 @@ const norms: OpInfo[] = [
     samples: [s('1d', f([2, 3, 5]), f([3], { grad: false }), f([3], { grad: false, range: [0.5, 2] }))] },
 ];
 
-export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms];
+const more: OpInfo[] = [
+  { name: 'F.lpPool1d', call: (a) => F.lpPool1d(a, 2, 3), py: 'F.lp_pool1d(a, 2, 3)', samples: [s('batched', f([2, 3, 7], { range: [0.1, 2] })), s('unbatched', f([3, 6], { range: [0.1, 2] }))] },
+  { name: 'F.lpPool1d.options', call: (a) => F.lpPool1d(a, 3, 2, { stride: 1, ceilMode: true }), py: 'F.lp_pool1d(a, 3, 2, stride=1, ceil_mode=True)', samples: [s('batched', f([2, 3, 5], { range: [0.1, 2] }))] },
+  { name: 'F.lpPool2d', call: (a) => F.lpPool2d(a, 2, 2), py: 'F.lp_pool2d(a, 2, 2)', samples: [s('batched', f([2, 2, 4, 5], { range: [0.1, 2] })), s('transposed', f([1, 2, 4, 4], { range: [0.1, 2], transposed: true }))] },
+  { name: 'F.lpPool2d.options', call: (a) => F.lpPool2d(a, 1.5, [2, 3], { stride: 1, ceilMode: true }), py: 'F.lp_pool2d(a, 1.5, (2, 3), stride=1, ceil_mode=True)', samples: [s('batched', f([1, 2, 4, 5], { range: [0.1, 2] }))] },
+  { name: 'F.localResponseNorm', call: (a) => F.localResponseNorm(a, 3), py: 'F.local_response_norm(a, 3)', ...tol, samples: [s('3d', f([2, 5, 4])), s('4d', f([2, 4, 3, 3], T)), s('5d', f([1, 4, 2, 2, 3]))],
+    errors: [{ name: 'rank', run: () => F.localResponseNorm(torch.ones(5, 6), 3), match: /Expected 3D or higher dimensionality\s+input \(got 2 dimensions\)/ }] },
+  { name: 'F.localResponseNorm.options', call: (a) => F.localResponseNorm(a, 2, 1e-2, 0.5, 2), py: 'F.local_response_norm(a, 2, 1e-2, 0.5, 2.0)', ...tol, samples: [s('4d', f([2, 5, 3, 3]))] },
+  // PyTorch 1.13's channel_shuffle has no derivative: values against it, gradients against the same rearrangement.
+  { name: 'F.channelShuffle.grad', call: (a) => F.channelShuffle(a, 3), py: 'a.reshape(a.shape[0], 3, -1, *a.shape[2:]).transpose(1, 2).reshape(a.shape)', samples: [s('4d', f([2, 6, 2, 3]))] },
+  { name: 'F.channelShuffle', call: (a) => F.channelShuffle(a, 3), py: 'F.channel_shuffle(a, 3)', differentiable: false, samples: [s('4d', f([2, 6, 2, 3])), s('3d', f([2, 3, 4], T))],
+    errors: [
+      { name: 'groups', run: () => F.channelShuffle(torch.ones(2, 3, 5, 6), 2), match: /Number of channels must be divisible by groups\. Got 3 channels and 2 groups\./ },
+      { name: 'rank', run: () => F.channelShuffle(torch.ones(5, 6), 1), match: /channel_shuffle expects input with > 2 dims, but got input with sizes \[5, 6\]/ },
+      { name: 'zero', run: () => F.channelShuffle(torch.ones(2, 3, 5, 6), 0), match: /Number of groups to divide channels in must be positive\. Value of groups:0/ },
+    ] },
+];
+
+// Grid coordinates in [−1.2, 1.2]: some samples fall outside the image, where the padding modes differ.
+const gridPoints = (shape: number[]): InputSpec => f(shape, { range: [-1.2, 1.2] });
+const grids: OpInfo[] = [
+  { name: 'F.affineGrid', call: (a) => F.affineGrid(a, [2, 3, 4, 5]), py: 'F.affine_grid(a, (2, 3, 4, 5), align_corners=False)', samples: [s('2d', f([2, 2, 3]))],
+    errors: [
+      { name: 'theta shape', run: () => F.affineGrid(torch.ones(2, 2, 3), [2, 3, 4, 5, 6]), match: /Expected a batch of 3D affine matrices of shape Nx3x4 for size \(2, 3, 4, 5, 6\)\. Got torch\.Size\(\[2, 2, 3\]\)\./ },
+      { name: 'size rank', run: () => F.affineGrid(torch.ones(2, 2, 3), [2, 3, 4]), match: /affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively\. Got size \(2, 3, 4\)\./ },
+    ] },
+  { name: 'F.affineGrid.align_3d', call: (a) => F.affineGrid(a, [1, 2, 3, 2, 4], { alignCorners: true }), py: 'F.affine_grid(a, (1, 2, 3, 2, 4), align_corners=True)', samples: [s('3d', f([1, 3, 4]))] },
+  ...(['zeros', 'border', 'reflection'] as const).flatMap((paddingMode): OpInfo[] => [false, true].map((alignCorners) => ({
+    name: `F.gridSample.bilinear_${paddingMode}${alignCorners ? '_align' : ''}`, call: (a: torch.Tensor, b: torch.Tensor) => F.gridSample(a, b, { paddingMode, alignCorners }),
+    py: `F.grid_sample(a, b, padding_mode='${paddingMode}', align_corners=${alignCorners ? 'True' : 'False'})`, ...tol,
+    samples: [s('basic', f([2, 2, 3, 4]), gridPoints([2, 3, 2, 2])), s('transposed', f([1, 2, 4, 3], T), gridPoints([1, 2, 3, 2]))],
+  }))),
+  { name: 'F.gridSample.trilinear', call: (a, b) => F.gridSample(a, b, { paddingMode: 'border', alignCorners: true }), py: "F.grid_sample(a, b, padding_mode='border', align_corners=True)", ...tol,
+    samples: [s('5d', f([1, 2, 2, 3, 3]), gridPoints([1, 2, 2, 2, 3]))] },
+  { name: 'F.gridSample.trilinear_zeros', call: (a, b) => F.gridSample(a, b), py: "F.grid_sample(a, b, align_corners=False)", ...tol,
+    samples: [s('5d', f([2, 1, 3, 2, 3]), gridPoints([2, 2, 1, 2, 3]))] },
+  { name: 'F.gridSample.nearest_3d', call: (a, b) => F.gridSample(a, b, { mode: 'nearest' }), py: "F.grid_sample(a, b, mode='nearest', align_corners=False)",
+    samples: [s('5d', f([1, 2, 2, 3, 3]), f([1, 2, 2, 2, 3], { range: [-1.2, 1.2], grad: false }))] },
+  { name: 'F.gridSample.nearest', call: (a, b) => F.gridSample(a, b, { mode: 'nearest', paddingMode: 'reflection' }), py: "F.grid_sample(a, b, mode='nearest', padding_mode='reflection', align_corners=False)",
+    samples: [s('basic', f([2, 2, 3, 4]), f([2, 3, 2, 2], { range: [-1.2, 1.2], grad: false }))],
+    errors: [
+      { name: 'last dim', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(2, 6, 7, 1)), match: /grid_sampler\(\): expected grid to have size 2 in last dimension, but got grid with sizes \[2, 6, 7, 1\]/ },
+      { name: 'batch', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(1, 6, 7, 2)), match: /grid_sampler\(\): expected grid and input to have same batch size, but got input with sizes \[2, 3, 4, 5\] and grid with sizes \[1, 6, 7, 2\]/ },
+      { name: 'mode', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(2, 6, 7, 2), { mode: 'foo' as 'nearest' }), match: /expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: 'foo'/ },
+      { name: 'padding', run: () => F.gridSample(torch.ones(2, 3, 4, 5), torch.ones(2, 6, 7, 2), { paddingMode: 'foo' as 'zeros' }), match: /expected padding_mode to be 'zeros', 'border', or 'reflection', but got: 'foo'/ },
+    ] },
+];
+
+const unpools: OpInfo[] = [
+  { name: 'F.maxUnpool1d', call: (a) => { const [v, i] = F.maxPool1d(a, 2, { returnIndices: true }); return F.maxUnpool1d(v, i, 2); },
+    py: 'F.max_unpool1d(*F.max_pool1d(a, 2, return_indices=True), 2)', samples: [s('batched', f([2, 3, 7])), s('unbatched', f([3, 6]))] },
+  { name: 'F.maxUnpool2d', call: (a) => { const [v, i] = F.maxPool2d(a, 2, { returnIndices: true }); return F.maxUnpool2d(v, i, 2, { outputSize: [5, 5] }); },
+    py: 'F.max_unpool2d(*F.max_pool2d(a, 2, return_indices=True), 2, output_size=(5, 5))', samples: [s('batched', f([2, 2, 5, 5])), s('unbatched', f([2, 5, 4], T))],
+    errors: [
+      { name: 'output size', run: () => { const [v, i] = F.maxPool2d(torch.randn(2, 3, 4, 5), 2, { returnIndices: true }); return F.maxUnpool2d(v, i, 2, { outputSize: [7, 5] }); }, match: /invalid output_size "\(7, 5\)" \(dim 0 must be between 2 and 6\)/ },
+      { name: 'index dtype', run: () => F.maxUnpool2d(torch.ones(2, 3, 2, 2), torch.ones(2, 3, 2, 2), 2), match: /elements in indices should be type int64 but got: Float/ },
+      { name: 'index shape', run: () => F.maxUnpool2d(torch.ones(2, 3, 2, 2), torch.zeros([2, 1, 2, 2], { dtype: 'int64' }), 2), match: /Expected shape of indices to be same as that of the input tensor \(\[2, 3, 2, 2\]\) but got indices tensor with shape: \[2, 1, 2, 2\]/ },
+      { name: 'index range', run: () => F.maxUnpool2d(torch.ones(1, 1, 2, 2), torch.full([1, 1, 2, 2], 113, { dtype: 'int64' }), 2), match: /Found an invalid max index: 113 \(output volumes are of size 4x4/ },
+    ] },
+  { name: 'F.maxUnpool3d', call: (a) => { const [v, i] = F.maxPool3d(a, 2, { stride: 1, returnIndices: true }); return F.maxUnpool3d(v, i, 2, { stride: 1 }); },
+    py: 'F.max_unpool3d(*F.max_pool3d(a, 2, stride=1, return_indices=True), 2, stride=1)', samples: [s('batched', f([1, 2, 3, 3, 4]))] },
+];
+
+export const nnLayer2Infos: OpInfo[] = [...convs, ...pools, ...folding, ...sampling, ...norms, ...more, ...grids, ...unpools];

@@ -1,5 +1,5 @@
 // test/opinfo/nn-losses2.ts — entries for margin, embedding and likelihood losses under each reduction,
-// with their options and PyTorch's errors.
+// with their options and PyTorch's errors; and for F.embeddingBag's modes, offsets and padding.
 import * as torch from 'kindling';
 import { F } from 'kindling';
 import type { InputSpec, OpInfo, Sample } from './types.js';
@@ -80,4 +80,28 @@ export const nnLoss2Infos: OpInfo[] = [
   })),
   { name: 'F.multiMarginLoss.options', call: (a, b, c) => F.multiMarginLoss(a, b, { p: 2, margin: 0.7, weight: c }), py: 'F.multi_margin_loss(a, b, p=2, margin=0.7, weight=c)',
     samples: [s('batch', f([4, 5]), classes([4], 5), fixed([5], [0.1, 2]))] },
+];
+
+const idx = (shape: number[], hi: number): InputSpec => ({ shape, kind: 'int64', range: [0, hi], grad: false });
+const offsets = (values: number[]) => torch.tensor(values, { dtype: 'int64' });
+export const embeddingBagInfos: OpInfo[] = [
+  ...(['sum', 'mean', 'max'] as const).flatMap((mode): OpInfo[] => [
+    { name: `F.embeddingBag.2d_${mode}`, call: (a, b) => F.embeddingBag(b, a, null, { mode }), py: `F.embedding_bag(b, a, mode='${mode}')`, samples: [s('bags', f([6, 3]), idx([3, 4], 6))] },
+    { name: `F.embeddingBag.offsets_${mode}`, call: (a, b) => F.embeddingBag(b, a, offsets([0, 3, 3, 5]), { mode }), py: `F.embedding_bag(b, a, torch.tensor([0, 3, 3, 5]), mode='${mode}')`, samples: [s('bags', f([6, 3]), idx([8], 6))] },
+    { name: `F.embeddingBag.padding_${mode}`, call: (a, b) => F.embeddingBag(b, a, offsets([0, 2, 5]), { mode, paddingIdx: 1 }), py: `F.embedding_bag(b, a, torch.tensor([0, 2, 5]), mode='${mode}', padding_idx=1)`, samples: [s('bags', f([4, 2]), idx([7], 4))] },
+  ]),
+  // PyTorch 1.13 aborts (heap corruption) on include_last_offset in float64: float32 only (gradcheck needs float64).
+  { name: 'F.embeddingBag.last_offset', call: (a, b) => F.embeddingBag(b, a, offsets([0, 2, 4]), { mode: 'sum', includeLastOffset: true }),
+    py: "F.embedding_bag(b, a, torch.tensor([0, 2, 4]), mode='sum', include_last_offset=True)", samples: [s('bags', f([5, 3]), idx([6], 5))], dtypes: ['float32'] },
+  { name: 'F.embeddingBag.weights', call: (a, b, c) => F.embeddingBag(b, a, offsets([0, 2, 4]), { mode: 'sum', perSampleWeights: c }),
+    py: "F.embedding_bag(b, a, torch.tensor([0, 2, 4]), mode='sum', per_sample_weights=c)", samples: [s('bags', f([5, 3]), idx([6], 5), f([6]))],
+    errors: [
+      { name: 'first offset', run: () => F.embeddingBag(offsets([1, 2, 4]), torch.ones(5, 2), offsets([1, 2])), match: /offsets\[0\] has to be 0, i\.e\., the first sequence in the mini-batch has to start from position 0\. However, got 1/ },
+      { name: 'last offset', run: () => F.embeddingBag(offsets([1, 2, 4]), torch.ones(5, 2), offsets([0, 9])), match: /offsets\[-1\] can not be greater than input's length 3 but got offsets\[-1\] of 9/ },
+      { name: 'mode', run: () => F.embeddingBag(offsets([1, 2]), torch.ones(5, 2), offsets([0]), { mode: 'foo' as 'sum' }), match: /mode has to be one of sum, mean or max/ },
+      { name: 'weights mode', run: () => F.embeddingBag(offsets([1, 2]), torch.ones(5, 2), offsets([0]), { perSampleWeights: torch.ones(2) }), match: /per_sample_weights is only supported for mode='sum' \(got mode='mean'\)/ },
+      { name: '2d offsets', run: () => F.embeddingBag(offsets([1, 2]).reshape(1, 2), torch.ones(5, 2), offsets([0])), match: /if input is 2D, then offsets has to be None/ },
+      { name: 'no offsets', run: () => F.embeddingBag(offsets([1, 2]), torch.ones(5, 2)), match: /offsets has to be a 1D Tensor but got None/ },
+      { name: 'float input', run: () => F.embeddingBag(torch.tensor([1, 2]), torch.ones(5, 2), offsets([0])), match: /Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch\.FloatTensor instead/ },
+    ] },
 ];

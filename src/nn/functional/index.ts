@@ -3,9 +3,11 @@ export { bilinear, linear } from './linear.js';
 // layers (conv, pool, norm, dropout, embedding)
 export { conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, type ConvOptions, type ConvTransposeOptions, type IntOrTuple } from './conv.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pool.js';
-export { batchNorm, layerNorm, groupNorm, instanceNorm } from './norm.js';
+export { batchNorm, layerNorm, groupNorm, instanceNorm, localResponseNorm } from './norm.js';
 export { dropout, dropout2d } from './dropout.js';
+export { dropout1d, dropout3d, alphaDropout, featureAlphaDropout } from './dropout.js';
 export { embedding } from './embedding.js';
+export { embeddingBag, type EmbeddingBagMode, type EmbeddingBagOptions } from './embedding-bag.js';
 // end layers
 // activations and losses
 export {
@@ -25,13 +27,14 @@ export {
 // end activations and losses
 // padding, shapes, distances
 export { pad, type PadMode, type PadOptions } from './pad.js';
-export { oneHot, pixelShuffle, pixelUnshuffle } from './shape.js';
+export { oneHot, pixelShuffle, pixelUnshuffle, channelShuffle } from './shape.js';
 export { normalize, cosineSimilarity, pairwiseDistance } from './distance.js';
 export { unfold, fold, type FoldOptions } from './fold.js';
 export { interpolate, type InterpolateMode, type InterpolateOptions } from './sampling.js';
+export { affineGrid, gridSample, type GridSampleMode, type GridPaddingMode, type GridSampleOptions } from './grid.js';
 export {
   maxPool1d, maxPool3d, avgPool1d, avgPool3d, adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d,
-  type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
+  lpPool1d, lpPool2d, maxUnpool1d, maxUnpool2d, maxUnpool3d, type MaxUnpoolOptions, type MaxPool1dOptions, type AvgPool1dOptions, type AdaptiveMaxPoolOptions,
 } from './pool-nd.js';
 // end padding, shapes, distances
 // attention

@@ -1,4 +1,4 @@
-// src/nn/functional/norm.ts — F.batchNorm, F.layerNorm, F.groupNorm as compositions of reductions and
+// src/nn/functional/norm.ts — F.batchNorm, F.instanceNorm, F.layerNorm, F.groupNorm, F.localResponseNorm as compositions of reductions and
 // pointwise ops (autograd flows through their parts), with PyTorch's running-statistics update.
 import { RuntimeError, ValueError } from '../../core/errors.js';
 import { fmtShape, numelOf } from '../../core/shape.js';
@@ -7,6 +7,9 @@ import { add, mul, rsqrt, sub } from '../../ops/elementwise.js';
 import { mean, variance } from '../../ops/reduce.js';
 import { reshape } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { pad } from './pad.js';
+import { avgPool3d } from './pool-nd.js';
+import { avgPool2d } from './pool.js';
 
 /** (x − mean) / √(var + eps) over `axes`, with the biased variance, as every norm layer normalises. */
 function normalize(x: Tensor, axes: readonly number[], eps: number): { y: Tensor; mean: Tensor; var: Tensor } {
@@ -157,4 +160,24 @@ export function instanceNorm(
     if (runningVar !== null && variance !== null) runningVar.copy_(reshape(variance, [b, c]).mean(0));
   });
   return reshape(out, input.dims);
+}
+
+/**
+ * Local response normalisation across channels: x / (k + α·mean of x² over `size` neighbouring channels)^β
+ * (F.local_response_norm), the mean taken with zero padding as PyTorch's average pooling does.
+ */
+export function localResponseNorm(input: Tensor, size: number, alpha = 1e-4, beta = 0.75, k = 1): Tensor {
+  const n = input.dim();
+  if (n < 3) throw new ValueError(`local_response_norm: Expected 3D or higher dimensionality                          input (got ${n} dimensions)`);
+  if (input.numel() === 0) return input;
+  const before = Math.floor(size / 2), after = Math.floor((size - 1) / 2);
+  let div: Tensor;
+  if (n === 3) {
+    div = avgPool2d(pad(input.mul(input).unsqueeze(1), [0, 0, before, after]), [size, 1], { stride: 1 }).squeeze(1);
+  } else {
+    const [b, c] = input.dims as [number, number];
+    const grouped = reshape(input.mul(input), [b, 1, c, input.dims[2], -1]);
+    div = reshape(avgPool3d(pad(grouped, [0, 0, 0, 0, before, after]), [size, 1, 1], { stride: 1 }).squeeze(1), input.dims);
+  }
+  return input.div(div.mul(alpha).add(k).pow(beta));
 }

@@ -7,6 +7,7 @@ import { cat, indexSelect } from '../../ops/indexing.js';
 import { narrow } from '../../ops/views.js';
 import { full, tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { hostTable } from './tables.js';
 
 const TENSOR_TYPES = { float32: 'FloatTensor', float64: 'DoubleTensor', int32: 'IntTensor', int64: 'LongTensor', bool: 'BoolTensor', uint8: 'ByteTensor' } as const;
 
@@ -63,7 +64,7 @@ function indexPad(x: Tensor, pads: readonly [number, number, number][], mode: Ex
   for (const [d, before, after] of pads) {
     const b = Math.max(before, 0), a = Math.max(after, 0), n = y.dims[d];
     if (b === 0 && a === 0) continue;
-    const index = Float64Array.from({ length: n + b + a }, (_, j) => SOURCE[mode](j - b, n));
+    const index = hostTable('pad', n + b + a, (j) => SOURCE[mode](j - b, n));
     y = indexSelect(y, d, tensor(index, { dtype: 'int64', device: x.device }));
   }
   return y;

@@ -3,13 +3,16 @@
 // those over H×W, then over D), so they reuse the fast 2-D window kernels and their gradients. Adaptive max
 // pooling is separable too: per dim, an index_select into padded windows and a max over each window.
 import { isFloating, TYPE_NAMES } from '../../core/dtype.js';
-import { RuntimeError } from '../../core/errors.js';
+import { RuntimeError, ValueError } from '../../core/errors.js';
 import { fmtShape, numelOf } from '../../core/shape.js';
-import { floorDivide, add, mul } from '../../ops/elementwise.js';
-import { gather, indexSelect } from '../../ops/indexing.js';
+import { add, clamp, div, floorDivide, mul } from '../../ops/elementwise.js';
+import { isRecording, record } from '../../ops/define.js';
+import { noGrad } from '../../autograd/grad-mode.js';
+import { gather, indexSelect, scatterAdd } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, squeeze, unsqueeze } from '../../ops/views.js';
-import { tensor } from '../../tensor/creation.js';
+import { onesLike, tensor, zeros } from '../../tensor/creation.js';
+import { hostTable } from './tables.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 import { adaptiveAvgPool2d, adaptiveMatrix, avgPool2d, type AvgPool2dOptions, maxPool2d, type MaxPool2dOptions, poolOutputSize } from './pool.js';
@@ -171,19 +174,19 @@ export function adaptiveAvgPool3d(input: Tensor, outputSize: number | readonly (
  * last element (which never changes a maximum), then max over the window keeps the first maximum. Returns the
  * values and the flat index of each maximum within the pooled dims.
  */
-function adaptiveMax(x: Tensor, sizes: readonly number[]): [Tensor, Tensor] {
+function adaptiveMax(op: string, x: Tensor, sizes: readonly number[]): [Tensor, Tensor] {
   const k = sizes.length, n = x.dim();
   let y = x, flat: Tensor | null = null, inner = 1;
   for (let j = k - 1; j >= 0; j--) {
     const d = n - k + j, len = x.dims[d], out = sizes[j];
-    const starts = Array.from({ length: out }, (_, o) => Math.floor((o * len) / out));
-    const ends = Array.from({ length: out }, (_, o) => Math.ceil(((o + 1) * len) / out));
-    const w = Math.max(1, ...starts.map((s, o) => ends[o] - s));
-    const table = Float64Array.from({ length: out * w }, (_, i) => Math.min(starts[Math.floor(i / w)] + (i % w), ends[Math.floor(i / w)] - 1));
+    const starts = hostTable(op, out, (o) => Math.floor((o * len) / out));
+    const ends = hostTable(op, out, (o) => Math.ceil(((o + 1) * len) / out));
+    const w = starts.reduce((m, s, o) => Math.max(m, ends[o] - s), 1);
+    const table = hostTable(op, out * w, (i) => Math.min(starts[Math.floor(i / w)] + (i % w), ends[Math.floor(i / w)] - 1));
     const picked = indexSelect(y, d, tensor(table, { dtype: 'int64', device: x.device }));
     const [values, slot] = reshape(picked, [...y.dims.slice(0, d), out, w, ...y.dims.slice(d + 1)]).max(d + 1);
     const shape = y.dims.map((_, i) => (i === d ? out : 1));
-    const src = add(slot, reshape(tensor(Float64Array.from(starts), { dtype: 'int64', device: x.device }), shape));
+    const src = add(slot, reshape(tensor(starts, { dtype: 'int64', device: x.device }), shape));
     flat = flat === null ? src : add(gather(flat, d, src), mul(src, inner));
     inner *= len;
     y = values;
@@ -199,7 +202,7 @@ function adaptiveMaxPool(op: string, input: Tensor, sizes: readonly (number | nu
   }
   if (!isFloating(input.dtype)) throw new RuntimeError(`${op}: "${op}" not implemented for '${TYPE_NAMES[input.dtype]}'`);
   const spatial = input.dims.slice(input.dim() - k);
-  const [values, indices] = adaptiveMax(input, sizes.map((s, i) => s ?? spatial[i]));
+  const [values, indices] = adaptiveMax(op, input, sizes.map((s, i) => s ?? spatial[i]));
   return returnIndices ? [values, indices] : values;
 }
 
@@ -236,4 +239,77 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: number | readonly (
   const sizes = typeof outputSize === 'number' ? [outputSize, outputSize, outputSize] : outputSize;
   if (sizes.length !== 3) throw new RuntimeError(`${op}: ${op}(): internal error: output_size.size() must be 3`);
   return adaptiveMaxPool(op, input, sizes, returnIndices);
+}
+
+/** (Σ over the window of x^p)^(1/p): average pooling of x^p scaled back by the window size (F.lp_pool1d). */
+export function lpPool1d(input: Tensor, normType: number, kernelSize: number, { stride = null, ceilMode = false }: { stride?: number | null; ceilMode?: boolean } = {}): Tensor {
+  const out = avgPool1d(input.pow(normType), kernelSize, { stride, padding: 0, ceilMode });
+  return out.sign().mul(out.abs().relu()).mul(kernelSize).pow(1 / normType);
+}
+
+/** (Σ over the window of x^p)^(1/p) over [N, C, H, W] (F.lp_pool2d). */
+export function lpPool2d(input: Tensor, normType: number, kernelSize: IntOrTuple, { stride = null, ceilMode = false }: { stride?: IntOrTuple | null; ceilMode?: boolean } = {}): Tensor {
+  const [kh, kw] = ntuple('lp_pool2d', 'kernel_size', kernelSize, 2) as [number, number];
+  const out = avgPool2d(input.pow(normType), kernelSize, { stride, padding: 0, ceilMode });
+  return out.sign().mul(out.abs().relu()).mul(kw * kh).pow(1 / normType);
+}
+
+export interface MaxUnpoolOptions {
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  /** The output's spatial size (or its full size), for when max pooling rounded down. */
+  outputSize?: readonly number[] | null;
+}
+
+/** Partial inverse of max pooling: each value written at its flat index in a zero output (PyTorch's max_unpool). */
+function maxUnpool(op: string, d: number, input: Tensor, indices: Tensor, kernelSize: IntOrTuple, { stride = null, padding = 0, outputSize = null }: MaxUnpoolOptions): Tensor {
+  const k = ntuple(op, 'kernel_size', kernelSize, d), s = stride === null ? k : ntuple(op, 'stride', stride, d), p = ntuple(op, 'padding', padding, d);
+  const spatial = input.dims.slice(input.dim() - d);
+  const defaults = spatial.map((n, i) => (n - 1) * s[i] - 2 * p[i] + k[i]);
+  let size = defaults;
+  if (outputSize !== null) {
+    const given = outputSize.length === d + 2 ? outputSize.slice(2) : [...outputSize];
+    if (given.length !== d) throw new ValueError(`${op}: output_size should be a sequence containing ${d} or ${d + 2} elements, but it has a length of '${given.length}'`);
+    given.forEach((n, i) => {
+      if (!(defaults[i] - s[i] < n && n < defaults[i] + s[i])) {
+        throw new ValueError(`${op}: invalid output_size "(${outputSize.join(', ')})" (dim ${i} must be between ${defaults[i] - s[i]} and ${defaults[i] + s[i]})`);
+      }
+    });
+    size = given;
+  }
+  if (indices.dtype !== 'int64') throw new RuntimeError(`${op}: elements in indices should be type int64 but got: ${TYPE_NAMES[indices.dtype]}`);
+  if (indices.dim() !== input.dim() || indices.dims.some((n, i) => n !== input.dims[i])) {
+    throw new RuntimeError(`${op}: Expected shape of indices to be same as that of the input tensor (${fmtShape(input.dims)}) but got indices tensor with shape: ${fmtShape(indices.dims)}`);
+  }
+  const lead = input.dims.slice(0, input.dim() - d), rows = numelOf(lead), volume = numelOf(size);
+  if (indices.device.type === 'cpu' && indices.numel() > 0) {
+    const top = indices.amax().item(), bottom = indices.amin().item();
+    if (top >= volume || bottom < 0) throw new RuntimeError(`${op}: Found an invalid max index: ${top >= volume ? top : bottom} (output volumes are of size ${size.join('x')}`);
+  }
+  const flat = reshape(input, [rows, -1]), index = reshape(indices, [rows, -1]);
+  const like = { dtype: input.dtype, device: input.device };
+  // PyTorch writes each value at its index, so an index repeated by overlapping windows holds the value once
+  // (those values are equal: the same maximum). Its gradient reads the output's gradient at every index.
+  const out = noGrad(() => {
+    const sums = scatterAdd(zeros([rows, volume], like), 1, index, flat);
+    const counts = scatterAdd(zeros([rows, volume], like), 1, index, onesLike(flat));
+    return reshape(div(sums, clamp(counts, 1)), [...lead, ...size]);
+  });
+  if (!isRecording([input])) return out;
+  return record(`MaxUnpool${d}DBackward0`, [input], out, null, (g) => [reshape(gather(reshape(g, [rows, volume]), 1, index), input.dims)], 'none');
+}
+
+/** Max unpooling of [N, C, L] or [C, L] at the indices max_pool1d returned (F.max_unpool1d). */
+export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, options: MaxUnpoolOptions = {}): Tensor {
+  return maxUnpool('max_unpool1d', 1, input, indices, kernelSize, options);
+}
+
+/** Max unpooling of [N, C, H, W] or [C, H, W] at the indices max_pool2d returned (F.max_unpool2d). */
+export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, options: MaxUnpoolOptions = {}): Tensor {
+  return maxUnpool('max_unpool2d', 2, input, indices, kernelSize, options);
+}
+
+/** Max unpooling of [N, C, D, H, W] or [C, D, H, W] at the indices max_pool3d returned (F.max_unpool3d). */
+export function maxUnpool3d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, options: MaxUnpoolOptions = {}): Tensor {
+  return maxUnpool('max_unpool3d', 3, input, indices, kernelSize, options);
 }

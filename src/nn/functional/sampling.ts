@@ -7,6 +7,7 @@ import { add, mul } from '../../ops/elementwise.js';
 import { indexSelect } from '../../ops/indexing.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { hostTable } from './tables.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool3d } from './pool-nd.js';
 import { adaptiveAvgPool2d } from './pool.js';
 
@@ -26,9 +27,11 @@ const NEEDS: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4
 
 /** One dim's resampling: output position j reads input `index[t][j]` with weight `weight[t][j]` for each tap t. */
 interface Taps {
-  index: number[][];
-  weight: number[][] | null;
+  index: Float64Array[];
+  weight: Float64Array[] | null;
 }
+
+const OP = 'interpolate';
 
 /** PyTorch's area_pixel_compute_source_index (align_corners, or half-pixel centres clamped at 0 except for cubic). */
 function sourceIndex(scale: number, j: number, alignCorners: boolean, cubic: boolean): number {
@@ -46,7 +49,7 @@ function areaScale(n: number, out: number, alignCorners: boolean, scale: number 
 function nearestTaps(n: number, out: number, scale: number | null, exact: boolean): Taps {
   // PyTorch computes this in float32, and copies or halves indices exactly for scale 1 and 2.
   const s = Math.fround(scale !== null && scale > 0 ? 1 / scale : n / out);
-  const index = Array.from({ length: out }, (_, j) => {
+  const index = hostTable(OP, out, (j) => {
     if (!exact && out === n) return j;
     if (!exact && out === 2 * n) return j >> 1;
     return Math.min(Math.floor(Math.fround((exact ? j + 0.5 : j) * s)), n - 1);
@@ -56,13 +59,13 @@ function nearestTaps(n: number, out: number, scale: number | null, exact: boolea
 
 function linearTaps(n: number, out: number, alignCorners: boolean, scale: number | null): Taps {
   const s = areaScale(n, out, alignCorners, scale);
-  const i0: number[] = [], i1: number[] = [], w0: number[] = [], w1: number[] = [];
+  const i0 = hostTable(OP, out), i1 = hostTable(OP, out), w0 = hostTable(OP, out), w1 = hostTable(OP, out);
   for (let j = 0; j < out; j++) {
     const src = sourceIndex(s, j, alignCorners, false), lo = Math.floor(src), lambda = src - lo;
-    i0.push(lo);
-    i1.push(lo < n - 1 ? lo + 1 : lo);
-    w0.push(1 - lambda);
-    w1.push(lambda);
+    i0[j] = lo;
+    i1[j] = lo < n - 1 ? lo + 1 : lo;
+    w0[j] = 1 - lambda;
+    w1[j] = lambda;
   }
   return { index: [i0, i1], weight: [w0, w1] };
 }
@@ -73,13 +76,13 @@ const cubic2 = (x: number): number => ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
 
 function cubicTaps(n: number, out: number, alignCorners: boolean, scale: number | null): Taps {
   const s = areaScale(n, out, alignCorners, scale);
-  const index: number[][] = [[], [], [], []], weight: number[][] = [[], [], [], []];
+  const index = [0, 1, 2, 3].map(() => hostTable(OP, out)), weight = [0, 1, 2, 3].map(() => hostTable(OP, out));
   for (let j = 0; j < out; j++) {
     const src = sourceIndex(s, j, alignCorners, true), lo = Math.floor(src), t = src - lo;
     const w = [cubic2(t + 1), cubic1(t), cubic1(1 - t), cubic2(2 - t)];
     for (let k = 0; k < 4; k++) {
-      index[k].push(Math.min(Math.max(lo - 1 + k, 0), n - 1)); // reads past the edge repeat the edge
-      weight[k].push(w[k]);
+      index[k][j] = Math.min(Math.max(lo - 1 + k, 0), n - 1); // reads past the edge repeat the edge
+      weight[k][j] = w[k];
     }
   }
   return { index, weight };
@@ -90,9 +93,9 @@ function resample(x: Tensor, d: number, taps: Taps): Tensor {
   const opts = { device: x.device };
   const shape = x.dims.map((_, i) => (i === d ? -1 : 1));
   const terms = taps.index.map((idx, t) => {
-    const picked = indexSelect(x, d, tensor(Float64Array.from(idx), { dtype: 'int64', ...opts }));
+    const picked = indexSelect(x, d, tensor(idx, { dtype: 'int64', ...opts }));
     if (taps.weight === null) return picked;
-    return mul(picked, tensor(Float64Array.from(taps.weight[t]), { dtype: 'float64' }).to({ dtype: x.dtype, ...opts }).reshape(shape));
+    return mul(picked, tensor(taps.weight[t], { dtype: 'float64' }).to({ dtype: x.dtype, ...opts }).reshape(shape));
   });
   return terms.reduce((acc, term) => add(acc, term));
 }
@@ -132,7 +135,7 @@ function outputSizes(x: Tensor, k: number, o: InterpolateOptions): { size: numbe
  */
 export function interpolate(input: Tensor, options: InterpolateOptions = {}): Tensor {
   const { mode = 'nearest', alignCorners = null, antialias = false } = options;
-  const op = 'interpolate', n = input.dim(), k = n - 2;
+  const op = OP, n = input.dim(), k = n - 2;
   if (!MODES.includes(mode) || n < 3 || n > 5) {
     throw new NotImplementedError(`${op}: Input Error: Only 3D, 4D and 5D input Tensors supported (got ${n}D) for the modes: ${MODES.join(' | ')} (got ${mode})`);
   }

@@ -1,6 +1,7 @@
-// src/nn/functional/shape.ts — F.oneHot, F.pixelShuffle, F.pixelUnshuffle: rearrangements composed from
+// src/nn/functional/shape.ts — F.oneHot, F.pixelShuffle, F.pixelUnshuffle, F.channelShuffle: rearrangements composed from
 // comparisons and views (reshape, permute), so autograd and every device come for free.
 import { RuntimeError } from '../../core/errors.js';
+import { fmtShape } from '../../core/shape.js';
 import { eq } from '../../ops/elementwise.js';
 import { permute, reshape, unsqueeze } from '../../ops/views.js';
 import { arange } from '../../tensor/creation.js';
@@ -59,4 +60,15 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const split = reshape(input, [...lead, c, oh, r, ow, r]);
   const moved = permute(split, [...lead.map((_, i) => i), k, k + 2, k + 4, k + 1, k + 3]);
   return reshape(moved, [...lead, c * r * r, oh, ow]);
+}
+
+/** [N, C, *] with the channels of `groups` groups interleaved: [N, g, C/g, *] transposed to [N, C/g, g, *] (F.channel_shuffle). */
+export function channelShuffle(input: Tensor, groups: number): Tensor {
+  const op = 'channel_shuffle';
+  if (input.dim() <= 2) throw new RuntimeError(`${op}: channel_shuffle expects input with > 2 dims, but got input with sizes ${fmtShape(input.dims)}`);
+  if (!Number.isInteger(groups) || groups <= 0) throw new RuntimeError(`${op}: Number of groups to divide channels in must be positive. Value of groups:${groups}`);
+  const [n, c] = input.dims as [number, number];
+  if (c % groups !== 0) throw new RuntimeError(`${op}: Number of channels must be divisible by groups. Got ${c} channels and ${groups} groups.`);
+  const rest = input.dims.slice(2);
+  return reshape(reshape(input, [n, groups, c / groups, ...rest]).transpose(1, 2), input.dims);
 }

@@ -4,7 +4,7 @@ import { ValueError } from '../../core/errors.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { empty, ones, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { batchNorm, groupNorm, instanceNorm, layerNorm } from '../functional/norm.js';
+import { batchNorm, groupNorm, instanceNorm, layerNorm, localResponseNorm } from '../functional/norm.js';
 import * as init from '../init.js';
 import { Parameter } from '../parameter.js';
 import { reprFloat, reprTuple } from './conv.js';
@@ -227,4 +227,17 @@ export class InstanceNorm2d extends InstanceNormNd {
 /** Instance normalisation of [N, C, D, H, W] or [C, D, H, W] (torch.nn.InstanceNorm3d). */
 export class InstanceNorm3d extends InstanceNormNd {
   protected readonly noBatchDim = 4;
+}
+
+/** Normalisation across `size` neighbouring channels (torch.nn.LocalResponseNorm). */
+export class LocalResponseNorm extends Module {
+  constructor(readonly size: number, readonly alpha = 1e-4, readonly beta = 0.75, readonly k = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+  }
+  override extraRepr(): string {
+    return `${this.size}, alpha=${reprFloat(this.alpha)}, beta=${reprFloat(this.beta)}, k=${reprFloat(this.k)}`;
+  }
 }

@@ -1,11 +1,13 @@
-// src/nn/modules/pooling.ts — nn.MaxPool1d/2d/3d, nn.AvgPool1d/2d/3d, nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d:
+// src/nn/modules/pooling.ts — nn.MaxPool1d/2d/3d, nn.AvgPool1d/2d/3d, nn.AdaptiveAvgPool1d/2d/3d, nn.AdaptiveMaxPool1d/2d/3d,
+// nn.LPPool1d/2d, nn.MaxUnpool1d/2d/3d:
 // hyper-parameters kept as given (an int or a tuple) so that they print as PyTorch's repr; the math
 // lives in nn/functional/pool.ts and pool-nd.ts.
 import type { Tensor } from '../../tensor/tensor.js';
-import type { IntOrTuple } from '../functional/conv.js';
+import { type IntOrTuple, ntuple } from '../functional/conv.js';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../functional/pool.js';
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool3d, maxPool1d, maxPool3d,
+  adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool3d, lpPool1d, lpPool2d, maxPool1d, maxPool3d,
+  maxUnpool1d, maxUnpool2d, maxUnpool3d,
 } from '../functional/pool-nd.js';
 import { reprTuple } from './conv.js';
 import { Module } from './module.js';
@@ -192,5 +194,81 @@ export class AdaptiveMaxPool2d extends AdaptivePoolNd<number | readonly (number 
 export class AdaptiveMaxPool3d extends AdaptivePoolNd<number | readonly (number | null)[]> {
   forward(x: Tensor): Tensor {
     return adaptiveMaxPool3d(x, this.outputSize);
+  }
+}
+
+/** Power-average pooling (Σ x^p)^(1/p) over [N, C, L] (torch.nn.LPPool1d). */
+export class LPPool1d extends Module {
+  constructor(readonly normType: number, readonly kernelSize: number, readonly stride: number | null = null, readonly ceilMode = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return lpPool1d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    return `norm_type=${this.normType}, kernel_size=${this.kernelSize}, stride=${reprTuple(this.stride)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+  }
+}
+
+/** Power-average pooling (Σ x^p)^(1/p) over [N, C, H, W] (torch.nn.LPPool2d). */
+export class LPPool2d extends Module {
+  constructor(readonly normType: number, readonly kernelSize: IntOrTuple, readonly stride: IntOrTuple | null = null, readonly ceilMode = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return lpPool2d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    return `norm_type=${this.normType}, kernel_size=${reprTuple(this.kernelSize)}, stride=${reprTuple(this.stride)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
+  }
+}
+
+/**
+ * What the max unpoolings share: kernel, stride (the kernel's by default) and padding, kept as d-tuples. Module calls
+ * take tensors only, so an explicit output size goes through F.maxUnpool1d/2d/3d's `outputSize`.
+ */
+abstract class MaxUnpoolNd extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  constructor(d: number, kernelSize: IntOrTuple, stride: IntOrTuple | null, padding: IntOrTuple) {
+    super();
+    const name = new.target.name;
+    this.kernelSize = ntuple(name, 'kernel_size', kernelSize, d);
+    this.stride = ntuple(name, 'stride', stride ?? kernelSize, d);
+    this.padding = ntuple(name, 'padding', padding, d);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${reprTuple(this.kernelSize)}, stride=${reprTuple(this.stride)}, padding=${reprTuple(this.padding)}`;
+  }
+}
+
+/** Writes [N, C, L] values back at the indices max pooling found (torch.nn.MaxUnpool1d). */
+export class MaxUnpool1d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, stride: IntOrTuple | null = null, padding: IntOrTuple = 0) {
+    super(1, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor): Tensor {
+    return maxUnpool1d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+}
+
+/** Writes [N, C, H, W] values back at the indices max pooling found (torch.nn.MaxUnpool2d). */
+export class MaxUnpool2d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, stride: IntOrTuple | null = null, padding: IntOrTuple = 0) {
+    super(2, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor): Tensor {
+    return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+}
+
+/** Writes [N, C, D, H, W] values back at the indices max pooling found (torch.nn.MaxUnpool3d). */
+export class MaxUnpool3d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, stride: IntOrTuple | null = null, padding: IntOrTuple = 0) {
+    super(3, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor): Tensor {
+    return maxUnpool3d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
 }

@@ -1,12 +1,12 @@
 // src/nn/modules/sampling.ts — nn.Upsample, nn.UpsamplingNearest2d, nn.UpsamplingBilinear2d,
-// nn.PixelShuffle, nn.PixelUnshuffle, nn.Fold, nn.Unfold, nn.CosineSimilarity, nn.PairwiseDistance:
+// nn.PixelShuffle, nn.PixelUnshuffle, nn.ChannelShuffle, nn.Fold, nn.Unfold, nn.CosineSimilarity, nn.PairwiseDistance:
 // hyper-parameters printed as PyTorch prints them, the math in nn.functional.
 import type { Tensor } from '../../tensor/tensor.js';
 import type { IntOrTuple } from '../functional/conv.js';
 import { cosineSimilarity, pairwiseDistance } from '../functional/distance.js';
 import { fold, type FoldOptions, unfold } from '../functional/fold.js';
 import { interpolate, type InterpolateMode } from '../functional/sampling.js';
-import { pixelShuffle, pixelUnshuffle } from '../functional/shape.js';
+import { channelShuffle, pixelShuffle, pixelUnshuffle } from '../functional/shape.js';
 import { pyFloat } from './activation.js';
 import { reprTuple } from './conv.js';
 import { Module } from './module.js';
@@ -84,6 +84,19 @@ export class PixelUnshuffle extends Module {
   }
   override extraRepr(): string {
     return `downscale_factor=${this.downscaleFactor}`;
+  }
+}
+
+/** Interleaves the channels of `groups` groups (torch.nn.ChannelShuffle). */
+export class ChannelShuffle extends Module {
+  constructor(readonly groups: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return channelShuffle(x, this.groups);
+  }
+  override extraRepr(): string {
+    return `groups=${this.groups}`;
   }
 }
 
