@@ -32,4 +32,22 @@
       "libraries": ["-pthread"],
     },
   ],
+  # torch.distributed: a separate addon on Gloo (Debian's libgloo-dev), built only where Gloo is
+  # installed, so that without it the main addon builds as before and isAvailable() says false.
+  "conditions": [
+    ["<!(node scripts/has-gloo.mjs)==1", {
+      "targets": [
+        {
+          "target_name": "kindling_dist",
+          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+          "sources": [
+            "native/src/distributed/addon.cc",
+            "native/src/distributed/process_group.cc",
+            "native/src/distributed/tcp_store.cc",
+          ],
+          "libraries": ["-lgloo", "-pthread"],
+        },
+      ],
+    }],
+  ],
 }

@@ -23,7 +23,8 @@ export const QUICK = { maxSize: 512, rounds: 1 } as const;
 export const HELP = `Usage: npm run bench -- [options] [workload ...]     (node --expose-gc dist/bench/run.js …)
 
 Without --device: kindling's CPU backend against PyTorch (when /usr/bin/python3 has torch), every
-workload or the ones named.
+workload or the ones named; then (or when named: distributed) torch.distributed's rows: allreduce of
+1M floats on 2 processes against PyTorch's Gloo, and a DDP LeNet-5 step against one process's.
 
   --device NAME     cpu (the default), or webgpu: square GEMMs (256 … --max-size, GFLOP/s), gemm_seed,
                     an MLP and a LeNet-5 training step on the GPU, each beside the CPU backend's time for

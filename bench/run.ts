@@ -12,6 +12,7 @@ import { type DeviceName, requireDevice } from '../examples/device.js';
 import { runMain } from '../examples/mnist/data.js';
 import { type BenchOptions, parseBenchArgs } from './args.js';
 import { deviceMeanTime } from './device-time.js';
+import { distributedBench } from './distributed.js';
 
 const THREADS = Number(process.env.KINDLING_BENCH_THREADS ?? 2);
 /** V8's collector, exposed by `node --expose-gc` (as npm run bench starts it). */
@@ -108,6 +109,34 @@ const LENET_STEP: Workload = {
   prepare: (device) => [trainStep(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, [64]), device), 5],
 };
 
+/** One Adam step of `model` on an MSE loss against a fixed target (the attention and recurrent workloads). */
+function regressionStep(model: nn.Module<never, unknown>, run: () => torch.Tensor, target: torch.Tensor): () => void {
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-4 });
+  return () => {
+    opt.zeroGrad();
+    F.mseLoss(run(), target).backward();
+    opt.step();
+  };
+}
+/** A Transformer block's training step: d_model 256, 4 heads, feed-forward 1024, sequence 128, batch 16, batch first. */
+const TRANSFORMER_STEP: Workload = {
+  name: 'transformer_step', amount: 0, unit: '',
+  prepare: () => {
+    const layer = new nn.TransformerEncoderLayer(256, 4, { dimFeedforward: 1024, dropout: 0, batchFirst: true });
+    const x = torch.randn(16, 128, 256), target = torch.randn(16, 128, 256);
+    return [regressionStep(layer, () => layer(x), target), 3];
+  },
+};
+/** An LSTM's training step: input 128, hidden 256, sequence 64, batch 32. */
+const LSTM_STEP: Workload = {
+  name: 'lstm_step', amount: 0, unit: '',
+  prepare: () => {
+    const lstm = new nn.LSTM(128, 256);
+    const x = torch.randn(64, 32, 128), target = torch.randn(64, 32, 256);
+    return [regressionStep(lstm, () => lstm(x)[0], target), 3];
+  },
+};
+
 const WORKLOADS: Workload[] = [
   GEMM_SEED,
   ...[256, 512, 1024, 2048].map(square),
@@ -123,6 +152,8 @@ const WORKLOADS: Workload[] = [
   },
   MLP_STEP,
   LENET_STEP,
+  TRANSFORMER_STEP,
+  LSTM_STEP,
   { name: 'relu_10m', amount: 8e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.relu(), 5]; } },
   { name: 'sum_10m', amount: 4e7, unit: 'GB/s', prepare: () => { const x = torch.randn(10_000_000); return [() => x.sum(), 5]; } },
   // Random draws of 10M elements (rates count the bytes written: float32, or int64 for randint).
@@ -287,7 +318,14 @@ async function gpuMain(o: BenchOptions): Promise<void> {
 async function main(): Promise<void> {
   const o = parseBenchArgs(process.argv.slice(2));
   if (o === null) return;
-  await (o.device === 'cpu' ? cpuMain(o.names) : gpuMain(o));
+  if (o.device !== 'cpu') {
+    await gpuMain(o);
+    return;
+  }
+  // 'distributed' names the torch.distributed rows (bench/distributed.ts), which run after the table.
+  const names = o.names.filter((n) => n !== 'distributed');
+  if (names.length > 0 || o.names.length === 0) await cpuMain(names);
+  if (o.names.length === 0 || o.names.includes('distributed')) await distributedBench();
 }
 
 runMain('bench', main);

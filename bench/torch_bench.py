@@ -48,6 +48,17 @@ def train_step(model, x, y):
     return step
 
 
+def regression_step(model, run, target):
+    """One Adam step on an MSE loss against a fixed target (as bench/run.ts's regressionStep)."""
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+
+    def step():
+        opt.zero_grad()
+        F.mse_loss(run(), target).backward()
+        opt.step()
+    return step
+
+
 def loop(x, w):
     def run():
         y = torch.empty(x.size(0), w.size(0))
@@ -72,6 +83,14 @@ def prepare(name):
         return train_step(model, torch.randn(64, 784), torch.randint(0, 10, (64,))), 5
     if name == 'lenet_step':
         return train_step(lenet(), torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))), 5
+    if name == 'transformer_step':
+        layer = nn.TransformerEncoderLayer(256, 4, 1024, 0.0, batch_first=True)
+        x, target = torch.randn(16, 128, 256), torch.randn(16, 128, 256)
+        return regression_step(layer, lambda: layer(x), target), 3
+    if name == 'lstm_step':
+        lstm = nn.LSTM(128, 256)
+        x, target = torch.randn(64, 32, 128), torch.randn(64, 32, 256)
+        return regression_step(lstm, lambda: lstm(x)[0], target), 3
     if name == 'relu_10m':
         x = torch.randn(10_000_000)
         return (lambda: torch.relu(x)), 5

@@ -5,6 +5,9 @@ import * as torch from 'kindling';
 import { F, nn } from 'kindling';
 import { type DeviceName, parseDevice, requireDevice } from './device.js';
 import { runMain, UsageError } from './mnist/data.js';
+import { LECTURE_SIZES, SMALL_SIZES, speedUp, timing } from './shared/timing.js';
+
+export { LECTURE_SIZES, SMALL_SIZES, speedUp, timing };
 
 /** The sizes and runs of the timing experiment, and where its second line runs. */
 export interface SeedOptions {
@@ -16,10 +19,6 @@ export interface SeedOptions {
   /** Timed runs of each way, the median taken. */
   runs: number;
 }
-
-export const LECTURE_SIZES = { samples: 2500, inFeatures: 1000, outFeatures: 1500 } as const;
-/** --small: a tenth of each size, so a software GPU (SwiftShader) finishes in seconds. */
-export const SMALL_SIZES = { samples: 250, inFeatures: 100, outFeatures: 150 } as const;
 
 const HELP = `Usage: npm run seed -- [options]     (node dist/examples/seed-lecture.js [options])
 
@@ -93,33 +92,6 @@ function lecture(): void {
       console.log(`${(e as Error).name}: ${(e as Error).message}`);
     }
   }
-}
-
-/**
- * The lecture's timing(x, w, batch, nb): the median seconds of `nb` runs of one x.mm(w.t()), or of a loop of
- * w.mv(x[k]). On the GPU kernels are only queued, so each clock stops after torch.webgpu.synchronize(), as
- * the lecture's stops after torch.cuda.synchronize(); on the CPU nothing is awaited.
- */
-export async function timing(x: torch.Tensor, w: torch.Tensor, batch = false, nb = 101): Promise<number> {
-  const onGpu = !x.device.equals('cpu');
-  const t = torch.zeros(nb);
-  for (let u = 0; u < nb; u++) {
-    const t0 = performance.now();
-    if (batch) {
-      x.mm(w.t());
-    } else {
-      const y = torch.empty(x.size(0), w.size(0), { device: x.device });
-      for (let k = 0; k < y.size(0); k++) y.set(k, w.mv(x.get(k)));
-    }
-    if (onGpu) await torch.webgpu.synchronize();
-    t.set(u, (performance.now() - t0) / 1000);
-  }
-  return t.median().item();
-}
-
-/** The lecture's printed ratio: the loop's median time over the batched product's. */
-export async function speedUp(x: torch.Tensor, w: torch.Tensor, nb: number): Promise<number> {
-  return (await timing(x, w, false, nb)) / (await timing(x, w, true, nb));
 }
 
 /** Parses the command line; `null` after printing --help. */

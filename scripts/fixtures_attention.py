@@ -56,6 +56,15 @@ def outputs_and_grads(module, inputs, outputs, seed):
     }
 
 
+def flatten(out):
+    """Tensor outputs of nested tuples (an LSTM's (output, (h_n, c_n))), in order."""
+    if torch.is_tensor(out):
+        return [out]
+    if out is None:
+        return []
+    return [t for o in out for t in flatten(o)]
+
+
 def rand(g, *shape, dtype=torch.float32, grad=True):
     return torch.randn(*shape, generator=g, dtype=dtype).requires_grad_(grad)
 
@@ -156,7 +165,163 @@ def mha_cases():
     return cases
 
 
-SECTIONS = {'sdpa': sdpa_cases, 'mha': mha_cases}
+# ---------------------------------------------------------------- generic module cases
+
+def module_case(cases, name, seed, kind, args, options, build, inputs, forward, train=True, call=None, extra=None):
+    """A module built under `seed` (recorded: init state, repr), perturbed, run on positional `inputs`
+    (a string names an earlier input: the same tensor) with keyword `forward` arguments. `options` and
+    the forward keywords' camelCase names are what the TypeScript constructor and forward take."""
+    torch.manual_seed(seed)
+    m = build()
+    m.train(train)
+    init_state = state(m)
+    perturb(m, seed + 1)
+    tensors = {k: v for k, v in inputs.items() if not isinstance(v, str)}
+    args_in = [inputs[k] if not isinstance(inputs[k], str) else inputs[inputs[k]] for k in inputs]
+    py_kw = {k: v for k, (_, v) in forward.items()}
+    out = call(m, *args_in) if call is not None else m(*args_in, **py_kw)
+    outs = flatten(out)
+    rec = {'name': name, 'seed': seed, 'kind': kind, 'args': args, 'options': options, 'train': train, 'repr': repr(m),
+           'init': init_state, 'state': state(m), 'order': list(inputs.keys()),
+           'same': {k: v for k, v in inputs.items() if isinstance(v, str)},
+           'inputs': {k: enc(v) for k, v in tensors.items()},
+           'forward': {camel: enc(v) if torch.is_tensor(v) else v for _, (camel, v) in forward.items()}}
+    # Forward keyword names map to (TypeScript option name, value).
+    rec['forwardKeys'] = {k: camel for k, (camel, _) in forward.items()}
+    rec['extra'] = extra or {}
+    rec.update(outputs_and_grads(m, tensors, outs, seed + 2))
+    cases.append(rec)
+
+
+def transformer_cases():
+    cases = []
+    g = torch.Generator().manual_seed(30)
+    E, H, FF, L, S, N = 8, 2, 16, 5, 6, 3
+    causal = nn.Transformer.generate_square_subsequent_mask(L)
+    kpm = torch.zeros(N, L, dtype=torch.bool)
+    kpm[1, 3:] = True
+    mkpm = torch.zeros(N, S, dtype=torch.bool)
+    mkpm[0, 4:] = True
+    module_case(cases, 'encoder layer, post-norm, relu, causal float mask, key padding', 11, 'TransformerEncoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0},
+                lambda: nn.TransformerEncoderLayer(E, H, FF, 0.0),
+                {'src': rand(g, L, N, E)}, {'src_mask': ('srcMask', causal), 'src_key_padding_mask': ('srcKeyPaddingMask', kpm)})
+    module_case(cases, 'encoder layer, pre-norm, gelu, batch first', 12, 'TransformerEncoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0, 'activation': 'gelu', 'batchFirst': True, 'normFirst': True,
+                         'layerNormEps': 1e-6},
+                lambda: nn.TransformerEncoderLayer(E, H, FF, 0.0, 'gelu', 1e-6, True, True),
+                {'src': rand(g, N, L, E)}, {})
+    module_case(cases, 'encoder, 2 layers and a norm, bool mask', 13, 'TransformerEncoder',
+                [E, H, 2, True], {'dimFeedforward': FF, 'dropout': 0},
+                lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(E, H, FF, 0.0), 2, nn.LayerNorm(E)),
+                {'src': rand(g, L, N, E)},
+                {'mask': ('mask', torch.ones(L, L, dtype=torch.bool).triu(1)), 'src_key_padding_mask': ('srcKeyPaddingMask', kpm)})
+    module_case(cases, 'decoder layer, batch first, causal, memory padding', 14, 'TransformerDecoderLayer',
+                [E, H], {'dimFeedforward': FF, 'dropout': 0, 'batchFirst': True},
+                lambda: nn.TransformerDecoderLayer(E, H, FF, 0.0, batch_first=True),
+                {'tgt': rand(g, N, L, E), 'memory': rand(g, N, S, E)},
+                {'tgt_mask': ('tgtMask', causal), 'memory_key_padding_mask': ('memoryKeyPaddingMask', mkpm)})
+    module_case(cases, 'decoder, 2 pre-norm layers, no norm', 15, 'TransformerDecoder',
+                [E, H, 2, False], {'dimFeedforward': FF, 'dropout': 0, 'normFirst': True},
+                lambda: nn.TransformerDecoder(nn.TransformerDecoderLayer(E, H, FF, 0.0, norm_first=True), 2),
+                {'tgt': rand(g, L, N, E), 'memory': rand(g, S, N, E)},
+                {'tgt_mask': ('tgtMask', causal), 'memory_mask': ('memoryMask', torch.randn(L, S, generator=g))})
+    module_case(cases, 'transformer, 2 encoder and 1 decoder layers, all masks', 16, 'Transformer',
+                [], {'dModel': E, 'nhead': H, 'numEncoderLayers': 2, 'numDecoderLayers': 1, 'dimFeedforward': FF, 'dropout': 0},
+                lambda: nn.Transformer(E, H, 2, 1, FF, 0.0),
+                {'src': rand(g, S, N, E), 'tgt': rand(g, L, N, E)},
+                {'tgt_mask': ('tgtMask', causal), 'src_key_padding_mask': ('srcKeyPaddingMask', mkpm),
+                 'tgt_key_padding_mask': ('tgtKeyPaddingMask', kpm), 'memory_key_padding_mask': ('memoryKeyPaddingMask', mkpm)})
+    return cases
+
+
+# ---------------------------------------------------------------- recurrent layers and cells
+
+def rnn_cases():
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+    cases = []
+    g = torch.Generator().manual_seed(40)
+    I, H, T, N = 4, 6, 5, 3
+
+    def seq_call(lstm):
+        def call(m, x, *states):
+            hx = None if not states else ((states[0], states[1]) if lstm else states[0])
+            return m(x, hx)
+        return call
+
+    def packed_call(lengths, enforce, batch_first, lstm):
+        def call(m, x, *states):
+            hx = None if not states else ((states[0], states[1]) if lstm else states[0])
+            out, h = m(pack_padded_sequence(x, lengths, batch_first=batch_first, enforce_sorted=enforce), hx)
+            return (pad_packed_sequence(out, batch_first=batch_first)[0], h)
+        return call
+
+    def layer(name, seed, kind, options, py, inputs, call, extra=None):
+        module_case(cases, name, seed, kind, [I, H], options, py, inputs, {}, call=call, extra=extra)
+
+    layer('RNN tanh, one layer, no initial state', 41, 'RNN', {}, lambda: nn.RNN(I, H), {'input': rand(g, T, N, I)}, seq_call(False))
+    layer('RNN relu, 2 layers, bidirectional, batch first, h0', 42, 'RNN',
+          {'nonlinearity': 'relu', 'numLayers': 2, 'bidirectional': True, 'batchFirst': True},
+          lambda: nn.RNN(I, H, 2, nonlinearity='relu', bidirectional=True, batch_first=True),
+          {'input': rand(g, N, T, I), 'h0': rand(g, 4, N, H)}, seq_call(False))
+    layer('LSTM, 2 layers, bidirectional, (h0, c0)', 43, 'LSTM', {'numLayers': 2, 'bidirectional': True},
+          lambda: nn.LSTM(I, H, 2, bidirectional=True),
+          {'input': rand(g, T, N, I), 'h0': rand(g, 4, N, H), 'c0': rand(g, 4, N, H)}, seq_call(True))
+    layer('LSTM, batch first, no bias, 3 layers', 44, 'LSTM', {'numLayers': 3, 'bias': False, 'batchFirst': True},
+          lambda: nn.LSTM(I, H, 3, bias=False, batch_first=True), {'input': rand(g, N, T, I)}, seq_call(True))
+    layer('LSTM, unbatched, (h0, c0)', 45, 'LSTM', {}, lambda: nn.LSTM(I, H),
+          {'input': rand(g, T, I), 'h0': rand(g, 1, H), 'c0': rand(g, 1, H)}, seq_call(True))
+    layer('GRU, 2 layers, bidirectional, batch first, h0', 46, 'GRU', {'numLayers': 2, 'bidirectional': True, 'batchFirst': True},
+          lambda: nn.GRU(I, H, 2, bidirectional=True, batch_first=True),
+          {'input': rand(g, N, T, I), 'h0': rand(g, 4, N, H)}, seq_call(False))
+    layer('GRU, unbatched', 47, 'GRU', {}, lambda: nn.GRU(I, H), {'input': rand(g, T, I)}, seq_call(False))
+    lengths = [3, 5, 2]
+    layer('LSTM, packed unsorted, 2 layers, bidirectional, (h0, c0)', 48, 'LSTM', {'numLayers': 2, 'bidirectional': True},
+          lambda: nn.LSTM(I, H, 2, bidirectional=True),
+          {'input': rand(g, T, N, I), 'h0': rand(g, 4, N, H), 'c0': rand(g, 4, N, H)},
+          packed_call(lengths, False, False, True), {'lengths': lengths, 'enforceSorted': False, 'batchFirst': False})
+    layer('GRU, packed sorted, batch first, bidirectional', 49, 'GRU', {'bidirectional': True, 'batchFirst': True},
+          lambda: nn.GRU(I, H, bidirectional=True, batch_first=True), {'input': rand(g, N, T, I)},
+          packed_call([5, 4, 2], True, True, False), {'lengths': [5, 4, 2], 'enforceSorted': True, 'batchFirst': True})
+    layer('RNN, packed unsorted, h0', 50, 'RNN', {}, lambda: nn.RNN(I, H), {'input': rand(g, T, N, I), 'h0': rand(g, 1, N, H)},
+          packed_call([2, 5, 4], False, False, False), {'lengths': [2, 5, 4], 'enforceSorted': False, 'batchFirst': False})
+
+    layer('LSTM, proj_size, 2 layers, bidirectional, (h0, c0)', 56, 'LSTM', {'numLayers': 2, 'bidirectional': True, 'projSize': 3},
+          lambda: nn.LSTM(I, H, 2, bidirectional=True, proj_size=3),
+          {'input': rand(g, T, N, I), 'h0': rand(g, 4, N, 3), 'c0': rand(g, 4, N, H)}, seq_call(True))
+    layer('LSTM, proj_size, packed unsorted', 57, 'LSTM', {'projSize': 2, 'batchFirst': True},
+          lambda: nn.LSTM(I, H, proj_size=2, batch_first=True), {'input': rand(g, N, T, I)},
+          packed_call([2, 5, 4], False, True, True), {'lengths': [2, 5, 4], 'enforceSorted': False, 'batchFirst': True})
+
+    def cell(name, seed, kind, options, py, inputs, lstm):
+        def call(m, x, *states):
+            hx = None if not states else ((states[0], states[1]) if lstm else states[0])
+            return m(x, hx)
+        module_case(cases, name, seed, kind, [I, H], options, py, inputs, {}, call=call)
+
+    cell('RNNCell tanh, h', 51, 'RNNCell', {}, lambda: nn.RNNCell(I, H), {'input': rand(g, N, I), 'h0': rand(g, N, H)}, False)
+    cell('RNNCell relu, no bias, unbatched', 52, 'RNNCell', {'nonlinearity': 'relu', 'bias': False},
+         lambda: nn.RNNCell(I, H, bias=False, nonlinearity='relu'), {'input': rand(g, I)}, False)
+    cell('LSTMCell, (h, c)', 53, 'LSTMCell', {}, lambda: nn.LSTMCell(I, H),
+         {'input': rand(g, N, I), 'h0': rand(g, N, H), 'c0': rand(g, N, H)}, True)
+    cell('LSTMCell, unbatched, no state', 54, 'LSTMCell', {}, lambda: nn.LSTMCell(I, H), {'input': rand(g, I)}, True)
+    cell('GRUCell, h', 55, 'GRUCell', {}, lambda: nn.GRUCell(I, H), {'input': rand(g, N, I), 'h0': rand(g, N, H)}, False)
+    return cases
+
+
+def packing_cases():
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
+    g = torch.Generator().manual_seed(60)
+    seqs = [torch.randn(L, 2, generator=g) for L in (3, 5, 2)]
+    padded = pad_sequence(seqs, batch_first=True, padding_value=-1.0)
+    packed = pack_padded_sequence(pad_sequence(seqs), [3, 5, 2], enforce_sorted=False)
+    unpacked, lengths = pad_packed_sequence(packed, batch_first=True, total_length=6)
+    return [{'sequences': [enc(s) for s in seqs], 'padded': enc(padded), 'data': enc(packed.data),
+             'batchSizes': packed.batch_sizes.tolist(), 'sortedIndices': packed.sorted_indices.tolist(),
+             'unsortedIndices': packed.unsorted_indices.tolist(), 'unpacked': enc(unpacked), 'lengths': lengths.tolist()}]
+
+
+SECTIONS = {'sdpa': sdpa_cases, 'mha': mha_cases, 'transformer': transformer_cases, 'rnn': rnn_cases, 'packing': packing_cases}
 
 
 def main():

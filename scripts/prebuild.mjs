@@ -14,11 +14,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const built = join(root, 'build', 'Release', 'kindling.node');
 const prebuilds = join(root, 'prebuilds');
 
-/** The newest modification time under `path` (the addon's sources). */
+/** The newest modification time under `path` (the addon's sources; native/src/distributed is kindling_dist's). */
 function newest(path) {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
+  const names = readdirSync(path).filter((name) => join(path, name) !== join(root, 'native', 'src', 'distributed'));
+  return Math.max(stat.mtimeMs, ...names.map((name) => newest(join(path, name))));
 }
 
 function copy() {

@@ -50,6 +50,16 @@ export { cumsum, cumprod, sort, argsort, topk, type CumulativeOptions, type Sort
 export { flip, fliplr, flipud, roll, repeat, tile, tril, triu } from './ops/rearrange.js';
 export { lerp, isfinite, isinf, isposinf, isneginf, isclose, allclose, nanToNum, type CloseOptions, type NanToNumOptions } from './ops/numeric.js';
 export { multinomial, type MultinomialOptions } from './ops/multinomial.js';
+export { diagonal, diag, trace } from './ops/diagonal.js';
+export { einsum } from './ops/einsum.js';
+export { baddbmm, addbmm, addmv, kron, cross, type BetaAlpha } from './ops/products.js';
+export { scatter, indexFill, type ScatterOptions } from './ops/scatter.js';
+export { meshgrid, type MeshgridOptions } from './ops/rearrange.js';
+export { norm, type MatrixOrd, type NormOptions } from './ops/norms.js';
+import { linalgNorm, matrixNorm, vectorNorm } from './ops/norms.js';
+import { linalgCross } from './ops/products.js';
+/** torch.linalg: norm, vectorNorm, matrixNorm, cross. */
+export const linalg = { norm: linalgNorm, vectorNorm, matrixNorm, cross: linalgCross };
 // end everyday ops
 
 export * as nn from './nn/index.js';
@@ -142,3 +152,6 @@ export * as optim from './optim/index.js';
 // random
 export { bernoulli, normal, type GeneratorOptions, type NormalOptions } from './tensor/random.js';
 // end random
+// distributed
+export * as distributed from './distributed/index.js';
+// end distributed

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import * as torch from 'kindling';
 import { F, nn } from 'kindling';
-import { lenet5 } from '../lenet5.js';
+import { lenet5 } from '../shared/lenet5.js';
 import { IMAGE_SIZE, runMain, UsageError } from './data.js';
 
 type Tensor = torch.Tensor;

@@ -8,8 +8,11 @@ import cliProgress from 'cli-progress';
 import * as torch from 'kindling';
 import { nn, optim } from 'kindling';
 import { type DeviceName, isDeviceName, parseDevice, requireDevice } from '../device.js';
-import { lenet5 } from '../lenet5.js';
+import { lenet5 } from '../shared/lenet5.js';
 import { type DatasetName, type Item, loadTrainTest, runMain, UsageError } from './data.js';
+import { accuracy, trainStep } from '../shared/training.js';
+
+export { accuracy };
 
 export type OptimizerName = 'sgd' | 'adam';
 
@@ -103,24 +106,6 @@ function validate(o: TrainOptions): void {
 // Node's types say isTTY is a boolean, but it is undefined when the stream is not a terminal.
 const isTerminal = (stream: { isTTY?: boolean }): boolean => stream.isTTY === true;
 
-/**
- * The percentage of (the first `limit` items of) `dataset` that `model` (on `device`) classifies correctly,
- * without autograd, in eval mode.
- */
-export async function accuracy(model: nn.Module, dataset: torch.data.Dataset<Item>, limit = dataset.length, device: DeviceName = 'cpu'): Promise<number> {
-  model.eval();
-  let correct = 0, seen = 0;
-  for (const [x, y] of new torch.data.DataLoader(dataset, { batchSize: Math.min(500, limit) })) {
-    const hits = torch.noGrad(() => model(x.to(device)).argmax(1).eq(y.to(device)).sum());
-    // A GPU count is read asynchronously, and the await also lets the batch's GPU memory return to the pool.
-    correct += device === 'cpu' ? hits.item() : await hits.itemAsync();
-    seen += x.size(0);
-    if (seen >= limit) break;
-  }
-  model.train();
-  return (100 * correct) / seen;
-}
-
 /** A progress display for one epoch: a cli-progress bar on a terminal, nothing otherwise. */
 function epochBar(enabled: boolean, epoch: number, epochs: number, total: number): (done: number, samplesPerSecond: number, loss: number) => void {
   if (!enabled) return () => {};
@@ -157,13 +142,7 @@ async function trainEpoch(run: Run, epoch: number): Promise<{ trainLoss: number;
   const show = epochBar(o.progress ?? isTerminal(process.stdout), epoch, o.epochs, run.batches);
   let done = 0, samples = 0, lossSum = 0;
   for (const [x, y] of run.loader) {
-    optimizer.zeroGrad();
-    const loss = criterion(model(x.to(o.device)), y.to(o.device));
-    loss.backward();
-    optimizer.step();
-    // A GPU loss is read asynchronously; awaiting it every step also yields the event-loop turn in which
-    // the step's collected GPU tensors return their memory to the pool. The CPU path never awaits.
-    const value = o.device === 'cpu' ? loss.item() : await loss.itemAsync();
+    const value = await trainStep(model, optimizer, criterion, x, y, o.device);
     run.losses.push(value);
     lossSum += value;
     samples += x.size(0);

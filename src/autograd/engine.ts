@@ -3,6 +3,7 @@ import { RuntimeError } from '../core/errors.js';
 import { backendOf } from '../tensor/device.js';
 import { emptyTensor, type Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
+import { runPostAccumulateGradHooks } from './hooks.js';
 import { Node } from './node.js';
 
 /** The few ops the engine needs to combine gradients, passed in so autograd stays below ops. */
@@ -154,6 +155,7 @@ function storeGrads(collected: Map<Tensor, Tensor>, seeds: readonly Tensor[], cr
         math.addInPlace(t.grad, g);
       }
       handed.add(g.storage);
+      runPostAccumulateGradHooks(t);
     }
   });
 }

@@ -63,6 +63,8 @@ export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
 /** Activations with a parameter: leakyRelu's negative slope, elu's alpha (silu takes none). */
 export type ActivationOp = 'leakyRelu' | 'elu' | 'silu';
 export type ArgReduceOp = 'max' | 'min';
+/** How scatter combines a source value with the destination's: replace it or multiply it. */
+export type ScatterReduce = 'assign' | 'multiply';
 /** Running reductions along one axis (cumsum, cumprod). */
 export type CumulativeOp = 'sum' | 'prod';
 
@@ -189,6 +191,11 @@ export interface Backend<S extends Storage = Storage> {
   gather(x: View<S>, dim: number, index: View<S>, out: S): void;
   /** dst[index[i][j]][j] += src[i][j] for dim 0, likewise for other dims. */
   scatterAdd(dst: View<S>, dim: number, index: View<S>, src: View<S>): void;
+  /**
+   * dst[index[i][j]][j] = src[i][j] (or *= with 'multiply') for dim 0, likewise for other dims; CPU backends
+   * go in index order, so the last of several writes to one place wins.
+   */
+  scatter(dst: View<S>, dim: number, index: View<S>, src: View<S>, reduce: ScatterReduce): void;
   /** dst[i] += src[i] in index order; dst may overlap itself (the adjoint of an overlapping view). */
   addInto(src: View<S>, dst: View<S>): void;
   /**

@@ -11,6 +11,8 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   collateFn?: (batch: T[]) => B;
   generator?: Generator;
+  /** The indices to read, in order (PyTorch's sampler=, e.g. a DistributedSampler); excludes shuffle. */
+  sampler?: Iterable<number> & { readonly length: number };
 }
 
 /**
@@ -44,12 +46,15 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly dropLast: boolean;
   readonly collateFn: (batch: T[]) => B;
   readonly generator: Generator | undefined;
+  readonly sampler: (Iterable<number> & { readonly length: number }) | undefined;
 
   constructor(dataset: DatasetLike<T>, options: DataLoaderOptions<T, B> = {}) {
     const { batchSize = 1, shuffle = false, dropLast = false, generator } = options;
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(`DataLoader: batch_size should be a positive integer value, but got batch_size=${batchSize}`);
     }
+    if (options.sampler !== undefined && shuffle) throw new ValueError('sampler option is mutually exclusive with shuffle');
+    this.sampler = options.sampler;
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
@@ -60,7 +65,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
 
   /** The number of batches per epoch (PyTorch's len(loader)). */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.sampler?.length ?? this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -73,8 +78,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
 
   private *batches(): IterableIterator<B> {
     // The sampler starts on the first next(), as PyTorch's generator-based samplers do.
-    const n = this.dataset.length;
-    const order = this.shuffle ? shuffledIndices(n, this.generator) : null;
+    const order = this.sampler ? Float64Array.from(this.sampler) : this.shuffle ? shuffledIndices(this.dataset.length, this.generator) : null;
+    const n = order ? order.length : this.dataset.length;
     const count = this.length;
     for (let b = 0; b < count; b++) {
       const indices: number[] = [];
@@ -84,7 +89,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     }
     // PyTorch's RandomSampler ends with `randperm(n)[:num_samples % n]`, an empty slice of one more
     // permutation that is drawn all the same once the epoch is read to its end.
-    if (this.shuffle && this.generator !== undefined) randperm(this.generator, n);
+    if (this.shuffle && this.generator !== undefined) randperm(this.generator, this.dataset.length);
   }
 
   /** Runs the collate function, adding the batch and dataset indices to the message of what it throws. */

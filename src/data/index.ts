@@ -4,3 +4,4 @@ export { DataLoader, type DataLoaderOptions } from './dataloader.js';
 export { defaultCollate, type Collated } from './collate.js';
 export { MNIST, FashionMNIST, readIdx, type MNISTOptions } from './mnist.js';
 export { parseIdx } from './idx.js';
+export { DistributedSampler, type DistributedSamplerOptions } from './distributed-sampler.js';

@@ -101,3 +101,6 @@ export function vectorToParameters(vec: Tensor, parameters: Iterable<Tensor>): v
     }
   });
 }
+
+/** torch.nn.utils.rnn: PackedSequence, padSequence, packPaddedSequence, padPackedSequence, packSequence. */
+export * as rnn from './utils/rnn.js';

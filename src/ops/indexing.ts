@@ -174,7 +174,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 }
 
 /** Throws PyTorch's error for an index dtype other than those allowed. */
-function checkIndexDtype(op: string, index: Tensor, allowInt32: boolean): void {
+export function checkIndexDtype(op: string, index: Tensor, allowInt32: boolean): void {
   if (index.dtype === 'int64' || (allowInt32 && index.dtype === 'int32')) return;
   throw new RuntimeError(`${op}: Expected dtype ${allowInt32 ? 'int32 or int64' : 'int64'} for index`);
 }
@@ -184,7 +184,7 @@ function checkIndexDtype(op: string, index: Tensor, allowInt32: boolean): void {
  * a CPU index is checked: a device's values are not readable synchronously, and out-of-range device
  * indices are undefined behaviour, as PyTorch's CUDA kernels leave them (device-side asserts).
  */
-function checkBounds(index: Tensor, size: number, error: (i: number) => Error): void {
+export function checkBounds(index: Tensor, size: number, error: (i: number) => Error): void {
   const storage = index.storage;
   if (!isCpuStorage(storage)) return;
   // A plain indexed loop over the storage: index tensors (e.g. max-pooling's) can be large.
@@ -278,7 +278,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
 }
 
 /** Checks gather/scatter index shapes: same rank, and no larger than `x` outside `dim` (or than `src`). */
-function checkScatterShapes(x: Tensor, dim: number, index: Tensor, src: Tensor | null): void {
+export function checkScatterShapes(x: Tensor, dim: number, index: Tensor, src: Tensor | null): void {
   if (index.dims.length !== x.dims.length && index.numel() !== 0) {
     throw new RuntimeError(`${src ? 'scatter' : 'gather'}(): Index tensor must have the same number of dimensions as ${src ? 'self' : 'input'} tensor`);
   }
@@ -335,7 +335,7 @@ const scatterAddOp = defineOp<number>({
 });
 
 /** `x` zero-padded at the end of each dim up to `shape` (src may be larger than index in scatterAdd). */
-function padTo(x: Tensor, shape: readonly number[]): Tensor {
+export function padTo(x: Tensor, shape: readonly number[]): Tensor {
   let out = x;
   shape.forEach((n, d) => {
     const have = out.dims[d];

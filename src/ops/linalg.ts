@@ -239,7 +239,7 @@ const addmmOp = defineOp<Scale>({
 
 const scale = (x: Tensor, alpha: number): Tensor => (alpha === 1 ? x : mul(x, alpha));
 
-function checkExpandable(op: string, dims: readonly number[], shape: readonly number[]): void {
+export function checkExpandable(op: string, dims: readonly number[], shape: readonly number[]): void {
   const lead = shape.length - dims.length;
   dims.forEach((n, i) => {
     const want = shape[lead + i];

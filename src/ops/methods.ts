@@ -25,6 +25,10 @@ import * as C from './scan-sort.js';
 import * as G from './rearrange.js';
 import * as N from './numeric.js';
 import { multinomial, type MultinomialOptions } from './multinomial.js';
+import * as D from './diagonal.js';
+import * as P from './products.js';
+import { indexFill, scatter, type ScatterOptions } from './scatter.js';
+import { type MatrixOrd, norm, type NormOptions } from './norms.js';
 import { empty, full, ones, parseShapeArgs, type ShapeArgs, tensor, type NestedData, type TensorOptions, zeros } from '../tensor/creation.js';
 
 type Dims = [readonly number[]] | number[];
@@ -259,6 +263,25 @@ const methods = {
   newEmpty(this: Tensor, ...args: ShapeArgs) { const { dims, options } = parseShapeArgs('new_empty', args); return empty(dims, like(this, options)); },
   newFull(this: Tensor, size: readonly number[], fillValue: number | boolean, options: TensorOptions = {}) { return full(size, fillValue, like(this, options)); },
   newTensor(this: Tensor, data: NestedData, options: TensorOptions = {}) { return tensor(data, like(this, options)); },
+  diagonal(this: Tensor, offset = 0, dim1 = 0, dim2 = 1) { return D.diagonal(this, offset, dim1, dim2); },
+  diag(this: Tensor, diagonal = 0) { return D.diag(this, diagonal); },
+  trace(this: Tensor) { return D.trace(this); },
+  unfold(this: Tensor, dimension: number, size: number, step: number) { return D.unfold(this, dimension, size, step); },
+  baddbmm(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return P.baddbmm(this, batch1, batch2, options); },
+  addbmm(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return P.addbmm(this, batch1, batch2, options); },
+  addmv(this: Tensor, mat: Tensor, vec: Tensor, options: P.BetaAlpha = {}) { return P.addmv(this, mat, vec, options); },
+  baddbmm_(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return inPlace('baddbmm_', this, [batch1, batch2], (x) => P.baddbmm(x, batch1, batch2, options)); },
+  addbmm_(this: Tensor, batch1: Tensor, batch2: Tensor, options: P.BetaAlpha = {}) { return inPlace('addbmm_', this, [batch1, batch2], (x) => P.addbmm(x, batch1, batch2, options)); },
+  addmv_(this: Tensor, mat: Tensor, vec: Tensor, options: P.BetaAlpha = {}) { return inPlace('addmv_', this, [mat, vec], (x) => P.addmv(x, mat, vec, options)); },
+  kron(this: Tensor, other: Tensor) { return P.kron(this, other); },
+  cross(this: Tensor, other: Tensor, dim: number | null = null) { return P.cross(this, other, dim); },
+  norm(this: Tensor, p: MatrixOrd = 'fro', dim: R.Dim | null = null, keepdim = false, options: NormOptions = {}) { return norm(this, p, dim, keepdim, options); },
+  scatter(this: Tensor, dim: number, index: Tensor, src: Tensor | number, options: ScatterOptions = {}) { return scatter(this, dim, index, src, options); },
+  scatter_(this: Tensor, dim: number, index: Tensor, src: Tensor | number, options: ScatterOptions = {}) {
+    return inPlace('scatter_', this, others(src), (x) => scatter(x, dim, index, src, options));
+  },
+  indexFill(this: Tensor, dim: number, index: Tensor, value: number | Tensor) { return indexFill(this, dim, index, value); },
+  indexFill_(this: Tensor, dim: number, index: Tensor, value: number | Tensor) { return inPlace('indexFill_', this, others(value), (x) => indexFill(x, dim, index, value)); },
 
   // autograd
   backward(this: Tensor, gradient?: Tensor | null, options: BackwardArgs = {}) { backward(this, gradient ?? null, options); },

@@ -1,9 +1,9 @@
-// src/ops/rearrange.ts — ops that move or repeat elements: flip, roll, repeat, tile, tril, triu. All are
+// src/ops/rearrange.ts — ops that move or repeat elements: flip, roll, repeat, tile, tril, triu, meshgrid. All are
 // compositions (index selects, concatenation, expand, where), so their gradients come from their parts.
 import { RuntimeError } from '../core/errors.js';
 import { wrapDim } from '../core/shape.js';
 import { arange } from '../tensor/creation.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { expandTo } from './define.js';
 import { ge, le, sub, where } from './elementwise.js';
 import { cat, indexSelect } from './indexing.js';
@@ -110,4 +110,37 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
 /** The upper triangle of the last two dims, with `diagonal` shifting the boundary (torch.triu). */
 export function triu(x: Tensor, diagonal = 0): Tensor {
   return triangle('triu', x, diagonal);
+}
+
+/** The indexing= keyword of meshgrid: 'ij' (matrix, the default) or 'xy' (Cartesian: the first two dims swapped). */
+export interface MeshgridOptions {
+  indexing?: 'ij' | 'xy';
+}
+
+type MeshgridArgs = Tensor[] | [...Tensor[], MeshgridOptions] | [readonly Tensor[]] | [readonly Tensor[], MeshgridOptions];
+
+/**
+ * Grids of coordinates: for N 1-D tensors, N tensors of their sizes, the i-th varying along dim i (views,
+ * as PyTorch's) (torch.meshgrid).
+ * @example torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), { indexing: 'ij' })[0].shape // [2, 3]
+ */
+export function meshgrid(...args: MeshgridArgs): Tensor[] {
+  const last = args[args.length - 1];
+  const hasOptions = args.length > 0 && !(last instanceof Tensor) && !Array.isArray(last);
+  const options = (hasOptions ? last : {}) as MeshgridOptions;
+  const rest = (hasOptions ? args.slice(0, -1) : args) as (Tensor | readonly Tensor[])[];
+  const tensors = rest.length === 1 && Array.isArray(rest[0]) ? (rest[0] as readonly Tensor[]) : (rest as Tensor[]);
+  const indexing: string = options.indexing ?? 'ij'; // checked at run time for JavaScript callers
+  if (indexing !== 'ij' && indexing !== 'xy') {
+    throw new RuntimeError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
+  }
+  if (tensors.length === 0) throw new RuntimeError('meshgrid expects a non-empty TensorList');
+  for (const t of tensors) {
+    if (t.dims.length > 1) throw new RuntimeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got a ${t.dims.length}-D tensor`);
+  }
+  const swap = indexing === 'xy' && tensors.length >= 2;
+  // With 'xy' the first two inputs trade places in the output's dims.
+  const axisOf = (i: number): number => (swap && i < 2 ? 1 - i : i);
+  const sizes = tensors.map((t) => t.numel()), shape = tensors.map((_, d) => sizes[tensors.findIndex((__, i) => axisOf(i) === d)]);
+  return tensors.map((t, i) => expandTo(reshape(t, shape.map((n, d) => (d === axisOf(i) ? n : 1))), shape));
 }

@@ -238,7 +238,7 @@ const embedOp = defineOp<Region>({
 });
 
 /** A view op that selects a region of its input, with its layout relative to the input. */
-function regionView(gradFn: string, layout: (x: Tensor) => { dims: number[]; strides: number[]; offset: number }) {
+export function regionView(gradFn: string, layout: (x: Tensor) => { dims: number[]; strides: number[]; offset: number }) {
   const f = defineView<Region>({
     name: gradFn,
     gradFn,

@@ -2,7 +2,7 @@
 // tensors, state dicts, and the check that a module's outputs and gradients match PyTorch's.
 import assert from 'node:assert/strict';
 import * as torch from 'kindling';
-import { assertClose, type FixtureNumber, fromFixture, loadFixture } from '../helpers.js';
+import { assertClose, type FixtureNumber, fromFixture, loadFixture, present } from '../helpers.js';
 
 export interface FixtureTensor {
   shape: number[];
@@ -77,3 +77,39 @@ export function assertOutputsAndGrads(
     assertClose(t.grad.toArray(), fx(g).toArray(), { ...tol, what: `grad of ${name}` });
   }
 }
+
+export interface ModuleCase extends GradRecord {
+  name: string;
+  seed: number;
+  kind: string;
+  args: (number | boolean)[];
+  options: Record<string, unknown>;
+  train: boolean;
+  repr: string;
+  init: Record<string, FixtureTensor>;
+  state: Record<string, FixtureTensor>;
+  order: string[];
+  same: Record<string, string>;
+  inputs: Record<string, FixtureTensor>;
+  forward: Record<string, FixtureTensor | number | boolean>;
+}
+
+export type Options = Record<string, torch.Tensor | null>;
+/** A module and how to call it on positional inputs and forward options. */
+export type Built = [torch.nn.Module<never, unknown>, (inputs: torch.Tensor[], options: Options) => torch.Tensor | torch.Tensor[]];
+
+/** Builds the case's module under its seed, loads the perturbed state, runs it; checks outputs and grads. */
+export function runModuleCase<C extends ModuleCase>(c: C, make: (c: C) => Built, tol = { atol: 3e-5, rtol: 1e-4 }): void {
+  torch.manualSeed(c.seed);
+  const [m, run] = make(c);
+  m.train(c.train);
+  m.loadStateDict(stateOf(c.state));
+  const t: Partial<Record<string, torch.Tensor>> = {};
+  for (const [k, v] of Object.entries(c.inputs)) t[k] = fx(v).requiresGrad_(v.dtype === 'float32');
+  for (const [k, other] of Object.entries(c.same)) t[k] = t[other];
+  const options: Options = {};
+  for (const [k, v] of Object.entries(c.forward)) if (typeof v === 'object') options[k] = fx(v);
+  const out = run(c.order.map((k) => present(t[k], k)), options);
+  assertOutputsAndGrads(Array.isArray(out) ? out : [out], c, { ...t, ...Object.fromEntries(m.namedParameters()) }, tol);
+}
+

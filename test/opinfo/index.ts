@@ -7,6 +7,9 @@ import { linalgInfos } from './linalg.js';
 import { nnFunctionalInfos } from './nn-functional.js';
 import { nnFunctional2Infos } from './nn-functional2.js';
 import { nnLayerInfos } from './nn-layers.js';
+import { nnLayer2Infos } from './nn-layers2.js';
+import { nnLoss2Infos } from './nn-losses2.js';
+import { productInfos } from './products.js';
 import { reduceInfos } from './reduce.js';
 import type { OpInfo } from './types.js';
 import { viewInfos } from './views.js';
@@ -23,4 +26,7 @@ export const allOpInfos: OpInfo[] = [
   ...everydayInfos,
   ...nnFunctional2Infos,
   ...attentionInfos,
+  ...productInfos,
+  ...nnLayer2Infos,
+  ...nnLoss2Infos,
 ];

@@ -118,4 +118,55 @@ const distances: OpInfo[] = [
   { name: 'F.pairwiseDistance.pinf', call: (a, b) => F.pairwiseDistance(a, b, { p: Infinity }), py: "F.pairwise_distance(a, b, p=float('inf'))", samples: [s('matrix', ...pair([3, 4]))] },
 ];
 
-export const nnFunctional2Infos: OpInfo[] = [...activations, ...padding, ...shapes, ...distances];
+
+const moreActivations: OpInfo[] = [
+  { name: 'F.relu6', call: (a) => F.relu6(a), py: 'F.relu6(a)', samples: unarySamples([-8, 8]), dtypes: ['float32', 'float64', 'int64'] },
+  { name: 'F.relu6.inplace', call: (a) => F.relu6(a.mul(1), { inplace: true }), py: 'F.relu6(a * 1, inplace=True)', samples: unarySamples([-8, 8]) },
+  { name: 'F.selu', call: (a) => F.selu(a), py: 'F.selu(a)', samples: unarySamples([-3, 3]),
+    errors: [{ name: 'int', run: () => F.selu(long([1])), match: /"elu_cpu" not implemented for 'Long'/ }] },
+  { name: 'F.selu.inplace', call: (a) => F.selu(a.mul(1), { inplace: true }), py: 'F.selu(a * 1, inplace=True)', samples: unarySamples([-3, 3]) },
+  { name: 'F.celu', call: (a) => F.celu(a), py: 'F.celu(a)', samples: [...unarySamples([-3, 3]), s('large', f([4], { range: [-200, 200] }))],
+    errors: [
+      { name: 'int', run: () => F.celu(long([1])), match: /"elu_cpu" not implemented for 'Long'/ },
+      { name: 'alpha 0', run: () => F.celu(torch.ones(2), { alpha: 0 }), match: /ZeroDivisionError: alpha cannot be 0 for CELU/ },
+    ] },
+  { name: 'F.celu.alpha_inplace', call: (a) => F.celu(a.mul(1), { alpha: 0.5, inplace: true }), py: 'F.celu(a * 1, 0.5, inplace=True)', samples: unarySamples([-3, 3]) },
+  { name: 'F.softsign', call: (a) => F.softsign(a), py: 'F.softsign(a)', samples: unarySamples([-5, 5]) },
+  { name: 'F.softsign.int', call: (a) => F.softsign(a), py: 'F.softsign(a)', samples: [s('vector', f([5], { range: [-5, 5] }))], dtypes: ['int64'] },
+  { name: 'F.tanhshrink', call: (a) => F.tanhshrink(a), py: 'F.tanhshrink(a)', samples: unarySamples([-3, 3]) },
+  { name: 'F.hardshrink', call: (a) => F.hardshrink(a), py: 'F.hardshrink(a)', samples: unarySamples(),
+    errors: [{ name: 'int', run: () => F.hardshrink(long([1])), match: /"hardshrink_cpu" not implemented for 'Long'/ }] },
+  { name: 'F.hardshrink.lambd', call: (a) => F.hardshrink(a, 1.2), py: 'F.hardshrink(a, 1.2)', samples: unarySamples() },
+  { name: 'F.softshrink', call: (a) => F.softshrink(a), py: 'F.softshrink(a)', samples: unarySamples(),
+    errors: [
+      { name: 'int', run: () => F.softshrink(long([1])), match: /"softshrink_cpu" not implemented for 'Long'/ },
+      { name: 'negative', run: () => F.softshrink(torch.ones(2), -1), match: /lambda must be greater or equal to 0, but found to be -1\./ },
+    ] },
+  { name: 'F.softshrink.lambd', call: (a) => F.softshrink(a, 1.2), py: 'F.softshrink(a, 1.2)', samples: unarySamples() },
+  { name: 'F.threshold', call: (a) => F.threshold(a, 0.5, 2), py: 'F.threshold(a, 0.5, 2.0)', samples: unarySamples(), dtypes: ['float32', 'float64', 'int64'] },
+  { name: 'F.threshold.inplace', call: (a) => F.threshold(a.mul(1), -0.5, 3, { inplace: true }), py: 'F.threshold(a * 1, -0.5, 3.0, inplace=True)', samples: unarySamples() },
+  { name: 'F.softmin', call: (a) => F.softmin(a, 1), py: 'F.softmin(a, 1)', samples: [s('matrix', f([3, 4])), s('transposed', f([4, 3], { transposed: true }))] },
+  { name: 'F.prelu', call: (a, b) => F.prelu(a, b), py: 'F.prelu(a, b)', samples: [s('shared', f([3, 4]), f([1], { range: [0, 1] })), s('channels', f([2, 3, 4]), f([3], { range: [0, 1] })), s('scalar', f([]), f([1])), s('vector', f([5]), f([1]))],
+    errors: [{ name: 'channels', run: () => F.prelu(torch.ones(2, 3), torch.ones(2)), match: /Mismatch of parameter numbers and input channel size\. Found parameter numbers = 2 and channel size = 3\./ }] },
+];
+
+const adaptiveMax: OpInfo[] = [
+  { name: 'F.adaptiveMaxPool1d', call: (a) => F.adaptiveMaxPool1d(a, 3), py: 'F.adaptive_max_pool1d(a, 3)', samples: [s('batched', f([2, 3, 7])), s('unbatched', f([3, 5], { transposed: true }))],
+    errors: [
+      { name: 'rank', run: () => F.adaptiveMaxPool1d(torch.ones(7), 3), match: /Expected 2 to 3 dimensions, but got 1-dimensional tensor for argument #1 'self' \(while checking arguments for adaptive_max_pool1d\)/ },
+      { name: 'size list', run: () => F.adaptiveMaxPool1d(torch.ones(2, 3, 7), [3, 2]), match: /adaptive_max_pool1d\(\) argument 'output_size' should contain one int \(got 2\)/ },
+    ] },
+  { name: 'F.adaptiveMaxPool1d.indices', call: (a) => F.adaptiveMaxPool1d(a, 4, { returnIndices: true })[1], py: 'F.adaptive_max_pool1d(a, 4, return_indices=True)[1]', differentiable: false, samples: [s('batched', f([2, 3, 7]))] },
+  { name: 'F.adaptiveMaxPool2d', call: (a) => F.adaptiveMaxPool2d(a, [3, null]), py: 'F.adaptive_max_pool2d(a, (3, None))', samples: [s('batched', f([2, 2, 7, 5])), s('unbatched', f([2, 5, 4], { transposed: true }))],
+    errors: [
+      { name: 'rank', run: () => F.adaptiveMaxPool2d(torch.ones(7, 5), 3), match: /adaptive_max_pool2d\(\): Expected 3D or 4D tensor, but got: \[7, 5\]/ },
+      { name: 'int', run: () => F.adaptiveMaxPool2d(torch.zeros([2, 3, 7, 5], { dtype: 'int64' }), 2), match: /"adaptive_max_pool2d" not implemented for 'Long'/ },
+      { name: 'empty channels', run: () => F.adaptiveMaxPool2d(torch.zeros(2, 0, 7, 5), 2), match: /Expected input to have non-zero size for non-batch dimensions, but input has sizes \[2, 0, 7, 5\] with dimension 1 being empty/ },
+    ] },
+  { name: 'F.adaptiveMaxPool2d.indices', call: (a) => F.adaptiveMaxPool2d(a, [4, 3], { returnIndices: true })[1], py: 'F.adaptive_max_pool2d(a, (4, 3), return_indices=True)[1]', differentiable: false, samples: [s('batched', f([2, 2, 7, 5]))] },
+  { name: 'F.adaptiveMaxPool3d', call: (a) => F.adaptiveMaxPool3d(a, 2), py: 'F.adaptive_max_pool3d(a, 2)', samples: [s('batched', f([1, 2, 5, 3, 4])), s('unbatched', f([2, 3, 4, 5]))],
+    errors: [{ name: 'rank', run: () => F.adaptiveMaxPool3d(torch.ones(3, 7, 5), 2), match: /adaptive_max_pool3d\(\): Expected 4D or 5D tensor, but got: \[3, 7, 5\]/ }] },
+  { name: 'F.adaptiveMaxPool3d.indices', call: (a) => F.adaptiveMaxPool3d(a, [2, 3, 3], { returnIndices: true })[1], py: 'F.adaptive_max_pool3d(a, (2, 3, 3), return_indices=True)[1]', differentiable: false, samples: [s('batched', f([1, 2, 5, 3, 4]))] },
+];
+
+export const nnFunctional2Infos: OpInfo[] = [...activations, ...padding, ...shapes, ...distances, ...moreActivations, ...adaptiveMax];

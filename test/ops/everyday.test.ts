@@ -153,3 +153,81 @@ describe('numeric tests and factories like self', () => {
     assert.throws(() => x.lerp_(torch.ones(2), 0.5), /a leaf Variable that requires grad is being used in an in-place operation/);
   });
 });
+
+describe('products, views and scatter', () => {
+  const long = (values: number[]) => torch.tensor(values, { dtype: 'int64' });
+
+  test('scatter passes gradcheck when no index repeats', () => {
+    const x = torch.randn([3, 4], { dtype: 'float64', requiresGrad: true });
+    const src = torch.randn([2, 4], { dtype: 'float64', requiresGrad: true });
+    const index = long([0, 2, 1, 0, 1, 0, 2, 2]).reshape(2, 4);
+    assert.equal(torch.autograd.gradcheck((a, b) => torch.scatter(a, 0, index, b), [x, src]), true);
+  });
+
+  test('scatter with a reduction has no derivative, as in PyTorch 1.13', () => {
+    const x = torch.zeros(3, { requiresGrad: true });
+    const y = torch.scatter(x, 0, long([1]), torch.ones(1), { reduce: 'multiply' });
+    assert.throws(() => { y.sum().backward(); }, /derivative for aten::scatter is not implemented/);
+  });
+
+  test('scatter_ and indexFill_ write in place; the last of repeated indices wins', () => {
+    const x = torch.zeros(4);
+    assert.equal(x.scatter_(0, long([1, 1, 3]), torch.tensor([5, 6, 7])), x);
+    assert.deepEqual(x.tolist(), [0, 6, 0, 7]);
+    x.indexFill_(0, long([0, -1]), -1);
+    assert.deepEqual(x.tolist(), [-1, 6, 0, -1]);
+  });
+
+  test('baddbmm, addbmm and addmv ignore input when beta is 0 (NaN does not propagate)', () => {
+    const nan = torch.full([2, 2, 2], NaN);
+    assert.deepEqual(torch.baddbmm(nan, torch.ones(2, 2, 3), torch.ones(2, 3, 2), { beta: 0 }).tolist(), [[[3, 3], [3, 3]], [[3, 3], [3, 3]]]);
+    assert.deepEqual(torch.addmv(torch.full([2], NaN), torch.ones(2, 3), torch.ones(3), { beta: 0, alpha: 2 }).tolist(), [6, 6]);
+    assert.deepEqual(torch.addbmm(torch.full([1, 1], NaN), torch.ones(2, 1, 2), torch.ones(2, 2, 1), { beta: 0 }).tolist(), [[4]]);
+  });
+
+  test('einsum takes its operands as a list too', () => {
+    const a = torch.tensor([[1, 2], [3, 4]]), b = torch.tensor([[5], [6]]);
+    assert.deepEqual(torch.einsum('ij,jk->ik', [a, b]).tolist(), a.matmul(b).tolist());
+    assert.deepEqual(torch.einsum('ii', a).tolist(), 5);
+  });
+
+  test('diagonal and unfold are views of their input', () => {
+    const x = torch.zeros(3, 3);
+    x.diagonal().fill_(1);
+    assert.deepEqual(x.tolist(), [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const v = torch.arange(6).float();
+    const w = v.unfold(0, 3, 2);
+    assert.deepEqual(w.tolist(), [[0, 1, 2], [2, 3, 4]]);
+    v.fill_(7);
+    assert.deepEqual(w.tolist(), [[7, 7, 7], [7, 7, 7]]);
+  });
+
+  test("unfold's gradient sums overlapping windows and passes double gradcheck", () => {
+    const x = torch.randn([5], { dtype: 'float64', requiresGrad: true });
+    const y = x.unfold(0, 3, 1);
+    y.backward(torch.onesLike(y));
+    assert.deepEqual(x.grad?.tolist(), [1, 2, 3, 2, 1]);
+    assert.equal(torch.autograd.gradcheck((t) => t.unfold(0, 2, 1).mul(t.unfold(0, 2, 1)), [x]), true);
+  });
+
+  test('meshgrid defaults to ij indexing and returns views', () => {
+    const [gx, gy] = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]));
+    assert.deepEqual([...gx.shape], [2, 3]);
+    assert.deepEqual(gy.tolist(), [[3, 4, 5], [3, 4, 5]]);
+    const [hx] = torch.meshgrid([torch.tensor([1, 2]), torch.tensor([3, 4, 5])], { indexing: 'xy' });
+    assert.deepEqual(hx.tolist(), [[1, 2], [1, 2], [1, 2]]);
+  });
+
+  test('matrix norms needing singular values are refused clearly', () => {
+    for (const ord of ['nuc', 2, -2] as const) {
+      assert.throws(() => torch.linalg.matrixNorm(torch.eye(2), ord), (e: unknown) => e instanceof torch.NotImplementedError && /svdvals/.test(e.message));
+    }
+    assert.throws(() => torch.norm(torch.eye(2), 'nuc'), torch.NotImplementedError);
+  });
+
+  test('the norm of a zero vector has a zero gradient', () => {
+    const x = torch.zeros(3, { requiresGrad: true });
+    torch.linalg.vectorNorm(x).backward();
+    assert.deepEqual(x.grad?.tolist(), [0, 0, 0]);
+  });
+});

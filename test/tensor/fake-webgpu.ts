@@ -55,6 +55,7 @@ export const fakeWebgpu: Backend & DeviceRuntime = {
   matmul: (a, b, out) => { k(); jsBackend.matmul(v(a), v(b), un(out)); },
   gather: (x, dim, index, out) => { k(); jsBackend.gather(v(x), dim, v(index), un(out)); },
   scatterAdd: (dst, dim, index, src) => { k(); jsBackend.scatterAdd(v(dst), dim, v(index), v(src)); },
+  scatter: (dst, dim, index, src, reduce) => { k(); jsBackend.scatter(v(dst), dim, v(index), v(src), reduce); },
   addInto: (src, dst) => { k(); jsBackend.addInto(v(src), v(dst)); },
   sort: (x, axis, descending, values, indices) => { k(); jsBackend.sort(v(x), axis, descending, un(values), un(indices)); },
   cumulative: (op, x, axis, out) => { k(); jsBackend.cumulative(op, v(x), axis, un(out)); },

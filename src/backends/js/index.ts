@@ -2,7 +2,7 @@
 import type { DataArray, DType } from '../../core/dtype.js';
 import type { CpuBackend, CpuStorage } from '../backend.js';
 import { binary, unary, where } from './elementwise.js';
-import { gather, scatterAdd } from './indexing.js';
+import { gather, scatter, scatterAdd } from './indexing.js';
 import { matmul } from './linalg.js';
 import { addInto, copy, fill } from './memory.js';
 import { argReduce, reduce, sort } from './reduce.js';
@@ -34,6 +34,7 @@ export const jsBackend: CpuBackend = {
   matmul,
   gather,
   scatterAdd,
+  scatter,
   addInto,
   sort,
   cumulative,

@@ -1,5 +1,5 @@
-// src/backends/js/indexing.ts — gather and scatter-add along one dim.
-import type { CpuStorage as Storage, CpuView as View } from '../backend.js';
+// src/backends/js/indexing.ts — gather, scatter and scatter-add along one dim.
+import type { CpuStorage as Storage, CpuView as View, ScatterReduce } from '../backend.js';
 import { offsetsOf } from './strided.js';
 
 /** Offsets into `x` of index's positions with `dim` zeroed, and index's own offsets. */
@@ -19,4 +19,12 @@ export function scatterAdd(dst: View, dim: number, index: View, src: View): void
   const from = offsetsOf(index.shape, src.strides, src.offset);
   const d = dst.storage.data, ind = index.storage.data, v = src.storage.data, s = dst.strides[dim] ?? 0;
   for (let i = 0; i < base.length; i++) d[base[i] + ind[idx[i]] * s] += v[from[i]];
+}
+
+export function scatter(dst: View, dim: number, index: View, src: View, reduce: ScatterReduce): void {
+  const { base, idx } = positions(dst, dim, index);
+  const from = offsetsOf(index.shape, src.strides, src.offset);
+  const d = dst.storage.data, ind = index.storage.data, v = src.storage.data, s = dst.strides[dim] ?? 0;
+  if (reduce === 'assign') for (let i = 0; i < base.length; i++) d[base[i] + ind[idx[i]] * s] = v[from[i]];
+  else for (let i = 0; i < base.length; i++) d[base[i] + ind[idx[i]] * s] *= v[from[i]];
 }

@@ -6,6 +6,10 @@ export async function requestDevice(): Promise<GPUDevice | string> {
   if (typeof gpu === 'string') return gpu;
   const adapter = await quietly(() => gpu.requestAdapter());
   if (adapter === null) {
+    if (!isNode()) {
+      return 'no WebGPU adapter was found (the browser offers WebGPU but no adapter: turn on hardware acceleration, ' +
+        'or enable WebGPU in the browser\'s settings or flags, e.g. chrome://flags/#enable-unsafe-webgpu)';
+    }
     return 'no WebGPU adapter was found (on Linux without a GPU, install a Vulkan driver, e.g. Debian\'s chromium package ' +
       'brings SwiftShader: VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)';
   }
@@ -14,14 +18,19 @@ export async function requestDevice(): Promise<GPUDevice | string> {
   return adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize, maxComputeWorkgroupStorageSize, maxStorageBuffersPerShaderStage } });
 }
 
+/** Whether this is Node (a browser bundle's `process` shim, if any, lacks process.versions.node). */
+function isNode(): boolean {
+  const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
+  return versions?.node !== undefined;
+}
+
 // Dawn crashes when the object `create()` returned is collected while its devices live, so it is kept here.
 let dawn: GPU | null = null;
 
 async function findGpu(): Promise<GPU | string> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu !== undefined) return nav.gpu;
-  const versions: { node?: string } | undefined = typeof process !== 'undefined' ? process.versions : undefined;
-  if (versions?.node === undefined) return 'this browser has no WebGPU (navigator.gpu is missing)';
+  if (!isNode()) return 'this browser has no WebGPU (navigator.gpu is missing: WebGPU needs a recent browser and a secure context, https or localhost)';
   try {
     const module = 'webgpu';
     const { create } = (await import(module)) as { create: (options: string[]) => GPU };

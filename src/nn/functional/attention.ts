@@ -4,11 +4,11 @@ import { isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { AssertionError, RuntimeError } from '../../core/errors.js';
 import { fmtShape } from '../../core/shape.js';
 import { add, div, ge, logicalOr, maskedFill, mul, where } from '../../ops/elementwise.js';
-import { cat, chunk, split } from '../../ops/indexing.js';
+import { cat, chunk } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { sum } from '../../ops/reduce.js';
 import { softmax } from '../../ops/softmax.js';
-import { expand, reshape, squeeze, transpose, unsqueeze } from '../../ops/views.js';
+import { expand, permute, reshape, squeeze, transpose, unsqueeze } from '../../ops/views.js';
 import { arange, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout } from './dropout.js';
@@ -131,19 +131,13 @@ function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null
   return q === 3;
 }
 
-/** PyTorch's _in_projection_packed / _in_projection: q, k and v projected by one packed or three weights. */
+/**
+ * PyTorch's _in_projection_packed / _in_projection: q, k and v projected by the three parts of the
+ * packed weight, or by three weights. The packed weight is sliced, not its product: a slice's
+ * gradient is a zero tensor of the whole, which is small for the weight and large for the product.
+ */
 function project(query: Tensor, key: Tensor, value: Tensor, w: Tensor | [Tensor, Tensor, Tensor], b: Tensor | null): Tensor[] {
-  const bs = b === null ? [null, null, null] : chunk(b, 3);
-  if (Array.isArray(w)) return [linear(query, w[0], bs[0]), linear(key, w[1], bs[1]), linear(value, w[2], bs[2])];
-  const e = query.dims[query.dim() - 1];
-  // Self-attention projects once with the packed weight, as PyTorch does when q, k and v are one tensor.
-  if (query === key && key === value) return chunk(linear(query, w, b), 3, -1);
-  if (key === value) {
-    const [wq, wkv] = split(w, [e, 2 * e]);
-    const [bq, bkv] = b === null ? [null, null] : split(b, [e, 2 * e]);
-    return [linear(query, wq, bq), ...chunk(linear(key, wkv, bkv), 2, -1)];
-  }
-  const ws = chunk(w, 3);
+  const ws = Array.isArray(w) ? w : chunk(w, 3), bs = b === null ? [null, null, null] : chunk(b, 3);
   return [linear(query, ws[0], bs[0]), linear(key, ws[1], bs[1]), linear(value, ws[2], bs[2])];
 }
 
@@ -176,33 +170,34 @@ function projWeights(inProjWeight: Tensor | null, separate: boolean, options: Mu
   return [wq as Tensor, wk as Tensor, wv as Tensor];
 }
 
-/** The key padding mask [N, S] folded into the attention mask [1 or N·H, L, S], per head. */
-function withPadding(mask: Tensor | null, kpm: Tensor, bsz: number, numHeads: number, srcLen: number): Tensor {
+/** The attention mask [1 or N·H, L, S] and the key padding mask [N, S] as one mask over [N, H, L, S]. */
+function combineMasks(mask: Tensor | null, kpm: Tensor | null, bsz: number, numHeads: number, srcLen: number): Tensor | null {
+  const m = mask === null ? null : mask.dims[0] === 1 ? unsqueeze(mask, 0) : reshape(mask, [bsz, numHeads, ...mask.dims.slice(1)]);
+  if (kpm === null) return m;
   check(kpm.dims[0] === bsz && kpm.dims[1] === srcLen,
     `expecting key_padding_mask shape of ${tuple([bsz, srcLen])}, but got ${torchSize(kpm.dims)}`);
-  const perHead = reshape(expand(reshape(kpm, [bsz, 1, 1, srcLen]), [bsz, numHeads, 1, srcLen]), [bsz * numHeads, 1, srcLen]);
-  if (mask === null) return perHead;
-  return mask.dtype === 'bool' ? logicalOr(mask, perHead) : maskedFill(mask, perHead, -Infinity);
+  // Every head masks the same keys: [N, 1, 1, S] broadcasts.
+  const padding = reshape(kpm, [bsz, 1, 1, srcLen]);
+  if (m === null) return padding;
+  return m.dtype === 'bool' ? logicalOr(m, padding) : maskedFill(m, padding, -Infinity);
 }
 
-/** Key and value agree in shape (in sequence and batch only, with separate projections). */
-function checkKeyValue(key: Tensor, value: Tensor, separate: boolean): void {
+/** Key and value agree in shape (in sequence and batch only, with separate projections); shapes as [S, N, E]. */
+function checkKeyValue(key: readonly number[], value: readonly number[], separate: boolean): void {
   if (separate) {
-    check(key.dims[0] === value.dims[0] && key.dims[1] === value.dims[1],
-      `key's sequence and batch dims ${torchSize(key.dims.slice(0, 2))} do not match value's ${torchSize(value.dims.slice(0, 2))}`);
+    check(key[0] === value[0] && key[1] === value[1],
+      `key's sequence and batch dims ${torchSize(key.slice(0, 2))} do not match value's ${torchSize(value.slice(0, 2))}`);
   } else {
-    check(key.dims.every((d, i) => d === value.dims[i]) && key.dim() === value.dim(),
-      `key shape ${torchSize(key.dims)} does not match value shape ${torchSize(value.dims)}`);
+    check(key.every((d, i) => d === value[i]) && key.length === value.length,
+      `key shape ${torchSize(key)} does not match value shape ${torchSize(value)}`);
   }
 }
 
-/** Static keys and values must be [N·H, S, d]. */
-function checkStatic(staticK: Tensor | null, staticV: Tensor | null, batchHeads: number, headDim: number): void {
-  for (const [x, name] of [[staticK, 'static_k'], [staticV, 'static_v']] as const) {
-    if (x === null) continue;
-    check(x.dims[0] === batchHeads, `expecting ${name}.size(0) of ${batchHeads}, but got ${x.dims[0]}`);
-    check(x.dims[2] === headDim, `expecting ${name}.size(2) of ${headDim}, but got ${x.dims[2]}`);
-  }
+/** Static keys and values [N·H, S, d] as [N, H, S, d]. */
+function staticHeads(x: Tensor, name: string, bsz: number, numHeads: number, headDim: number): Tensor {
+  check(x.dims[0] === bsz * numHeads, `expecting ${name}.size(0) of ${bsz * numHeads}, but got ${x.dims[0]}`);
+  check(x.dims[2] === headDim, `expecting ${name}.size(2) of ${headDim}, but got ${x.dims[2]}`);
+  return reshape(x, [bsz, numHeads, x.dims[1], headDim]);
 }
 
 /**
@@ -216,57 +211,73 @@ export function multiHeadAttentionForward(
   addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null,
   options: MultiHeadAttentionOptions = {},
 ): [Tensor, Tensor | null] {
+  return multiHeadAttention(
+    query, key, value, embedDimToCheck, numHeads, inProjWeight, inProjBias, biasK, biasV, addZeroAttn, dropoutP,
+    outProjWeight, outProjBias, options, false,
+  );
+}
+
+// Note [Attention layouts]
+// Heads are views [N, H, L, d] of the projections, taken in the input's own layout ([L, N, E], or
+// [N, L, E] for nn.MultiheadAttention's batchFirst): the batched matmuls read strided views, so
+// neither the inputs nor the heads are copied, and only the merged output is made contiguous.
+
+/** multiHeadAttentionForward with inputs [L, N, E], or [N, L, E] when batchFirst (Note [Attention layouts]). */
+export function multiHeadAttention(
+  query: Tensor, key: Tensor, value: Tensor, embedDimToCheck: number, numHeads: number,
+  inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null,
+  addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null,
+  options: MultiHeadAttentionOptions, batchFirst: boolean,
+): [Tensor, Tensor | null] {
   const { training = true, needWeights = true, useSeparateProjWeight = false, averageAttnWeights = true } = options;
   const { staticK = null, staticV = null } = options;
   let kpm = options.keyPaddingMask ?? null, attnMask = options.attnMask ?? null;
   const batched = isBatched(query, key, value, kpm, attnMask, numHeads);
   if (!batched) {
-    // Shared tensors stay shared, so that self-attention still projects once.
-    const q1 = unsqueeze(query, 1), k1 = key === query ? q1 : unsqueeze(key, 1);
-    value = value === key ? k1 : value === query ? q1 : unsqueeze(value, 1);
-    [query, key] = [q1, k1];
+    [query, key, value] = [unsqueeze(query, 1), unsqueeze(key, 1), unsqueeze(value, 1)];
     if (kpm !== null) kpm = unsqueeze(kpm, 0);
   }
-  const [tgt, bsz, embedDim] = query.dims as [number, number, number];
+  const bd = batched && batchFirst ? 0 : 1, sd = 1 - bd;
+  // Shapes as PyTorch sees them, [L, N, E], for its messages.
+  const seqFirst = (x: Tensor): number[] => (bd === 1 ? [...x.dims] : [x.dims[1], x.dims[0], x.dims[2]]);
+  const [tgt, bsz, embedDim] = seqFirst(query) as [number, number, number];
   if (kpm !== null) check(kpm.dtype === 'bool' || isFloating(kpm.dtype), 'only bool and floating types of key_padding_mask are supported');
   check(embedDim === embedDimToCheck, `was expecting embedding dimension of ${embedDimToCheck}, but got ${embedDim}`);
   const headDim = Math.trunc(embedDim / numHeads);
   check(headDim * numHeads === embedDim, `embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
-  checkKeyValue(key, value, useSeparateProjWeight);
+  checkKeyValue(seqFirst(key), seqFirst(value), useSeparateProjWeight);
   let [q, k, v] = project(query, key, value, projWeights(inProjWeight, useSeparateProjWeight, options), inProjBias) as [Tensor, Tensor, Tensor];
-  if (attnMask !== null) attnMask = shapeAttnMask(attnMask, tgt, key.dims[0], bsz * numHeads);
+  if (attnMask !== null) attnMask = shapeAttnMask(attnMask, tgt, key.dims[sd], bsz * numHeads);
   if (biasK !== null && biasV !== null) {
     check(staticK === null, 'bias cannot be added to static key.');
     check(staticV === null, 'bias cannot be added to static value.');
-    k = cat([k, expand(biasK, [1, bsz, embedDim])]);
-    v = cat([v, expand(biasV, [1, bsz, embedDim])]);
+    const along = (b: Tensor): Tensor => expand(b, bd === 1 ? [1, bsz, embedDim] : [bsz, 1, embedDim]);
+    k = cat([k, along(biasK)], sd);
+    v = cat([v, along(biasV)], sd);
     if (attnMask !== null) attnMask = padKey(attnMask);
     if (kpm !== null) kpm = padKey(kpm);
   } else {
     check(biasK === null && biasV === null, '');
   }
-  // [L, N, E] → [N·H, L, d]: a view when the projection is contiguous (PyTorch's view + transpose).
-  const heads = (x: Tensor): Tensor => transpose(reshape(x, [x.dims[0], bsz * numHeads, headDim]), 0, 1);
-  checkStatic(staticK, staticV, bsz * numHeads, headDim);
+  const heads = (x: Tensor): Tensor => permute(reshape(x, [x.dims[0], x.dims[1], numHeads, headDim]), bd === 1 ? [1, 2, 0, 3] : [0, 2, 1, 3]);
   q = heads(q);
-  k = staticK ?? heads(k);
-  v = staticV ?? heads(v);
+  k = staticK === null ? heads(k) : staticHeads(staticK, 'static_k', bsz, numHeads, headDim);
+  v = staticV === null ? heads(v) : staticHeads(staticV, 'static_v', bsz, numHeads, headDim);
   if (addZeroAttn) {
-    k = cat([k, zeros([bsz * numHeads, 1, headDim], { dtype: k.dtype, device: k.device })], 1);
-    v = cat([v, zeros([bsz * numHeads, 1, headDim], { dtype: v.dtype, device: v.device })], 1);
+    k = cat([k, zeros([bsz, numHeads, 1, headDim], { dtype: k.dtype, device: k.device })], 2);
+    v = cat([v, zeros([bsz, numHeads, 1, headDim], { dtype: v.dtype, device: v.device })], 2);
     if (attnMask !== null) attnMask = padKey(attnMask);
     if (kpm !== null) kpm = padKey(kpm);
   }
-  const srcLen = k.dims[1];
-  const mask = kpm === null ? attnMask : withPadding(attnMask, kpm, bsz, numHeads, srcLen);
+  const srcLen = k.dims[2];
+  const mask = combineMasks(attnMask, kpm, bsz, numHeads, srcLen);
   const [attnOut, weights] = attend(div(q, Math.sqrt(headDim)), k, v, mask === null ? null : additive(mask, q, false),
     training ? dropoutP : 0);
-  // [N·H, L, d] → [L, N, E]: heads back side by side for the output projection.
-  const merged = reshape(transpose(attnOut, 0, 1), [tgt * bsz, embedDim]);
-  let out = reshape(linear(merged, outProjWeight, outProjBias), [tgt, bsz, outProjWeight.dims[0]]);
+  // [N, H, L, d] → [L, N, E] (or [N, L, E]): heads side by side again for the output projection.
+  const merged = reshape(permute(attnOut, bd === 1 ? [2, 0, 1, 3] : [0, 2, 1, 3]), bd === 1 ? [tgt, bsz, embedDim] : [bsz, tgt, embedDim]);
+  let out = linear(merged, outProjWeight, outProjBias);
   if (!batched) out = squeeze(out, 1);
   if (!needWeights) return [out, null];
-  let avg = reshape(weights, [bsz, numHeads, tgt, srcLen]);
-  if (averageAttnWeights) avg = div(sum(avg, 1), numHeads);
+  const avg = averageAttnWeights ? div(sum(weights, 1), numHeads) : weights;
   return [out, batched ? avg : squeeze(avg, 0)];
 }

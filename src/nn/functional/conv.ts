@@ -26,7 +26,7 @@ export type Geometry = ConvGeometry;
 const hasPadding = (geo: Geometry): boolean => geo.padBefore.some((p) => p !== 0) || geo.padAfter.some((p) => p !== 0);
 
 /** A zero-filled [N, C, *padded] buffer and the view of its interior that has `shape`. */
-function paddedBuffer(be: Backend, shape: readonly number[], geo: Geometry, dtype: Storage['dtype']): [View, View] {
+export function paddedBuffer(be: Backend, shape: readonly number[], geo: Geometry, dtype: Storage['dtype']): [View, View] {
   const padded = shape.map((n, i) => (i < 2 ? n : n + geo.padBefore[i - 2] + geo.padAfter[i - 2]));
   const whole = denseView(be.alloc(dtype, numelOf(padded)), padded);
   const offset = geo.padBefore.reduce((acc, p, i) => acc + p * whole.strides[i + 2], 0);
@@ -34,7 +34,7 @@ function paddedBuffer(be: Backend, shape: readonly number[], geo: Geometry, dtyp
 }
 
 /** The im2col view [N, G, C/G, *K, *O] of a (padded) input `src` of shape [N, C, *S]. */
-function windows(src: View, kernel: readonly number[], out: readonly number[], geo: Geometry): View {
+export function windows(src: View, kernel: readonly number[], out: readonly number[], geo: Geometry): View {
   const [n, c] = src.shape as [number, number];
   const [sn, sc] = src.strides as [number, number];
   const spatial = src.strides.slice(2);
@@ -334,19 +334,39 @@ export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null
   return convNd('conv2d', 2, input, weight, bias, forwardParams('conv2d', 2, options));
 }
 
-/** 2-D transposed convolution (the gradient of conv2d in its input), weight [Cin, Cout/groups, kH, kW] (F.conv_transpose2d). */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
-  const op = 'conv_transpose2d';
+/** 3-D convolution over [N, C, D, H, W] (or unbatched [C, D, H, W]) with weight [Cout, C/groups, kD, kH, kW] (F.conv3d). */
+export function conv3d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}): Tensor {
+  return convNd('conv3d', 3, input, weight, bias, forwardParams('conv3d', 3, options));
+}
+
+/** A d-dimensional transposed convolution: the gradient of the forward one in its input. */
+function convTransposeNd(op: string, d: number, input: Tensor, weight: Tensor, bias: Tensor | null, options: ConvTransposeOptions): Tensor {
   const { stride = 1, padding = 0, outputPadding = 0, groups = 1, dilation = 1 } = options;
-  return convNd(op, 2, input, weight, bias, () => {
-    const s = ntuple(op, 'stride', stride, 2), dil = ntuple(op, 'dilation', dilation, 2), pad = ntuple(op, 'padding', padding, 2);
-    const outPad = ntuple(op, 'output_padding', outputPadding, 2);
+  return convNd(op, d, input, weight, bias, () => {
+    const s = ntuple(op, 'stride', stride, d), dil = ntuple(op, 'dilation', dilation, d), pad = ntuple(op, 'padding', padding, d);
+    const outPad = ntuple(op, 'output_padding', outputPadding, d);
     if (outPad.some((o, i) => o >= s[i] && o >= dil[i])) {
+      const names = ['depth', 'height', 'width'].slice(3 - d);
+      const list = (what: string, v: readonly number[]): string => v.map((x, i) => `${what}_${names[i]}: ${x}`).join(' ');
       throw new RuntimeError(
-        `${op}: output padding must be smaller than either stride or dilation, but got output_padding_height: ${outPad[0]} ` +
-          `output_padding_width: ${outPad[1]} stride_height: ${s[0]} stride_width: ${s[1]} dilation_height: ${dil[0]} dilation_width: ${dil[1]}`,
+        `${op}: output padding must be smaller than either stride or dilation, but got ${list('output_padding', outPad)} ${list('stride', s)} ${list('dilation', dil)}`,
       );
     }
     return { stride: s, padBefore: pad, padAfter: pad, dilation: dil, groups, transposed: true, outputPadding: outPad };
   });
+}
+
+/** 1-D transposed convolution, weight [Cin, Cout/groups, k] (F.conv_transpose1d). */
+export function convTranspose1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+  return convTransposeNd('conv_transpose1d', 1, input, weight, bias, options);
+}
+
+/** 2-D transposed convolution (the gradient of conv2d in its input), weight [Cin, Cout/groups, kH, kW] (F.conv_transpose2d). */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+  return convTransposeNd('conv_transpose2d', 2, input, weight, bias, options);
+}
+
+/** 3-D transposed convolution, weight [Cin, Cout/groups, kD, kH, kW] (F.conv_transpose3d). */
+export function convTranspose3d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}): Tensor {
+  return convTransposeNd('conv_transpose3d', 3, input, weight, bias, options);
 }

@@ -126,3 +126,35 @@ export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | nul
   const y = reshape(normalize(grouped, [2], eps).y, input.dims);
   return affine(y, perChannel(weight, input.dim()), perChannel(bias, input.dim()));
 }
+
+/**
+ * Instance normalisation: each sample's channels normalised over their spatial dims (F.instance_norm).
+ * As in PyTorch, this is batch normalisation of [1, N·C, *] with the running statistics repeated per
+ * sample, and their per-sample updates averaged back.
+ */
+export function instanceNorm(
+  input: Tensor,
+  runningMean: Tensor | null = null,
+  runningVar: Tensor | null = null,
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  useInputStats = true,
+  momentum = 0.1,
+  eps = 1e-5,
+): Tensor {
+  if (useInputStats && numelOf(input.dims.slice(2)) === 1) {
+    throw new ValueError(`instance_norm: Expected more than 1 spatial element when training, got input size torch.Size([${input.dims.join(', ')}])`);
+  }
+  if (!useInputStats && (runningMean === null || runningVar === null)) {
+    throw new RuntimeError('instance_norm: Expected running_mean and running_var to be defined when use_input_stats is false');
+  }
+  const [b, c] = input.dims as [number, number];
+  const repeat = (v: Tensor | null): Tensor | null => (v === null ? null : reshape(v.unsqueeze(0).expand(b, v.numel()), [-1]));
+  const mean = noGrad(() => repeat(runningMean)), variance = noGrad(() => repeat(runningVar));
+  const out = batchNorm(reshape(input, [1, b * c, ...input.dims.slice(2)]), mean, variance, repeat(weight), repeat(bias), useInputStats, momentum, eps);
+  noGrad(() => {
+    if (runningMean !== null && mean !== null) runningMean.copy_(reshape(mean, [b, c]).mean(0));
+    if (runningVar !== null && variance !== null) runningVar.copy_(reshape(variance, [b, c]).mean(0));
+  });
+  return reshape(out, input.dims);
+}

@@ -7,7 +7,7 @@ import type { Backend, PoolGeometry as BackendPoolGeometry, Storage, View } from
 import { defineOp, denseOf, denseView, type Grads, type Op } from '../../ops/define.js';
 import { matmul } from '../../ops/linalg.js';
 import { reshape, t } from '../../ops/views.js';
-import { tensor } from '../../tensor/creation.js';
+import { tensor, zeros } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { type IntOrTuple, ntuple } from './conv.js';
 
@@ -15,7 +15,7 @@ import { type IntOrTuple, ntuple } from './conv.js';
 type PoolGeometry = BackendPoolGeometry;
 
 /** PyTorch's pooling_output_shape: floor or ceil division, and no window may start in the right padding. */
-function poolOutputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+export function poolOutputSize(size: number, k: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
   const span = size + 2 * pad - dilation * (k - 1) - 1 + (ceilMode ? stride - 1 : 0);
   let out = Math.floor(span / stride) + 1;
   if (ceilMode && (out - 1) * stride >= size + pad) out--;
@@ -270,6 +270,8 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, options: MaxPoo
   const geo = poolGeometry('max_pool2d', input, kernelSize, stride, padding, dilation, ceilMode);
   const params: MaxParams = { ...geo, found: {} };
   const values = maxPoolOp([input], params);
+  // An empty output skips the forward, which would have found the (equally empty) indices.
+  params.found.indices ??= zeros(values.dims, { dtype: 'int64', device: values.device });
   return returnIndices ? [values, indicesOf(params)] : values;
 }
 
@@ -290,7 +292,7 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, options: AvgPoo
 }
 
 /** The [out, in] averaging matrix of adaptive pooling: row o averages in[⌊o·I/O⌋ … ⌈(o+1)·I/O⌉). */
-function adaptiveMatrix(size: number, out: number, like: Tensor): Tensor {
+export function adaptiveMatrix(size: number, out: number, like: Tensor): Tensor {
   const m = allocArray('float64', out * size) as Float64Array;
   for (let o = 0; o < out; o++) {
     const start = Math.floor((o * size) / out), end = Math.ceil(((o + 1) * size) / out);

@@ -149,3 +149,56 @@ export class Hardtanh extends Module {
     return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplaceRepr(this.inplace)}`;
   }
 }
+
+/** x·relu6(x + 3)/6 (torch.nn.Hardswish; PyTorch prints no inplace flag). */
+export class Hardswish extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.hardswish(x, { inplace: this.inplace });
+  }
+}
+
+/** relu6(x + 3)/6 (torch.nn.Hardsigmoid; PyTorch prints no inplace flag). */
+export class Hardsigmoid extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.hardsigmoid(x, { inplace: this.inplace });
+  }
+}
+
+/** x·tanh(softplus(x)) (torch.nn.Mish). */
+export class Mish extends Module {
+  constructor(readonly inplace = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.mish(x, { inplace: this.inplace });
+  }
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/** The gated linear unit a·sigmoid(b) over the halves of `dim` (torch.nn.GLU). */
+export class GLU extends Module {
+  constructor(readonly dim = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.glu(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** log(sigmoid(x)) (torch.nn.LogSigmoid). */
+export class LogSigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return A.logsigmoid(x);
+  }
+}

@@ -4,8 +4,7 @@ import { AssertionError } from '../../core/errors.js';
 import { isFloating } from '../../core/dtype.js';
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { transpose } from '../../ops/views.js';
-import { multiHeadAttentionForward } from '../functional/attention.js';
+import { multiHeadAttention } from '../functional/attention.js';
 import * as init from '../init.js';
 import { Parameter } from '../parameter.js';
 import { Linear } from './linear.js';
@@ -96,21 +95,16 @@ export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
     if (keyPaddingMask !== null && keyPaddingMask.dtype !== 'bool' && !isFloating(keyPaddingMask.dtype)) {
       throw new AssertionError('only bool and floating types of key_padding_mask are supported');
     }
-    const batched = query.dim() === 3;
-    if (this.batchFirst && batched) {
-      // Shared inputs stay shared, so that self-attention projects once.
-      const q = transpose(query, 1, 0), k = key === query ? q : transpose(key, 1, 0);
-      [query, key, value] = [q, k, value === key ? k : value === query ? q : transpose(value, 1, 0)];
-    }
     const separate = this.in_proj_weight === null;
-    const [out, weights] = multiHeadAttentionForward(
+    // Batch-first inputs stay as they are (Note [Attention layouts]); PyTorch transposes them.
+    return multiHeadAttention(
       query, key, value, this.embedDim, this.numHeads, this.in_proj_weight, this.in_proj_bias, this.bias_k, this.bias_v,
       this.addZeroAttn, this.dropout, this.out_proj.weight, this.out_proj.bias,
       {
         training: this.training, keyPaddingMask, needWeights, attnMask, averageAttnWeights, useSeparateProjWeight: separate,
         qProjWeight: this.q_proj_weight, kProjWeight: this.k_proj_weight, vProjWeight: this.v_proj_weight,
       },
+      this.batchFirst,
     );
-    return [this.batchFirst && batched ? transpose(out, 1, 0) : out, weights];
   }
 }

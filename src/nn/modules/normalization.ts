@@ -1,10 +1,10 @@
-// src/nn/modules/normalization.ts — nn.BatchNorm1d, nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm, with
+// src/nn/modules/normalization.ts — nn.BatchNorm1d/2d, nn.InstanceNorm1d/2d/3d, nn.LayerNorm, nn.GroupNorm, with
 // PyTorch's parameters, running-statistics buffers (state-dict names included) and train/eval rules.
 import { ValueError } from '../../core/errors.js';
 import { noGrad } from '../../autograd/grad-mode.js';
 import { empty, ones, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { batchNorm, groupNorm, layerNorm } from '../functional/norm.js';
+import { batchNorm, groupNorm, instanceNorm, layerNorm } from '../functional/norm.js';
 import * as init from '../init.js';
 import { Parameter } from '../parameter.js';
 import { reprFloat, reprTuple } from './conv.js';
@@ -169,4 +169,62 @@ export class GroupNorm extends Module {
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${reprFloat(this.eps)}, affine=${pyBool(this.affine)}`;
   }
+}
+
+/** What InstanceNorm1d, 2d and 3d share (PyTorch's _InstanceNorm): no affine and no running statistics by default. */
+abstract class InstanceNormNd extends Module {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  running_mean: Tensor | null = null;
+  running_var: Tensor | null = null;
+  num_batches_tracked: Tensor | null = null;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(readonly numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false }: BatchNormOptions & { momentum?: number } = {}) {
+    super();
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    this.weight = affine ? new Parameter(ones(numFeatures)) : null;
+    this.bias = affine ? new Parameter(zeros(numFeatures)) : null;
+    this.registerBuffer('running_mean', trackRunningStats ? zeros(numFeatures) : null);
+    this.registerBuffer('running_var', trackRunningStats ? ones(numFeatures) : null);
+    this.registerBuffer('num_batches_tracked', trackRunningStats ? zeros([], { dtype: 'int64' }) : null);
+  }
+
+  /** The rank of an unbatched input: 2 for InstanceNorm1d, 3 for 2d, 4 for 3d. */
+  protected abstract readonly noBatchDim: number;
+
+  forward(x: Tensor): Tensor {
+    const d = this.noBatchDim;
+    if (x.dim() !== d && x.dim() !== d + 1) throw new ValueError(`${this.constructor.name}: expected ${d}D or ${d + 1}D input (got ${x.dim()}D input)`);
+    const batched = x.dim() === d + 1;
+    const useInputStats = this.training || !this.trackRunningStats;
+    const y = instanceNorm(batched ? x : x.unsqueeze(0), this.running_mean, this.running_var, this.weight, this.bias, useInputStats, this.momentum, this.eps);
+    return batched ? y : y.squeeze(0);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${reprFloat(this.eps)}, momentum=${reprFloat(this.momentum)}, ` +
+      `affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Instance normalisation of [N, C, L] or [C, L] (torch.nn.InstanceNorm1d). */
+export class InstanceNorm1d extends InstanceNormNd {
+  protected readonly noBatchDim = 2;
+}
+
+/** Instance normalisation of [N, C, H, W] or [C, H, W] (torch.nn.InstanceNorm2d). */
+export class InstanceNorm2d extends InstanceNormNd {
+  protected readonly noBatchDim = 3;
+}
+
+/** Instance normalisation of [N, C, D, H, W] or [C, D, H, W] (torch.nn.InstanceNorm3d). */
+export class InstanceNorm3d extends InstanceNormNd {
+  protected readonly noBatchDim = 4;
 }

@@ -1,0 +1,2 @@
+// src/nn/parallel/index.ts — torch.nn.parallel: DistributedDataParallel.
+export { DistributedDataParallel, type DistributedDataParallelOptions } from './distributed.js';
