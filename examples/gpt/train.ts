@@ -106,7 +106,9 @@ Options:
   --sample-tokens N    characters to generate after training, 0 for none (default ${DEFAULTS.sampleTokens})
   --temperature X      sampling temperature (default ${DEFAULTS.temperature})
   --top-k N            sample among the N likeliest characters, 0 for all (default ${DEFAULTS.topK})
-  -h, --help           show this help`;
+  -h, --help           show this help
+
+Sample more from the saved weights later with \`npm run example:gpt:sample -- --start 'Call me'\`.`;
 
 const line = (text: string): void => { console.log(text); };
 

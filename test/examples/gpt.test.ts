@@ -36,17 +36,17 @@ const tmp = mkdtempSync(join(tmpdir(), 'kindling-gpt-example-'));
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
 /** Runs the CLI (with `env` added to this process's environment); returns its exit status and output. */
-function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/examples/gpt/train.js'), ...args], { encoding: 'utf8', cwd: tmp, env: { ...process.env, ...env } });
+function cli(args: string[], env: Record<string, string> = {}, script: 'train' | 'sample' = 'train'): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'dist/examples/gpt', `${script}.js`), ...args], { encoding: 'utf8', cwd: tmp, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Asserts the CLI failed with one clear line on stderr and no stack trace. */
-function assertOneLineError(r: { status: number | null; stderr: string }, match: RegExp): void {
+/** Asserts a CLI failed with one clear line on stderr and no stack trace. */
+function assertOneLineError(r: { status: number | null; stderr: string }, name: 'gpt' | 'sample', match: RegExp): void {
   assert.notEqual(r.status, 0);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, `expected one line, got:\n${r.stderr}`);
-  assert.match(lines[0], /^gpt: error: /);
+  assert.match(lines[0], new RegExp(`^${name}: error: `));
   assert.match(lines[0], match);
 }
 
@@ -116,7 +116,7 @@ test('20 training steps on Moby-Dick (dropout 0.1) give PyTorch\'s losses, and t
   assert.deepEqual(result.evaluations.map((e) => e.step), [10, 20]);
 });
 
-test('the CLI trains a few steps on a text file, writes loadable weights and a PNG plot, and samples', () => {
+test('the CLI trains a few steps on a text file, writes loadable weights and a PNG plot, and samples; sample.js gives the same text', () => {
   const out = join(tmp, 'cli');
   const r = cli(['--text', join(repoRoot, 'README.md'), '--steps', '3', '--batch-size', '2', '--block-size', '16', '--n-layer', '1',
     '--n-head', '2', '--n-embd', '16', '--eval-interval', '2', '--eval-iters', '1', '--sample-tokens', '20', '--out', out]);
@@ -134,15 +134,22 @@ test('the CLI trains a few steps on a text file, writes loadable weights and a P
   assert.equal(Array.from(meta.vocab).length, saved.vocabSize);
   const png = PNG.sync.read(readFileSync(join(out, 'loss.png')));
   assert.deepEqual([png.width, png.height], [800, 450]);
+  // sample.js reloads the weights and, under the same seed and settings, writes the same text.
+  const trained = /--- sample ---\n([^]{20})\n---/.exec(r.stdout)?.[1];
+  const s = cli(['--weights', weights, '--tokens', '20'], {}, 'sample');
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(s.stdout, `\n${trained}\n---------------\n`);
+  assertOneLineError(cli(['--weights', join(out, 'none.safetensors')], {}, 'sample'), 'sample', /weights not found/);
+  assertOneLineError(cli(['--weights', weights, '--start', '\u{1F600}'], {}, 'sample'), 'sample', /is not in the text's vocabulary/);
 });
 
 test('the CLI: bad options give one line on stderr and a non-zero exit; --help lists every option', () => {
-  assertOneLineError(cli(['--bogus']), /Unknown option '--bogus'/);
-  assertOneLineError(cli(['--steps', '0']), /--steps must be a positive integer, got 0/);
-  assertOneLineError(cli(['--n-embd', '30', '--n-head', '4']), /--n-embd \(30\) must be a multiple of --n-head \(4\)/);
-  assertOneLineError(cli(['--dropout', '1']), /--dropout must be in \[0, 1\), got 1/);
-  assertOneLineError(cli(['--text', join(tmp, 'missing.txt')]), /text file not found/);
-  assertOneLineError(cli(['--device', 'webgpu'], { KINDLING_WEBGPU: '0' }), /--device webgpu: .*KINDLING_WEBGPU=0/);
+  assertOneLineError(cli(['--bogus']), 'gpt', /Unknown option '--bogus'/);
+  assertOneLineError(cli(['--steps', '0']), 'gpt', /--steps must be a positive integer, got 0/);
+  assertOneLineError(cli(['--n-embd', '30', '--n-head', '4']), 'gpt', /--n-embd \(30\) must be a multiple of --n-head \(4\)/);
+  assertOneLineError(cli(['--dropout', '1']), 'gpt', /--dropout must be in \[0, 1\), got 1/);
+  assertOneLineError(cli(['--text', join(tmp, 'missing.txt')]), 'gpt', /text file not found/);
+  assertOneLineError(cli(['--device', 'webgpu'], { KINDLING_WEBGPU: '0' }), 'gpt', /--device webgpu: .*KINDLING_WEBGPU=0/);
   const help = cli(['--help']);
   assert.equal(help.status, 0);
   for (const option of ['--steps', '--batch-size', '--block-size', '--n-layer', '--n-head', '--n-embd', '--dropout', '--lr', '--warmup',
