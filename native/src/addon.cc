@@ -580,6 +580,8 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace kindling;
   add<Unary>(env, exports, "unary");
+  // How many unary codes this build knows: the TS side keeps newer ones on the JS reference for an older build.
+  exports.Set("unaryCodes", Napi::Number::New(env, static_cast<int>(UnaryOp::kErf) + 1));
   add<Binary>(env, exports, "binary");
   add<Copy>(env, exports, "copy");
   add<Axpy>(env, exports, "axpy");

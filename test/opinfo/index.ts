@@ -8,6 +8,7 @@ import { nnFunctionalInfos } from './nn-functional.js';
 import { nnFunctional2Infos } from './nn-functional2.js';
 import { nnLayerInfos } from './nn-layers.js';
 import { nnLayer2Infos } from './nn-layers2.js';
+import { embeddingBagInfos, nnLoss2Infos } from './nn-losses2.js';
 import { productInfos } from './products.js';
 import { reduceInfos } from './reduce.js';
 import { selectionAndSpecialInfos } from './selection.js';

@@ -60,6 +60,7 @@ KINDLING_INLINE void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t
     case UnaryOp::kLgamma: return map_run(x, sx, o, n, [](T v) { return lgamma_of(v); });
     case UnaryOp::kDigamma: return map_run(x, sx, o, n, [](T v) { return digamma(v); });
     case UnaryOp::kTrigamma: return map_run(x, sx, o, n, [](T v) { return trigamma(v); });
+    case UnaryOp::kErf: return map_run(x, sx, o, n, [](T v) { return std::erf(v); });
   }
 }
 

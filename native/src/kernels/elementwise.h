@@ -7,7 +7,7 @@ namespace kindling {
 // Op codes shared with src/backends/native/ops.ts (the order there must match).
 enum class UnaryOp : int {
   kNeg, kExp, kLog, kSqrt, kRsqrt, kAbs, kSigmoid, kTanh, kRelu, kSin, kCos, kLog1p, kExpm1, kReciprocal, kSign,
-  kErfinv, kLgamma, kDigamma, kTrigamma
+  kErfinv, kLgamma, kDigamma, kTrigamma, kErf
 };
 // kThresholdBackward: a where b > 0 (or NaN), else 0 — ReLU's gradient in one pass.
 enum class BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kThresholdBackward, kFmod };

@@ -25,6 +25,8 @@ export interface Addon {
   argReduce(isMax: boolean, x: FloatArray, values: DataArray, indices: DataArray, a: number, r: number, b: number, offset: number): void;
   reduce(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   /** Running sums (op 0) or products (op 1) over R of a dense x[A, R, B]; absent from addons built before it. */
+  /** How many unary op codes the build knows (absent before erf's, code 19). */
+  unaryCodes?: number;
   cumulative?(op: number, x: FloatArray, out: DataArray, a: number, r: number, b: number, offset: number): void;
   sumOuterInner(x: FloatArray, out: DataArray, a: number, k: number, r: number, offset: number): void;
   softmax(x: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offset: number): void;

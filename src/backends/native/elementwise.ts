@@ -13,13 +13,15 @@ const BASE_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2,
 // Codes an addon knows only from the build that added `cumulative` (they arrived together): an older
 // build would ignore them, so they stay on the JS reference there.
 const SPECIAL_UNARY: Partial<Record<UnaryOp, number>> = { erfinv: 15, lgamma: 16, digamma: 17, trigamma: 18 };
+// GELU's exact form needs erf: std::erf in the element type, as PyTorch's CPU kernel computes it.
+const ERF_UNARY: Partial<Record<UnaryOp, number>> = { erf: 19 };
 const SPECIAL_BINARY: Partial<Record<BinaryOp, number>> = { fmod: 8 };
 const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 /** The elementwise kernels of the native backend. */
 export function elementwiseKernels(addon: Addon): Required<Pick<Backend, 'unary' | 'binary' | 'where' | 'copy' | 'axpy'>> {
   const recent = addon.cumulative !== undefined;
-  const UNARY_CODES = recent ? { ...BASE_UNARY, ...SPECIAL_UNARY } : BASE_UNARY;
+  const UNARY_CODES = { ...BASE_UNARY, ...(recent ? SPECIAL_UNARY : {}), ...((addon.unaryCodes ?? 0) > 19 ? ERF_UNARY : {}) };
   const BINARY_CODES = recent ? { ...BASE_BINARY, ...SPECIAL_BINARY } : BASE_BINARY;
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
