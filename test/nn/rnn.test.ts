@@ -128,6 +128,27 @@ test('LSTM and GRU cells pass gradcheck in float64', () => {
   assert.ok(torch.autograd.gradcheck((a) => layer(a)[0], [torch.randn([3, 1, 3], { dtype: 'float64', requiresGrad: true })]));
 });
 
+test('steps share one projection: gradients of unused steps, double backward and retained graphs', () => {
+  torch.manualSeed(1);
+  const gru = new nn.GRU(3, 2, { numLayers: 2 }).to('float64');
+  const x = torch.randn([4, 2, 3], { dtype: 'float64', requiresGrad: true });
+  // only the first two steps reach the loss: the other steps' rows of the projection get zeros
+  assert.ok(torch.autograd.gradcheck((a) => gru(a)[0].narrow(0, 0, 2), [x]));
+  const lstm = new nn.LSTM(3, 2).to('float64');
+  const out = lstm(x)[0].pow(2).sum();
+  const [g] = torch.autograd.grad(out, x, { createGraph: true });
+  present(g).pow(2).sum().backward();
+  const [again] = torch.autograd.grad(lstm(x)[0].pow(2).sum(), x);
+  assertClose(present(again).toArray(), present(g).detach().toArray(), { atol: 1e-12 });
+  assert.ok(present(lstm.parameters()[0].grad).abs().sum().item() > 0);
+  const x2 = x.detach().requiresGrad_();
+  const y = lstm(x2)[0].sum();
+  y.backward(undefined, { retainGraph: true });
+  const first = present(x2.grad).clone();
+  y.backward();
+  assertClose(present(x2.grad).toArray(), first.mul(2).toArray(), { atol: 1e-12 });
+});
+
 test('recurrent layers word their errors as PyTorch does', () => {
   const lstm = new nn.LSTM(4, 8);
   assert.throws(() => lstm(torch.zeros(5, 3, 4), [torch.zeros(2, 3, 8), torch.zeros(1, 3, 8)]), /Expected hidden\[0\] size \(1, 3, 8\), got \[2, 3, 8\]/);

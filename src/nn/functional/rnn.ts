@@ -4,8 +4,13 @@
 import type { View } from '../../backends/backend.js';
 import { defineOp } from '../../ops/define.js';
 import { add, mul, relu, sigmoid, sub, tanh } from '../../ops/elementwise.js';
+import { Node } from '../../autograd/node.js';
+import { noGrad } from '../../autograd/grad-mode.js';
+import { isRecording } from '../../ops/define.js';
+import { addmm } from '../../ops/linalg.js';
 import { cat, chunk } from '../../ops/indexing.js';
-import { narrow, select } from '../../ops/views.js';
+import { zeros } from '../../tensor/creation.js';
+import { narrow, select, t } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Pointwise } from './activation.js';
 import { linear } from './linear.js';
@@ -28,21 +33,19 @@ export interface CellWeights {
 }
 
 /**
- * One step in PyTorch's gate order (LSTM i, f, g, o; GRU r, z, n). `project` gives x·W_ihᵀ + b_ih +
- * h·W_hhᵀ + b_hh for RNN and LSTM (one product, see runDirection); GRU keeps h's projection apart,
- * since its n gate adds r·(h·W_hnᵀ + b_hn).
+ * One step in PyTorch's gate order (LSTM i, f, g, o; GRU r, z, n) from the step's projected input
+ * xp = x·W_ihᵀ + b_ih. For RNN and LSTM, `fused` says xp holds b_hh too, and the gates are one addmm
+ * xp + h·W_hhᵀ; GRU keeps h's projection apart, since its n gate adds r·(h·W_hnᵀ + b_hn).
  */
-function step(mode: RnnMode, x: Tensor, state: State, w: CellWeights, joint: Joint | null): State {
+function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: boolean): State {
   if (mode === 'GRU') {
-    const [xr, xz, xn] = chunk(linear(x, w.wIh, w.bIh), 3, 1), [hr, hz, hn] = chunk(linear(state.h, w.wHh, w.bHh), 3, 1);
+    const [xr, xz, xn] = chunk(xp, 3, 1), [hr, hz, hn] = chunk(linear(state.h, w.wHh, w.bHh), 3, 1);
     const r = sigmoid(add(xr, hr)), z = sigmoid(add(xz, hz));
     const n = tanh(add(xn, mul(r, hn)));
     // (1 − z)·n + z·h, written n + z·(h − n)
     return { h: add(n, mul(z, sub(state.h, n))), c: null };
   }
-  const gates = joint === null
-    ? add(linear(x, w.wIh, w.bIh), linear(state.h, w.wHh, w.bHh))
-    : linear(cat([x, state.h], 1), joint.weight, joint.bias);
+  const gates = fused ? addmm(xp, state.h, t(w.wHh)) : add(xp, linear(state.h, w.wHh, w.bHh));
   switch (mode) {
     case 'RNN_TANH':
       return { h: tanh(gates), c: null };
@@ -93,15 +96,9 @@ const lstmCellOp = defineOp({
   overwrites: true,
 });
 
-/** W_ih and W_hh side by side, and b_ih + b_hh: one product per step for both projections. */
-interface Joint {
-  weight: Tensor;
-  bias: Tensor | null;
-}
-
 /** A cell on one input [N, I] (PyTorch's rnn_tanh_cell, lstm_cell …). */
 export function cell(mode: RnnMode, input: Tensor, state: State, w: CellWeights): State {
-  return step(mode, input, state, w, null);
+  return step(mode, linear(input, w.wIh, w.bIh), state, w, false);
 }
 
 /** Rows [0, n) of a state. */
@@ -118,27 +115,83 @@ function merge(fresh: State, old: State, n: number): State {
 }
 
 // Note [Per-step tensors in recurrent layers]
-// Layers pass their sequences as one tensor per time step ([batch size of the step, features]) and
-// each step projects its own input. Slicing one large projection per step instead would make every
-// step's backward write a zero tensor of the whole projection's size (a slice's gradient), which is
-// quadratic in the sequence length; per-step pieces are joined with cat, whose backward only views.
+// As aten's RNN.cpp, a layer projects the whole sequence through W_ih in one product before the time
+// loop (so W_ih's gradient is one product too) and each step adds only h·W_hhᵀ. The steps take
+// their rows of that projection through splitRows: slicing them with narrow would make every step's
+// backward write a zero tensor of the whole projection's size (a slice's gradient), quadratic in the
+// sequence length, where splitRows joins the steps' gradients once, with cat.
 
 /**
- * Runs one layer in one direction over per-step inputs xs[t] ([batchSizes[t], I], non-increasing
- * batch sizes; rows beyond a step's batch keep their state). Returns per-step outputs and the last state.
+ * Runs one layer in one direction over `input` [Σ batchSizes, I], the steps' rows one after another
+ * (batch sizes non-increasing; rows beyond a step's batch keep their state). Returns per-step outputs
+ * and the last state.
  */
-export function runDirection(mode: RnnMode, xs: readonly Tensor[], h0: State, w: CellWeights, reverse: boolean): [Tensor[], State] {
-  const joint: Joint | null = mode === 'GRU' ? null : {
-    weight: cat([w.wIh, w.wHh], 1),
-    bias: w.bIh === null || w.bHh === null ? null : add(w.bIh, w.bHh),
-  };
+export function runDirection(mode: RnnMode, input: Tensor, batchSizes: readonly number[], h0: State, w: CellWeights, reverse: boolean): [Tensor[], State] {
+  // RNN and LSTM add b_hh with b_ih in the projection; GRU needs b_hn apart (see step).
+  const fused = mode !== 'GRU';
+  const bias = w.bIh === null || w.bHh === null || !fused ? w.bIh : add(w.bIh, w.bHh);
+  const xs = splitRows(linear(input, w.wIh, bias), batchSizes);
   const outs = new Array<Tensor>(xs.length);
   let state = h0;
   for (let k = 0; k < xs.length; k++) {
     const t = reverse ? xs.length - 1 - k : k, b = xs[t].dims[0];
-    const next = step(mode, xs[t], b === state.h.dims[0] ? state : rows(state, b), w, joint);
+    const next = step(mode, xs[t], b === state.h.dims[0] ? state : rows(state, b), w, fused);
     outs[t] = next.h;
     state = merge(next, state, b);
   }
   return [outs, state];
+}
+
+/** Gives its gradient to the split it came from, and the engine a placeholder. */
+class RowsBackward extends Node {
+  readonly name = 'SplitWithSizesBackward0';
+  constructor(private readonly whole: JoinRows, private readonly index: number) {
+    super([whole]);
+  }
+  apply(g: Tensor): (Tensor | null)[] {
+    this.whole.grads[this.index] = g;
+    return [NO_GRAD];
+  }
+}
+
+const NO_GRAD = zeros(0);
+
+/**
+ * The pieces' gradients joined into the split tensor's with one cat (zeros for pieces without one),
+ * once every piece has given its own: the engine runs it after all of its consumers.
+ */
+class JoinRows extends Node {
+  readonly name = 'SplitWithSizesBackward0';
+  grads: (Tensor | null)[];
+  constructor(private readonly x: Tensor, private readonly sizes: readonly number[]) {
+    super([x.gradFn instanceof Node ? x.gradFn : x]);
+    this.grads = sizes.map(() => null);
+  }
+  apply(): (Tensor | null)[] {
+    const cols = this.x.dims.slice(1);
+    const parts = this.grads.map((g, i) => g ?? zeros([this.sizes[i], ...cols], { dtype: this.x.dtype, device: this.x.device }));
+    this.grads = this.sizes.map(() => null);
+    return [parts.length === 1 ? parts[0] : cat(parts)];
+  }
+}
+
+/**
+ * Consecutive row blocks of `x` of the given sizes, as views; under autograd their gradients meet in
+ * one node that joins them (PyTorch's split_with_sizes, one backward node for all outputs).
+ */
+export function splitRows(x: Tensor, sizes: readonly number[]): Tensor[] {
+  let at = 0;
+  const views = noGrad(() => sizes.map((n) => {
+    const piece = narrow(x, 0, at, n);
+    at += n;
+    return piece;
+  }));
+  if (!isRecording([x])) return views;
+  const whole = new JoinRows(x, sizes);
+  views.forEach((v, i) => {
+    const node = new RowsBackward(whole, i);
+    node.output = v;
+    v.setGradFn(node);
+  });
+  return views;
 }
