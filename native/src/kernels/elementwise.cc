@@ -24,6 +24,46 @@ template <typename T>
 KINDLING_INLINE T sigmoid(T v) {
   return v >= T(0) ? T(1) / (T(1) + std::exp(-v)) : std::exp(v) / (T(1) + std::exp(v));
 }
+// float's exp without branches or calls, so that the loops around it vectorize (std::exp is a scalar
+// call, and sigmoid and tanh were most of an LSTM step's pointwise time): Cephes' expf, x = n·ln2 + r
+// with |r| <= ln2/2 and a degree-6 polynomial, within 2 ulp; 2^n is built in the exponent bits, so the
+// clamp's top (n = 128) gives inf. NaN passes through the clamp and the polynomial.
+KINDLING_INLINE float exp_branchless(float x) {
+  x = std::min(std::max(x, -87.33654f), 88.72283f);
+  // round to nearest by adding and taking away 1.5·2^23 (floor would not vectorize)
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+template <>
+KINDLING_INLINE float sigmoid(float v) {
+  return 1.0f / (1.0f + exp_branchless(-v));
+}
+// tanh: Cephes' tanhf polynomial below |x| = 0.625 (where 1 - 2/(e^2|x| + 1) would cancel), else from
+// exp; both sides are computed and one selected, which vectorizes. Within a few ulp.
+template <typename T>
+KINDLING_INLINE T tanh_of(T v) {
+  return std::tanh(v);
+}
+template <>
+KINDLING_INLINE float tanh_of(float v) {
+  const float a = std::fabs(v), z = v * v;
+  const float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z -
+                       3.33332819422e-1f) * z * v + v;
+  const float large = std::copysign(1.0f - 2.0f / (exp_branchless(2.0f * a) + 1.0f), v);
+  return a < 0.625f ? small : large;
+}
 template <typename T>
 KINDLING_INLINE T sign(T v) {
   return v > T(0) ? T(1) : v < T(0) ? T(-1) : v;
@@ -48,7 +88,7 @@ KINDLING_INLINE void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t
     case UnaryOp::kRsqrt: return map_run(x, sx, o, n, [](T v) { return T(1) / std::sqrt(v); });
     case UnaryOp::kAbs: return map_run(x, sx, o, n, [](T v) { return std::fabs(v); });
     case UnaryOp::kSigmoid: return map_run(x, sx, o, n, [](T v) { return sigmoid(v); });
-    case UnaryOp::kTanh: return map_run(x, sx, o, n, [](T v) { return std::tanh(v); });
+    case UnaryOp::kTanh: return map_run(x, sx, o, n, [](T v) { return tanh_of(v); });
     case UnaryOp::kRelu: return map_run(x, sx, o, n, [](T v) { return relu(v); });
     case UnaryOp::kSin: return map_run(x, sx, o, n, [](T v) { return std::sin(v); });
     case UnaryOp::kCos: return map_run(x, sx, o, n, [](T v) { return std::cos(v); });
