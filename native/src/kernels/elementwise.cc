@@ -9,6 +9,7 @@
 
 #include "../runtime/thread_pool.h"
 #include "clones.h"
+#include "fast_exp.h"
 #include "special.h"
 #include "parallel.h"
 #include "strided.h"
@@ -23,28 +24,6 @@ KINDLING_INLINE T relu(T v) {
 template <typename T>
 KINDLING_INLINE T sigmoid(T v) {
   return v >= T(0) ? T(1) / (T(1) + std::exp(-v)) : std::exp(v) / (T(1) + std::exp(v));
-}
-// float's exp without branches or calls, so that the loops around it vectorize (std::exp is a scalar
-// call, and sigmoid and tanh were most of an LSTM step's pointwise time): Cephes' expf, x = n·ln2 + r
-// with |r| <= ln2/2 and a degree-6 polynomial, within 2 ulp; 2^n is built in the exponent bits, so the
-// clamp's top (n = 128) gives inf. NaN passes through the clamp and the polynomial.
-KINDLING_INLINE float exp_branchless(float x) {
-  x = std::min(std::max(x, -87.33654f), 88.72283f);
-  // round to nearest by adding and taking away 1.5·2^23 (floor would not vectorize)
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
 }
 template <>
 KINDLING_INLINE float sigmoid(float v) {
