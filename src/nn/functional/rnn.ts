@@ -1,15 +1,16 @@
 // src/nn/functional/rnn.ts — the recurrent cells (PyTorch's rnn_tanh_cell, rnn_relu_cell, lstm_cell,
 // gru_cell) and the time loop of one layer in one direction over a packed batch, with the input
 // projection of every step done as one matrix product before the loop.
-import type { View } from '../../backends/backend.js';
+import type { Storage, View } from '../../backends/backend.js';
 import { defineOp } from '../../ops/define.js';
 import { add, mul, relu, sigmoid, sub, tanh } from '../../ops/elementwise.js';
 import { Node } from '../../autograd/node.js';
-import { noGrad } from '../../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
 import { isRecording } from '../../ops/define.js';
 import { addmm } from '../../ops/linalg.js';
 import { cat, chunk } from '../../ops/indexing.js';
 import { zeros } from '../../tensor/creation.js';
+import { uninitTensor } from '../../tensor/tensor.js';
 import { narrow, select, t } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Pointwise } from './activation.js';
@@ -52,7 +53,7 @@ function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: bo
     case 'RNN_RELU':
       return { h: relu(gates), c: null };
     case 'LSTM': {
-      const hc = lstmCellOp([gates, state.c as Tensor], undefined);
+      const hc = lstmCellOp([gates, state.c as Tensor], { acts: null });
       const h = select(hc, 0, Block.H);
       return { h: w.wHr ? linear(h, w.wHr) : h, c: select(hc, 0, Block.C) };
     }
@@ -62,37 +63,57 @@ function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: bo
 /** s·(1 − s)·d: the sigmoid's gradient from its output s. */
 const sigmoidGrad = (s: Tensor, d: Tensor): Tensor => mul(d, sub(s, mul(s, s)));
 
-/** The blocks of lstmCellOp's output [7, N, H]: the step's results, then what its backward reads. */
-const enum Block { H, C, I, F, G, O, TanhC }
+/** The blocks of lstmCellOp's output [2, N, H] (H, C), and of its activations [5, N, H] (I … TanhC, from 0). */
+const enum Block { H, C, I = 0, F, G, O, TanhC }
+
+/** Where lstmCellOp's forward leaves the activations its backward reads. */
+interface CellActivations {
+  acts: Tensor | null;
+}
+
+/** The activations from the gates [N, 4H] and c [N, H] by recorded ops, for a recorded (double) backward. */
+function activations(gates: Tensor, c: Tensor): Tensor[] {
+  const [xi, xf, xg, xo] = chunk(gates, 4, 1);
+  const [i, f, g, o] = [sigmoid(xi), sigmoid(xf), tanh(xg), sigmoid(xo)];
+  return [i, f, g, o, tanh(add(mul(f, c), mul(i, g)))];
+}
 
 /**
  * An LSTM step's gate arithmetic in one op, from the gates [N, 4H] (i, f, g, o) and c [N, H]:
- * c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'). The output [7, N, H] holds h', c' and the
- * activations, which the backward reads instead of recomputing them. One graph node instead of a
- * dozen, and no slices of the gates in the backward (PyTorch fuses this cell on CUDA under this name).
+ * c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'). The output [2, N, H] holds h' and c'; the
+ * activations go to a tensor of their own in `params`, which the backward reads instead of
+ * recomputing them (unless it is recorded: then it recomputes them with ops, so that double backward
+ * sees their dependence on the inputs). One graph node instead of a dozen, no slices of the gates in
+ * the backward, and the output's gradient only [2, N, H] (PyTorch fuses this cell on CUDA under this name).
  */
-const lstmCellOp = defineOp({
+const lstmCellOp = defineOp<CellActivations>({
   name: 'lstmCell',
   gradFn: 'ThnnFusedLstmCellBackward0',
-  meta: ([gates, c]) => ({ shape: [7, c.dims[0], c.dims[1]], dtype: gates.dtype }),
-  forward: (be, [gates, c], out) => {
+  meta: ([gates, c]) => ({ shape: [2, c.dims[0], c.dims[1]], dtype: gates.dtype }),
+  forward: (be, [gates, c], out, params) => {
     const [n, h] = c.shape as [number, number];
     const k = new Pointwise(be, [n, h], out.dtype);
     const part = (j: number): View => ({ ...gates, shape: [n, h], offset: gates.offset + j * h * gates.strides[1] });
     const [i, f, g, o] = [k.unary('sigmoid', part(0)), k.unary('sigmoid', part(1)), k.unary('tanh', part(2)), k.unary('sigmoid', part(3))];
     const c2 = k.binary('add', k.binary('mul', f, c), k.binary('mul', i, g)), tc = k.unary('tanh', c2);
-    const blocks: [Block, View][] = [[Block.H, k.binary('mul', o, tc)], [Block.C, c2], [Block.I, i], [Block.F, f], [Block.G, g], [Block.O, o], [Block.TanhC, tc]];
-    for (const [j, x] of blocks) be.copy(x, { storage: out, shape: [n, h], strides: [h, 1], offset: j * n * h });
+    const acts = uninitTensor(be, [5, n, h], out.dtype);
+    const write = (storage: Storage, j: number, x: View): void => { be.copy(x, { storage, shape: [n, h], strides: [h, 1], offset: j * n * h }); };
+    write(out, Block.H, k.binary('mul', o, tc));
+    write(out, Block.C, c2);
+    for (const [j, x] of [[Block.I, i], [Block.F, f], [Block.G, g], [Block.O, o], [Block.TanhC, tc]] as const) write(acts.storage, j, x);
+    params.acts = acts;
   },
-  backward: (grad, [, c], out) => {
-    const [i, f, g, o, tc] = [Block.I, Block.F, Block.G, Block.O, Block.TanhC].map((j) => select(out, 0, j));
+  backward: (grad, [gates, c], _out, params) => {
+    const [i, f, g, o, tc] = isGradEnabled() || params.acts === null
+      ? activations(gates, c)
+      : [Block.I, Block.F, Block.G, Block.O, Block.TanhC].map((j) => select(params.acts as Tensor, 0, j));
     const gh = select(grad, 0, Block.H);
     // dL/dc' from both outputs: c' itself, and h' = o·tanh(c')
     const dc = add(select(grad, 0, Block.C), mul(mul(gh, o), sub(1, mul(tc, tc))));
     const dGates = cat([sigmoidGrad(i, mul(dc, g)), sigmoidGrad(f, mul(dc, c)), mul(mul(dc, i), sub(1, mul(g, g))), sigmoidGrad(o, mul(gh, tc))], 1);
     return [dGates, mul(dc, f)];
   },
-  saves: 'all',
+  saves: 'inputs',
   overwrites: true,
 });
 
