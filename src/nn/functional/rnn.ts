@@ -4,17 +4,14 @@
 import type { Storage, View } from '../../backends/backend.js';
 import { defineOp } from '../../ops/define.js';
 import { add, mul, relu, sigmoid, sub, tanh } from '../../ops/elementwise.js';
-import { Node } from '../../autograd/node.js';
-import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
-import { isRecording } from '../../ops/define.js';
-import { addmm } from '../../ops/linalg.js';
+import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { cat, chunk } from '../../ops/indexing.js';
-import { zeros } from '../../tensor/creation.js';
 import { uninitTensor } from '../../tensor/tensor.js';
-import { narrow, select, t } from '../../ops/views.js';
+import { narrow, select } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Pointwise } from './activation.js';
 import { linear } from './linear.js';
+import { splitRows, stepGates, WeightGradSink } from './rnn-graph.js';
 
 export type RnnMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -36,9 +33,9 @@ export interface CellWeights {
 /**
  * One step in PyTorch's gate order (LSTM i, f, g, o; GRU r, z, n) from the step's projected input
  * xp = x·W_ihᵀ + b_ih. For RNN and LSTM, `fused` says xp holds b_hh too, and the gates are one addmm
- * xp + h·W_hhᵀ; GRU keeps h's projection apart, since its n gate adds r·(h·W_hnᵀ + b_hn).
+ * xp + h·W_hhᵀ (W_hh's gradient summed by `sink`, see stepGates); GRU keeps h's projection apart, since its n gate adds r·(h·W_hnᵀ + b_hn).
  */
-function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: boolean): State {
+function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: boolean, sink: WeightGradSink | null = null): State {
   if (mode === 'GRU') {
     const [xr, xz, xn] = chunk(xp, 3, 1), [hr, hz, hn] = chunk(linear(state.h, w.wHh, w.bHh), 3, 1);
     const r = sigmoid(add(xr, hr)), z = sigmoid(add(xz, hz));
@@ -46,7 +43,7 @@ function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: bo
     // (1 − z)·n + z·h, written n + z·(h − n)
     return { h: add(n, mul(z, sub(state.h, n))), c: null };
   }
-  const gates = fused ? addmm(xp, state.h, t(w.wHh)) : add(xp, linear(state.h, w.wHh, w.bHh));
+  const gates = fused ? stepGates(xp, state.h, w.wHh, sink) : add(xp, linear(state.h, w.wHh, w.bHh));
   switch (mode) {
     case 'RNN_TANH':
       return { h: tanh(gates), c: null };
@@ -152,67 +149,14 @@ export function runDirection(mode: RnnMode, input: Tensor, batchSizes: readonly 
   const fused = mode !== 'GRU';
   const bias = w.bIh === null || w.bHh === null || !fused ? w.bIh : add(w.bIh, w.bHh);
   const xs = splitRows(linear(input, w.wIh, bias), batchSizes);
+  const sink = fused ? WeightGradSink.for(w.wHh) : null;
   const outs = new Array<Tensor>(xs.length);
   let state = h0;
   for (let k = 0; k < xs.length; k++) {
     const t = reverse ? xs.length - 1 - k : k, b = xs[t].dims[0];
-    const next = step(mode, xs[t], b === state.h.dims[0] ? state : rows(state, b), w, fused);
+    const next = step(mode, xs[t], b === state.h.dims[0] ? state : rows(state, b), w, fused, sink);
     outs[t] = next.h;
     state = merge(next, state, b);
   }
   return [outs, state];
-}
-
-/** Gives its gradient to the split it came from, and the engine a placeholder. */
-class RowsBackward extends Node {
-  readonly name = 'SplitWithSizesBackward0';
-  constructor(private readonly whole: JoinRows, private readonly index: number) {
-    super([whole]);
-  }
-  apply(g: Tensor): (Tensor | null)[] {
-    this.whole.grads[this.index] = g;
-    return [NO_GRAD];
-  }
-}
-
-const NO_GRAD = zeros(0);
-
-/**
- * The pieces' gradients joined into the split tensor's with one cat (zeros for pieces without one),
- * once every piece has given its own: the engine runs it after all of its consumers.
- */
-class JoinRows extends Node {
-  readonly name = 'SplitWithSizesBackward0';
-  grads: (Tensor | null)[];
-  constructor(private readonly x: Tensor, private readonly sizes: readonly number[]) {
-    super([x.gradFn instanceof Node ? x.gradFn : x]);
-    this.grads = sizes.map(() => null);
-  }
-  apply(): (Tensor | null)[] {
-    const cols = this.x.dims.slice(1);
-    const parts = this.grads.map((g, i) => g ?? zeros([this.sizes[i], ...cols], { dtype: this.x.dtype, device: this.x.device }));
-    this.grads = this.sizes.map(() => null);
-    return [parts.length === 1 ? parts[0] : cat(parts)];
-  }
-}
-
-/**
- * Consecutive row blocks of `x` of the given sizes, as views; under autograd their gradients meet in
- * one node that joins them (PyTorch's split_with_sizes, one backward node for all outputs).
- */
-export function splitRows(x: Tensor, sizes: readonly number[]): Tensor[] {
-  let at = 0;
-  const views = noGrad(() => sizes.map((n) => {
-    const piece = narrow(x, 0, at, n);
-    at += n;
-    return piece;
-  }));
-  if (!isRecording([x])) return views;
-  const whole = new JoinRows(x, sizes);
-  views.forEach((v, i) => {
-    const node = new RowsBackward(whole, i);
-    node.output = v;
-    v.setGradFn(node);
-  });
-  return views;
 }
