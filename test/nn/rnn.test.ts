@@ -166,6 +166,13 @@ test('the fused LSTM cell has the right second derivative (its recorded backward
   assertClose(present(analytic).toArray(), numeric, { atol: 1e-6, rtol: 1e-5 });
 });
 
+test('changing W_hh in place between forward and backward is refused, as PyTorch does', () => {
+  const lstm = new nn.LSTM(3, 2);
+  const y = lstm(torch.randn(4, 1, 3))[0].sum();
+  torch.noGrad(() => lstm.parameters()[1].mul_(2));
+  assert.throws(() => { y.backward(); }, /modified by an inplace operation/);
+});
+
 test('recurrent layers word their errors as PyTorch does', () => {
   const lstm = new nn.LSTM(4, 8);
   assert.throws(() => lstm(torch.zeros(5, 3, 4), [torch.zeros(2, 3, 8), torch.zeros(1, 3, 8)]), /Expected hidden\[0\] size \(1, 3, 8\), got \[2, 3, 8\]/);
