@@ -6,6 +6,7 @@ import { defineOp } from '../../ops/define.js';
 import { add, mul, relu, sigmoid, sub, tanh } from '../../ops/elementwise.js';
 import { isGradEnabled } from '../../autograd/grad-mode.js';
 import { cat, chunk } from '../../ops/indexing.js';
+import { backendOf } from '../../tensor/device.js';
 import { uninitTensor } from '../../tensor/tensor.js';
 import { narrow, select } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -101,6 +102,7 @@ const lstmCellOp = defineOp<CellActivations>({
     params.acts = acts;
   },
   backward: (grad, [gates, c], _out, params) => {
+    if (!isGradEnabled() && params.acts !== null) return cellBackwardKernels(grad, c, params.acts);
     const [i, f, g, o, tc] = isGradEnabled() || params.acts === null
       ? activations(gates, c)
       : [Block.I, Block.F, Block.G, Block.O, Block.TanhC].map((j) => select(params.acts as Tensor, 0, j));
@@ -113,6 +115,32 @@ const lstmCellOp = defineOp<CellActivations>({
   saves: 'inputs',
   overwrites: true,
 });
+
+/**
+ * lstmCellOp's backward straight on kernels, for a backward that is not recorded: the same formulas
+ * as its recorded form without a tensor and graph check per product.
+ */
+function cellBackwardKernels(grad: Tensor, c: Tensor, acts: Tensor): [Tensor, Tensor] {
+  const be = backendOf('lstmCell', [grad, c, acts]);
+  const [n, h] = c.dims as [number, number], dtype = acts.dtype;
+  const k = new Pointwise(be, [n, h], dtype);
+  const act = (j: Block): View => ({ storage: acts.storage, shape: [n, h], strides: [h, 1], offset: acts.offset + j * n * h });
+  const [i, f, g, o, tc] = [Block.I, Block.F, Block.G, Block.O, Block.TanhC].map(act);
+  const gh = select(grad, 0, Block.H).kernelView(), gc = select(grad, 0, Block.C).kernelView();
+  const sigmoidGradOf = (s: View, d: View): View => k.binary('mul', d, k.binary('sub', s, k.binary('mul', s, s)));
+  const dc = k.binary('add', gc, k.binary('mul', k.binary('mul', gh, o), k.binary('sub', 1, k.binary('mul', tc, tc))));
+  const dGates = uninitTensor(be, [n, 4 * h], dtype);
+  const blocks = [
+    sigmoidGradOf(i, k.binary('mul', dc, g)),
+    sigmoidGradOf(f, k.binary('mul', dc, c.kernelView())),
+    k.binary('mul', k.binary('mul', dc, i), k.binary('sub', 1, k.binary('mul', g, g))),
+    sigmoidGradOf(o, k.binary('mul', gh, tc)),
+  ];
+  blocks.forEach((x, j) => { be.copy(x, { storage: dGates.storage, shape: [n, h], strides: [4 * h, 1], offset: j * h }); });
+  const dcPrev = uninitTensor(be, [n, h], dtype);
+  k.write(k.binary('mul', dc, f), dcPrev.storage);
+  return [dGates, dcPrev];
+}
 
 /** A cell on one input [N, I] (PyTorch's rnn_tanh_cell, lstm_cell …). */
 export function cell(mode: RnnMode, input: Tensor, state: State, w: CellWeights): State {
