@@ -67,6 +67,43 @@ function dependencies(roots: readonly Node[]): Map<Node, number> {
 }
 
 /**
+ * Sums gradients. Sums the engine allocated itself (and handed to no one yet) take further gradients in
+ * place, as PyTorch's InputBuffer::accumulate does: a node's first two gradients make one new tensor,
+ * the rest add into it. Anything else (a node's own result, which may be shared between edges, saved,
+ * or the caller's seed) is never written. Recorded backward passes (createGraph) always allocate.
+ */
+function accumulator(math: GradMath, createGraph: boolean): Accumulator {
+  const owned = new Set<Tensor>();
+  return {
+    combine: (a, b) => {
+      if (a === undefined) return b;
+      if (!createGraph && owned.has(a) && a.storage !== b.storage) {
+        math.addInPlace(a, b);
+        return a;
+      }
+      const sum = math.add(a, b);
+      if (!createGraph) owned.add(sum);
+      return sum;
+    },
+    take: (pending, node) => {
+      const g = pending.get(node);
+      // A node is made ready only once a gradient is pending for it.
+      if (g === undefined) throw new RuntimeError(`autograd engine: ${node.name} became ready without a gradient`);
+      pending.delete(node);
+      // From now on others (the node's backward, the tensors it returns to) may hold it.
+      owned.delete(g);
+      return g;
+    },
+  };
+}
+
+interface Accumulator {
+  combine: (a: Tensor | undefined, b: Tensor) => Tensor;
+  /** A ready node's summed gradient, taken out of `pending` and out of the engine's hands. */
+  take: (pending: Map<Node, Tensor>, node: Node) => Tensor;
+}
+
+/**
  * Runs backward from `roots` seeded with `grads`. Leaves get their gradients accumulated into
  * `.grad`; with `inputs`, the gradients of those tensors are returned instead.
  */
@@ -82,7 +119,7 @@ export function runBackward(
   // Gradients for leaves (and retained or wanted tensors) are summed during the walk and stored
   // at the end, when no pending gradient can alias them any more.
   const collected = new Map<Tensor, Tensor>();
-  const combine = (a: Tensor | undefined, b: Tensor): Tensor => (a === undefined ? b : math.add(a, b));
+  const { combine, take } = accumulator(math, createGraph);
   const deliverToTensor = (t: Tensor, g: Tensor): void => {
     if (wanted === null || wanted.has(t)) collected.set(t, combine(collected.get(t), g));
   };
@@ -99,15 +136,11 @@ export function runBackward(
       throw new RuntimeError('backward: element 0 of tensors does not require grad and does not have a grad_fn');
     }
   });
-
   const deps = dependencies(rootNodes);
   const ready: Node[] = rootNodes.filter((n, i) => deps.get(n) === 0 && rootNodes.indexOf(n) === i);
   const step = (): void => {
     for (let node = ready.pop(); node !== undefined; node = ready.pop()) {
-      const g = pending.get(node);
-      // A node is made ready only once a gradient is pending for it.
-      if (g === undefined) throw new RuntimeError(`autograd engine: ${node.name} became ready without a gradient`);
-      pending.delete(node);
+      const g = take(pending, node);
       const out = node.output;
       if (out !== null && (out.retainsGrad || wanted?.has(out))) deliverToTensor(out, g);
       node.checkSaved();

@@ -193,3 +193,20 @@ test('gradcheck catches a wrong backward', () => {
   const x = torch.tensor([0.5, 1.5], { dtype: 'float64' }).requiresGrad_();
   assert.throws(() => torch.autograd.gradcheck((t) => Wrong.apply(t), [x]), /Jacobian mismatch/);
 });
+
+test('gradients summed in place never write a gradient that another edge or the caller holds', () => {
+  // add's backward hands one tensor to both operands; a and b each get it plus more, so the
+  // engine's in-place sums must start from a copy, and the seed must stay as given.
+  const x = torch.tensor([1.0, 2.0]).requiresGrad_();
+  const a = x.mul(1), b = x.mul(1);
+  const y = a.add(b).add(a.mul(3)).add(a).add(b.mul(5)).add(b);
+  const seed = torch.tensor([1.0, 10.0]);
+  y.backward(seed);
+  // dy/da = 1 + 3 + 1, dy/db = 1 + 5 + 1
+  assert.deepEqual(present(x.grad).tolist(), [12, 120]);
+  assert.deepEqual(seed.tolist(), [1, 10]);
+  const c = x.mul(1);
+  const [g] = torch.autograd.grad(c.add(c).add(c), c, { gradOutputs: [seed] });
+  assert.deepEqual(present(g).tolist(), [3, 30]);
+  assert.deepEqual(seed.tolist(), [1, 10]);
+});

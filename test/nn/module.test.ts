@@ -87,6 +87,19 @@ test('F.linear on 2-D input with bias is addmm, otherwise matmul plus bias', () 
   assert.deepEqual([...F.linear(torch.ones(5, 2, 3), w, b).shape], [5, 2, 4]);
 });
 
+test('F.linear on contiguous 3-D input with bias folds rows into one addmm, as aten::linear', () => {
+  const w = torch.arange(12).reshape(4, 3).float().requiresGrad_();
+  const b = torch.tensor([1.0, 2.0, 3.0, 4.0]).requiresGrad_();
+  const x = torch.arange(30).reshape(5, 2, 3).float();
+  const y = F.linear(x, w, b);
+  assert.equal(present(y.gradFn).name, 'ViewBackward0');
+  assert.deepEqual(y.tolist(), torch.matmul(x, w.t()).add(b).tolist());
+  // a transposed input is not folded: matmul, then the bias added (AddBackward0 in PyTorch too)
+  assert.equal(present(F.linear(x.transpose(0, 1), w, b).gradFn).name, 'AddBackward0');
+  y.sum().backward();
+  assert.deepEqual(present(b.grad).tolist(), [10, 10, 10, 10]);
+});
+
 test('MSELoss reductions and gradient', () => {
   const x = torch.tensor([[1, 2], [3, 4]]).requiresGrad_();
   const y = torch.zeros(2, 2);

@@ -128,6 +128,51 @@ test('LSTM and GRU cells pass gradcheck in float64', () => {
   assert.ok(torch.autograd.gradcheck((a) => layer(a)[0], [torch.randn([3, 1, 3], { dtype: 'float64', requiresGrad: true })]));
 });
 
+test('steps share one projection: gradients of unused steps, double backward and retained graphs', () => {
+  torch.manualSeed(1);
+  const gru = new nn.GRU(3, 2, { numLayers: 2 }).to('float64');
+  const x = torch.randn([4, 2, 3], { dtype: 'float64', requiresGrad: true });
+  // only the first two steps reach the loss: the other steps' rows of the projection get zeros
+  assert.ok(torch.autograd.gradcheck((a) => gru(a)[0].narrow(0, 0, 2), [x]));
+  const lstm = new nn.LSTM(3, 2).to('float64');
+  const out = lstm(x)[0].pow(2).sum();
+  const [g] = torch.autograd.grad(out, x, { createGraph: true });
+  present(g).pow(2).sum().backward();
+  const [again] = torch.autograd.grad(lstm(x)[0].pow(2).sum(), x);
+  assertClose(present(again).toArray(), present(g).detach().toArray(), { atol: 1e-12 });
+  assert.ok(present(lstm.parameters()[0].grad).abs().sum().item() > 0);
+  const x2 = x.detach().requiresGrad_();
+  const y = lstm(x2)[0].sum();
+  y.backward(undefined, { retainGraph: true });
+  const first = present(x2.grad).clone();
+  y.backward();
+  assertClose(present(x2.grad).toArray(), first.mul(2).toArray(), { atol: 1e-12 });
+});
+
+test('the fused LSTM cell has the right second derivative (its recorded backward recomputes the gates)', () => {
+  torch.manualSeed(3);
+  const cell = new nn.LSTMCell(3, 2).to('float64');
+  const h = torch.randn([2, 2], { dtype: 'float64' }), c = torch.randn([2, 2], { dtype: 'float64' });
+  const phi = (x: torch.Tensor): torch.Tensor => {
+    const [h1, c1] = cell(x, [h, c]);
+    const [g] = torch.autograd.grad(h1.pow(2).sum().add(c1.mul(h1).sum()), x, { createGraph: true });
+    return present(g).pow(2).sum();
+  };
+  const x = torch.randn([2, 3], { dtype: 'float64', requiresGrad: true });
+  const [analytic] = torch.autograd.grad(phi(x), x);
+  const base = Array.from(x.detach().toArray()), eps = 1e-6;
+  const at = (v: number[]): number => phi(torch.tensor(v, { dtype: 'float64' }).reshape(2, 3).requiresGrad_()).item();
+  const numeric = base.map((_, i) => (at(base.map((v, j) => (j === i ? v + eps : v))) - at(base.map((v, j) => (j === i ? v - eps : v)))) / (2 * eps));
+  assertClose(present(analytic).toArray(), numeric, { atol: 1e-6, rtol: 1e-5 });
+});
+
+test('changing W_hh in place between forward and backward is refused, as PyTorch does', () => {
+  const lstm = new nn.LSTM(3, 2);
+  const y = lstm(torch.randn(4, 1, 3))[0].sum();
+  torch.noGrad(() => lstm.parameters()[1].mul_(2));
+  assert.throws(() => { y.backward(); }, /modified by an inplace operation/);
+});
+
 test('recurrent layers word their errors as PyTorch does', () => {
   const lstm = new nn.LSTM(4, 8);
   assert.throws(() => lstm(torch.zeros(5, 3, 4), [torch.zeros(2, 3, 8), torch.zeros(1, 3, 8)]), /Expected hidden\[0\] size \(1, 3, 8\), got \[2, 3, 8\]/);

@@ -6,9 +6,18 @@ import { sum } from '../../ops/reduce.js';
 import { permute, reshape, t, unsqueeze } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
-/** Applies x·Wᵀ + b; a 2-D input with a bias uses the fused addmm, as PyTorch does. */
+/**
+ * Applies x·Wᵀ + b. With a bias, a 2-D input uses the fused addmm, and so does a contiguous input of
+ * more dims, its leading dims folded into rows and the result viewed back (ViewBackward0 over
+ * AddmmBackward0, as PyTorch's aten::linear): one GEMM with the bias in it, no separate add.
+ */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (input.dim() === 2 && bias !== null) return addmm(bias, input, t(weight));
+  if (input.dim() > 2 && bias !== null && input.isContiguous() && weight.dim() === 2) {
+    const lead = input.dims.slice(0, -1), rows = lead.reduce((a, b) => a * b, 1);
+    const folded = addmm(bias, reshape(input, [rows, input.dims[input.dim() - 1]]), t(weight));
+    return reshape(folded, [...lead, weight.dims[0]]);
+  }
   const output = matmul(input, t(weight));
   return bias === null ? output : add(output, bias);
 }

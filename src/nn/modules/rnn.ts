@@ -3,7 +3,7 @@
 // bidirectional, batchFirst, dropout between layers, initial states, unbatched and packed input.
 import { RuntimeError, ValueError } from '../../core/errors.js';
 import { cat, indexSelect, stack } from '../../ops/indexing.js';
-import { narrow, squeeze, unsqueeze } from '../../ops/views.js';
+import { squeeze, unsqueeze } from '../../ops/views.js';
 import { empty, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout as dropoutFn } from '../functional/dropout.js';
@@ -31,30 +31,6 @@ export interface LSTMOptions extends RNNOptions {
 
 /** Python's repr of a shape tuple, for hidden-size messages. */
 const tuple = (dims: readonly number[]): string => `(${dims.join(', ')})`;
-
-/**
- * The time steps of `x` along `dim`, of the given lengths (squeezed when each is one index). A slice's
- * gradient is a zero tensor of the whole, so when `x` needs a gradient it is first cut into about
- * √T blocks and each step sliced from its block: O(T^1.5) gradient writes rather than O(T²)
- * (Note [Per-step tensors in recurrent layers]).
- */
-function cutSteps(x: Tensor, dim: number, lengths: readonly number[], squeezed: boolean): Tensor[] {
-  const per = x.requiresGrad ? Math.ceil(Math.sqrt(lengths.length)) : lengths.length;
-  const out: Tensor[] = [];
-  let offset = 0;
-  for (let first = 0; first < lengths.length; first += per) {
-    const group = lengths.slice(first, first + per), rows = group.reduce((a, b) => a + b, 0);
-    const block = group.length === lengths.length ? x : narrow(x, dim, offset, rows);
-    let inner = 0;
-    for (const n of group) {
-      const piece = narrow(block, dim, inner, n);
-      out.push(squeezed ? squeeze(piece, dim) : piece);
-      inner += n;
-    }
-    offset += rows;
-  }
-  return out;
-}
 
 /** What RNN, LSTM and GRU share (PyTorch's RNNBase); H is the hidden state's type. */
 abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor, H]> {
@@ -111,17 +87,21 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     return this.bidirectional ? 2 : 1;
   }
 
-  /** Checks the input (PyTorch's check_input) and returns its time steps ([batch size of the step, I] each). */
-  protected steps(input: Tensor | PackedSequence): Tensor[] {
+  /**
+   * Checks the input (PyTorch's check_input) and returns its time steps' rows one after another
+   * [Σ batch sizes, I], with each step's batch size.
+   */
+  protected steps(input: Tensor | PackedSequence): [Tensor, number[]] {
     const x = input instanceof PackedSequence ? input.data : input;
     const want = input instanceof PackedSequence ? 2 : 3;
     if (x.dim() !== want) throw new RuntimeError(`input must have ${want} dimensions, got ${x.dim()}`);
     if (x.dims[want - 1] !== this.inputSize) {
       throw new RuntimeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.dims[want - 1]}`);
     }
-    if (input instanceof PackedSequence) return cutSteps(x, 0, input.sizes, false);
-    const dim = this.batchFirst ? 1 : 0;
-    return cutSteps(x, dim, new Array<number>(x.dims[dim]).fill(1), true);
+    if (input instanceof PackedSequence) return [x, [...input.sizes]];
+    const timeMajor = this.batchFirst ? x.transpose(0, 1) : x;
+    const [steps, batch] = timeMajor.dims;
+    return [timeMajor.reshape([steps * batch, this.inputSize]), new Array<number>(steps).fill(batch)];
   }
 
   /** The size of h: the projection's with projSize, else the hidden size. */
@@ -141,18 +121,20 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
   }
 
   /**
-   * Every layer and direction over per-step inputs from the initial states h0 (and c0) [L·D, N, H],
-   * with dropout between layers. Returns the last layer's per-step outputs and the final states.
+   * Every layer and direction over the steps' rows (steps' batch sizes `sizes`) from the initial states
+   * h0 (and c0) [L·D, N, H], with dropout between layers. Returns the last layer's per-step outputs and
+   * the final states.
    */
-  protected layers(input: Tensor[], h0: Tensor, c0: Tensor | null): [Tensor[], Tensor, Tensor | null] {
+  protected layers(input: Tensor, sizes: readonly number[], h0: Tensor, c0: Tensor | null): [Tensor[], Tensor, Tensor | null] {
     const hs: Tensor[] = [], cs: Tensor[] = [];
-    let xs = input;
+    let xs: Tensor[] = [];
     for (let layer = 0; layer < this.numLayers; layer++) {
+      const rows = layer === 0 ? input : cat(xs);
       const outs: Tensor[][] = [];
       for (let d = 0; d < this.directions; d++) {
         const k = layer * this.directions + d;
         const start: State = { h: h0.select(0, k), c: c0 === null ? null : c0.select(0, k) };
-        const [out, last] = runDirection(this.mode, xs, start, this.#weights[k], d === 1);
+        const [out, last] = runDirection(this.mode, rows, sizes, start, this.#weights[k], d === 1);
         outs.push(out);
         hs.push(last.h);
         if (last.c !== null) cs.push(last.c);
@@ -165,16 +147,16 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
 
   /** Runs the layers on a tensor or packed input; states are given and returned in batch order. */
   protected run(input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null, names: [string, string]): [Tensor | PackedSequence, Tensor, Tensor | null] {
-    const xs = this.steps(input);
+    const [rows, sizes] = this.steps(input);
     const sorted = input instanceof PackedSequence ? input.sortedIndices : null;
     const order = (s: Tensor, perm: Tensor | null): Tensor => (perm === null ? s : indexSelect(s, 1, perm));
-    const batch = xs.length > 0 ? xs[0].dims[0] : (input instanceof PackedSequence ? 0 : input.dims[this.batchFirst ? 0 : 1]);
+    const batch = sizes.length > 0 ? sizes[0] : (input instanceof PackedSequence ? 0 : input.dims[this.batchFirst ? 0 : 1]);
     const like = input instanceof PackedSequence ? input.data : input;
     const h = h0 === null ? this.zeroState(batch, like, this.outputSize) : order(h0, sorted);
     const c = this.mode !== 'LSTM' ? null : c0 === null ? this.zeroState(batch, like, this.hiddenSize) : order(c0, sorted);
     this.checkHidden(h, batch, this.outputSize, names[0]);
     if (c !== null) this.checkHidden(c, batch, this.hiddenSize, names[1]);
-    const [outs, hn, cn] = this.layers(xs, h, c);
+    const [outs, hn, cn] = this.layers(rows, sizes, h, c);
     if (input instanceof PackedSequence) {
       const unsorted = input.unsortedIndices;
       return [new PackedSequence(cat(outs), input.batchSizes, sorted, unsorted), order(hn, unsorted), cn === null ? null : order(cn, unsorted)];
