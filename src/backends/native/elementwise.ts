@@ -5,23 +5,23 @@ import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf, smallDense } from './views.js';
 
-const BASE_UNARY: Partial<Record<UnaryOp, number>> = {
+// The addon's unary op codes, in native/src/kernels/elementwise.h's order (erf: GELU's exact form, std::erf
+// in the element type as PyTorch's CPU kernel computes it).
+const UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sigmoid: 6, tanh: 7, relu: 8, sin: 9, cos: 10,
-  log1p: 11, expm1: 12, reciprocal: 13, sign: 14,
+  log1p: 11, expm1: 12, reciprocal: 13, sign: 14, erfinv: 15, lgamma: 16, digamma: 17, trigamma: 18, erf: 19,
 };
 const BASE_BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, thresholdBackward: 7 };
-// Codes an addon knows only from the build that added `cumulative` (they arrived together): an older
-// build would ignore them, so they stay on the JS reference there.
-const SPECIAL_UNARY: Partial<Record<UnaryOp, number>> = { erfinv: 15, lgamma: 16, digamma: 17, trigamma: 18 };
-// GELU's exact form needs erf: std::erf in the element type, as PyTorch's CPU kernel computes it.
-const ERF_UNARY: Partial<Record<UnaryOp, number>> = { erf: 19 };
+// An older build ignores codes it does not know, so those ops stay on the JS reference there. Builds
+// before `unaryCodes` knew 19 if they had `cumulative` (which arrived with codes 15–18 and fmod), else 15.
 const SPECIAL_BINARY: Partial<Record<BinaryOp, number>> = { fmod: 8 };
 const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 /** The elementwise kernels of the native backend. */
 export function elementwiseKernels(addon: Addon): Required<Pick<Backend, 'unary' | 'binary' | 'where' | 'copy' | 'axpy'>> {
   const recent = addon.cumulative !== undefined;
-  const UNARY_CODES = { ...BASE_UNARY, ...(recent ? SPECIAL_UNARY : {}), ...((addon.unaryCodes ?? 0) > 19 ? ERF_UNARY : {}) };
+  const known = addon.unaryCodes ?? (recent ? 19 : 15);
+  const UNARY_CODES: Partial<Record<UnaryOp, number>> = Object.fromEntries(Object.entries(UNARY).filter(([, code]) => code < known));
   const BINARY_CODES = recent ? { ...BASE_BINARY, ...SPECIAL_BINARY } : BASE_BINARY;
   const unary = (op: UnaryOp, x: View, out: Storage): void => {
     const code = UNARY_CODES[op], data = x.storage.data;
