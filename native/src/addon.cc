@@ -22,6 +22,7 @@
 #include "kernels/fused.h"
 #include "kernels/pool2d.h"
 #include "kernels/random.h"
+#include "kernels/rnn.h"
 #include "kernels/scan.h"
 #include "kernels/softmax.h"
 #include "kernels/strided.h"
@@ -311,6 +312,28 @@ Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// lstmCell(gates, c, out, acts, views of [gates, c] over [N, H]): see kernels/rnn.h; gate k of a row
+// is H columns further along gates' columns than gate k - 1.
+Napi::Value LstmCell(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<2> v(info[4]);
+    const auto rows = [&](int k, const Napi::Value& x) { return Rows<T>{data_of<T>(x), v.offset[k], v.strides[k][0], v.strides[k][1]}; };
+    lstm_cell<T>(v.shape[0], v.shape[1], rows(0, info[0]), rows(1, info[1]), data_of<T>(info[2]), data_of<T>(info[3]));
+  });
+}
+
+// lstmCellBackward(gradH, gradC, c, acts, dGates, dcPrev, actsOffset, views of [gradH, gradC, c] over [N, H]).
+Napi::Value LstmCellBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<3> v(info[7]);
+    const auto rows = [&](int k, const Napi::Value& x) { return Rows<T>{data_of<T>(x), v.offset[k], v.strides[k][0], v.strides[k][1]}; };
+    lstm_cell_backward<T>(v.shape[0], v.shape[1], rows(0, info[0]), rows(1, info[1]), rows(2, info[2]),
+                          data_of<T>(info[3]) + long_arg(info, 6), data_of<T>(info[4]), data_of<T>(info[5]));
+  });
+}
+
 // sumOuterInner(x, out, A, K, R, offset): out[k] = sum of x[a, k, r] over a and r.
 Napi::Value SumOuterInner(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) {
@@ -587,6 +610,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Axpy>(env, exports, "axpy");
   add<Clamp>(env, exports, "clamp");
   add<Activation>(env, exports, "activation");
+  add<LstmCell>(env, exports, "lstmCell");
+  add<LstmCellBackward>(env, exports, "lstmCellBackward");
   add<Addcmul>(env, exports, "addcmul");
   add<Fill>(env, exports, "fill");
   add<AdamStepFn>(env, exports, "adamStep");

@@ -237,6 +237,17 @@ export interface Backend<S extends Storage = Storage> {
   softmax?(x: View<S>, axis: number, log: boolean, out: S): boolean;
   /** out = the (log-)softmax gradient along `axis` from the incoming g and the forward's output y; false when not handled. */
   softmaxBackward?(g: View<S>, y: View<S>, axis: number, log: boolean, out: S): boolean;
+  /**
+   * An LSTM step's gate arithmetic in one pass, from gates [N, 4H] (i, f, g, o) and c [N, H]: out
+   * [2, N, H] = h' = σ(o)·tanh(c') and c' = σ(f)·c + σ(i)·tanh(g), acts [5, N, H] = σ(i), σ(f),
+   * tanh(g), σ(o), tanh(c'); false when not handled.
+   */
+  lstmCell?(gates: View<S>, c: View<S>, out: S, acts: S): boolean;
+  /**
+   * lstmCell's gradient from those of h' and c' ([N, H] each), c and the forward's acts (a dense
+   * [5, N, H] view): dGates [N, 4H] and dcPrev [N, H]; false when not handled.
+   */
+  lstmCellBackward?(gradH: View<S>, gradC: View<S>, c: View<S>, acts: View<S>, dGates: S, dcPrev: S): boolean;
   /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
   maxPool2dBackward?(g: View<S>, indices: View<S>, out: S, inShape: readonly number[], geo: PoolGeometry): boolean;
 }

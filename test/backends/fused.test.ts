@@ -1,6 +1,6 @@
 // test/backends/fused.test.ts — the native backend's one-pass kernels (clamp, activations, addcmul/addcdiv,
-// fill, the Adam and SGD steps) against the JS reference composed from primitives or written per element,
-// on sizes that reach the vector loops, their tails and the thread pool.
+// fill, the Adam and SGD steps, the LSTM cell) against the JS reference composed from primitives or
+// written per element, on sizes that reach the vector loops, their tails and the thread pool.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AdamConstants, CpuStorage as Storage, CpuView as View, SGDConstants } from '../../src/backends/backend.js';
@@ -141,6 +141,44 @@ describe('native fused kernels match the JS reference', { skip }, () => {
             assertClose(buf.data, want[1].data, { ...tol(dtype), what: `momentum_buffer n ${n} first ${first}` });
           }
         }
+      }
+    });
+
+    test(`lstmCell and its gradient ${dtype}: dense and strided operands`, () => {
+      const sig = (v: number) => 1 / (1 + Math.exp(-v));
+      for (const [n, h, dense] of [[3, 5, true], [32, 300, true], [70, 1000, true], [7, 33, false]] as const) {
+        // gates with padded rows (or, strided, with every other column); c dense or transposed
+        const pad = dense ? 3 : 4 * h + 1, colStride = dense ? 1 : 2;
+        const gs = storage(dtype, n * (4 * h * colStride + pad), -4, 4), cs = storage(dtype, n * h, -2, 2);
+        const gates: View = { storage: gs, shape: [n, 4 * h], strides: [4 * h * colStride + pad, colStride], offset: 0 };
+        const c: View = dense ? { storage: cs, shape: [n, h], strides: [h, 1], offset: 0 } : { storage: cs, shape: [n, h], strides: [1, n], offset: 0 };
+        const at = (v: View, r: number, j: number) => v.storage.data[v.offset + r * v.strides[0] + j * v.strides[1]];
+        const out = loaded().alloc(dtype, 2 * n * h), acts = loaded().alloc(dtype, 5 * n * h);
+        assert.ok(loaded().lstmCell(gates, c, out, acts));
+        const gradS = storage(dtype, 2 * n * h, -1, 1);
+        const gh: View = { storage: gradS, shape: [n, h], strides: [h, 1], offset: 0 };
+        const gc: View = dense ? { storage: gradS, shape: [n, h], strides: [h, 1], offset: n * h } : { storage: gradS, shape: [n, h], strides: [0, 1], offset: n * h };
+        const dGates = loaded().alloc(dtype, 4 * n * h), dcPrev = loaded().alloc(dtype, n * h);
+        assert.ok(loaded().lstmCellBackward(gh, gc, c, { storage: acts, shape: [5, n, h], strides: [n * h, h, 1], offset: 0 }, dGates, dcPrev));
+        const want = { out: new Float64Array(2 * n * h), acts: new Float64Array(5 * n * h), dGates: new Float64Array(4 * n * h), dcPrev: new Float64Array(n * h) };
+        for (let r = 0; r < n; r++) {
+          for (let j = 0; j < h; j++) {
+            const [i, f, g, o] = [sig(at(gates, r, j)), sig(at(gates, r, h + j)), Math.tanh(at(gates, r, 2 * h + j)), sig(at(gates, r, 3 * h + j))];
+            const c2 = f * at(c, r, j) + i * g, tc = Math.tanh(c2), e = r * h + j;
+            want.out[e] = o * tc;
+            want.out[n * h + e] = c2;
+            [i, f, g, o, tc].forEach((v, k) => { want.acts[k * n * h + e] = v; });
+            const dc = at(gc, r, j) + at(gh, r, j) * o * (1 - tc * tc);
+            const d = [dc * g * i * (1 - i), dc * at(c, r, j) * f * (1 - f), dc * i * (1 - g * g), at(gh, r, j) * tc * o * (1 - o)];
+            d.forEach((v, k) => { want.dGates[r * 4 * h + k * h + j] = v; });
+            want.dcPrev[e] = dc * f;
+          }
+        }
+        const t = dtype === 'float32' ? { atol: 2e-6, rtol: 1e-5 } : tol(dtype);
+        assertClose(out.data, want.out, { ...t, what: `lstmCell h', c' ${n}x${h}` });
+        assertClose(acts.data, want.acts, { ...t, what: `lstmCell activations ${n}x${h}` });
+        assertClose(dGates.data, want.dGates, { ...t, what: `lstmCell gate gradients ${n}x${h}` });
+        assertClose(dcPrev.data, want.dcPrev, { ...t, what: `lstmCell c gradient ${n}x${h}` });
       }
     });
   }

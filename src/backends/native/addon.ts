@@ -31,6 +31,9 @@ export interface Addon {
   sumOuterInner(x: FloatArray, out: DataArray, a: number, k: number, r: number, offset: number): void;
   softmax(x: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offset: number): void;
   softmaxBackward(g: FloatArray, y: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offsetG: number, offsetY: number): void;
+  /** The fused LSTM cell (kernels/rnn.h); absent from addons built before it. */
+  lstmCell?(gates: FloatArray, c: FloatArray, out: DataArray, acts: DataArray, desc: Float64Array): void;
+  lstmCellBackward?(gradH: FloatArray, gradC: FloatArray, c: FloatArray, acts: FloatArray, dGates: DataArray, dcPrev: DataArray, actsOffset: number, desc: Float64Array): void;
   matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   maxPool2dIndices(x: FloatArray, indices: DataArray, values: DataArray | null, desc: Float64Array): void;
   maxPool2dBackward(g: FloatArray, indices: DataArray, out: DataArray, desc: Float64Array): void;

@@ -1,14 +1,15 @@
 // src/backends/native/nn.ts — the neural-network kernels on the addon: 2-D convolution forward and
-// gradients, max pooling with its indices and gradient, and fused (log-)softmax and its gradient.
+// gradients, max pooling with its indices and gradient, fused (log-)softmax and the fused LSTM cell,
+// each with its gradient.
 import type { ConvGeometry, ConvKernels, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, PoolGeometry } from '../backend.js';
 import type { Addon } from './addon.js';
-import { desc, isDense, isFloat, numelOf } from './views.js';
+import { desc, isDense, isFloat, numelOf, viewsDesc } from './views.js';
 
 /** The convolution, pooling and softmax kernels of the native backend. */
 export function nnKernels(
   addon: Addon,
   denseIn: (x: View, order: readonly number[]) => View,
-): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward'>> {
+): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward'>> {
   // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
   const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View, ...extra: number[]): boolean => {
     const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
@@ -67,5 +68,27 @@ export function nnKernels(
     return true;
   };
 
-  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward };
+  /** Whether every array is a float array of `first`'s type. */
+  const sameFloat = (first: View, ...rest: (View | Storage)[]): boolean =>
+    isFloat(first.storage.data) && rest.every((x) => ('storage' in x ? x.storage : x).data.constructor === first.storage.data.constructor);
+
+  // The kernel reads gates [N, 4H] through its [N, H] strides, gate k at k·H columns along.
+  const lstmCell = (gates: View, c: View, out: Storage, acts: Storage): boolean => {
+    const [n, h] = c.shape as [number, number];
+    if (addon.lstmCell === undefined || !sameFloat(gates, c, out, acts) || out.data.length < 2 * n * h || acts.data.length < 5 * n * h) return false;
+    addon.lstmCell(gates.storage.data as Float32Array, c.storage.data as Float32Array, out.data, acts.data, viewsDesc([n, h], [gates, c], [gates.strides, c.strides]));
+    return true;
+  };
+
+  const lstmCellBackward = (gradH: View, gradC: View, c: View, acts: View, dGates: Storage, dcPrev: Storage): boolean => {
+    const [n, h] = c.shape as [number, number];
+    if (addon.lstmCellBackward === undefined || !sameFloat(gradH, gradC, c, acts, dGates, dcPrev) || !isDense(acts)
+      || acts.offset + 5 * n * h > acts.storage.data.length || dGates.data.length < 4 * n * h || dcPrev.data.length < n * h) return false;
+    const f = (v: View) => v.storage.data as Float32Array;
+    addon.lstmCellBackward(f(gradH), f(gradC), f(c), f(acts), dGates.data, dcPrev.data, acts.offset,
+      viewsDesc([n, h], [gradH, gradC, c], [gradH.strides, gradC.strides, c.strides]));
+    return true;
+  };
+
+  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward };
 }

@@ -90,16 +90,17 @@ const lstmCellOp = defineOp<CellActivations>({
   meta: ([gates, c]) => ({ shape: [2, c.dims[0], c.dims[1]], dtype: gates.dtype }),
   forward: (be, [gates, c], out, params) => {
     const [n, h] = c.shape as [number, number];
+    const acts = uninitTensor(be, [5, n, h], out.dtype);
+    params.acts = acts;
+    if (be.lstmCell?.(gates, c, out, acts.storage) === true) return;
     const k = new Pointwise(be, [n, h], out.dtype);
     const part = (j: number): View => ({ ...gates, shape: [n, h], offset: gates.offset + j * h * gates.strides[1] });
     const [i, f, g, o] = [k.unary('sigmoid', part(0)), k.unary('sigmoid', part(1)), k.unary('tanh', part(2)), k.unary('sigmoid', part(3))];
     const c2 = k.binary('add', k.binary('mul', f, c), k.binary('mul', i, g)), tc = k.unary('tanh', c2);
-    const acts = uninitTensor(be, [5, n, h], out.dtype);
     const write = (storage: Storage, j: number, x: View): void => { be.copy(x, { storage, shape: [n, h], strides: [h, 1], offset: j * n * h }); };
     write(out, Block.H, k.binary('mul', o, tc));
     write(out, Block.C, c2);
     for (const [j, x] of [[Block.I, i], [Block.F, f], [Block.G, g], [Block.O, o], [Block.TanhC, tc]] as const) write(acts.storage, j, x);
-    params.acts = acts;
   },
   backward: (grad, [gates, c], _out, params) => {
     if (!isGradEnabled() && params.acts !== null) return cellBackwardKernels(grad, c, params.acts);
@@ -123,13 +124,14 @@ const lstmCellOp = defineOp<CellActivations>({
 function cellBackwardKernels(grad: Tensor, c: Tensor, acts: Tensor): [Tensor, Tensor] {
   const be = backendOf('lstmCell', [grad, c, acts]);
   const [n, h] = c.dims as [number, number], dtype = acts.dtype;
+  const gh = select(grad, 0, Block.H).kernelView(), gc = select(grad, 0, Block.C).kernelView();
+  const dGates = uninitTensor(be, [n, 4 * h], dtype), dcPrev = uninitTensor(be, [n, h], dtype);
+  if (be.lstmCellBackward?.(gh, gc, c.kernelView(), acts.kernelView(), dGates.storage, dcPrev.storage) === true) return [dGates, dcPrev];
   const k = new Pointwise(be, [n, h], dtype);
   const act = (j: Block): View => ({ storage: acts.storage, shape: [n, h], strides: [h, 1], offset: acts.offset + j * n * h });
   const [i, f, g, o, tc] = [Block.I, Block.F, Block.G, Block.O, Block.TanhC].map(act);
-  const gh = select(grad, 0, Block.H).kernelView(), gc = select(grad, 0, Block.C).kernelView();
   const sigmoidGradOf = (s: View, d: View): View => k.binary('mul', d, k.binary('sub', s, k.binary('mul', s, s)));
   const dc = k.binary('add', gc, k.binary('mul', k.binary('mul', gh, o), k.binary('sub', 1, k.binary('mul', tc, tc))));
-  const dGates = uninitTensor(be, [n, 4 * h], dtype);
   const blocks = [
     sigmoidGradOf(i, k.binary('mul', dc, g)),
     sigmoidGradOf(f, k.binary('mul', dc, c.kernelView())),
@@ -137,7 +139,6 @@ function cellBackwardKernels(grad: Tensor, c: Tensor, acts: Tensor): [Tensor, Te
     sigmoidGradOf(o, k.binary('mul', gh, tc)),
   ];
   blocks.forEach((x, j) => { be.copy(x, { storage: dGates.storage, shape: [n, h], strides: [4 * h, 1], offset: j * h }); });
-  const dcPrev = uninitTensor(be, [n, h], dtype);
   k.write(k.binary('mul', dc, f), dcPrev.storage);
   return [dGates, dcPrev];
 }
