@@ -278,7 +278,7 @@ describe('native kernels match the JS reference', { skip }, () => {
       const sizes = [1, 7, 14, 17, 32, 33, 255, 257];
       for (const m of sizes) {
         for (const n of [1, 7, 17, 32, 33, 255]) {
-          for (const k of [1, 17, 256]) {
+          for (const k of [1, 17, 256, 1100]) { // 1100: a second k block accumulates onto the first
             for (const [la, lb] of [['contiguous', 'contiguous'], ['transposed', 'contiguous'], ['contiguous', 'transposed'], ['transposed', 'transposed']] as const) {
               if (m * n * k > 2_000_000) continue;
               const a = makeView([m, k], dtype, la), b = makeView([k, n], dtype, lb);

@@ -36,6 +36,7 @@ struct KernelConfig {
   int64_t mc;  // rows of A per L2 block (multiple of mr)
   int64_t kc;  // depth per block: one B micro-panel (kc x nr) should sit in L1
   int64_t nc;  // columns of B per L3 block (multiple of nr)
+  UKernelRowsFn<T> ukernel_rows = nullptr;  // edge rows straight into C, where the ISA has it
 };
 
 // Block sizes, tuned on Zen 5 (48 KiB L1d, 1 MiB L2 per core, shared L3) with the benchmark in
@@ -47,7 +48,8 @@ struct KernelConfig {
 const KernelConfig<float>& f32_config(Isa isa) {
 #if KINDLING_X86_KERNELS
   static const KernelConfig<float> kAvx512 = {ukernel_f32_14x32_avx512, pack_panel_f32_14_avx512,
-                                              pack_panel_f32_32_avx512, 14, 32, 14 * 4, 1024, 2048};
+                                              pack_panel_f32_32_avx512, 14, 32, 14 * 4, 1024, 2048,
+                                              ukernel_f32_rows_avx512};
   static const KernelConfig<float> kAvx2 = {ukernel_f32_6x16_avx2, pack_panel<float, 6>, pack_panel<float, 16>,
                                             6, 16, 6 * 12, 512, 2048};
   if (isa == Isa::kAvx512) return kAvx512;
@@ -181,6 +183,8 @@ void macro_block(const Block<T>& blk, int64_t m0, int64_t m1, int64_t q0, int64_
         T* c = g.C + i * g.c_rs + j * g.c_cs;
         if (c_unit && mr_valid == mr && nr_valid == nr) {
           cfg.ukernel(kc, ap, bp, c, g.c_rs, g.alpha, beta);
+        } else if (c_unit && nr_valid == nr && cfg.ukernel_rows != nullptr) {
+          cfg.ukernel_rows(int(mr_valid), kc, ap, bp, c, g.c_rs, g.alpha, beta);
         } else {
           // Edge or non-unit column stride: compute the full tile, then merge the valid part.
           cfg.ukernel(kc, ap, bp, tile, nr, g.alpha, T(0));

@@ -15,6 +15,10 @@ using UKernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc
 // Packs rows [0, rows) x cols [0, kc) of a strided source into one k-major panel of width W
 // (dst[p * W + i] = src[i * rs + p * cs]), zero-filling i in [rows, W).
 // Used for both A panels (W = MR, rows = m) and B panels (W = NR, rows = n, with B's strides swapped).
+// An edge kernel: the first `rows` rows of an MR x NR tile, from the same packed panels.
+template <typename T>
+using UKernelRowsFn = void (*)(int rows, int64_t kc, const T* a, const T* b, T* c, int64_t ldc, T alpha, T beta);
+
 template <typename T>
 using PackFn = void (*)(int64_t rows, int64_t kc, const T* src, int64_t rs, int64_t cs, T* dst);
 
@@ -23,6 +27,9 @@ void ukernel_f32_14x32_avx512(int64_t kc, const float* a, const float* b, float*
                               float alpha, float beta);
 void ukernel_f64_14x16_avx512(int64_t kc, const double* a, const double* b, double* c, int64_t ldc,
                               double alpha, double beta);
+// The first `rows` (1 to 13) rows of the f32 14 x 32 kernel's tile, for the last panel of M.
+void ukernel_f32_rows_avx512(int rows, int64_t kc, const float* a, const float* b, float* c, int64_t ldc, float alpha,
+                             float beta);
 // AVX2 + FMA kernels (ukernel_f32_6x16_avx2.cc, ukernel_f64_6x8_avx2.cc).
 void ukernel_f32_6x16_avx2(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
                            float alpha, float beta);

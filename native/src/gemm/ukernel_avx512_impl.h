@@ -39,7 +39,8 @@ struct F64 {
 
 // MR rows x NV vectors of accumulators live in zmm registers for the whole k loop (MR * NV + NV + 1 <= 32).
 // The loops over MR/NV are compile-time and fully unrolled, so the compiler keeps acc[][] in registers.
-template <typename Ops, int MR, int NV>
+// AS is the packed A panel's width: an edge kernel computes the first MR rows of a wider panel.
+template <typename Ops, int MR, int NV, int AS = MR>
 __attribute__((always_inline)) inline void ukernel(int64_t kc, const typename Ops::T* __restrict a,
                                                    const typename Ops::T* __restrict b, typename Ops::T* c,
                                                    int64_t ldc, typename Ops::T alpha, typename Ops::T beta) {
@@ -69,12 +70,12 @@ __attribute__((always_inline)) inline void ukernel(int64_t kc, const typename Op
       for (int j = 0; j < NV; ++j) bv[j] = Ops::load(b + u * kNR + j * kL);
 #pragma GCC unroll 32
       for (int i = 0; i < MR; ++i) {
-        const V av = Ops::set1(a[u * MR + i]);
+        const V av = Ops::set1(a[u * AS + i]);
 #pragma GCC unroll 8
         for (int j = 0; j < NV; ++j) acc[i][j] = Ops::fmadd(av, bv[j], acc[i][j]);
       }
     }
-    a += 2 * MR;
+    a += 2 * AS;
     b += 2 * kNR;
   }
   if (p < kc) {
