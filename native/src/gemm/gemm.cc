@@ -219,8 +219,10 @@ void plan_tasks(int nt, int64_t m_panels, int64_t n_panels, int64_t mc_panels, b
     return;
   }
   int64_t total = m_panels;
-  if (m_panels < 2 * nt && n_panels > m_panels) {
-    // Too few rows to share: split the B panels instead (each task re-packs the small A).
+  // Too few rows to share, or few enough that splitting them leaves each thread only a handful of
+  // panels against the whole of B (packed by one task and read by every other, twice as slow on two
+  // threads as on one for 64 x 784 x 256): split the B panels instead (each task re-packs the small A).
+  if ((m_panels < 2 * nt && n_panels > m_panels) || (m_panels < 16 * nt && n_panels >= 2 * nt)) {
     *split_n = true;
     total = n_panels;
   }
