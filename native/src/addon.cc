@@ -20,6 +20,7 @@
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "kernels/fused.h"
+#include "kernels/norm.h"
 #include "kernels/pool2d.h"
 #include "kernels/random.h"
 #include "kernels/rnn.h"
@@ -334,6 +335,33 @@ Napi::Value LstmCellBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// layerNorm(x, weight | null, bias | null, y, mean, rstd, rows, cols, eps, offsets [x, weight, bias]): see kernels/norm.h.
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    Desc d(info[9]);
+    const int64_t ox = d.next(), ow = d.next(), ob = d.next();
+    const auto opt = [&](int i, int64_t off) { return info[i].IsNull() ? nullptr : data_of<T>(info[i]) + off; };
+    layer_norm<T>(data_of<T>(info[0]) + ox, opt(1, ow), opt(2, ob), long_arg(info, 6), long_arg(info, 7),
+                  info[8].As<Napi::Number>().DoubleValue(), data_of<T>(info[3]), data_of<T>(info[4]), data_of<T>(info[5]));
+  });
+}
+
+// layerNormBackward(g, x, mean, rstd, weight | null, dx | null, dweight | null, dbias | null, rows, cols,
+// offsets [g, x, mean, rstd, weight]).
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    Desc d(info[10]);
+    int64_t off[5];
+    for (auto& o : off) o = d.next();
+    const auto opt = [&](int i) { return info[i].IsNull() ? nullptr : data_of<T>(info[i]); };
+    layer_norm_backward<T>(data_of<T>(info[0]) + off[0], data_of<T>(info[1]) + off[1], data_of<T>(info[2]) + off[2],
+                           data_of<T>(info[3]) + off[3], info[4].IsNull() ? nullptr : data_of<T>(info[4]) + off[4],
+                           long_arg(info, 8), long_arg(info, 9), opt(5), opt(6), opt(7));
+  });
+}
+
 // sumOuterInner(x, out, A, K, R, offset): out[k] = sum of x[a, k, r] over a and r.
 Napi::Value SumOuterInner(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) {
@@ -611,6 +639,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Clamp>(env, exports, "clamp");
   add<Activation>(env, exports, "activation");
   add<LstmCell>(env, exports, "lstmCell");
+  add<LayerNorm>(env, exports, "layerNorm");
+  add<LayerNormBackward>(env, exports, "layerNormBackward");
   add<LstmCellBackward>(env, exports, "lstmCellBackward");
   add<Addcmul>(env, exports, "addcmul");
   add<Fill>(env, exports, "fill");

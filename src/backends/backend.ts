@@ -238,6 +238,17 @@ export interface Backend<S extends Storage = Storage> {
   /** out = the (log-)softmax gradient along `axis` from the incoming g and the forward's output y; false when not handled. */
   softmaxBackward?(g: View<S>, y: View<S>, axis: number, log: boolean, out: S): boolean;
   /**
+   * Layer normalisation of x's dense [rows, cols]: y = (x − mean)·rstd per row, ·weight and +bias where
+   * given (dense [cols]), with mean and rstd [rows] kept for the backward; statistics in double, rstd =
+   * 1/√(biased variance + eps). False when not handled.
+   */
+  layerNorm?(x: View<S>, weight: View<S> | null, bias: View<S> | null, eps: number, y: S, mean: S, rstd: S): boolean;
+  /**
+   * layerNorm's gradients from g [rows, cols] (dense) and the forward's x, mean and rstd: dx, dWeight and
+   * dBias, each written where given. False when not handled.
+   */
+  layerNormBackward?(g: View<S>, x: View<S>, mean: View<S>, rstd: View<S>, weight: View<S> | null, dx: S | null, dWeight: S | null, dBias: S | null): boolean;
+  /**
    * An LSTM step's gate arithmetic in one pass, from gates [N, 4H] (i, f, g, o) and c [N, H]: out
    * [2, N, H] = h' = σ(o)·tanh(c') and c' = σ(f)·c + σ(i)·tanh(g), acts [5, N, H] = σ(i), σ(f),
    * tanh(g), σ(o), tanh(c'); false when not handled.

@@ -5,6 +5,7 @@ import { binary, unary, where } from './elementwise.js';
 import { gather, scatter, scatterAdd } from './indexing.js';
 import { matmul } from './linalg.js';
 import { addInto, copy, fill } from './memory.js';
+import { layerNorm, layerNormBackward } from './norm.js';
 import { argReduce, reduce, sort } from './reduce.js';
 import { cumulative } from './scan.js';
 import { allocStorageArray } from './slab.js';
@@ -38,4 +39,6 @@ export const jsBackend: CpuBackend = {
   addInto,
   sort,
   cumulative,
+  layerNorm,
+  layerNormBackward,
 };

@@ -31,6 +31,10 @@ export interface Addon {
   sumOuterInner(x: FloatArray, out: DataArray, a: number, k: number, r: number, offset: number): void;
   softmax(x: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offset: number): void;
   softmaxBackward(g: FloatArray, y: FloatArray, out: DataArray, a: number, r: number, b: number, log: boolean, offsetG: number, offsetY: number): void;
+  /** Layer norm and its gradient (kernels/norm.h); absent from addons built before them. offsets: [x, weight, bias]. */
+  layerNorm?(x: FloatArray, weight: FloatArray | null, bias: FloatArray | null, y: DataArray, mean: DataArray, rstd: DataArray, rows: number, cols: number, eps: number, offsets: Float64Array): void;
+  /** offsets: [g, x, mean, rstd, weight]. */
+  layerNormBackward?(g: FloatArray, x: FloatArray, mean: FloatArray, rstd: FloatArray, weight: FloatArray | null, dx: DataArray | null, dWeight: DataArray | null, dBias: DataArray | null, rows: number, cols: number, offsets: Float64Array): void;
   /** The fused LSTM cell (kernels/rnn.h); absent from addons built before it. */
   lstmCell?(gates: FloatArray, c: FloatArray, out: DataArray, acts: DataArray, desc: Float64Array): void;
   lstmCellBackward?(gradH: FloatArray, gradC: FloatArray, c: FloatArray, acts: FloatArray, dGates: DataArray, dcPrev: DataArray, actsOffset: number, desc: Float64Array): void;

@@ -1,7 +1,8 @@
 // src/backends/native/nn.ts — the neural-network kernels on the addon: 2-D convolution forward and
-// gradients, max pooling with its indices and gradient, fused (log-)softmax and the fused LSTM cell,
-// each with its gradient.
+// gradients, max pooling with its indices and gradient, fused (log-)softmax, layer norm and the fused
+// LSTM cell, each with its gradient.
 import type { ConvGeometry, ConvKernels, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, PoolGeometry } from '../backend.js';
+import * as reference from '../js/norm.js';
 import type { Addon } from './addon.js';
 import { desc, isDense, isFloat, numelOf, viewsDesc } from './views.js';
 
@@ -9,7 +10,7 @@ import { desc, isDense, isFloat, numelOf, viewsDesc } from './views.js';
 export function nnKernels(
   addon: Addon,
   denseIn: (x: View, order: readonly number[]) => View,
-): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward'>> {
+): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'layerNorm' | 'layerNormBackward'>> {
   // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
   const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View, ...extra: number[]): boolean => {
     const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
@@ -90,5 +91,34 @@ export function nnKernels(
     return true;
   };
 
-  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward };
+  /** The [rows, cols] of a dense 2-D view, or null for any other. */
+  const rowsOf = (v: View): [number, number] | null => (v.shape.length === 2 && isDense(v) ? [v.shape[0], v.shape[1]] : null);
+  const denseVector = (v: View | null, n: number): boolean => v === null || (v.shape.length === 1 && v.shape[0] === n && isDense(v));
+
+  const layerNorm = (x: View, weight: View | null, bias: View | null, eps: number, y: Storage, mean: Storage, rstd: Storage): boolean => {
+    const rc = rowsOf(x);
+    if (rc === null || !sameFloat(x, y, mean, rstd, ...[weight, bias].filter((v) => v !== null))) return false;
+    const [r, c] = rc;
+    if (!denseVector(weight, c) || !denseVector(bias, c) || y.data.length < r * c || mean.data.length < r || rstd.data.length < r) return false;
+    if (addon.layerNorm === undefined) return reference.layerNorm(x, weight, bias, eps, y, mean, rstd);
+    desc.set([x.offset, weight?.offset ?? 0, bias?.offset ?? 0]);
+    addon.layerNorm(x.storage.data as Float32Array, (weight?.storage.data ?? null) as Float32Array | null, (bias?.storage.data ?? null) as Float32Array | null,
+      y.data, mean.data, rstd.data, r, c, eps, desc);
+    return true;
+  };
+
+  const layerNormBackward = (g: View, x: View, mean: View, rstd: View, weight: View | null, dx: Storage | null, dWeight: Storage | null, dBias: Storage | null): boolean => {
+    const rc = rowsOf(x), outs = [dx, dWeight, dBias].filter((s) => s !== null);
+    if (rc === null || !sameFloat(x, g, mean, rstd, ...outs, ...(weight === null ? [] : [weight]))) return false;
+    const [r, c] = rc;
+    if (rowsOf(g)?.join() !== rc.join() || !denseVector(weight, c) || !denseVector(mean, r) || !denseVector(rstd, r)
+      || (dx !== null && dx.data.length < r * c) || [dWeight, dBias].some((s) => s !== null && s.data.length < c)) return false;
+    if (addon.layerNormBackward === undefined) return reference.layerNormBackward(g, x, mean, rstd, weight, dx, dWeight, dBias);
+    desc.set([g.offset, x.offset, mean.offset, rstd.offset, weight?.offset ?? 0]);
+    const f = (v: View) => v.storage.data as Float32Array;
+    addon.layerNormBackward(f(g), f(x), f(mean), f(rstd), weight === null ? null : f(weight), dx?.data ?? null, dWeight?.data ?? null, dBias?.data ?? null, r, c, desc);
+    return true;
+  };
+
+  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward, layerNorm, layerNormBackward };
 }

@@ -2,11 +2,14 @@
 // pointwise ops (autograd flows through their parts), with PyTorch's running-statistics update.
 import { RuntimeError, ValueError } from '../../core/errors.js';
 import { fmtShape, numelOf } from '../../core/shape.js';
-import { noGrad } from '../../autograd/grad-mode.js';
+import { isGradEnabled, noGrad } from '../../autograd/grad-mode.js';
+import { defineOp } from '../../ops/define.js';
 import { add, mul, rsqrt, sub } from '../../ops/elementwise.js';
-import { mean, variance } from '../../ops/reduce.js';
+import { mean, sum, variance } from '../../ops/reduce.js';
 import { reshape } from '../../ops/views.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { backendOf } from '../../tensor/device.js';
+import { type Tensor, uninitTensor } from '../../tensor/tensor.js';
+import type { View } from '../../backends/backend.js';
 import { pad } from './pad.js';
 import { avgPool3d } from './pool-nd.js';
 import { avgPool2d } from './pool.js';
@@ -107,8 +110,73 @@ export function layerNorm(
       throw new RuntimeError(`layer_norm: Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${fmtShape(v.dims)} and normalized_shape = ${fmtShape(shape)}`);
     }
   }
-  const axes = shape.map((_, i) => input.dim() - k + i);
-  return affine(normalize(input, axes, eps).y, weight, bias);
+  const cols = numelOf(shape), be = backendOf('layer_norm', [input]);
+  // An empty input skips the op's forward (nothing to write), which leaves its backward no statistics.
+  const fused = be.layerNorm !== undefined && input.numel() > 0 && (input.dtype === 'float32' || input.dtype === 'float64')
+    && [weight, bias].every((v) => v === null || v.dtype === input.dtype);
+  if (!fused) return affine(normalize(input, shape.map((_, i) => input.dim() - k + i), eps).y, weight, bias);
+  const dense = (v: Tensor | null): Tensor[] => (v === null ? [] : [v.contiguous()]);
+  return layerNormOp([input.contiguous(), ...dense(weight), ...dense(bias)], { cols, normalizedShape: shape, eps, weighted: weight !== null, biased: bias !== null, mean: null, rstd: null });
+}
+
+interface LayerNormParams {
+  /** Elements per normalised row: the product of normalizedShape. */
+  cols: number;
+  normalizedShape: readonly number[];
+  eps: number;
+  weighted: boolean;
+  biased: boolean;
+  /** The rows' statistics [rows], left by the forward for the backward. */
+  mean: Tensor | null;
+  rstd: Tensor | null;
+}
+
+/**
+ * Layer norm as one graph node (PyTorch's native_layer_norm), on backends with its kernels: inputs x
+ * (contiguous, read as rows of `cols`), then weight and bias (contiguous, normalizedShape) where given.
+ * Its backward runs the kernel, unless it is recorded (double backward): then the same formulas run
+ * as ops, so that they are differentiable.
+ */
+const layerNormOp = defineOp<LayerNormParams>({
+  name: 'layer_norm',
+  gradFn: 'NativeLayerNormBackward0',
+  meta: ([x]) => ({ shape: x.dims, dtype: x.dtype }),
+  forward: (be, [x, ...affineViews], out, p) => {
+    const rows = numelOf(x.shape) / p.cols;
+    const [w, b] = [p.weighted ? affineViews[0] : null, p.biased ? affineViews[p.weighted ? 1 : 0] : null].map((v) => v && vectorView(v, p.cols));
+    p.mean = uninitTensor(be, [rows], x.storage.dtype);
+    p.rstd = uninitTensor(be, [rows], x.storage.dtype);
+    if (be.layerNorm?.(rowsView(x, p.cols), w, b, p.eps, out, p.mean.storage, p.rstd.storage) !== true) {
+      throw new RuntimeError(`internal error: layer_norm's kernel refused input ${fmtShape(x.shape)}`);
+    }
+  },
+  backward: (g, [x, ...affineInputs], _out, p) => {
+    const w = p.weighted ? affineInputs[0] : null;
+    if (isGradEnabled()) return layerNormGradOps(g, x, w, p);
+    const be = backendOf('layer_norm', [g, x]), dx = x.requiresGrad ? uninitTensor(be, x.dims, x.dtype) : null;
+    const [dw, db] = [p.weighted, p.biased].map((given) => (given ? uninitTensor(be, p.normalizedShape, x.dtype) : null));
+    const [mean, rstd] = [p.mean as Tensor, p.rstd as Tensor].map((t) => t.kernelView());
+    const done = be.layerNormBackward?.(rowsView(g.contiguous().kernelView(), p.cols), rowsView(x.kernelView(), p.cols), mean, rstd,
+      w && vectorView(w.kernelView(), p.cols), dx?.storage ?? null, dw?.storage ?? null, db?.storage ?? null);
+    if (done !== true) throw new RuntimeError(`internal error: layer_norm's backward kernel refused input ${fmtShape(x.dims)}`);
+    return [dx, ...(dw === null ? [] : [dw]), ...(db === null ? [] : [db])];
+  },
+  saves: 'inputs',
+  overwrites: true,
+});
+
+/** A dense view as [rows, cols] and as a vector [cols]: what the kernels take. */
+const rowsView = (v: View, cols: number): View => ({ ...v, shape: [numelOf(v.shape) / cols, cols], strides: [cols, 1] });
+const vectorView = (v: View, cols: number): View => ({ ...v, shape: [cols], strides: [1] });
+
+/** layerNormOp's gradients as ops: differentiable, for a recorded backward. */
+function layerNormGradOps(g: Tensor, x: Tensor, w: Tensor | null, p: LayerNormParams): Tensor[] {
+  const rowsShape = [x.numel() / p.cols, p.cols], paramShape = p.normalizedShape;
+  const [x2, g2, w2] = [reshape(x, rowsShape), reshape(g, rowsShape), w && reshape(w, [p.cols])];
+  const { y: xhat, var: v } = normalize(x2, [1], p.eps);
+  const gw = w2 === null ? g2 : mul(g2, w2), rstd = rsqrt(add(v, p.eps));
+  const dx = mul(rstd, sub(sub(gw, mean(gw, [1], true)), mul(xhat, mean(mul(gw, xhat), [1], true))));
+  return [reshape(dx, x.dims), ...(p.weighted ? [reshape(sum(mul(g2, xhat), [0]), paramShape)] : []), ...(p.biased ? [reshape(sum(g2, [0]), paramShape)] : [])];
 }
 
 /** Group normalisation of [N, C, *] over groups of C / numGroups channels (F.group_norm). */
