@@ -8,6 +8,8 @@
 #include <new>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #if defined(__linux__)
@@ -386,11 +388,18 @@ void matmul_t(const Napi::CallbackInfo& info) {
   const T* a = data_of<T>(info[0]);
   const T* b = data_of<T>(info[1]);
   T* out = data_of<T>(info[2]);
-  int64_t t = 0;
+  std::vector<std::pair<int64_t, int64_t>> starts;  // each product's offsets into a and b
   for_each_run(shape, nb, {sa, sb}, {oa, ob}, [&](const int64_t* p, int64_t count, const int64_t* r) {
-    for (int64_t i = 0; i < count; i++, t++) {
-      const T* A = a + p[0] + i * r[0];
-      const T* B = b + p[1] + i * r[1];
+    for (int64_t i = 0; i < count; i++) starts.emplace_back(p[0] + i * r[0], p[1] + i * r[1]);
+  });
+  // Many small products (attention's per-head ones) go one per task, whole, instead of each being
+  // split across the pool in turn; products inside a task run on its thread alone.
+  const bool per_task = starts.size() >= 2 && m * n * k <= (int64_t(1) << 22);
+  const int64_t tasks = per_task ? int64_t(starts.size()) : 1;
+  parallel_for(tasks, [&](int64_t task) {
+    for (int64_t t = per_task ? task : 0; t < (per_task ? task + 1 : int64_t(starts.size())); t++) {
+      const T* A = a + starts[size_t(t)].first;
+      const T* B = b + starts[size_t(t)].second;
       T* C = out + t * m * n;
       if constexpr (sizeof(T) == 4) {
         // A matrix-vector product is memory-bound: the GEMV kernel streams A once, and large
