@@ -236,6 +236,10 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 // of its rounds' mean times: both are measured under the same conditions.
 const ROUNDS = 5;
 const ROUND_BUDGET = 0.25;
+// Untimed seconds each side runs a workload before its rounds: V8 compiles a training step's JavaScript
+// over its first thousand or so calls (mlp_step's first 0.25 s ran at a third of its later speed or less), and
+// a training run lives in the steady state that follows.
+const WARMUP_BUDGET = 1;
 const SETTLE_MS = 50;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
@@ -259,16 +263,20 @@ async function cpuMain(only: string[]): Promise<void> {
     console.log(`PyTorch ${refs[0].info.version}: ${refs[0].info.threads} threads, BLAS ${refs[0].info.blas || 'built-in'}; `
       + 'its time is the faster of OpenMP\'s default wait policy and OMP_WAIT_POLICY=PASSIVE (the policy column)');
   }
-  console.log(`each side: mean time per call, median of ${ROUNDS} alternating rounds of ~${ROUND_BUDGET} s`);
+  console.log(`each side: mean time per call, median of ${ROUNDS} alternating rounds of ~${ROUND_BUDGET} s after ~${WARMUP_BUDGET} s of warm-up`);
   const rows: string[][] = [];
   for (const w of selected) {
     const [fn, minRuns] = w.prepare('cpu');
     const mine: number[] = [], theirs: number[][] = refs.map(() => []);
+    // The workload pays for the garbage it makes, not for what earlier workloads left (40 MB relu outputs):
+    // one collection before its warm-up, none between rounds, where a forced collection shrinks V8's heap
+    // and the round after it runs out of steady state (the MLP step's mean rose from ~0.55 to ~0.8 ms).
+    collectGarbage?.();
+    for (const start = performance.now(); performance.now() - start < WARMUP_BUDGET * 1000;) fn();
+    for (const ref of refs) await ref.time(w.name, WARMUP_BUDGET);
     for (let r = 0; r < ROUNDS; r++) {
-      // A round pays for the garbage it makes, not for what earlier workloads left (40 MB relu outputs),
-      // and starts once the other side's idle threads have stopped spinning (OpenMP's spin for a
-      // few milliseconds after each parallel region, and there are only two cores).
-      collectGarbage?.();
+      // Each round starts once the other side's idle threads have stopped spinning (OpenMP's spin for
+      // a few milliseconds after each parallel region, and there are only two cores).
       await settle();
       mine.push(meanTime(fn, minRuns, ROUND_BUDGET) / (w.perRun ?? 1));
       for (const [i, ref] of refs.entries()) {

@@ -136,10 +136,10 @@ def serve():
     for line in sys.stdin:
         name, budget = line.split()
         if name not in prepared:
+            gc.collect()  # once per workload, before its warm-up, as bench/run.ts collects
             prepared[name] = prepare(name)
         fn, min_runs = prepared[name]
-        gc.collect()  # as bench/run.ts collects before each of kindling's rounds,
-        time.sleep(0.05)  # and lets the other side's threads settle first
+        time.sleep(0.05)  # lets the other side's threads settle first
         t = mean_time(fn, min_runs, float(budget))
         print(json.dumps(t / ADD_CALLS if name == 'add_4' else t), flush=True)
 
