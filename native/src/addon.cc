@@ -225,6 +225,16 @@ Napi::Value Activation(const Napi::CallbackInfo& info) {
   });
 }
 
+// activationBackward(op, grad, x, out, views of [grad, x])
+Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[1], [&](auto tag) {
+    using T = decltype(tag);
+    const Views<2> v(info[4]);
+    activation_backward<T>(static_cast<ActivationOp>(int_arg(info, 0)), data_of<T>(info[1]), v.strides[0], v.offset[0],
+                           data_of<T>(info[2]), v.strides[1], v.offset[1], v.shape, v.ndim, data_of<T>(info[3]));
+  });
+}
+
 // addcmul(divide, value, x, a, b, out, views of [x, a, b])
 Napi::Value Addcmul(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[2], [&](auto tag) {
@@ -647,6 +657,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<Axpy>(env, exports, "axpy");
   add<Clamp>(env, exports, "clamp");
   add<Activation>(env, exports, "activation");
+  add<ActivationBackward>(env, exports, "activationBackward");
   add<LstmCell>(env, exports, "lstmCell");
   add<LayerNorm>(env, exports, "layerNorm");
   add<LayerNormBackward>(env, exports, "layerNormBackward");

@@ -63,8 +63,10 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'logicalAnd' | 'logicalOr' | 'logicalXor';
 
 export type ReduceOp = 'sum' | 'prod' | 'amax' | 'amin' | 'any' | 'all';
-/** Activations with a parameter: leakyRelu's negative slope, elu's alpha (silu takes none). */
-export type ActivationOp = 'leakyRelu' | 'elu' | 'silu';
+/** Activations with a parameter: leakyRelu's negative slope, elu's alpha (silu and gelu take none). */
+export type ActivationOp = 'leakyRelu' | 'elu' | 'silu' | GeluOp;
+/** gelu with the exact normal CDF (erf) and with its tanh approximation. */
+export type GeluOp = 'gelu' | 'geluTanh';
 export type ArgReduceOp = 'max' | 'min';
 /** How scatter combines a source value with the destination's: replace it or multiply it. */
 export type ScatterReduce = 'assign' | 'multiply';
@@ -214,6 +216,8 @@ export interface Backend<S extends Storage = Storage> {
   clamp?(x: View<S>, min: number, max: number, out: S): boolean;
   /** out = op(x) with its parameter, in one pass; false when not handled. */
   activation?(op: ActivationOp, x: View<S>, param: number, out: S): boolean;
+  /** out = grad·op'(x) over views of one shape, in one pass; false when not handled. */
+  activationBackward?(op: GeluOp, grad: View<S>, x: View<S>, out: S): boolean;
   /**
    * out = x + value·a·b, or x + value·a/b with `divide` (PyTorch's addcmul and addcdiv, rounded in that
    * order), in one pass over views of one shape; false when not handled.

@@ -69,6 +69,45 @@ describe('native fused kernels match the JS reference', { skip }, () => {
       }
     });
 
+    test(`gelu ${dtype}, exact and tanh: forward and gradient, dense and strided`, () => {
+      const special = [0, -0, 1e-30, -1e-30, 1e-6, -0.5, 0.7, 3, -3, 5.5, -5.5, 9, -9, 30, -30, NaN];
+      for (const n of [special.length, 2049, 70001]) {
+        const x = storage(dtype, n, -8, 8), g = storage(dtype, n);
+        x.data.set(special);
+        // erf(x/√2) and tanh(√(2/π)(x + κx³)) from the JS backend, the rest per element in double.
+        const scaled = jsBackend.alloc(dtype, n), erf = jsBackend.alloc(dtype, n), th = jsBackend.alloc(dtype, n);
+        jsBackend.binary('mul', flat(x), scalar(dtype, Math.SQRT1_2, [n]), scaled);
+        jsBackend.unary('erf', flat(scaled), erf);
+        const beta = Math.sqrt(2 / Math.PI), kappa = 0.044715;
+        jsBackend.unary('tanh', flat(jsBackend.fromArray(dtype, x.data.map((v) => beta * (v + kappa * v * v * v)))), th);
+        const want = {
+          gelu: Array.from(x.data, (v, i) => v * 0.5 * (1 + erf.data[i])),
+          geluTanh: Array.from(x.data, (v, i) => 0.5 * v * (1 + th.data[i])),
+        };
+        const derivative = {
+          gelu: Array.from(x.data, (v, i) => 0.5 * (1 + erf.data[i]) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI)),
+          geluTanh: Array.from(x.data, (v, i) => {
+            const t = th.data[i];
+            return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * beta * (1 + 3 * kappa * v * v);
+          }),
+        };
+        // float32's erf is PyTorch's (Abramowitz and Stegun, within 1.5e-7): an error of x·1e-7 at most.
+        const close = dtype === 'float32' ? { atol: 1e-6, rtol: 1e-6 } : { atol: 1e-14, rtol: 1e-13 };
+        for (const op of ['gelu', 'geluTanh'] as const) {
+          const out = loaded().alloc(dtype, n), dx = loaded().alloc(dtype, n);
+          assert.ok(loaded().activation(op, flat(x), 0, out));
+          assertClose(out.data, want[op], { ...close, what: `${op} ${n}` });
+          assert.ok(loaded().activationBackward(op, flat(g), flat(x), dx));
+          assertClose(dx.data, derivative[op].map((d, i) => g.data[i] * d), { ...close, what: `${op} gradient ${n}` });
+          // every other element, and the gradient broadcast from one value
+          const half = n >> 1, strided = (s: Storage): View => ({ storage: s, shape: [half], strides: [2], offset: 1 });
+          const dh = loaded().alloc(dtype, half);
+          assert.ok(loaded().activationBackward(op, scalar(dtype, 2, [half]), strided(x), dh));
+          assertClose(dh.data, Array.from({ length: half }, (_, i) => 2 * derivative[op][2 * i + 1]), { ...close, what: `${op} strided gradient ${n}` });
+        }
+      }
+    });
+
     test(`addcmul and addcdiv ${dtype}, dense and broadcast`, () => {
       for (const [rows, cols] of [[3, 700], [70, 1001]]) {
         const n = rows * cols;

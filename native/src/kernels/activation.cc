@@ -9,6 +9,7 @@
 
 #include "clones.h"
 #include "parallel.h"
+#include "sigmoid_tanh.h"
 #include "strided.h"
 
 namespace kindling {
@@ -50,8 +51,40 @@ KINDLING_INLINE float expm1_of(float x) { return exp_f32(x).expm1; }
 KINDLING_INLINE double exp_of(double x) { return std::exp(x); }
 KINDLING_INLINE double expm1_of(double x) { return std::expm1(x); }
 
+// PyTorch's vectorized float erf (Abramowitz and Stegun 7.1.26, within 1.5e-7 absolute), which its
+// float gelu kernels use: sign(x)·(1 - t·r(t)·exp(-x²)) with t = 1/(1 + p·|x|).
+KINDLING_INLINE float erf_of(float x) {
+  const float a = std::fabs(x), t = 1.0f / (0.3275911f * a + 1.0f);
+  const float r = (((1.061405429f * t - 1.453152027f) * t + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f;
+  return std::copysign(1.0f - r * t * exp_of(-x * x), x);
+}
+KINDLING_INLINE double erf_of(double x) { return std::erf(x); }
+
+// gelu's constants, as PyTorch's kernels spell them.
+constexpr double kSqrt1_2 = 0.70710678118654752440;
+constexpr double kGeluBeta = 0.79788456080286535588;  // sqrt(2/pi)
+constexpr double kGeluKappa = 0.044715;
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1/sqrt(2 pi)
+
+// d/dx of x·Φ(x) = Φ(x) + x·φ(x), and of the tanh form, in PyTorch's GeluBackwardKernelImpl order.
+template <typename T>
+KINDLING_INLINE T gelu_grad(T x) {
+  const T cdf = T(0.5) * (T(1) + erf_of(x * T(kSqrt1_2)));
+  const T pdf = T(kInvSqrt2Pi) * exp_of(x * x * T(-0.5));
+  return cdf + x * pdf;
+}
+template <typename T>
+KINDLING_INLINE T gelu_tanh_grad(T x) {
+  const T x_sq = x * x, inner = T(kGeluBeta) * (x + T(kGeluKappa) * x_sq * x), tanh_inner = tanh_of(inner);
+  const T left = T(0.5) * x, right = T(1) + tanh_inner;
+  const T left_derivative = T(0.5) * right, tanh_derivative = T(1) - tanh_inner * tanh_inner;
+  const T inner_derivative = T(kGeluBeta) * (T(1) + T(3 * kGeluKappa) * x_sq);
+  return left_derivative + left * tanh_derivative * inner_derivative;
+}
+
 // PyTorch's CPU kernels: leaky_relu a > 0 ? a : a·slope; elu a <= 0 ? expm1(a)·alpha : a (its
-// vectorized path's expm1); silu a / (1 + exp(-a)).
+// vectorized path's expm1); silu a / (1 + exp(-a)); gelu a·0.5·(1 + erf(a/√2)) or, in its tanh form,
+// 0.5·a·(1 + tanh(β·(a + κ·a³))).
 template <typename T>
 KINDLING_INLINE void activation_run(ActivationOp op, T param, const T* x, int64_t sx, T* o, int64_t n) {
   switch (op) {
@@ -61,7 +94,27 @@ KINDLING_INLINE void activation_run(ActivationOp op, T param, const T* x, int64_
       return a <= T(0) ? negative : a;
     });
     case ActivationOp::kSilu: return map_run(x, sx, o, n, [](T a) { return a / (T(1) + exp_of(-a)); });
+    case ActivationOp::kGelu:
+      return map_run(x, sx, o, n, [](T a) { return a * T(0.5) * (T(1) + erf_of(a * T(kSqrt1_2))); });
+    case ActivationOp::kGeluTanh: return map_run(x, sx, o, n, [](T a) {
+      return T(0.5) * a * (T(1) + tanh_of(T(kGeluBeta) * (a + T(kGeluKappa) * (a * a * a))));
+    });
   }
+}
+
+template <typename T, typename F>
+KINDLING_INLINE void grad_run(const T* g, int64_t sg, const T* x, int64_t sx, T* o, int64_t n, F f) {
+  if (sg == 1 && sx == 1) {
+    for (int64_t i = 0; i < n; i++) o[i] = g[i] * f(x[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) o[i] = g[i * sg] * f(x[i * sx]);
+  }
+}
+
+template <typename T>
+KINDLING_INLINE void backward_run(ActivationOp op, const T* g, int64_t sg, const T* x, int64_t sx, T* o, int64_t n) {
+  if (op == ActivationOp::kGeluTanh) return grad_run(g, sg, x, sx, o, n, [](T a) { return gelu_tanh_grad(a); });
+  grad_run(g, sg, x, sx, o, n, [](T a) { return gelu_grad(a); });
 }
 
 KINDLING_CLONES void activation_dispatch(ActivationOp op, float param, const float* x, int64_t sx, float* o, int64_t n) {
@@ -70,6 +123,15 @@ KINDLING_CLONES void activation_dispatch(ActivationOp op, float param, const flo
 KINDLING_CLONES void activation_dispatch(ActivationOp op, double param, const double* x, int64_t sx, double* o,
                                          int64_t n) {
   activation_run(op, param, x, sx, o, n);
+}
+
+KINDLING_CLONES void backward_dispatch(ActivationOp op, const float* g, int64_t sg, const float* x, int64_t sx, float* o,
+                                       int64_t n) {
+  backward_run(op, g, sg, x, sx, o, n);
+}
+KINDLING_CLONES void backward_dispatch(ActivationOp op, const double* g, int64_t sg, const double* x, int64_t sx,
+                                       double* o, int64_t n) {
+  backward_run(op, g, sg, x, sx, o, n);
 }
 
 }  // namespace
@@ -87,8 +149,25 @@ void activation(ActivationOp op, T param, const T* x, const int64_t* shape, cons
   });
 }
 
+template <typename T>
+void activation_backward(ActivationOp op, const T* grad, const int64_t* sg, int64_t og, const T* x, const int64_t* sx,
+                         int64_t ox, const int64_t* shape, int ndim, T* out) {
+  if (is_dense(shape, sg, ndim) && is_dense(shape, sx, ndim)) {
+    parallel_chunks(numel_of(shape, ndim),
+                    [&](int64_t b, int64_t c) { backward_dispatch(op, grad + og + b, 1, x + ox + b, 1, out + b, c); });
+    return;
+  }
+  parallel_runs(shape, ndim, {sg, sx}, {og, ox}, [&](const int64_t* p, int64_t count, const int64_t* r, int64_t pos) {
+    backward_dispatch(op, grad + p[0], r[0], x + p[1], r[1], out + pos, count);
+  });
+}
+
 template void activation<float>(ActivationOp, float, const float*, const int64_t*, const int64_t*, int, int64_t, float*);
 template void activation<double>(ActivationOp, double, const double*, const int64_t*, const int64_t*, int, int64_t,
                                  double*);
+template void activation_backward<float>(ActivationOp, const float*, const int64_t*, int64_t, const float*,
+                                         const int64_t*, int64_t, const int64_t*, int, float*);
+template void activation_backward<double>(ActivationOp, const double*, const int64_t*, int64_t, const double*,
+                                          const int64_t*, int64_t, const int64_t*, int, double*);
 
 }  // namespace kindling

@@ -1,19 +1,19 @@
 // src/backends/native/fused.ts — the native backend's one-pass kernels: clamp, addcmul/addcdiv, fill
 // and the optimizers' fused updates (the JS backend composes these from primitives instead).
-import type { ActivationOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View } from '../backend.js';
+import type { ActivationOp, GeluOp, CpuBackend as Backend, CpuStorage as Storage, CpuView as View } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { Addon } from './addon.js';
 import { coalescedDesc, ELEMENTWISE_MIN, isDense, isFloat, numelOf } from './views.js';
 
 // Reused for every step's constants: calls are synchronous.
 const constants = new Float64Array(8);
-const ACTIVATION_CODES: Record<ActivationOp, number> = { leakyRelu: 0, elu: 1, silu: 2 };
+const ACTIVATION_CODES: Record<ActivationOp, number> = { leakyRelu: 0, elu: 1, silu: 2, gelu: 3, geluTanh: 4 };
 
 /**
  * The fused kernels of the native backend. Unlike the primitives they take small tensors too: the
  * JS alternative is several passes (and a temporary), which costs more than one call into C++.
  */
-export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'activation' | 'addcmul' | 'fill' | 'adamStep' | 'sgdStep'>> {
+export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'activation' | 'activationBackward' | 'addcmul' | 'fill' | 'adamStep' | 'sgdStep'>> {
   const clamp = (x: View, min: number, max: number, out: Storage): boolean => {
     const data = x.storage.data;
     if (!isFloat(data)) return false;
@@ -25,6 +25,13 @@ export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'ac
     const data = x.storage.data;
     if (!isFloat(data)) return false;
     addon.activation(ACTIVATION_CODES[op], param, data, out.data, coalescedDesc(x.shape, x));
+    return true;
+  };
+
+  const activationBackward = (op: GeluOp, grad: View, x: View, out: Storage): boolean => {
+    const g = grad.storage.data, data = x.storage.data;
+    if (!isFloat(data) || g.constructor !== data.constructor) return false;
+    addon.activationBackward(ACTIVATION_CODES[op], g as typeof data, data, out.data, coalescedDesc(x.shape, grad, x));
     return true;
   };
 
@@ -58,5 +65,5 @@ export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'ac
     return true;
   };
 
-  return { clamp, activation, addcmul, fill, adamStep, sgdStep };
+  return { clamp, activation, activationBackward, addcmul, fill, adamStep, sgdStep };
 }

@@ -25,7 +25,8 @@ fn expm1_(v: f32) -> f32 {
 
 // PyTorch's leaky_relu a > 0 ? a : a·slope, elu a <= 0 ? expm1(a)·alpha : a, silu a·σ(a); σ from exp of a
 // non-positive number only, which cannot overflow (WGSL leaves exp's overflow unspecified).
-const ACTIVATIONS: Record<ActivationOp, string> = {
+// gelu composes erf and tanh from the elementwise kernels instead.
+const ACTIVATIONS: Partial<Record<ActivationOp, string>> = {
   leakyRelu: 'select(v * k(0u), v, v > 0.0)',
   elu: 'select(expm1_(min(v, 0.0)) * k(0u), v, v > 0.0)',
   silu: 'select(v * exp(v) / (1.0 + exp(v)), v / (1.0 + exp(-v)), v >= 0.0)',
@@ -126,8 +127,9 @@ export function fusedKernels(rt: GpuRuntime) {
 
     /** out = op(x) with its parameter (leakyRelu's slope, elu's alpha), NaN kept. */
     activation(op: ActivationOp, x: GpuView, param: number, out: GpuStorage): boolean {
-      if (!isFloat(x.storage.dtype, out.dtype)) return false;
-      const f = `fn f(v: f32) -> f32 { return select(${ACTIVATIONS[op]}, v, isnan_(v)); }`;
+      const expr = ACTIVATIONS[op];
+      if (expr === undefined || !isFloat(x.storage.dtype, out.dtype)) return false;
+      const f = `fn f(v: f32) -> f32 { return select(${expr}, v, isnan_(v)); }`;
       return pointwise(rt, op, [x], out, 'f(x0v)', [param], f);
     },
 

@@ -4,7 +4,9 @@
 import { type DType, isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { isOneOf, RuntimeError } from '../../core/errors.js';
 import { contiguousStrides, numelOf, wrapDim } from '../../core/shape.js';
-import type { Backend, BinaryOp, Storage, UnaryOp, View } from '../../backends/backend.js';
+import type { Backend, BinaryOp, GeluOp, Storage, UnaryOp, View } from '../../backends/backend.js';
+import { isGradEnabled } from '../../autograd/grad-mode.js';
+import { backendOf } from '../../tensor/device.js';
 import { defineOp, type Op } from '../../ops/define.js';
 import { inPlace } from '../../ops/in-place.js';
 import {
@@ -14,7 +16,7 @@ import { chunk } from '../../ops/indexing.js';
 import { scalarView } from '../../ops/operands.js';
 import type { DtypeOptions } from '../../ops/reduce.js';
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/softmax.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { type Tensor, uninitTensor } from '../../tensor/tensor.js';
 
 export interface Inplace {
   inplace?: boolean;
@@ -72,6 +74,8 @@ interface ActivationSpec<P> {
   fast?(be: Backend, x: View, p: P, out: Storage): boolean;
   /** The input's gradient, written with ops. */
   backward(g: Tensor, x: Tensor, p: P): Tensor;
+  /** A one-pass backend kernel for the gradient where the backend has one (unless the backward is recorded); false to run `backward`. */
+  fastBackward?(be: Backend, g: View, x: View, p: P, out: Storage): boolean;
 }
 
 /** A one-input pointwise op whose output keeps the input's shape and dtype. */
@@ -90,7 +94,13 @@ function activation<P>(spec: ActivationSpec<P>): Op<P> {
       const k = new Pointwise(be, x.shape, out.dtype);
       k.write(spec.forward(k, x, p), out);
     },
-    backward: (g, [x], _, p) => [spec.backward(g, x, p)],
+    backward: (g, [x], _, p) => {
+      if (spec.fastBackward !== undefined && !isGradEnabled()) {
+        const be = backendOf(spec.name, [g, x]), dx = uninitTensor(be, x.dims, x.dtype);
+        if (spec.fastBackward(be, g.kernelView(), x.kernelView(), p, dx.storage)) return [dx];
+      }
+      return [spec.backward(g, x, p)];
+    },
     saves: 'inputs',
     // The forward's temporaries are all read before its final write into out.
     elementwise: true,
@@ -157,6 +167,7 @@ export type GeluApproximate = 'none' | 'tanh';
 const SQRT1_2 = Math.SQRT1_2;
 const GELU_BETA = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5; // sqrt(2/π)
 const GELU_KAPPA = 0.044715;
+const GELU_OPS: Record<GeluApproximate, GeluOp> = { none: 'gelu', tanh: 'geluTanh' };
 
 const geluOp = activation<GeluApproximate>({
   name: 'gelu', gradFn: 'GeluBackward0', kernel: 'GeluKernelImpl',
@@ -169,6 +180,8 @@ const geluOp = activation<GeluApproximate>({
     // x·Φ(x) with Φ(x) = 0.5·(1 + erf(x/√2))
     return k.binary('mul', x, k.binary('mul', k.binary('add', k.unary('erf', k.binary('mul', x, SQRT1_2)), 1), 0.5));
   },
+  fast: (be, x, approximate, out) => be.activation?.(GELU_OPS[approximate], x, 0, out) === true,
+  fastBackward: (be, g, x, approximate, out) => be.activationBackward?.(GELU_OPS[approximate], g, x, out) === true,
   backward: (g, x, approximate) => {
     if (approximate === 'tanh') {
       const x2 = mul(x, x);
