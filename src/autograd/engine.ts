@@ -1,7 +1,7 @@
 // src/autograd/engine.ts — walks the graph backwards from roots, without recursion.
 import { RuntimeError } from '../core/errors.js';
 import { backendOf } from '../tensor/device.js';
-import { emptyTensor, type Tensor } from '../tensor/tensor.js';
+import { type Tensor, uninitTensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import { runPostAccumulateGradHooks } from './hooks.js';
 import { Node } from './node.js';
@@ -21,7 +21,7 @@ export interface GradMath {
  */
 export const kernelMath: GradMath = {
   add(a, b) {
-    const be = backendOf('add', [a, b]), out = emptyTensor(be, a.dims, a.dtype);
+    const be = backendOf('add', [a, b]), out = uninitTensor(be, a.dims, a.dtype);
     be.binary('add', a.kernelView(), b.kernelView(), out.storage);
     return out;
   },
@@ -29,7 +29,7 @@ export const kernelMath: GradMath = {
     backendOf('add_', [a, b]).binary('add', a.kernelView(), b.kernelView(), a.storage);
   },
   clone(a) {
-    const be = backendOf('clone', [a]), out = emptyTensor(be, a.dims, a.dtype);
+    const be = backendOf('clone', [a]), out = uninitTensor(be, a.dims, a.dtype);
     be.copy(a.kernelView(), out.kernelView());
     return out;
   },

@@ -229,6 +229,8 @@ const addmmOp = defineOp<Scale>({
     }
     be.binary('add', dense, c, out);
   },
+  // The product writes every element of out (zeros when k = 0).
+  overwrites: true,
   backward: (g, [, a, b], _, { beta, alpha }) => [
     beta === 1 ? g : mul(g, beta),
     a.requiresGrad ? scale(mm(g, t(b)), alpha) : null,

@@ -51,7 +51,7 @@ const mseLossOp = defineOp<Reduction>({
   forward: (be, [a, b], out, reduction) => {
     const shape = broadcastShapes('mse_loss', a.shape, b.shape);
     const n = shape.reduce((x, y) => x * y, 1);
-    const diff = reduction === 'none' ? out : be.alloc(out.dtype, n);
+    const diff = reduction === 'none' ? out : be.allocUninit?.(out.dtype, n) ?? be.alloc(out.dtype, n);
     be.binary('sub', expandView(a, shape), expandView(b, shape), diff);
     be.binary('mul', denseView(diff, shape), denseView(diff, shape), diff);
     if (reduction === 'none') return;
