@@ -3,6 +3,7 @@
 #include "softmax.h"
 
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 #include <vector>
 
@@ -13,6 +14,47 @@
 namespace kindling {
 namespace {
 
+// Rows are short in attention (64 or 128 keys), so the reductions run on GCC vector types, which each
+// clone compiles to its own registers (a running max or sum is a dependency chain the compiler may
+// not reorder on its own, and its scalar loop was most of a 64-wide row's time).
+typedef float f8 __attribute__((vector_size(32)));
+typedef double d8 __attribute__((vector_size(64)));
+
+// (Through a reference: a vector return value would change the ABI of the baseline clone.)
+KINDLING_INLINE void load8(f8& v, const float* p) { std::memcpy(&v, p, sizeof v); }
+
+// The maximum of a row's non-NaN elements (-inf if none). A NaN needs no test: its exponential is NaN,
+// which makes the row's sum and so every output NaN, as in PyTorch.
+KINDLING_INLINE float row_max(const float* x, int64_t R) {
+  f8 lane = {-INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY, -INFINITY};
+  int64_t r = 0;
+  for (; r + 8 <= R; r += 8) {
+    f8 v;
+    load8(v, x + r);
+    lane = v > lane ? v : lane;
+  }
+  float m = -INFINITY;
+  for (int l = 0; l < 8; ++l) m = lane[l] > m ? lane[l] : m;
+  for (; r < R; ++r) m = x[r] > m ? x[r] : m;
+  return m;
+}
+
+// Σ a[r]·b[r] (or Σ a[r] without b) over a row, in double.
+KINDLING_INLINE double row_sum(const float* a, const float* b, int64_t R) {
+  d8 lane = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t r = 0;
+  for (; r + 8 <= R; r += 8) {
+    f8 u, v = {1, 1, 1, 1, 1, 1, 1, 1};
+    load8(u, a + r);
+    if (b != nullptr) load8(v, b + r);
+    lane += __builtin_convertvector(u, d8) * __builtin_convertvector(v, d8);
+  }
+  double s = 0;
+  for (int l = 0; l < 8; ++l) s += lane[l];
+  for (; r < R; ++r) s += b == nullptr ? double(a[r]) : double(a[r]) * double(b[r]);
+  return s;
+}
+
 // A float softmax over rows of R contiguous elements (softmax on the last dim, attention's case):
 // the exponentials in float through exp_branchless, once each and vectorized, their sum in double.
 // Within a few ulp of the double path, at a fraction of its time (std::exp in double, twice per element).
@@ -20,22 +62,9 @@ KINDLING_CLONES void softmax_rows_float(const float* x, int64_t a0, int64_t a1, 
   for (int64_t a = a0; a < a1; ++a) {
     const float* xa = x + a * R;
     float* oa = out + a * R;
-    float m = -INFINITY;
-    for (int64_t r = 0; r < R; ++r) {
-      const float v = xa[r];
-      m = (v != v || m != m) ? v + m : (v > m ? v : m);
-    }
+    const float m = row_max(xa, R);
     for (int64_t r = 0; r < R; ++r) oa[r] = exp_branchless(xa[r] - m);
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int64_t r = 0;
-    for (; r + 4 <= R; r += 4) {
-      s0 += oa[r];
-      s1 += oa[r + 1];
-      s2 += oa[r + 2];
-      s3 += oa[r + 3];
-    }
-    for (; r < R; ++r) s0 += oa[r];
-    const float inv = float(1.0 / ((s0 + s1) + (s2 + s3)));
+    const float inv = float(1.0 / row_sum(oa, nullptr, R));
     for (int64_t k = 0; k < R; ++k) oa[k] *= inv;
   }
 }
@@ -46,14 +75,7 @@ KINDLING_CLONES void softmax_backward_rows_float(const float* g, const float* y,
     const float* ga = g + a * R;
     const float* ya = y + a * R;
     float* oa = out + a * R;
-    double s0 = 0, s1 = 0;
-    int64_t r = 0;
-    for (; r + 2 <= R; r += 2) {
-      s0 += double(ga[r]) * double(ya[r]);
-      s1 += double(ga[r + 1]) * double(ya[r + 1]);
-    }
-    for (; r < R; ++r) s0 += double(ga[r]) * double(ya[r]);
-    const float s = float(s0 + s1);
+    const float s = float(row_sum(ga, ya, R));
     for (int64_t k = 0; k < R; ++k) oa[k] = ya[k] * (ga[k] - s);
   }
 }
