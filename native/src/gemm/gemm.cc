@@ -12,6 +12,7 @@
 #include "../runtime/thread_pool.h"
 #include "../runtime/work_buffer.h"
 #include "pack.h"
+#include "small_gemm.h"
 #include "ukernel.h"
 
 namespace kindling {
@@ -414,6 +415,9 @@ void sgemm_strided(int64_t m, int64_t n, int64_t k, float alpha, const float* A,
     else sgemv_impl(true, g.m, g.k, alpha, g.A, g.a_cs, g.B, g.b_rs, beta, g.C, g.c_rs);
     return;
   }
+  if (alpha == 1.0f && beta == 0.0f && g.c_cs == 1 &&
+      small_sgemm(g.m, g.n, g.k, g.A, g.a_rs, g.a_cs, g.B, g.b_rs, g.b_cs, g.C, g.c_rs))
+    return;
   gemm_driver(f32_config(active_isa()), g);
 }
 
