@@ -37,6 +37,8 @@ function joinOp(gradFn: string) {
       shape[dim] = kept.reduce((n, x) => n + x.dims[dim], 0);
       return { shape, dtype, cast: dtype };
     },
+    // The pieces tile the output.
+    overwrites: true,
     forward: (be, inputs, out, { dim, stack }) => {
       const kept = inputs.filter((v) => stack || v.shape.length !== 1 || v.shape[0] !== 0);
       if (kept.length === 0) return;

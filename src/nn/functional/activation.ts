@@ -102,6 +102,8 @@ function activation<P>(spec: ActivationSpec<P>): Op<P> {
       return [spec.backward(g, x, p)];
     },
     saves: 'inputs',
+    // The fast kernel and the final copy each write every element.
+    overwrites: true,
     // The forward's temporaries are all read before its final write into out.
     elementwise: true,
   });

@@ -20,6 +20,7 @@ const embeddingOp = defineOp<number | null>({
     // The gather kernel reads weight[index[i][j]][j]: each index is broadcast along its row (stride 0).
     be.gather(weight, 0, { storage: idx.storage, shape: [n, d], strides: [1, 0], offset: idx.offset }, out);
   },
+  overwrites: true,
   backward: (g, [weight, indices], _, paddingIdx): Grads => {
     const d = weight.dims[1];
     const flatIdx = reshape(indices, [-1]);
