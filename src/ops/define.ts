@@ -69,7 +69,8 @@ export function isRecording(inputs: readonly Tensor[]): boolean {
   return false;
 }
 
-function edgeOf(t: Tensor): Edge {
+/** Where a gradient for `t` goes: the node that made it, `t` itself if it is a leaf that requires grad, else nowhere. */
+export function edgeOf(t: Tensor): Edge {
   if (t.gradFn instanceof Node) return t.gradFn;
   return t.requiresGrad ? t : null;
 }

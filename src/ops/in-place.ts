@@ -10,6 +10,7 @@ import { Node } from '../autograd/node.js';
 import { backendOf, sameDeviceError } from '../tensor/device.js';
 import { emptyTensor, Tensor } from '../tensor/tensor.js';
 import { directTarget, isRecording, mayOverlap, record } from './define.js';
+import { checkMultiOutputView } from './indexing.js';
 
 /** Checks PyTorch's rules for in-place ops on tensors that autograd tracks. */
 export function checkInPlace(op: string, x: Tensor): void {
@@ -81,6 +82,7 @@ export function inPlace(op: string, x: Tensor, others: readonly Tensor[], comput
   checkInPlace(op, x);
   if (overlapRules) checkOverlap(op, x, others);
   const recording = isRecording([x, ...others]);
+  if (recording) checkMultiOutputView(op, x);
   const r = recording ? compute(snapshot(x), undefined) : compute(x, x);
   if (r === x) {
     x.storage.version++;

@@ -1,13 +1,15 @@
 // src/ops/indexing.ts — joining and splitting (cat, stack, split, chunk, unbind) and index ops
 // (indexSelect, gather, scatterAdd, indexAdd, maskedSelect), each with its gradient.
-import { promoteTypes, TYPE_NAMES } from '../core/dtype.js';
+import { type DType, promoteTypes, TYPE_NAMES } from '../core/dtype.js';
 import { IndexError, RuntimeError } from '../core/errors.js';
 import { broadcastShapes, contiguousStrides, fmtShape, numelOf, sameShape, wrapDim } from '../core/shape.js';
 import type { View } from '../backends/backend.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { Node } from '../autograd/node.js';
 import { tensor, zeros } from '../tensor/creation.js';
-import { deviceName, hostArray, isCpuStorage } from '../tensor/device.js';
+import { deviceName, hostArray, isCpuStorage, type TorchDevice } from '../tensor/device.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { defineOp, denseView, expandTo, type Meta } from './define.js';
+import { defineOp, denseView, edgeOf, expandTo, isRecording, type Meta } from './define.js';
 import { mul } from './elementwise.js';
 import { scalarView } from './operands.js';
 import { narrow, reshape, select } from './views.js';
@@ -125,6 +127,80 @@ function checkPieces(op: string, count: number): void {
   if (count > MAX_ARRAY_LENGTH) throw new RuntimeError(`${op}: cannot return ${count} tensors; a list holds at most ${MAX_ARRAY_LENGTH}`);
 }
 
+// Split's views share one backward node, as PyTorch's SplitBackward0 and SplitWithSizesBackward0: the
+// pieces' gradients are joined by one cat, where a SliceBackward0 per piece would give each a zero-filled
+// gradient of the whole tensor, summed after.
+
+/** What a piece hands the engine in place of a gradient (the join ignores it). */
+const NO_GRAD = zeros(0);
+
+/** One piece's node: gives its gradient to the join and the engine a placeholder. */
+class PieceBackward extends Node {
+  constructor(readonly name: string, private readonly join: JoinPieces, readonly index: number) {
+    super([join]);
+  }
+  apply(g: Tensor): (Tensor | null)[] {
+    this.join.grads[this.index] = g;
+    return [NO_GRAD];
+  }
+}
+
+/**
+ * The pieces' gradients joined into the split tensor's with one cat (zeros for pieces without one),
+ * once every piece has given its own: the engine runs it after all of its consumers.
+ */
+class JoinPieces extends Node {
+  grads: (Tensor | null)[];
+  private readonly dims: readonly number[];
+  private readonly dtype: DType;
+  private readonly device: TorchDevice;
+  constructor(readonly name: string, x: Tensor, private readonly dim: number, private readonly sizes: readonly number[]) {
+    super([edgeOf(x)]);
+    [this.dims, this.dtype, this.device] = [x.dims, x.dtype, x.device];
+    this.grads = sizes.map(() => null);
+  }
+  apply(): (Tensor | null)[] {
+    const parts = this.grads.map((g, i) => g ?? zeros(this.dims.map((n, d) => (d === this.dim ? this.sizes[i] : n)), { dtype: this.dtype, device: this.device }));
+    this.grads = this.sizes.map(() => null);
+    return [parts.length === 1 ? parts[0] : cat(parts, this.dim)];
+  }
+}
+
+/**
+ * Consecutive pieces of `x` along `dim` of the given sizes, as views; under autograd their gradients
+ * meet in one node named `gradFn` that joins them.
+ */
+export function splitViews(x: Tensor, dim: number, sizes: readonly number[], gradFn: string): Tensor[] {
+  let at = 0;
+  const views = noGrad(() => sizes.map((n) => {
+    const piece = narrow(x, dim, at, n);
+    at += n;
+    return piece;
+  }));
+  if (!isRecording([x])) return views;
+  const join = new JoinPieces(gradFn, x, dim, sizes);
+  views.forEach((v, i) => {
+    const node = new PieceBackward(gradFn, join, i);
+    node.output = v;
+    v.setGradFn(node);
+  });
+  return views;
+}
+
+/**
+ * PyTorch's refusal of an in-place op, while autograd records, on a view that a function returning several
+ * views made (its gradient is joined with the others', which the write would bypass).
+ */
+export function checkMultiOutputView(op: string, x: Tensor): void {
+  const node = x.gradFn;
+  if (!(node instanceof PieceBackward)) return;
+  throw new RuntimeError(
+    `${op}: Output ${node.index} of ${node.name} is a view and is being modified inplace. This view is the output of a function ` +
+      'that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace ' +
+      'the inplace operation by an out-of-place one.',
+  );
+}
+
 /** Views of consecutive pieces along `dim`: of `size` each (the last may be smaller), or of the listed sizes. */
 export function split(x: Tensor, size: number | readonly number[], dim = 0): Tensor[] {
   const d = wrapDim(dim, x.dims.length, 'split');
@@ -147,12 +223,7 @@ export function split(x: Tensor, size: number | readonly number[], dim = 0): Ten
       );
     }
   }
-  let at = 0;
-  return sizes.map((n) => {
-    const part = narrow(x, d, at, n);
-    at += n;
-    return part;
-  });
+  return splitViews(x, d, sizes, typeof size === 'number' ? 'SplitBackward0' : 'SplitWithSizesBackward0');
 }
 
 

@@ -2,72 +2,23 @@
 // backward does per sequence what per-step ops would do per step (Note [Per-step tensors in
 // recurrent layers]): the input projection's gradient is joined once, W_hh's is one product.
 import { noGrad } from '../../autograd/grad-mode.js';
-import { type Edge, Node } from '../../autograd/node.js';
-import { isRecording } from '../../ops/define.js';
-import { cat } from '../../ops/indexing.js';
+import { Node } from '../../autograd/node.js';
+import { edgeOf, isRecording } from '../../ops/define.js';
+import { cat, splitViews } from '../../ops/indexing.js';
 import { addmm, mm } from '../../ops/linalg.js';
-import { narrow, t } from '../../ops/views.js';
+import { t } from '../../ops/views.js';
 import { zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
-function edgeOf(x: Tensor): Edge {
-  if (x.gradFn instanceof Node) return x.gradFn;
-  return x.requiresGrad ? x : null;
-}
-
 /** What a step hands its collecting node in place of a gradient (the collector ignores it). */
 const NO_GRAD = zeros(0);
-
-/** Gives its gradient to the split it came from, and the engine a placeholder. */
-class RowsBackward extends Node {
-  readonly name = 'SplitWithSizesBackward0';
-  constructor(private readonly whole: JoinRows, private readonly index: number) {
-    super([whole]);
-  }
-  apply(g: Tensor): (Tensor | null)[] {
-    this.whole.grads[this.index] = g;
-    return [NO_GRAD];
-  }
-}
-
-/**
- * The pieces' gradients joined into the split tensor's with one cat (zeros for pieces without one),
- * once every piece has given its own: the engine runs it after all of its consumers.
- */
-class JoinRows extends Node {
-  readonly name = 'SplitWithSizesBackward0';
-  grads: (Tensor | null)[];
-  constructor(private readonly x: Tensor, private readonly sizes: readonly number[]) {
-    super([x.gradFn instanceof Node ? x.gradFn : x]);
-    this.grads = sizes.map(() => null);
-  }
-  apply(): (Tensor | null)[] {
-    const cols = this.x.dims.slice(1);
-    const parts = this.grads.map((g, i) => g ?? zeros([this.sizes[i], ...cols], { dtype: this.x.dtype, device: this.x.device }));
-    this.grads = this.sizes.map(() => null);
-    return [parts.length === 1 ? parts[0] : cat(parts)];
-  }
-}
 
 /**
  * Consecutive row blocks of `x` of the given sizes, as views; under autograd their gradients meet in
  * one node that joins them (PyTorch's split_with_sizes, one backward node for all outputs).
  */
 export function splitRows(x: Tensor, sizes: readonly number[]): Tensor[] {
-  let at = 0;
-  const views = noGrad(() => sizes.map((n) => {
-    const piece = narrow(x, 0, at, n);
-    at += n;
-    return piece;
-  }));
-  if (!isRecording([x])) return views;
-  const whole = new JoinRows(x, sizes);
-  views.forEach((v, i) => {
-    const node = new RowsBackward(whole, i);
-    node.output = v;
-    v.setGradFn(node);
-  });
-  return views;
+  return splitViews(x, 0, sizes, 'SplitWithSizesBackward0');
 }
 
 /**
