@@ -23,9 +23,11 @@ export async function loadNative(): Promise<{ backend: CpuBackend; threads: Thre
  * Turns V8's incremental marking off, unless the command line chose (`node --incremental-marking` keeps it).
  * Tensors' buffers are freed by the collector, and every 64 MB of them a training step allocates starts a
  * mark-compact. Incremental marking runs it alongside the step, on threads that compete with the kernels'
- * threads, and keeps the buffers allocated meanwhile alive until the next cycle; one atomic mark-compact of
- * the small JS heap costs less. On 2 cores, the bench's transformer step went from about 70 to 58 ms and the
- * GPT example from 21 to 23 steps/s; the price is a longer pause per collection for programs with a big JS heap.
+ * threads when the pool uses every core, and keeps the buffers allocated meanwhile alive until the next
+ * cycle; one atomic mark-compact of the small JS heap costs less. On 2 cores and 2 threads, the bench's
+ * transformer step went from about 65 to 56 ms; on 1 thread (a core free for the marking threads) the two
+ * were within the noise (78-82 ms against 80-88). The price is a longer pause per collection for programs
+ * with a big JS heap.
  */
 function tuneGarbageCollector(): void {
   if (!process.execArgv.some((arg) => arg.endsWith('incremental-marking'))) setFlagsFromString('--no-incremental-marking');
