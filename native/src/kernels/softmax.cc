@@ -1,5 +1,5 @@
 // native/src/kernels/softmax.cc — fused (log-)softmax forward and backward (see softmax.h). Sums are
-// taken in double; exponentials too, except float softmax over the last dim (softmax_rows_float).
+// taken in double; exponentials too, except float (log-)softmax over the last dim (softmax_rows_float).
 #include "softmax.h"
 
 #include <cmath>
@@ -69,7 +69,33 @@ KINDLING_CLONES void softmax_rows_float(const float* x, int64_t a0, int64_t a1, 
   }
 }
 
-// Its backward, y·(g − Σ g·y) per row, the sum in double.
+// Log-softmax the same way: x - max - log(Σ exp(x - max)), the exponentials in float, their sum and its
+// log in double (cross entropy's case: rows of class scores).
+KINDLING_CLONES void log_softmax_rows_float(const float* x, int64_t a0, int64_t a1, int64_t R, float* out) {
+  for (int64_t a = a0; a < a1; ++a) {
+    const float* xa = x + a * R;
+    float* oa = out + a * R;
+    const float m = row_max(xa, R);
+    for (int64_t r = 0; r < R; ++r) oa[r] = exp_branchless(xa[r] - m);
+    // x - max first: exact for the largest scores, where max + log Σ would round at max's magnitude.
+    const float log_sum = float(std::log(row_sum(oa, nullptr, R)));
+    for (int64_t k = 0; k < R; ++k) oa[k] = (xa[k] - m) - log_sum;
+  }
+}
+
+// Its backward, g − exp(y)·Σ g per row, the sum in double.
+KINDLING_CLONES void log_softmax_backward_rows_float(const float* g, const float* y, int64_t a0, int64_t a1, int64_t R,
+                                                     float* out) {
+  for (int64_t a = a0; a < a1; ++a) {
+    const float* ga = g + a * R;
+    const float* ya = y + a * R;
+    float* oa = out + a * R;
+    const float s = float(row_sum(ga, nullptr, R));
+    for (int64_t k = 0; k < R; ++k) oa[k] = ga[k] - exp_branchless(ya[k]) * s;
+  }
+}
+
+// Softmax's backward, y·(g − Σ g·y) per row, the sum in double.
 KINDLING_CLONES void softmax_backward_rows_float(const float* g, const float* y, int64_t a0, int64_t a1, int64_t R, float* out) {
   for (int64_t a = a0; a < a1; ++a) {
     const float* ga = g + a * R;
@@ -84,7 +110,7 @@ KINDLING_CLONES void softmax_backward_rows_float(const float* g, const float* y,
 template <typename T>
 void softmax_slices(const T* x, int64_t a0, int64_t a1, int64_t R, int64_t B, bool log, T* out) {
   if constexpr (std::is_same_v<T, float>) {
-    if (B == 1 && !log) return softmax_rows_float(x, a0, a1, R, out);
+    if (B == 1) return log ? log_softmax_rows_float(x, a0, a1, R, out) : softmax_rows_float(x, a0, a1, R, out);
   }
   std::vector<double> mx(static_cast<size_t>(B)), sum(static_cast<size_t>(B));
   for (int64_t a = a0; a < a1; ++a) {
@@ -112,7 +138,9 @@ void softmax_slices(const T* x, int64_t a0, int64_t a1, int64_t R, int64_t B, bo
 template <typename T>
 void softmax_backward_slices(const T* g, const T* y, int64_t a0, int64_t a1, int64_t R, int64_t B, bool log, T* out) {
   if constexpr (std::is_same_v<T, float>) {
-    if (B == 1 && !log) return softmax_backward_rows_float(g, y, a0, a1, R, out);
+    if (B == 1) {
+      return log ? log_softmax_backward_rows_float(g, y, a0, a1, R, out) : softmax_backward_rows_float(g, y, a0, a1, R, out);
+    }
   }
   std::vector<double> sum(static_cast<size_t>(B));
   for (int64_t a = a0; a < a1; ++a) {
