@@ -127,9 +127,9 @@ function checkPieces(op: string, count: number): void {
   if (count > MAX_ARRAY_LENGTH) throw new RuntimeError(`${op}: cannot return ${count} tensors; a list holds at most ${MAX_ARRAY_LENGTH}`);
 }
 
-// Split's views share one backward node, as PyTorch's SplitBackward0 and SplitWithSizesBackward0: the
-// pieces' gradients are joined by one cat, where a SliceBackward0 per piece would give each a zero-filled
-// gradient of the whole tensor, summed after.
+// The views of split and unbind share one backward node, as PyTorch's SplitBackward0, SplitWithSizesBackward0
+// and UnbindBackward0: the pieces' gradients are joined by one cat (or stack), where a SliceBackward0 per
+// piece would give each a zero-filled gradient of the whole tensor, summed after.
 
 /** What a piece hands the engine in place of a gradient (the join ignores it). */
 const NO_GRAD = zeros(0);
@@ -146,37 +146,44 @@ class PieceBackward extends Node {
 }
 
 /**
- * The pieces' gradients joined into the split tensor's with one cat (zeros for pieces without one),
- * once every piece has given its own: the engine runs it after all of its consumers.
+ * The pieces' gradients joined into the split tensor's with one cat, or for unbind's pieces (`sizes`
+ * null: one index each, dim removed) one stack, with zeros for pieces without one, once every piece has
+ * given its own: the engine runs it after all of its consumers.
  */
 class JoinPieces extends Node {
   grads: (Tensor | null)[];
   private readonly dims: readonly number[];
   private readonly dtype: DType;
   private readonly device: TorchDevice;
-  constructor(readonly name: string, x: Tensor, private readonly dim: number, private readonly sizes: readonly number[]) {
+  constructor(readonly name: string, x: Tensor, private readonly dim: number, private readonly sizes: readonly number[] | null) {
     super([edgeOf(x)]);
     [this.dims, this.dtype, this.device] = [x.dims, x.dtype, x.device];
-    this.grads = sizes.map(() => null);
+    this.grads = new Array<Tensor | null>(sizes?.length ?? x.dims[dim]).fill(null);
   }
   apply(): (Tensor | null)[] {
-    const parts = this.grads.map((g, i) => g ?? zeros(this.dims.map((n, d) => (d === this.dim ? this.sizes[i] : n)), { dtype: this.dtype, device: this.device }));
-    this.grads = this.sizes.map(() => null);
-    return [parts.length === 1 ? parts[0] : cat(parts, this.dim)];
+    const { dims, dim, sizes } = this;
+    const shape = (i: number): number[] => (sizes === null ? dims.filter((_, d) => d !== dim) : dims.map((n, d) => (d === dim ? sizes[i] : n)));
+    const parts = this.grads.map((g, i) => g ?? zeros(shape(i), { dtype: this.dtype, device: this.device }));
+    this.grads.fill(null);
+    if (sizes === null) return [stack(parts, dim)];
+    return [parts.length === 1 ? parts[0] : cat(parts, dim)];
   }
 }
 
 /**
- * Consecutive pieces of `x` along `dim` of the given sizes, as views; under autograd their gradients
- * meet in one node named `gradFn` that joins them.
+ * Consecutive pieces of `x` along `dim` of the given sizes, or with `sizes` null each index of `dim` with
+ * the dim removed (unbind), as views; under autograd their gradients meet in one node named `gradFn` that
+ * joins them.
  */
-export function splitViews(x: Tensor, dim: number, sizes: readonly number[], gradFn: string): Tensor[] {
+export function splitViews(x: Tensor, dim: number, sizes: readonly number[] | null, gradFn: string): Tensor[] {
   let at = 0;
-  const views = noGrad(() => sizes.map((n) => {
-    const piece = narrow(x, dim, at, n);
-    at += n;
-    return piece;
-  }));
+  const views = noGrad(() => (sizes === null
+    ? Array.from({ length: x.dims[dim] }, (_, i) => select(x, dim, i))
+    : sizes.map((n) => {
+      const piece = narrow(x, dim, at, n);
+      at += n;
+      return piece;
+    })));
   if (!isRecording([x])) return views;
   const join = new JoinPieces(gradFn, x, dim, sizes);
   views.forEach((v, i) => {
@@ -243,7 +250,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = wrapDim(dim, x.dims.length, 'unbind');
   checkPieces('unbind', x.dims[d]);
-  return Array.from({ length: x.dims[d] }, (_, i) => select(x, d, i));
+  return splitViews(x, d, null, 'UnbindBackward0');
 }
 
 /** Throws PyTorch's error for an index dtype other than those allowed. */

@@ -5,7 +5,7 @@ import type { Storage, View } from '../../backends/backend.js';
 import { defineOp } from '../../ops/define.js';
 import { add, mul, relu, sigmoid, sub, tanh } from '../../ops/elementwise.js';
 import { isGradEnabled } from '../../autograd/grad-mode.js';
-import { cat, chunk } from '../../ops/indexing.js';
+import { cat, chunk, unbind } from '../../ops/indexing.js';
 import { backendOf } from '../../tensor/device.js';
 import { uninitTensor } from '../../tensor/tensor.js';
 import { narrow, select } from '../../ops/views.js';
@@ -51,9 +51,9 @@ function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: bo
     case 'RNN_RELU':
       return { h: relu(gates), c: null };
     case 'LSTM': {
-      const hc = lstmCellOp([gates, state.c as Tensor], { acts: null });
-      const h = select(hc, 0, Block.H);
-      return { h: w.wHr ? linear(h, w.wHr) : h, c: select(hc, 0, Block.C) };
+      // unbind's one backward node joins h's and c's gradients, where a select each would zero-fill [2, N, H] twice.
+      const [h, c] = unbind(lstmCellOp([gates, state.c as Tensor], { acts: null }), 0);
+      return { h: w.wHr ? linear(h, w.wHr) : h, c };
     }
   }
 }
