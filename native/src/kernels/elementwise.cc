@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <type_traits>
 #include <vector>
 
 #include "../runtime/thread_pool.h"
@@ -67,19 +66,6 @@ KINDLING_INLINE void unary_run(UnaryOp op, const T* x, int64_t sx, T* o, int64_t
 // the compiler vectorizes them too. O is the output type (T, or uint8_t for comparisons).
 template <typename T, typename O, typename F>
 KINDLING_INLINE void zip_run(const T* a, int64_t sa, const T* b, int64_t sb, O* o, int64_t n, F f) {
-  if constexpr (std::is_same_v<T, O>) {
-    // In place (x.add_(y)): through the one pointer, as map_run, since the vectorizer's run-time alias
-    // check fails on exact aliasing and leaves the scalar loop.
-    if (o == a && sa == 1 && sb == 1) {
-      for (int64_t i = 0; i < n; i++) o[i] = f(o[i], b[i]);
-      return;
-    }
-    if (o == a && sa == 1 && sb == 0) {
-      const T bv = b[0];
-      for (int64_t i = 0; i < n; i++) o[i] = f(o[i], bv);
-      return;
-    }
-  }
   if (sa == 1 && sb == 1) {
     for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
   } else if (sa == 1 && sb == 0) {
