@@ -14,7 +14,8 @@ export interface Addon {
   axpy(alpha: number, x: FloatArray, xOffset: number, y: DataArray, n: number): void;
   clamp(x: FloatArray, out: DataArray, lo: number, hi: number, desc: Float64Array): void;
   activation(op: number, param: number, x: FloatArray, out: DataArray, desc: Float64Array): void;
-  activationBackward(op: number, grad: FloatArray, x: FloatArray, out: DataArray, desc: Float64Array): void;
+  /** Absent from builds before gelu (as its activation codes). */
+  activationBackward?(op: number, grad: FloatArray, x: FloatArray, out: DataArray, desc: Float64Array): void;
   addcmul(divide: boolean, value: number, x: FloatArray, a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   fill(dst: FloatArray, offset: number, n: number, value: number): void;
   /** constants: [sign, decay, weightDecay, beta1, beta2, stepSize, biasCorrection2Sqrt, eps]. */

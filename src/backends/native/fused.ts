@@ -21,16 +21,19 @@ export function fusedKernels(addon: Addon): Required<Pick<Backend, 'clamp' | 'ac
     return true;
   };
 
+  // A build from before gelu knows neither its codes nor its gradient (the JS composes them there).
+  const hasGelu = addon.activationBackward !== undefined;
+
   const activation = (op: ActivationOp, x: View, param: number, out: Storage): boolean => {
     const data = x.storage.data;
-    if (!isFloat(data)) return false;
+    if (!isFloat(data) || (!hasGelu && (op === 'gelu' || op === 'geluTanh'))) return false;
     addon.activation(ACTIVATION_CODES[op], param, data, out.data, coalescedDesc(x.shape, x));
     return true;
   };
 
   const activationBackward = (op: GeluOp, grad: View, x: View, out: Storage): boolean => {
     const g = grad.storage.data, data = x.storage.data;
-    if (!isFloat(data) || g.constructor !== data.constructor) return false;
+    if (addon.activationBackward === undefined || !isFloat(data) || g.constructor !== data.constructor) return false;
     addon.activationBackward(ACTIVATION_CODES[op], g as typeof data, data, out.data, coalescedDesc(x.shape, grad, x));
     return true;
   };
