@@ -55,15 +55,20 @@ KINDLING_INLINE double row_sum(const float* a, const float* b, int64_t R) {
   return s;
 }
 
+// out = exp(x - max) over a row; returns the max.
+KINDLING_INLINE float exp_shifted(const float* x, int64_t R, float* out) {
+  const float m = row_max(x, R);
+  for (int64_t r = 0; r < R; ++r) out[r] = exp_branchless(x[r] - m);
+  return m;
+}
+
 // A float softmax over rows of R contiguous elements (softmax on the last dim, attention's case):
 // the exponentials in float through exp_branchless, once each and vectorized, their sum in double.
 // Within a few ulp of the double path, at a fraction of its time (std::exp in double, twice per element).
 KINDLING_CLONES void softmax_rows_float(const float* x, int64_t a0, int64_t a1, int64_t R, float* out) {
   for (int64_t a = a0; a < a1; ++a) {
-    const float* xa = x + a * R;
     float* oa = out + a * R;
-    const float m = row_max(xa, R);
-    for (int64_t r = 0; r < R; ++r) oa[r] = exp_branchless(xa[r] - m);
+    exp_shifted(x + a * R, R, oa);
     const float inv = float(1.0 / row_sum(oa, nullptr, R));
     for (int64_t k = 0; k < R; ++k) oa[k] *= inv;
   }
@@ -75,8 +80,7 @@ KINDLING_CLONES void log_softmax_rows_float(const float* x, int64_t a0, int64_t 
   for (int64_t a = a0; a < a1; ++a) {
     const float* xa = x + a * R;
     float* oa = out + a * R;
-    const float m = row_max(xa, R);
-    for (int64_t r = 0; r < R; ++r) oa[r] = exp_branchless(xa[r] - m);
+    const float m = exp_shifted(xa, R, oa);
     // x - max first: exact for the largest scores, where max + log Σ would round at max's magnitude.
     const float log_sum = float(std::log(row_sum(oa, nullptr, R)));
     for (int64_t k = 0; k < R; ++k) oa[k] = (xa[k] - m) - log_sum;
