@@ -131,8 +131,8 @@ function checkPieces(op: string, count: number): void {
 // and UnbindBackward0: the pieces' gradients are joined by one cat (or stack), where a SliceBackward0 per
 // piece would give each a zero-filled gradient of the whole tensor, summed after.
 
-/** What a piece hands the engine in place of a gradient (the join ignores it). */
-const NO_GRAD = zeros(0);
+/** What a node hands the engine in place of a gradient that a collecting node gathers itself (the collector ignores it). */
+export const NO_GRAD = zeros(0);
 
 /** One piece's node: gives its gradient to the join and the engine a placeholder. */
 class PieceBackward extends Node {
@@ -175,7 +175,7 @@ class JoinPieces extends Node {
  * the dim removed (unbind), as views; under autograd their gradients meet in one node named `gradFn` that
  * joins them.
  */
-export function splitViews(x: Tensor, dim: number, sizes: readonly number[] | null, gradFn: string): Tensor[] {
+function splitViews(x: Tensor, dim: number, sizes: readonly number[] | null, gradFn: string): Tensor[] {
   let at = 0;
   const views = noGrad(() => (sizes === null
     ? Array.from({ length: x.dims[dim] }, (_, i) => select(x, dim, i))

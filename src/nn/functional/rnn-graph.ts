@@ -1,25 +1,13 @@
 // src/nn/functional/rnn-graph.ts — graph nodes that a recurrent layer's steps share, so that its
 // backward does per sequence what per-step ops would do per step (Note [Per-step tensors in
-// recurrent layers]): the input projection's gradient is joined once, W_hh's is one product.
+// recurrent layers]): W_hh's gradient is one product.
 import { noGrad } from '../../autograd/grad-mode.js';
 import { Node } from '../../autograd/node.js';
 import { edgeOf, isRecording } from '../../ops/define.js';
-import { cat, splitViews } from '../../ops/indexing.js';
+import { cat, NO_GRAD } from '../../ops/indexing.js';
 import { addmm, mm } from '../../ops/linalg.js';
 import { t } from '../../ops/views.js';
-import { zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-
-/** What a step hands its collecting node in place of a gradient (the collector ignores it). */
-const NO_GRAD = zeros(0);
-
-/**
- * Consecutive row blocks of `x` of the given sizes, as views; under autograd their gradients meet in
- * one node that joins them (PyTorch's split_with_sizes, one backward node for all outputs).
- */
-export function splitRows(x: Tensor, sizes: readonly number[]): Tensor[] {
-  return splitViews(x, 0, sizes, 'SplitWithSizesBackward0');
-}
 
 /**
  * W_hh's gradient Σₜ dGatesₜᵀ·hₜ₋₁ as one product over the whole sequence, once every step has

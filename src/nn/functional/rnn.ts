@@ -5,14 +5,14 @@ import type { Storage, View } from '../../backends/backend.js';
 import { defineOp } from '../../ops/define.js';
 import { add, mul, relu, sigmoid, sub, tanh } from '../../ops/elementwise.js';
 import { isGradEnabled } from '../../autograd/grad-mode.js';
-import { cat, chunk, unbind } from '../../ops/indexing.js';
+import { cat, chunk, split, unbind } from '../../ops/indexing.js';
 import { backendOf } from '../../tensor/device.js';
 import { uninitTensor } from '../../tensor/tensor.js';
 import { narrow, select } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Pointwise } from './activation.js';
 import { linear } from './linear.js';
-import { splitRows, stepGates, WeightGradSink } from './rnn-graph.js';
+import { stepGates, WeightGradSink } from './rnn-graph.js';
 
 export type RnnMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
@@ -164,9 +164,9 @@ function merge(fresh: State, old: State, n: number): State {
 // Note [Per-step tensors in recurrent layers]
 // As aten's RNN.cpp, a layer projects the whole sequence through W_ih in one product before the time
 // loop (so W_ih's gradient is one product too) and each step adds only h·W_hhᵀ. The steps take
-// their rows of that projection through splitRows: slicing them with narrow would make every step's
-// backward write a zero tensor of the whole projection's size (a slice's gradient), quadratic in the
-// sequence length, where splitRows joins the steps' gradients once, with cat.
+// their rows of that projection through split, whose one backward node joins the steps' gradients once,
+// with cat: slicing them with narrow would make every step's backward write a zero tensor of the whole
+// projection's size (a slice's gradient), quadratic in the sequence length.
 
 /**
  * Runs one layer in one direction over `input` [Σ batchSizes, I], the steps' rows one after another
@@ -177,7 +177,7 @@ export function runDirection(mode: RnnMode, input: Tensor, batchSizes: readonly 
   // RNN and LSTM add b_hh with b_ih in the projection; GRU needs b_hn apart (see step).
   const fused = mode !== 'GRU';
   const bias = w.bIh === null || w.bHh === null || !fused ? w.bIh : add(w.bIh, w.bHh);
-  const xs = splitRows(linear(input, w.wIh, bias), batchSizes);
+  const xs = split(linear(input, w.wIh, bias), batchSizes);
   const sink = fused ? WeightGradSink.for(w.wHh) : null;
   const outs = new Array<Tensor>(xs.length);
   let state = h0;
