@@ -347,6 +347,36 @@ Napi::Value LstmCellBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// lstmLayer(xp, w, h0, c0, gates, y, cs, steps, n, h, reverse, offsets [xp, w, h0, c0]): dense operands, see kernels/rnn.h.
+Napi::Value LstmLayer(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    Desc d(info[11]);
+    const T* in[4];
+    for (int k = 0; k < 4; ++k) in[k] = data_of<T>(info[k]) + d.next();
+    lstm_layer<T>(long_arg(info, 7), long_arg(info, 8), long_arg(info, 9), info[10].As<Napi::Boolean>().Value(), in[0], in[1],
+                  in[2], in[3], data_of<T>(info[4]), data_of<T>(info[5]), data_of<T>(info[6]));
+  });
+}
+
+// lstmLayerBackward(gates, w, c0, cs, gradY | null, gradH | null, gradC | null, dGates, dh0, dc0, steps, n, h, reverse,
+// offsets [gates, w, c0, cs, gradY, gradH, gradC]): dense operands, see kernels/rnn.h.
+Napi::Value LstmLayerBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    Desc d(info[14]);
+    const T* in[7];
+    for (int k = 0; k < 7; ++k) {
+      const T* p = data_of<T>(info[k]);
+      const int64_t off = d.next();
+      in[k] = p == nullptr ? nullptr : p + off;
+    }
+    lstm_layer_backward<T>(long_arg(info, 10), long_arg(info, 11), long_arg(info, 12), info[13].As<Napi::Boolean>().Value(),
+                           in[0], in[1], in[2], in[3], in[4], in[5], in[6], data_of<T>(info[7]), data_of<T>(info[8]),
+                           data_of<T>(info[9]));
+  });
+}
+
 // layerNorm(x, weight | null, bias | null, y, mean, rstd, rows, cols, eps, offsets [x, weight, bias]): see kernels/norm.h.
 Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) {
@@ -662,6 +692,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<LayerNorm>(env, exports, "layerNorm");
   add<LayerNormBackward>(env, exports, "layerNormBackward");
   add<LstmCellBackward>(env, exports, "lstmCellBackward");
+  add<LstmLayer>(env, exports, "lstmLayer");
+  add<LstmLayerBackward>(env, exports, "lstmLayerBackward");
   add<Addcmul>(env, exports, "addcmul");
   add<Fill>(env, exports, "fill");
   add<AdamStepFn>(env, exports, "adamStep");

@@ -263,6 +263,21 @@ export interface Backend<S extends Storage = Storage> {
    * [5, N, H] view): dGates [N, 4H] and dcPrev [N, H]; false when not handled.
    */
   lstmCellBackward?(gradH: View<S>, gradC: View<S>, c: View<S>, acts: View<S>, dGates: S, dcPrev: S): boolean;
+  /**
+   * One direction of an LSTM layer over T steps of N rows (PyTorch's mkldnn_rnn_layer), on dense views: for
+   * each step t in order (from the last with `reverse`), gates[t] = xp[t] + h·wᵀ and y[t], cs[t] = the
+   * cell's h' and c' from gates[t] and c, where h and c are h0 and c0 at the first step and the previous
+   * step's after. xp [T·N, 4H], w [4H, H], h0 and c0 [N, H]; writes gates [T·N, 4H], y and cs [T·N, H].
+   * False when not handled.
+   */
+  lstmLayer?(xp: View<S>, w: View<S>, h0: View<S>, c0: View<S>, reverse: boolean, gates: S, y: S, cs: S): boolean;
+  /**
+   * lstmLayer's gradients, from those of y [T·N, H] and of the last step's h and c [N, H] (dense, or null for
+   * none) and the forward's gates, w, c0 and cs (dense): dGates [T·N, 4H] (xp's), dh0 and dc0 [N, H]. False
+   * when not handled.
+   */
+  lstmLayerBackward?(gates: View<S>, w: View<S>, c0: View<S>, cs: View<S>, gradY: View<S> | null, gradH: View<S> | null, gradC: View<S> | null,
+    reverse: boolean, dGates: S, dh0: S, dc0: S): boolean;
   /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
   maxPool2dBackward?(g: View<S>, indices: View<S>, out: S, inShape: readonly number[], geo: PoolGeometry): boolean;
 }

@@ -220,6 +220,30 @@ describe('native fused kernels match the JS reference', { skip }, () => {
         assertClose(dcPrev.data, want.dcPrev, { ...t, what: `lstmCell c gradient ${n}x${h}` });
       }
     });
+
+    test(`lstmLayer and its gradient ${dtype} against the steps one by one`, () => {
+      for (const [steps, n, h, reverse, withGy, withLast] of [[1, 2, 3, false, true, true], [4, 3, 5, true, true, false], [6, 32, 40, false, false, true], [3, 5, 17, true, true, true]] as const) {
+        const xp = storage(dtype, steps * n * 4 * h, -2, 2), w = storage(dtype, 4 * h * h, -0.5, 0.5), h0 = storage(dtype, n * h, -1, 1), c0 = storage(dtype, n * h, -1, 1);
+        const gy = withGy ? storage(dtype, steps * n * h, -1, 1) : null;
+        const [gh, gc] = withLast ? [storage(dtype, n * h, -1, 1), storage(dtype, n * h, -1, 1)] : [null, null];
+        const dense = (s: Storage, rows: number, cols: number): View => ({ storage: s, shape: [rows, cols], strides: [cols, 1], offset: 0 });
+        const gates = loaded().alloc(dtype, steps * n * 4 * h), y = loaded().alloc(dtype, steps * n * h), cs = loaded().alloc(dtype, steps * n * h);
+        assert.ok(loaded().lstmLayer(dense(xp, steps * n, 4 * h), dense(w, 4 * h, h), dense(h0, n, h), dense(c0, n, h), reverse, gates, y, cs));
+        const dGates = loaded().alloc(dtype, steps * n * 4 * h), dh0 = loaded().alloc(dtype, n * h), dc0 = loaded().alloc(dtype, n * h);
+        const opt = (s: Storage | null, rows: number): View | null => (s === null ? null : dense(s, rows, h));
+        assert.ok(loaded().lstmLayerBackward(dense(gates, steps * n, 4 * h), dense(w, 4 * h, h), dense(c0, n, h), dense(cs, steps * n, h),
+          opt(gy, steps * n), opt(gh, n), opt(gc, n), reverse, dGates, dh0, dc0));
+        const want = lstmLayerReference(steps, n, h, reverse, xp.data, w.data, h0.data, c0.data, gy?.data ?? null, gh?.data ?? null, gc?.data ?? null);
+        const t = dtype === 'float32' ? { atol: 2e-5, rtol: 1e-4 } : tol(dtype);
+        const what = `${steps} steps of ${n}x${h}${reverse ? ' reversed' : ''}`;
+        assertClose(gates.data, want.gates, { ...t, what: `lstmLayer gates, ${what}` });
+        assertClose(y.data, want.y, { ...t, what: `lstmLayer h, ${what}` });
+        assertClose(cs.data, want.cs, { ...t, what: `lstmLayer c, ${what}` });
+        assertClose(dGates.data, want.dGates, { ...t, what: `lstmLayer gate gradients, ${what}` });
+        assertClose(dh0.data, want.dh0, { ...t, what: `lstmLayer h0 gradient, ${what}` });
+        assertClose(dc0.data, want.dc0, { ...t, what: `lstmLayer c0 gradient, ${what}` });
+      }
+    });
   }
 });
 
@@ -259,4 +283,55 @@ function sgdReference(p: Data, g: Data, buf: Data, c: SGDConstants, dtype: F): v
     const step = c.nesterov ? r(buf[i] * momentum + d) : buf[i];
     p[i] = r(step * lr + p[i]);
   }
+}
+
+/** An LSTM layer and its gradient in doubles, step by step: the formulas of kernels/rnn.h written out. */
+function lstmLayerReference(steps: number, n: number, h: number, reverse: boolean, xp: Data, w: Data, h0: Data, c0: Data, gy: Data | null, gh: Data | null, gc: Data | null) {
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const nh = n * h, g4 = 4 * h;
+  const gates = new Float64Array(steps * n * g4), y = new Float64Array(steps * nh), cs = new Float64Array(steps * nh);
+  const order = Array.from({ length: steps }, (_, s) => (reverse ? steps - 1 - s : s));
+  const act = (t: number, r: number, j: number) => {
+    const g = (k: number) => gates[(t * n + r) * g4 + k * h + j];
+    return [sig(g(0)), sig(g(1)), Math.tanh(g(2)), sig(g(3))];
+  };
+  let hp: ArrayLike<number> = h0, cp: ArrayLike<number> = c0;
+  const prevC: ArrayLike<number>[] = [];
+  for (const t of order) {
+    prevC[t] = cp;
+    for (let r = 0; r < n; r++) {
+      for (let k = 0; k < g4; k++) {
+        let acc = xp[(t * n + r) * g4 + k];
+        for (let p = 0; p < h; p++) acc += hp[r * h + p] * w[k * h + p];
+        gates[(t * n + r) * g4 + k] = acc;
+      }
+      for (let j = 0; j < h; j++) {
+        const [i, f, g, o] = act(t, r, j);
+        const c2 = f * cp[r * h + j] + i * g;
+        cs[t * nh + r * h + j] = c2;
+        y[t * nh + r * h + j] = o * Math.tanh(c2);
+      }
+    }
+    hp = y.subarray(t * nh, (t + 1) * nh);
+    cp = cs.subarray(t * nh, (t + 1) * nh);
+  }
+  const dGates = new Float64Array(steps * n * g4);
+  let dh = Float64Array.from(gh ?? new Float64Array(nh));
+  const dc = Float64Array.from(gc ?? new Float64Array(nh));
+  for (const t of [...order].reverse()) {
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < h; j++) {
+        const e = r * h + j, [i, f, g, o] = act(t, r, j), tc = Math.tanh(cs[t * nh + e]);
+        const dhe = dh[e] + (gy === null ? 0 : gy[t * nh + e]);
+        const dce = dc[e] + dhe * o * (1 - tc * tc);
+        const d = [dce * g * i * (1 - i), dce * prevC[t][e] * f * (1 - f), dce * i * (1 - g * g), dhe * tc * o * (1 - o)];
+        d.forEach((v, k) => { dGates[(t * n + r) * g4 + k * h + j] = v; });
+        dc[e] = dce * f;
+      }
+    }
+    const next = new Float64Array(nh);
+    for (let r = 0; r < n; r++) for (let p = 0; p < h; p++) for (let k = 0; k < g4; k++) next[r * h + p] += dGates[(t * n + r) * g4 + k] * w[k * h + p];
+    dh = next;
+  }
+  return { gates, y, cs, dGates, dh0: dh, dc0: dc };
 }

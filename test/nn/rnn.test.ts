@@ -166,6 +166,23 @@ test('the fused LSTM cell has the right second derivative (its recorded backward
   assertClose(present(analytic).toArray(), numeric, { atol: 1e-6, rtol: 1e-5 });
 });
 
+test('an LSTM layer (one node on the native backend) has the right second derivative through its outputs and last states', () => {
+  torch.manualSeed(4);
+  const lstm = new nn.LSTM(3, 2, { bidirectional: true }).to('float64');
+  const h0 = torch.randn([2, 2, 2], { dtype: 'float64' }), c0 = torch.randn([2, 2, 2], { dtype: 'float64' });
+  const phi = (x: torch.Tensor): torch.Tensor => {
+    const [out, [hn, cn]] = lstm(x, [h0, c0]);
+    const [g] = torch.autograd.grad(out.pow(2).sum().add(hn.mul(cn).sum()), x, { createGraph: true });
+    return present(g).pow(2).sum();
+  };
+  const x = torch.randn([3, 2, 3], { dtype: 'float64', requiresGrad: true });
+  const [analytic] = torch.autograd.grad(phi(x), x);
+  const base = Array.from(x.detach().toArray()), eps = 1e-6;
+  const at = (v: number[]): number => phi(torch.tensor(v, { dtype: 'float64' }).reshape(3, 2, 3).requiresGrad_()).item();
+  const numeric = base.map((_, i) => (at(base.map((v, j) => (j === i ? v + eps : v))) - at(base.map((v, j) => (j === i ? v - eps : v)))) / (2 * eps));
+  assertClose(present(analytic).toArray(), numeric, { atol: 1e-6, rtol: 1e-5 });
+});
+
 test('changing W_hh in place between forward and backward is refused, as PyTorch does', () => {
   const lstm = new nn.LSTM(3, 2);
   const y = lstm(torch.randn(4, 1, 3))[0].sum();

@@ -4,6 +4,7 @@
 // dozen pointers the vectorizer would otherwise give up on checking them at run time.
 #include "rnn.h"
 
+#include "../gemm/gemm.h"
 #include "../runtime/thread_pool.h"
 #include "clones.h"
 #include "parallel.h"
@@ -92,6 +93,67 @@ KINDLING_CLONES void cell_backward_rows(int64_t r0, int64_t r1, int64_t n, int64
   }
 }
 
+
+// C[m, n] = A[m, k]·op(B) with op(B)[p, j] at b[p * b_rs + j * b_cs], A and C dense rows.
+KINDLING_INLINE void gemm_of(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t b_rs,
+                             int64_t b_cs, float* c, int64_t ldc) {
+  sgemm_strided(m, n, k, 1.0f, a, lda, 1, b, b_rs, b_cs, 0.0f, c, ldc, 1);
+}
+KINDLING_INLINE void gemm_of(int64_t m, int64_t n, int64_t k, const double* a, int64_t lda, const double* b, int64_t b_rs,
+                             int64_t b_cs, double* c, int64_t ldc) {
+  dgemm_strided(m, n, k, 1.0, a, lda, 1, b, b_rs, b_cs, 0.0, c, ldc, 1);
+}
+
+// One row of a layer step: the gates are xp + h·wᵀ (that product already in g), kept in g for the backward.
+template <typename T>
+KINDLING_INLINE void layer_row(int64_t h, const T* __restrict x, T* __restrict g, const T* __restrict c, T* __restrict y,
+                               T* __restrict c2) {
+  for (int64_t k = 0; k < 4 * h; ++k) g[k] = x[k] + g[k];
+  for (int64_t j = 0; j < h; ++j) {
+    const T i = sigmoid(g[j]), f = sigmoid(g[h + j]), gg = tanh_of(g[2 * h + j]), o = sigmoid(g[3 * h + j]);
+    const T fc = f * c[j], ig = i * gg;
+    const T cn = fc + ig;
+    y[j] = o * tanh_of(cn);
+    c2[j] = cn;
+  }
+}
+
+template <typename T>
+KINDLING_CLONES void layer_rows(int64_t r0, int64_t r1, int64_t h, const T* xp, T* gates, const T* c, T* y, T* c2) {
+  for (int64_t r = r0; r < r1; ++r)
+    layer_row<T>(h, xp + r * 4 * h, gates + r * 4 * h, c + r * h, y + r * h, c2 + r * h);
+}
+
+// One row of a layer step's gradient; dh and dc hold the gradients reaching h' and c' from later steps
+// and are replaced by those of h and c (dh by the caller's product, dc here).
+// kGy: whether y has a gradient (a branch per element would keep the loop from vectorizing).
+template <typename T, bool kGy>
+KINDLING_INLINE void layer_backward_row(int64_t h, const T* __restrict g, const T* __restrict c, const T* __restrict c2,
+                                        const T* __restrict gy, const T* __restrict dh, T* __restrict dc, T* __restrict d) {
+  for (int64_t j = 0; j < h; ++j) {
+    const T i = sigmoid(g[j]), f = sigmoid(g[h + j]), gg = tanh_of(g[2 * h + j]), o = sigmoid(g[3 * h + j]);
+    const T tc = tanh_of(c2[j]);
+    const T gh = kGy ? gy[j] + dh[j] : dh[j];
+    // dL/dc' from both outputs: c' itself, and h' = o·tanh(c')
+    const T dcn = dc[j] + (gh * o) * (T(1) - tc * tc);
+    d[j] = (dcn * gg) * (i - i * i);
+    d[h + j] = (dcn * c[j]) * (f - f * f);
+    d[2 * h + j] = (dcn * i) * (T(1) - gg * gg);
+    d[3 * h + j] = (gh * tc) * (o - o * o);
+    dc[j] = dcn * f;
+  }
+}
+
+template <typename T>
+KINDLING_CLONES void layer_backward_rows(int64_t r0, int64_t r1, int64_t h, const T* gates, const T* c, const T* c2,
+                                         const T* gy, const T* dh, T* dc, T* dgates) {
+  for (int64_t r = r0; r < r1; ++r) {
+    if (gy == nullptr)
+      layer_backward_row<T, false>(h, gates + r * 4 * h, c + r * h, c2 + r * h, nullptr, dh + r * h, dc + r * h, dgates + r * 4 * h);
+    else
+      layer_backward_row<T, true>(h, gates + r * 4 * h, c + r * h, c2 + r * h, gy + r * h, dh + r * h, dc + r * h, dgates + r * 4 * h);
+  }
+}
 }  // namespace
 
 template <typename T>
@@ -111,5 +173,58 @@ template void lstm_cell<double>(int64_t, int64_t, Rows<double>, Rows<double>, do
 template void lstm_cell_backward<float>(int64_t, int64_t, Rows<float>, Rows<float>, Rows<float>, const float*, float*, float*);
 template void lstm_cell_backward<double>(int64_t, int64_t, Rows<double>, Rows<double>, Rows<double>, const double*, double*,
                                          double*);
+
+template <typename T>
+void lstm_layer(int64_t steps, int64_t n, int64_t h, bool reverse, const T* xp, const T* w, const T* h0, const T* c0,
+                T* gates, T* y, T* cs) {
+  const T* hp = h0;
+  const T* cp = c0;
+  for (int64_t s = 0; s < steps; ++s) {
+    const int64_t t = reverse ? steps - 1 - s : s;
+    T* const g = gates + t * n * 4 * h;
+    // h·W_hhᵀ: op(B)[p, j] = w[j, p]
+    gemm_of(n, 4 * h, h, hp, h, w, 1, h, g, 4 * h);
+    const T* const x = xp + t * n * 4 * h;
+    T* const yt = y + t * n * h;
+    T* const ct = cs + t * n * h;
+    parallel_ranges(n, n * h, 2 * kParallelGrain, [&](int64_t r0, int64_t r1) { layer_rows<T>(r0, r1, h, x, g, cp, yt, ct); });
+    hp = yt;
+    cp = ct;
+  }
+}
+
+template <typename T>
+void lstm_layer_backward(int64_t steps, int64_t n, int64_t h, bool reverse, const T* gates, const T* w, const T* c0,
+                         const T* cs, const T* grad_y, const T* grad_h, const T* grad_c, T* dgates, T* dh0, T* dc0) {
+  // dh0 and dc0 carry the gradients of h and c from step to step, ending as those of h0 and c0; dh's
+  // product needs its own buffer, since it reads the step's dgates after the rows have read dh.
+  const int64_t nh = n * h;
+  for (int64_t k = 0; k < nh; ++k) dh0[k] = grad_h == nullptr ? T(0) : grad_h[k];
+  for (int64_t k = 0; k < nh; ++k) dc0[k] = grad_c == nullptr ? T(0) : grad_c[k];
+  for (int64_t s = steps - 1; s >= 0; --s) {
+    const int64_t t = reverse ? steps - 1 - s : s;
+    // the c this step started from: c0 at the first step, else the previous step's
+    const int64_t prev = reverse ? t + 1 : t - 1;
+    const T* const cp = s == 0 ? c0 : cs + prev * nh;
+    const T* const g = gates + t * n * 4 * h;
+    T* const d = dgates + t * n * 4 * h;
+    const T* const gy = grad_y == nullptr ? nullptr : grad_y + t * nh;
+    parallel_ranges(n, nh, 2 * kParallelGrain, [&](int64_t r0, int64_t r1) {
+      layer_backward_rows<T>(r0, r1, h, g, cp, cs + t * nh, gy, dh0, dc0, d);
+    });
+    // dh = dgates·W_hh: op(B) = w itself
+    gemm_of(n, h, 4 * h, d, 4 * h, w, h, 1, dh0, h);
+  }
+}
+
+template void lstm_layer<float>(int64_t, int64_t, int64_t, bool, const float*, const float*, const float*, const float*,
+                                float*, float*, float*);
+template void lstm_layer<double>(int64_t, int64_t, int64_t, bool, const double*, const double*, const double*,
+                                 const double*, double*, double*, double*);
+template void lstm_layer_backward<float>(int64_t, int64_t, int64_t, bool, const float*, const float*, const float*,
+                                         const float*, const float*, const float*, const float*, float*, float*, float*);
+template void lstm_layer_backward<double>(int64_t, int64_t, int64_t, bool, const double*, const double*, const double*,
+                                          const double*, const double*, const double*, const double*, double*, double*,
+                                          double*);
 
 }  // namespace kindling

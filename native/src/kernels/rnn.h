@@ -24,4 +24,19 @@ void lstm_cell(int64_t n, int64_t h, Rows<T> gates, Rows<T> c, T* out, T* acts);
 template <typename T>
 void lstm_cell_backward(int64_t n, int64_t h, Rows<T> grad_h, Rows<T> grad_c, Rows<T> c, const T* acts, T* dgates, T* dc_prev);
 
+// One direction of an LSTM layer over `steps` steps of n rows, all operands dense: for each step t in
+// order (from the last with `reverse`), gates[t] = xp[t] + h·wᵀ and (y[t], cs[t]) = (h', c') of the cell
+// on gates[t] and c, where h and c are h0 and c0 at the first step and the previous step's y and cs after.
+// xp and gates are [steps·n, 4h], w is W_hh [4h, h], y and cs [steps·n, h].
+template <typename T>
+void lstm_layer(int64_t steps, int64_t n, int64_t h, bool reverse, const T* xp, const T* w, const T* h0, const T* c0,
+                T* gates, T* y, T* cs);
+
+// lstm_layer's gradients: dgates [steps·n, 4h] (which is xp's), dh0 and dc0 [n, h], from the gradients of
+// y (grad_y, [steps·n, h]) and of the last step's h and c (grad_h, grad_c, [n, h]), each null for none.
+// The activations are recomputed from the saved gates and cs, as the forward computed them.
+template <typename T>
+void lstm_layer_backward(int64_t steps, int64_t n, int64_t h, bool reverse, const T* gates, const T* w, const T* c0,
+                         const T* cs, const T* grad_y, const T* grad_h, const T* grad_c, T* dgates, T* dh0, T* dc0);
+
 }  // namespace kindling

@@ -40,6 +40,12 @@ export interface Addon {
   /** The fused LSTM cell (kernels/rnn.h); absent from addons built before it. */
   lstmCell?(gates: FloatArray, c: FloatArray, out: DataArray, acts: DataArray, desc: Float64Array): void;
   lstmCellBackward?(gradH: FloatArray, gradC: FloatArray, c: FloatArray, acts: FloatArray, dGates: DataArray, dcPrev: DataArray, actsOffset: number, desc: Float64Array): void;
+  /** The fused LSTM layer (kernels/rnn.h); absent from addons built before it. offsets: [xp, w, h0, c0]. */
+  lstmLayer?(xp: FloatArray, w: FloatArray, h0: FloatArray, c0: FloatArray, gates: DataArray, y: DataArray, cs: DataArray,
+    steps: number, n: number, h: number, reverse: boolean, offsets: Float64Array): void;
+  /** offsets: [gates, w, c0, cs, gradY, gradH, gradC]. */
+  lstmLayerBackward?(gates: FloatArray, w: FloatArray, c0: FloatArray, cs: FloatArray, gradY: FloatArray | null, gradH: FloatArray | null,
+    gradC: FloatArray | null, dGates: DataArray, dh0: DataArray, dc0: DataArray, steps: number, n: number, h: number, reverse: boolean, offsets: Float64Array): void;
   matmul(a: FloatArray, b: FloatArray, out: DataArray, desc: Float64Array): void;
   maxPool2dIndices(x: FloatArray, indices: DataArray, values: DataArray | null, desc: Float64Array): void;
   maxPool2dBackward(g: FloatArray, indices: DataArray, out: DataArray, desc: Float64Array): void;

@@ -1,6 +1,6 @@
 // src/backends/native/nn.ts — the neural-network kernels on the addon: 2-D convolution forward and
 // gradients, max pooling with its indices and gradient, fused (log-)softmax, layer norm and the fused
-// LSTM cell, each with its gradient.
+// LSTM cell and layer, each with its gradient.
 import type { ConvGeometry, ConvKernels, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, PoolGeometry } from '../backend.js';
 import * as reference from '../js/norm.js';
 import type { Addon } from './addon.js';
@@ -10,7 +10,7 @@ import { desc, isDense, isFloat, numelOf, viewsDesc } from './views.js';
 export function nnKernels(
   addon: Addon,
   denseIn: (x: View, order: readonly number[]) => View,
-): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'layerNorm' | 'layerNormBackward'>> {
+): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'lstmLayer' | 'lstmLayerBackward' | 'layerNorm' | 'layerNormBackward'>> {
   // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
   const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View, ...extra: number[]): boolean => {
     const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
@@ -91,6 +91,37 @@ export function nnKernels(
     return true;
   };
 
+  /** Whether a view is dense with exactly this shape. */
+  const denseOf = (v: View, rows: number, cols: number): boolean => v.shape.length === 2 && v.shape[0] === rows && v.shape[1] === cols && isDense(v);
+  /** Whether a storage holds at least n elements of a float type. */
+  const fits = (s: Storage, n: number): boolean => s.data.length >= n;
+
+  const lstmLayer = (xp: View, w: View, h0: View, c0: View, reverse: boolean, gates: Storage, y: Storage, cs: Storage): boolean => {
+    if (addon.lstmLayer === undefined || h0.shape.length !== 2) return false;
+    const [n, h] = h0.shape as [number, number], rows = xp.shape[0], steps = rows / n;
+    if (!Number.isInteger(steps) || !sameFloat(xp, w, h0, c0, gates, y, cs) || !denseOf(xp, rows, 4 * h) || !denseOf(w, 4 * h, h)
+      || !denseOf(h0, n, h) || !denseOf(c0, n, h) || !fits(gates, rows * 4 * h) || !fits(y, rows * h) || !fits(cs, rows * h)) return false;
+    desc.set([xp.offset, w.offset, h0.offset, c0.offset]);
+    const f = (v: View) => v.storage.data as Float32Array;
+    addon.lstmLayer(f(xp), f(w), f(h0), f(c0), gates.data, y.data, cs.data, steps, n, h, reverse, desc);
+    return true;
+  };
+
+  const lstmLayerBackward = (gates: View, w: View, c0: View, cs: View, gradY: View | null, gradH: View | null, gradC: View | null,
+    reverse: boolean, dGates: Storage, dh0: Storage, dc0: Storage): boolean => {
+    if (addon.lstmLayerBackward === undefined || c0.shape.length !== 2) return false;
+    const [n, h] = c0.shape as [number, number], rows = gates.shape[0], steps = rows / n;
+    const grads = [gradY, gradH, gradC].filter((g) => g !== null);
+    if (!Number.isInteger(steps) || !sameFloat(gates, w, c0, cs, ...grads, dGates, dh0, dc0) || !denseOf(gates, rows, 4 * h) || !denseOf(w, 4 * h, h)
+      || !denseOf(c0, n, h) || !denseOf(cs, rows, h) || (gradY !== null && !denseOf(gradY, rows, h)) || [gradH, gradC].some((g) => g !== null && !denseOf(g, n, h))
+      || !fits(dGates, rows * 4 * h) || !fits(dh0, n * h) || !fits(dc0, n * h)) return false;
+    desc.set([gates.offset, w.offset, c0.offset, cs.offset, gradY?.offset ?? 0, gradH?.offset ?? 0, gradC?.offset ?? 0]);
+    const f = (v: View | null) => (v === null ? null : (v.storage.data as Float32Array));
+    addon.lstmLayerBackward(gates.storage.data as Float32Array, w.storage.data as Float32Array, c0.storage.data as Float32Array, cs.storage.data as Float32Array,
+      f(gradY), f(gradH), f(gradC), dGates.data, dh0.data, dc0.data, steps, n, h, reverse, desc);
+    return true;
+  };
+
   /** The [rows, cols] of a dense 2-D view, or null for any other. */
   const rowsOf = (v: View): [number, number] | null => (v.shape.length === 2 && isDense(v) ? [v.shape[0], v.shape[1]] : null);
   const denseVector = (v: View | null, n: number): boolean => v === null || (v.shape.length === 1 && v.shape[0] === n && isDense(v));
@@ -120,5 +151,5 @@ export function nnKernels(
     return true;
   };
 
-  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward, layerNorm, layerNormBackward };
+  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward, lstmLayer, lstmLayerBackward, layerNorm, layerNormBackward };
 }

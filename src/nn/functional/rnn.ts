@@ -12,6 +12,7 @@ import { narrow, select } from '../../ops/views.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Pointwise } from './activation.js';
 import { linear } from './linear.js';
+import { activations, cellGrads, lstmLayer } from './lstm-layer.js';
 import { stepGates, WeightGradSink } from './rnn-graph.js';
 
 export type RnnMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -58,22 +59,12 @@ function step(mode: RnnMode, xp: Tensor, state: State, w: CellWeights, fused: bo
   }
 }
 
-/** s·(1 − s)·d: the sigmoid's gradient from its output s. */
-const sigmoidGrad = (s: Tensor, d: Tensor): Tensor => mul(d, sub(s, mul(s, s)));
-
 /** The blocks of lstmCellOp's output [2, N, H] (H, C), and of its activations [5, N, H] (I … TanhC, from 0). */
 const enum Block { H, C, I = 0, F, G, O, TanhC }
 
 /** Where lstmCellOp's forward leaves the activations its backward reads. */
 interface CellActivations {
   acts: Tensor | null;
-}
-
-/** The activations from the gates [N, 4H] and c [N, H] by recorded ops, for a recorded (double) backward. */
-function activations(gates: Tensor, c: Tensor): Tensor[] {
-  const [xi, xf, xg, xo] = chunk(gates, 4, 1);
-  const [i, f, g, o] = [sigmoid(xi), sigmoid(xf), tanh(xg), sigmoid(xo)];
-  return [i, f, g, o, tanh(add(mul(f, c), mul(i, g)))];
 }
 
 /**
@@ -104,14 +95,10 @@ const lstmCellOp = defineOp<CellActivations>({
   },
   backward: (grad, [gates, c], _out, params) => {
     if (!isGradEnabled() && params.acts !== null) return cellBackwardKernels(grad, c, params.acts);
-    const [i, f, g, o, tc] = isGradEnabled() || params.acts === null
+    const acts = isGradEnabled() || params.acts === null
       ? activations(gates, c)
       : [Block.I, Block.F, Block.G, Block.O, Block.TanhC].map((j) => select(params.acts as Tensor, 0, j));
-    const gh = select(grad, 0, Block.H);
-    // dL/dc' from both outputs: c' itself, and h' = o·tanh(c')
-    const dc = add(select(grad, 0, Block.C), mul(mul(gh, o), sub(1, mul(tc, tc))));
-    const dGates = cat([sigmoidGrad(i, mul(dc, g)), sigmoidGrad(f, mul(dc, c)), mul(mul(dc, i), sub(1, mul(g, g))), sigmoidGrad(o, mul(gh, tc))], 1);
-    return [dGates, mul(dc, f)];
+    return cellGrads(select(grad, 0, Block.H), select(grad, 0, Block.C), c, acts);
   },
   saves: 'inputs',
   overwrites: true,
@@ -167,17 +154,26 @@ function merge(fresh: State, old: State, n: number): State {
 // their rows of that projection through split, whose one backward node joins the steps' gradients once,
 // with cat: slicing them with narrow would make every step's backward write a zero tensor of the whole
 // projection's size (a slice's gradient), quadratic in the sequence length.
+// An LSTM layer whose steps all take the whole batch skips the per-step graph altogether where the
+// backend has layer kernels (lstm-layer.ts): one node and two kernel calls per direction, which
+// saves a training step most of its allocations and graph bookkeeping.
 
 /**
  * Runs one layer in one direction over `input` [Σ batchSizes, I], the steps' rows one after another
- * (batch sizes non-increasing; rows beyond a step's batch keep their state). Returns per-step outputs
- * and the last state.
+ * (batch sizes non-increasing; rows beyond a step's batch keep their state). Returns the steps' outputs,
+ * as rows in the same order, and the last state.
  */
-export function runDirection(mode: RnnMode, input: Tensor, batchSizes: readonly number[], h0: State, w: CellWeights, reverse: boolean): [Tensor[], State] {
+export function runDirection(mode: RnnMode, input: Tensor, batchSizes: readonly number[], h0: State, w: CellWeights, reverse: boolean): [Tensor, State] {
   // RNN and LSTM add b_hh with b_ih in the projection; GRU needs b_hn apart (see step).
   const fused = mode !== 'GRU';
   const bias = w.bIh === null || w.bHh === null || !fused ? w.bIh : add(w.bIh, w.bHh);
-  const xs = split(linear(input, w.wIh, bias), batchSizes);
+  const xp = linear(input, w.wIh, bias);
+  // An LSTM whose steps all have the whole batch runs as one node on the backend's layer kernels, where it has them.
+  if (mode === 'LSTM' && !w.wHr && batchSizes.every((b) => b === h0.h.dims[0])) {
+    const layer = lstmLayer(xp, h0.h, h0.c as Tensor, w.wHh, reverse);
+    if (layer !== null) return [layer[0], { h: layer[1], c: layer[2] }];
+  }
+  const xs = split(xp, batchSizes);
   const sink = fused ? WeightGradSink.for(w.wHh) : null;
   const outs = new Array<Tensor>(xs.length);
   let state = h0;
@@ -187,5 +183,5 @@ export function runDirection(mode: RnnMode, input: Tensor, batchSizes: readonly 
     outs[t] = next.h;
     state = merge(next, state, b);
   }
-  return [outs, state];
+  return [outs.length === 1 ? outs[0] : cat(outs), state];
 }

@@ -122,15 +122,14 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
 
   /**
    * Every layer and direction over the steps' rows (steps' batch sizes `sizes`) from the initial states
-   * h0 (and c0) [L·D, N, H], with dropout between layers. Returns the last layer's per-step outputs and
-   * the final states.
+   * h0 (and c0) [L·D, N, H], with dropout between layers. Returns the last layer's outputs (the steps'
+   * rows one after another) and the final states.
    */
-  protected layers(input: Tensor, sizes: readonly number[], h0: Tensor, c0: Tensor | null): [Tensor[], Tensor, Tensor | null] {
+  protected layers(input: Tensor, sizes: readonly number[], h0: Tensor, c0: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const hs: Tensor[] = [], cs: Tensor[] = [];
-    let xs: Tensor[] = [];
+    let rows = input;
     for (let layer = 0; layer < this.numLayers; layer++) {
-      const rows = layer === 0 ? input : cat(xs);
-      const outs: Tensor[][] = [];
+      const outs: Tensor[] = [];
       for (let d = 0; d < this.directions; d++) {
         const k = layer * this.directions + d;
         const start: State = { h: h0.select(0, k), c: c0 === null ? null : c0.select(0, k) };
@@ -139,10 +138,10 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
         hs.push(last.h);
         if (last.c !== null) cs.push(last.c);
       }
-      xs = outs.length === 1 ? outs[0] : outs[0].map((f, t) => cat([f, outs[1][t]], 1));
-      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) xs = xs.map((x) => dropoutFn(x, this.dropout));
+      rows = outs.length === 1 ? outs[0] : cat(outs, 1);
+      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) rows = dropoutFn(rows, this.dropout);
     }
-    return [xs, stack(hs), c0 === null ? null : stack(cs)];
+    return [rows, stack(hs), c0 === null ? null : stack(cs)];
   }
 
   /** Runs the layers on a tensor or packed input; states are given and returned in batch order. */
@@ -159,10 +158,11 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
     const [outs, hn, cn] = this.layers(rows, sizes, h, c);
     if (input instanceof PackedSequence) {
       const unsorted = input.unsortedIndices;
-      return [new PackedSequence(cat(outs), input.batchSizes, sorted, unsorted), order(hn, unsorted), cn === null ? null : order(cn, unsorted)];
+      return [new PackedSequence(outs, input.batchSizes, sorted, unsorted), order(hn, unsorted), cn === null ? null : order(cn, unsorted)];
     }
-    const out = stack(outs, this.batchFirst ? 1 : 0);
-    return [out, hn, cn];
+    // [T, N, H] from the rows, and batch first as PyTorch gives it: a transposed view
+    const out = outs.view(sizes.length, batch, outs.dims[1]);
+    return [this.batchFirst ? out.transpose(0, 1) : out, hn, cn];
   }
 
   /** Unbatched [T, I] input as a batch of one. */
