@@ -62,8 +62,9 @@ const mseLossOp = defineOp<Reduction>({
   backward: (g, [a, b], _, reduction) => {
     const n = broadcastShapes('mse_loss', a.dims, b.dims).reduce((x, y) => x * y, 1);
     const scale = reduction === 'mean' ? 2 / n : 2;
-    const ga = mul(mul(sub(a, b), g), scale);
-    return [ga, mul(ga, -1)];
+    // PyTorch's one pass, scale·(a − b)·g, here in place on the fresh difference unless recorded
+    const d = sub(a, b), scaled = mul(d, scale, d), ga = mul(scaled, g, scaled);
+    return [ga, b.requiresGrad ? mul(ga, -1) : null];
   },
   saves: 'inputs',
 });
