@@ -4,7 +4,7 @@ import { isFloating, TYPE_NAMES } from '../../core/dtype.js';
 import { AssertionError, RuntimeError } from '../../core/errors.js';
 import { fmtShape } from '../../core/shape.js';
 import { add, div, ge, logicalOr, maskedFill, mul, where } from '../../ops/elementwise.js';
-import { cat, chunk } from '../../ops/indexing.js';
+import { cat, chunk, split } from '../../ops/indexing.js';
 import { matmul } from '../../ops/linalg.js';
 import { sum } from '../../ops/reduce.js';
 import { softmax } from '../../ops/softmax.js';
@@ -133,8 +133,9 @@ function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null
 
 /**
  * PyTorch's _in_projection_packed / _in_projection: q, k and v projected by the three parts of the
- * packed weight, or by three weights. The packed weight is sliced, not its product: a slice's
- * gradient is a zero tensor of the whole, which is small for the weight and large for the product.
+ * packed weight, or by three weights. As PyTorch, self-attention (q, k and v one tensor) is one product
+ * with the packed weight, chunked, and encoder-decoder attention (k and v one tensor) projects k and v
+ * together; chunk's pieces share one backward node, so their gradients meet in one cat.
  */
 function project(query: Tensor, key: Tensor, value: Tensor, w: Tensor | [Tensor, Tensor, Tensor], b: Tensor | null): Tensor[] {
   if (!Array.isArray(w)) {
@@ -142,6 +143,12 @@ function project(query: Tensor, key: Tensor, value: Tensor, w: Tensor | [Tensor,
     check(w.dim() === 2 && w.dims[0] === 3 * e,
       `in_proj_weight of shape ${torchSize(w.dims)} does not split into query, key and value projections (expected ${tuple([3 * e, e])})`);
     check(b === null || (b.dim() === 1 && b.dims[0] === 3 * e), `in_proj_bias of shape ${torchSize(b?.dims ?? [])} does not match in_proj_weight (expected (${3 * e},))`);
+  }
+  if (!Array.isArray(w) && key === value) {
+    if (query === key) return chunk(linear(query, w, b), 3, -1);
+    const e = query.dims[query.dim() - 1];
+    const [wq, wkv] = split(w, [e, 2 * e]), [bq, bkv] = b === null ? [null, null] : split(b, [e, 2 * e]);
+    return [linear(query, wq, bq), ...chunk(linear(key, wkv, bkv), 2, -1)];
   }
   const ws = Array.isArray(w) ? w : chunk(w, 3), bs = b === null ? [null, null, null] : chunk(b, 3);
   return [linear(query, ws[0], bs[0]), linear(key, ws[1], bs[1]), linear(value, ws[2], bs[2])];
