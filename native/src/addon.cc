@@ -19,6 +19,7 @@
 
 #include "gemm/gemm.h"
 #include "kernels/activation.h"
+#include "kernels/attention.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
 #include "kernels/fused.h"
@@ -377,6 +378,60 @@ Napi::Value LstmLayerBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// The attention descriptor that src/backends/native/nn.ts writes: b1, b2, l, s, d, dv, scale, causal, then per
+// operand its offset and strides (s0, s1, row; a mask also its column stride).
+struct AttentionDesc {
+  Desc d;
+  AttentionShape sh;
+  explicit AttentionDesc(const Napi::Value& v) : d(v) {
+    sh.b1 = d.next();
+    sh.b2 = d.next();
+    sh.l = d.next();
+    sh.s = d.next();
+    sh.d = d.next();
+    sh.dv = d.next();
+    sh.scale = *d.p++;
+    sh.causal = d.next() != 0;
+  }
+  template <typename T, typename P>
+  Heads<P> heads(const Napi::Value& x) {
+    const int64_t off = d.next(), s0 = d.next(), s1 = d.next(), rs = d.next();
+    return Heads<P>{data_of<T>(x) + off, s0, s1, rs};
+  }
+  template <typename T>
+  Mask<T> mask(const Napi::Value& x) {
+    const int64_t off = d.next(), s0 = d.next(), s1 = d.next(), rs = d.next(), cs = d.next();
+    const T* p = data_of<T>(x);
+    return Mask<T>{p == nullptr ? nullptr : p + off, s0, s1, rs, cs};
+  }
+};
+
+// attention(q, k, v, mask | null, out, lse, desc): see kernels/attention.h.
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    AttentionDesc a(info[6]);
+    const auto q = a.heads<T, const T>(info[0]), k = a.heads<T, const T>(info[1]), v = a.heads<T, const T>(info[2]);
+    const auto m = a.mask<T>(info[3]);
+    const auto out = a.heads<T, T>(info[4]);
+    attention_forward<T>(a.sh, q, k, v, m, out, data_of<T>(info[5]));
+  });
+}
+
+// attentionBackward(q, k, v, mask | null, out, dout, lse, dq, dk, dv, desc): descriptor operands in that order.
+Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
+  return by_dtype(info, info[0], [&](auto tag) {
+    using T = decltype(tag);
+    AttentionDesc a(info[10]);
+    const auto q = a.heads<T, const T>(info[0]), k = a.heads<T, const T>(info[1]), v = a.heads<T, const T>(info[2]);
+    const auto m = a.mask<T>(info[3]);
+    const auto out = a.heads<T, const T>(info[4]), dout = a.heads<T, const T>(info[5]);
+    const T* lse = data_of<T>(info[6]) + a.d.next();
+    const auto dq = a.heads<T, T>(info[7]), dk = a.heads<T, T>(info[8]), dv = a.heads<T, T>(info[9]);
+    attention_backward<T>(a.sh, q, k, v, m, out, dout, lse, dq, dk, dv);
+  });
+}
+
 // layerNorm(x, weight | null, bias | null, y, mean, rstd, rows, cols, eps, offsets [x, weight, bias]): see kernels/norm.h.
 Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   return by_dtype(info, info[0], [&](auto tag) {
@@ -693,6 +748,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   add<LayerNormBackward>(env, exports, "layerNormBackward");
   add<LstmCellBackward>(env, exports, "lstmCellBackward");
   add<LstmLayer>(env, exports, "lstmLayer");
+  add<Attention>(env, exports, "attention");
+  add<AttentionBackward>(env, exports, "attentionBackward");
   add<LstmLayerBackward>(env, exports, "lstmLayerBackward");
   add<Addcmul>(env, exports, "addcmul");
   add<Fill>(env, exports, "fill");

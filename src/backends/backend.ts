@@ -278,6 +278,20 @@ export interface Backend<S extends Storage = Storage> {
    */
   lstmLayerBackward?(gates: View<S>, w: View<S>, c0: View<S>, cs: View<S>, gradY: View<S> | null, gradH: View<S> | null, gradC: View<S> | null,
     reverse: boolean, dGates: S, dh0: S, dc0: S): boolean;
+  /**
+   * Scaled dot-product attention softmax(scale·q·kᵀ + mask)·v without the weights in memory (PyTorch's CPU
+   * flash attention), on q [B1, B2, L, D], k [B1, B2, S, D] and v [B1, B2, S, Dv] with unit last stride, an
+   * additive mask broadcast to [B1, B2, L, S] or none, and with `causal` key j masked for query i < j. Writes
+   * out dense as [B1, L, B2, Dv] (the heads side by side, as PyTorch's flash kernel lays them out) and lse
+   * [B1, B2, L], each row's log-sum-exp. False when not handled.
+   */
+  attention?(q: View<S>, k: View<S>, v: View<S>, mask: View<S> | null, causal: boolean, scale: number, out: S, lse: S): boolean;
+  /**
+   * attention's gradients from gradOut [B1, B2, L, Dv] (unit last stride) and the forward's out (as a
+   * [B1, B2, L, Dv] view) and lse: dq, dk and dv dense in q's, k's and v's shapes. False when not handled.
+   */
+  attentionBackward?(q: View<S>, k: View<S>, v: View<S>, mask: View<S> | null, causal: boolean, scale: number, out: View<S>, gradOut: View<S>,
+    lse: View<S>, dq: S, dk: S, dv: S): boolean;
   /** Max-pooling's gradient: out (inShape) = zeros plus g added at `indices`; false when not handled. */
   maxPool2dBackward?(g: View<S>, indices: View<S>, out: S, inShape: readonly number[], geo: PoolGeometry): boolean;
 }

@@ -221,6 +221,52 @@ describe('native fused kernels match the JS reference', { skip }, () => {
       }
     });
 
+    test(`attention and its gradient ${dtype}: strided heads, broadcast mask, causal, several row blocks`, () => {
+      for (const [b1, b2, l, sl, d, dv, withMask, causal] of [[2, 3, 5, 7, 4, 3, true, false], [1, 2, 300, 280, 8, 5, false, true], [3, 1, 70, 70, 16, 16, true, true]] as const) {
+        // q, k and v as heads of one [B1, L, B2, D] projection each (strided, unit last stride)
+        const heads = (rows: number, cols: number): View => ({ storage: storage(dtype, b1 * rows * b2 * cols, -1, 1), shape: [b1, b2, rows, cols], strides: [rows * b2 * cols, cols, b2 * cols, 1], offset: 0 });
+        const [q, k, v, gOut] = [heads(l, d), heads(sl, d), heads(sl, dv), heads(l, dv)];
+        // a [B2, L, S] mask broadcast over B1 (stride 0)
+        const mask: View | null = withMask ? { storage: storage(dtype, b2 * l * sl, -2, 2), shape: [b1, b2, l, sl], strides: [0, l * sl, sl, 1], offset: 0 } : null;
+        const scale = 0.7;
+        const out = loaded().alloc(dtype, b1 * l * b2 * dv), lse = loaded().alloc(dtype, b1 * b2 * l);
+        assert.ok(loaded().attention(q, k, v, mask, causal, scale, out, lse));
+        const outView: View = { storage: out, shape: [b1, b2, l, dv], strides: [l * b2 * dv, dv, b2 * dv, 1], offset: 0 };
+        const dq = loaded().alloc(dtype, b1 * b2 * l * d), dk = loaded().alloc(dtype, b1 * b2 * sl * d), dvs = loaded().alloc(dtype, b1 * b2 * sl * dv);
+        assert.ok(loaded().attentionBackward(q, k, v, mask, causal, scale, outView, gOut, { storage: lse, shape: [b1, b2, l], strides: [b2 * l, l, 1], offset: 0 }, dq, dk, dvs));
+        const at = (x: View, i: number, j: number, r: number, c: number) => x.storage.data[x.offset + i * x.strides[0] + j * x.strides[1] + r * x.strides[2] + c * x.strides[3]];
+        const t = dtype === 'float32' ? { atol: 2e-5, rtol: 1e-4 } : tol(dtype);
+        for (let i = 0; i < b1; i++) {
+          for (let j = 0; j < b2; j++) {
+            // the weights P and the output row by row, in doubles
+            const p = Array.from({ length: l }, (_, r) => {
+              const row = Array.from({ length: sl }, (_, c) => {
+                let x = 0;
+                for (let e = 0; e < d; e++) x += at(q, i, j, r, e) * at(k, i, j, c, e);
+                return causal && c > r ? -Infinity : x * scale + (mask === null ? 0 : at(mask, i, j, r, c));
+              });
+              const m = Math.max(...row), ex = row.map((x) => Math.exp(x - m)), sum = ex.reduce((a, b) => a + b, 0);
+              return ex.map((x) => x / sum);
+            });
+            const pair = (j2: number) => `pair ${i},${j2} of ${b1}x${b2}, ${l}x${sl}`;
+            const wantO = p.map((row) => Array.from({ length: dv }, (_, c) => row.reduce((a, w, s2) => a + w * at(v, i, j, s2, c), 0)));
+            assertClose(wantO.flatMap((row, r) => row.map((_, c) => at(outView, i, j, r, c))), wantO.flat(), { ...t, what: `attention out, ${pair(j)}` });
+            // dv = Pᵀ·g, dS = P·(dP − Σ dP·P) with dP = g·vᵀ, dq = scale·dS·k, dk = scale·dSᵀ·q
+            const dP = p.map((_, r) => Array.from({ length: sl }, (_, c) => { let x = 0; for (let e = 0; e < dv; e++) x += at(gOut, i, j, r, e) * at(v, i, j, c, e); return x; }));
+            const dS = p.map((row, r) => { const dot = row.reduce((a, w, c) => a + w * dP[r][c], 0); return row.map((w, c) => w * (dP[r][c] - dot)); });
+            const dense = (s2: Storage, rows: number, cols: number): View => ({ storage: s2, shape: [b1, b2, rows, cols], strides: [b2 * rows * cols, rows * cols, cols, 1], offset: 0 });
+            const got = (x: View, rows: number, cols: number) => Array.from({ length: rows * cols }, (_, e) => at(x, i, j, Math.floor(e / cols), e % cols));
+            const wantDq = dS.flatMap((row) => Array.from({ length: d }, (_, e) => scale * row.reduce((a, w, c) => a + w * at(k, i, j, c, e), 0)));
+            const wantDk = Array.from({ length: sl * d }, (_, e) => { const [c, f] = [Math.floor(e / d), e % d]; return scale * dS.reduce((a, row, r) => a + row[c] * at(q, i, j, r, f), 0); });
+            const wantDv = Array.from({ length: sl * dv }, (_, e) => { const [c, f] = [Math.floor(e / dv), e % dv]; return p.reduce((a, row, r) => a + row[c] * at(gOut, i, j, r, f), 0); });
+            assertClose(got(dense(dq, l, d), l, d), wantDq, { ...t, what: `attention dq, ${pair(j)}` });
+            assertClose(got(dense(dk, sl, d), sl, d), wantDk, { ...t, what: `attention dk, ${pair(j)}` });
+            assertClose(got(dense(dvs, sl, dv), sl, dv), wantDv, { ...t, what: `attention dv, ${pair(j)}` });
+          }
+        }
+      }
+    });
+
     test(`lstmLayer and its gradient ${dtype} against the steps one by one`, () => {
       for (const [steps, n, h, reverse, withGy, withLast] of [[1, 2, 3, false, true, true], [4, 3, 5, true, true, false], [6, 32, 40, false, false, true], [3, 5, 17, true, true, true]] as const) {
         const xp = storage(dtype, steps * n * 4 * h, -2, 2), w = storage(dtype, 4 * h * h, -0.5, 0.5), h0 = storage(dtype, n * h, -1, 1), c0 = storage(dtype, n * h, -1, 1);

@@ -41,6 +41,29 @@ test('scaledDotProductAttention passes gradcheck in float64', () => {
   assert.ok(torch.autograd.gradcheck((a, b, c) => F.scaledDotProductAttention(a, b, c, { isCausal: true }), [q, k.narrow(1, 0, 3), v.narrow(1, 0, 3)]));
 });
 
+test('scaledDotProductAttention has the right second derivative (its fused backward, recorded, recomputes the weights)', () => {
+  torch.manualSeed(5);
+  const k = torch.randn([2, 2, 4, 3], { dtype: 'float64' }), v = torch.randn([2, 2, 4, 2], { dtype: 'float64' });
+  const mask = torch.randn([2, 1, 4], { dtype: 'float64' });
+  for (const options of [{ isCausal: true }, { attnMask: mask }]) {
+    const phi = (q: torch.Tensor): torch.Tensor => {
+      const out = F.scaledDotProductAttention(q, k, v, options);
+      const [g] = torch.autograd.grad(out.pow(2).sum(), q, { createGraph: true });
+      return present(g).pow(2).sum();
+    };
+    const q = torch.randn([2, 2, 4, 3], { dtype: 'float64', requiresGrad: true });
+    // the recorded backward's first derivative equals the kernels'
+    const [plain] = torch.autograd.grad(F.scaledDotProductAttention(q, k, v, options).pow(2).sum(), q);
+    const [recorded] = torch.autograd.grad(F.scaledDotProductAttention(q, k, v, options).pow(2).sum(), q, { createGraph: true });
+    assertClose(present(recorded).detach().toArray(), present(plain).toArray(), { atol: 1e-12 });
+    const [analytic] = torch.autograd.grad(phi(q), q);
+    const base = Array.from(q.detach().toArray()), eps = 1e-6;
+    const at = (x: number[]): number => phi(torch.tensor(x, { dtype: 'float64' }).reshape(2, 2, 4, 3).requiresGrad_()).item();
+    const numeric = base.map((_, i) => (at(base.map((x, j) => (j === i ? x + eps : x))) - at(base.map((x, j) => (j === i ? x - eps : x)))) / (2 * eps));
+    assertClose(present(analytic).toArray(), numeric, { atol: 1e-6, rtol: 1e-5 });
+  }
+});
+
 test('scaledDotProductAttention refuses a mask together with isCausal, and drops out weights', () => {
   const q = torch.ones(1, 2, 4);
   assert.throws(() => F.scaledDotProductAttention(q, q, q, { attnMask: torch.ones(2, 2), isCausal: true }),

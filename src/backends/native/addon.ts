@@ -43,6 +43,10 @@ export interface Addon {
   /** The fused LSTM layer (kernels/rnn.h); absent from addons built before it. offsets: [xp, w, h0, c0]. */
   lstmLayer?(xp: FloatArray, w: FloatArray, h0: FloatArray, c0: FloatArray, gates: DataArray, y: DataArray, cs: DataArray,
     steps: number, n: number, h: number, reverse: boolean, offsets: Float64Array): void;
+  /** Blockwise attention (kernels/attention.h); absent from addons built before it. desc: see nn.ts. */
+  attention?(q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | null, out: DataArray, lse: DataArray, desc: Float64Array): void;
+  attentionBackward?(q: FloatArray, k: FloatArray, v: FloatArray, mask: FloatArray | null, out: FloatArray, gradOut: FloatArray, lse: FloatArray,
+    dq: DataArray, dk: DataArray, dv: DataArray, desc: Float64Array): void;
   /** offsets: [gates, w, c0, cs, gradY, gradH, gradC]. */
   lstmLayerBackward?(gates: FloatArray, w: FloatArray, c0: FloatArray, cs: FloatArray, gradY: FloatArray | null, gradH: FloatArray | null,
     gradC: FloatArray | null, dGates: DataArray, dh0: DataArray, dc0: DataArray, steps: number, n: number, h: number, reverse: boolean, offsets: Float64Array): void;

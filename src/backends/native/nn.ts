@@ -1,6 +1,6 @@
 // src/backends/native/nn.ts — the neural-network kernels on the addon: 2-D convolution forward and
 // gradients, max pooling with its indices and gradient, fused (log-)softmax, layer norm and the fused
-// LSTM cell and layer, each with its gradient.
+// LSTM cell and layer, blockwise attention, each with its gradient.
 import type { ConvGeometry, ConvKernels, CpuBackend as Backend, CpuStorage as Storage, CpuView as View, PoolGeometry } from '../backend.js';
 import * as reference from '../js/norm.js';
 import type { Addon } from './addon.js';
@@ -10,7 +10,7 @@ import { desc, isDense, isFloat, numelOf, viewsDesc } from './views.js';
 export function nnKernels(
   addon: Addon,
   denseIn: (x: View, order: readonly number[]) => View,
-): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'lstmLayer' | 'lstmLayerBackward' | 'layerNorm' | 'layerNormBackward'>> {
+): Required<Pick<Backend, 'conv' | 'maxPool2dIndices' | 'maxPool2dBackward' | 'softmax' | 'softmaxBackward' | 'lstmCell' | 'lstmCellBackward' | 'lstmLayer' | 'lstmLayerBackward' | 'attention' | 'attentionBackward' | 'layerNorm' | 'layerNormBackward'>> {
   // The native convolutions take dense float32 NCHW/OIHW operands with symmetric 2-D padding.
   const conv2dDesc = (x: readonly number[], o: number, kernel: readonly number[], geo: ConvGeometry, a: View, b: View, ...extra: number[]): boolean => {
     const f32 = a.storage.data instanceof Float32Array && b.storage.data instanceof Float32Array;
@@ -122,6 +122,58 @@ export function nnKernels(
     return true;
   };
 
+  /** A 4-D view of this shape with unit stride along its last dim, written to desc at `at` as offset and strides; the next index. */
+  const heads = (v: View, shape: readonly number[], at: number): number => {
+    if (v.shape.length !== 4 || shape.some((n, i) => v.shape[i] !== n) || (v.strides[3] !== 1 && v.shape[3] !== 1)) return -1;
+    desc.set([v.offset, v.strides[0], v.strides[1], v.strides[2]], at);
+    return at + 4;
+  };
+  /** The descriptor's head, then q, k, v and the mask from index 8; the next index, or -1 when a view does not fit. */
+  const attentionDesc = (q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number): number => {
+    if (q.shape.length !== 4 || k.shape.length !== 4 || v.shape.length !== 4) return -1;
+    const [b1, b2, l, d] = q.shape, s = k.shape[2], dv = v.shape[3];
+    desc.set([b1, b2, l, s, d, dv, scale, causal ? 1 : 0]);
+    let at = heads(q, [b1, b2, l, d], 8);
+    if (at >= 0) at = heads(k, [b1, b2, s, d], at);
+    if (at >= 0) at = heads(v, [b1, b2, s, dv], at);
+    if (at < 0) return -1;
+    if (mask === null) {
+      desc.set([0, 0, 0, 0, 0], at);
+    } else {
+      if (mask.shape.length !== 4 || [b1, b2, l, s].some((n, i) => mask.shape[i] !== n)) return -1;
+      desc.set([mask.offset, ...mask.strides], at);
+    }
+    return at + 5;
+  };
+
+  const attention = (q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number, out: Storage, lse: Storage): boolean => {
+    if (addon.attention === undefined || !sameFloat(q, k, v, out, lse, ...(mask === null ? [] : [mask]))) return false;
+    const at = attentionDesc(q, k, v, mask, causal, scale);
+    if (at < 0) return false;
+    const [b1, b2, l] = q.shape, dv = v.shape[3];
+    if (!fits(out, b1 * b2 * l * dv) || !fits(lse, b1 * b2 * l)) return false;
+    // out dense as [B1, L, B2, Dv]
+    desc.set([0, l * b2 * dv, dv, b2 * dv], at);
+    const f = (x: View) => x.storage.data as Float32Array;
+    addon.attention(f(q), f(k), f(v), mask === null ? null : f(mask), out.data, lse.data, desc);
+    return true;
+  };
+
+  const attentionBackward = (q: View, k: View, v: View, mask: View | null, causal: boolean, scale: number, out: View, gradOut: View, lse: View,
+    dq: Storage, dk: Storage, dv: Storage): boolean => {
+    if (addon.attentionBackward === undefined || !sameFloat(q, k, v, out, gradOut, lse, dq, dk, dv, ...(mask === null ? [] : [mask]))) return false;
+    let at = attentionDesc(q, k, v, mask, causal, scale);
+    if (at < 0) return false;
+    const [b1, b2, l, d] = q.shape, s = k.shape[2], vd = v.shape[3];
+    at = heads(out, [b1, b2, l, vd], at);
+    if (at >= 0) at = heads(gradOut, [b1, b2, l, vd], at);
+    if (at < 0 || !isDense(lse) || numelOf(lse.shape) !== b1 * b2 * l || !fits(dq, b1 * b2 * l * d) || !fits(dk, b1 * b2 * s * d) || !fits(dv, b1 * b2 * s * vd)) return false;
+    desc.set([lse.offset, 0, b2 * l * d, l * d, d, 0, b2 * s * d, s * d, d, 0, b2 * s * vd, s * vd, vd], at);
+    const f = (x: View) => x.storage.data as Float32Array;
+    addon.attentionBackward(f(q), f(k), f(v), mask === null ? null : f(mask), f(out), f(gradOut), f(lse), dq.data, dk.data, dv.data, desc);
+    return true;
+  };
+
   /** The [rows, cols] of a dense 2-D view, or null for any other. */
   const rowsOf = (v: View): [number, number] | null => (v.shape.length === 2 && isDense(v) ? [v.shape[0], v.shape[1]] : null);
   const denseVector = (v: View | null, n: number): boolean => v === null || (v.shape.length === 1 && v.shape[0] === n && isDense(v));
@@ -151,5 +203,5 @@ export function nnKernels(
     return true;
   };
 
-  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward, lstmLayer, lstmLayerBackward, layerNorm, layerNormBackward };
+  return { conv, maxPool2dIndices, maxPool2dBackward, softmax, softmaxBackward, lstmCell, lstmCellBackward, lstmLayer, lstmLayerBackward, attention, attentionBackward, layerNorm, layerNormBackward };
 }

@@ -66,7 +66,7 @@ export function fromDevice(dtype: DType, bytes: ArrayBuffer): DataArray {
  * The webgpu backend: kernels over GPU storages, the memory figures torch.webgpu reports, and its runtime.
  * The fused LSTM cell and layer norm are left to the composed kernels that serve every backend without them.
  */
-export type WebgpuBackend = Required<Omit<Backend<GpuStorage>, 'axpy' | 'lstmCell' | 'lstmCellBackward' | 'lstmLayer' | 'lstmLayerBackward' | 'layerNorm' | 'layerNormBackward' | 'activationBackward'>> & DeviceRuntime & { readonly name: 'webgpu'; readonly device: 'webgpu'; readonly runtime: GpuRuntime };
+export type WebgpuBackend = Required<Omit<Backend<GpuStorage>, 'axpy' | 'lstmCell' | 'lstmCellBackward' | 'lstmLayer' | 'lstmLayerBackward' | 'attention' | 'attentionBackward' | 'layerNorm' | 'layerNormBackward' | 'activationBackward'>> & DeviceRuntime & { readonly name: 'webgpu'; readonly device: 'webgpu'; readonly runtime: GpuRuntime };
 
 /** The webgpu backend over an acquired device. */
 export function makeWebgpuBackend(device: GPUDevice): WebgpuBackend {

@@ -12,6 +12,7 @@ import { expand, permute, reshape, squeeze, transpose, unsqueeze } from '../../o
 import { arange, zeros } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout } from './dropout.js';
+import { fusedAttention } from './flash-attention.js';
 import { linear } from './linear.js';
 
 export interface ScaledDotProductAttentionOptions {
@@ -78,6 +79,8 @@ export function scaledDotProductAttention(
   }
   const l = query.dims[query.dim() - 2], s = key.dims[key.dim() - 2];
   const factor = scale ?? 1 / Math.sqrt(query.dims[query.dim() - 1]);
+  const fused = dropoutP > 0 ? null : fusedAttention(query, key, value, attnMask === null ? null : additive(attnMask, query, true), isCausal, factor);
+  if (fused !== null) return fused;
   const mask = isCausal ? causalMask(l, s, query.device) : attnMask;
   return attend(mul(query, factor), key, value, mask === null ? null : additive(mask, query, true), dropoutP)[0];
 }
@@ -284,13 +287,15 @@ export function multiHeadAttention(
   }
   const srcLen = k.dims[2];
   const mask = combineMasks(attnMask, kpm, bsz, numHeads, srcLen);
-  const [attnOut, weights] = attend(div(q, Math.sqrt(headDim)), k, v, mask === null ? null : additive(mask, q, false),
-    training ? dropoutP : 0);
+  const additiveMask = mask === null ? null : additive(mask, q, false), p = training ? dropoutP : 0;
+  // Without the weights to return and without dropout on them, one node on the backend's attention kernels where it has them.
+  const fused = needWeights || p > 0 ? null : fusedAttention(q, k, v, additiveMask, false, 1 / Math.sqrt(headDim));
+  const [attnOut, weights] = fused !== null ? [fused, null] : attend(div(q, Math.sqrt(headDim)), k, v, additiveMask, p);
   // [N, H, L, d] → [L, N, E] (or [N, L, E]): heads side by side again for the output projection.
   const merged = reshape(permute(attnOut, bd === 1 ? [2, 0, 1, 3] : [0, 2, 1, 3]), bd === 1 ? [tgt, bsz, embedDim] : [bsz, tgt, embedDim]);
   let out = linear(merged, outProjWeight, outProjBias);
   if (!batched) out = squeeze(out, 1);
-  if (!needWeights) return [out, null];
+  if (!needWeights || weights === null) return [out, null];
   const avg = averageAttnWeights ? div(sum(weights, 1), numHeads) : weights;
   return [out, batched ? avg : squeeze(avg, 0)];
 }
