@@ -43,6 +43,8 @@ export class CausalSelfAttention extends nn.Module {
   readonly resid_dropout: nn.Dropout;
   readonly nHead: number;
   readonly nEmbd: number;
+  readonly dropout: number;
+  readonly flash: boolean;
   declare readonly bias: Tensor;
   constructor(config: GPTConfig) {
     super();
@@ -55,7 +57,11 @@ export class CausalSelfAttention extends nn.Module {
     this.resid_dropout = new nn.Dropout(config.dropout);
     this.nHead = config.nHead;
     this.nEmbd = config.nEmbd;
-    // causal mask to ensure that attention is only applied to the left in the input sequence
+    this.dropout = config.dropout;
+    // flash attention make GPU go brrrrr (nanoGPT's words; here the native backend's blockwise kernels)
+    this.flash = typeof F.scaledDotProductAttention === 'function';
+    // causal mask to ensure that attention is only applied to the left in the input sequence; registered
+    // either way, so that the state dict matches the PyTorch 1.13 run's (whose nanoGPT had no flash)
     const n = config.blockSize;
     this.registerBuffer('bias', torch.tril(torch.ones(n, n)).view(1, 1, n, n));
   }
@@ -65,11 +71,18 @@ export class CausalSelfAttention extends nn.Module {
     // calculate query, key, values for all heads in batch and move head forward to be the batch dim
     const [q, k, v] = this.c_attn(x).split(this.nEmbd, 2).map((t) => t.view(B, T, this.nHead, C / this.nHead).transpose(1, 2)); // (B, nh, T, hs)
     // causal self-attention; Self-attend: (B, nh, T, hs) x (B, nh, hs, T) -> (B, nh, T, T)
-    let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
-    att = att.maskedFill(this.bias.narrow(2, 0, T).narrow(3, 0, T).eq(0), -Infinity);
-    att = F.softmax(att, -1);
-    att = this.attn_dropout(att);
-    let y = att.matmul(v); // (B, nh, T, T) x (B, nh, T, hs) -> (B, nh, T, hs)
+    let y: Tensor;
+    if (this.flash) {
+      // efficient attention using Flash Attention kernels
+      y = F.scaledDotProductAttention(q, k, v, { dropoutP: this.training ? this.dropout : 0, isCausal: true });
+    } else {
+      // manual implementation of attention
+      let att = q.matmul(k.transpose(-2, -1)).mul(1.0 / Math.sqrt(k.size(-1)));
+      att = att.maskedFill(this.bias.narrow(2, 0, T).narrow(3, 0, T).eq(0), -Infinity);
+      att = F.softmax(att, -1);
+      att = this.attn_dropout(att);
+      y = att.matmul(v); // (B, nh, T, T) x (B, nh, T, hs) -> (B, nh, T, hs)
+    }
     y = y.transpose(1, 2).contiguous().view(B, T, C); // re-assemble all head outputs side by side
     // output projection
     return this.resid_dropout(this.c_proj(y));
