@@ -194,6 +194,7 @@ test('recurrent layers word their errors as PyTorch does', () => {
   const lstm = new nn.LSTM(4, 8);
   assert.throws(() => lstm(torch.zeros(5, 3, 4), [torch.zeros(2, 3, 8), torch.zeros(1, 3, 8)]), /Expected hidden\[0\] size \(1, 3, 8\), got \[2, 3, 8\]/);
   assert.throws(() => new nn.GRU(4, 8)(torch.zeros(5, 3, 5)), /input.size\(-1\) must be equal to input_size. Expected 4, got 5/);
+  assert.throws(() => new nn.LSTM(4, 8)(torch.zeros(0, 3, 4)), /Expected sequence length to be larger than 0 in RNN/);
   assert.throws(() => new nn.RNN(4, 8, { dropout: 2 }), /dropout should be a number in range \[0, 1\]/);
   assert.throws(() => new nn.RNN(4, 8, { nonlinearity: 'sig' as 'relu' }), /Unknown nonlinearity 'sig'/);
   assert.throws(() => new nn.RNN(4, 8)(torch.zeros(5, 3, 4), torch.zeros(3, 8)), /For batched 3-D input, hx should also be 3-D but got 2-D tensor/);

@@ -147,6 +147,7 @@ abstract class RNNBase<H> extends Module<[input: Tensor, hx?: H | null], [Tensor
   /** Runs the layers on a tensor or packed input; states are given and returned in batch order. */
   protected run(input: Tensor | PackedSequence, h0: Tensor | null, c0: Tensor | null, names: [string, string]): [Tensor | PackedSequence, Tensor, Tensor | null] {
     const [rows, sizes] = this.steps(input);
+    if (sizes.length === 0) throw new RuntimeError('Expected sequence length to be larger than 0 in RNN');
     const sorted = input instanceof PackedSequence ? input.sortedIndices : null;
     const order = (s: Tensor, perm: Tensor | null): Tensor => (perm === null ? s : indexSelect(s, 1, perm));
     const batch = sizes.length > 0 ? sizes[0] : (input instanceof PackedSequence ? 0 : input.dims[this.batchFirst ? 0 : 1]);
