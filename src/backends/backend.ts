@@ -288,7 +288,9 @@ export interface Backend<S extends Storage = Storage> {
   attention?(q: View<S>, k: View<S>, v: View<S>, mask: View<S> | null, causal: boolean, scale: number, out: S, lse: S): boolean;
   /**
    * attention's gradients from gradOut [B1, B2, L, Dv] (unit last stride) and the forward's out (as a
-   * [B1, B2, L, Dv] view) and lse: dq, dk and dv dense in q's, k's and v's shapes. False when not handled.
+   * [B1, B2, L, Dv] view) and lse: dq, dk and dv of q's, k's and v's shapes [B1, B2, R, C], laid out dense
+   * as [B1, R, B2, C] like out (so that heads split from one projection get their gradient without a
+   * copy). False when not handled.
    */
   attentionBackward?(q: View<S>, k: View<S>, v: View<S>, mask: View<S> | null, causal: boolean, scale: number, out: View<S>, gradOut: View<S>,
     lse: View<S>, dq: S, dk: S, dv: S): boolean;

@@ -254,7 +254,8 @@ describe('native fused kernels match the JS reference', { skip }, () => {
             // dv = Pᵀ·g, dS = P·(dP − Σ dP·P) with dP = g·vᵀ, dq = scale·dS·k, dk = scale·dSᵀ·q
             const dP = p.map((_, r) => Array.from({ length: sl }, (_, c) => { let x = 0; for (let e = 0; e < dv; e++) x += at(gOut, i, j, r, e) * at(v, i, j, c, e); return x; }));
             const dS = p.map((row, r) => { const dot = row.reduce((a, w, c) => a + w * dP[r][c], 0); return row.map((w, c) => w * (dP[r][c] - dot)); });
-            const dense = (s2: Storage, rows: number, cols: number): View => ({ storage: s2, shape: [b1, b2, rows, cols], strides: [b2 * rows * cols, rows * cols, cols, 1], offset: 0 });
+            // the gradients laid out [B1, R, B2, C], as out
+            const dense = (s2: Storage, rows: number, cols: number): View => ({ storage: s2, shape: [b1, b2, rows, cols], strides: [rows * b2 * cols, cols, b2 * cols, 1], offset: 0 });
             const got = (x: View, rows: number, cols: number) => Array.from({ length: rows * cols }, (_, e) => at(x, i, j, Math.floor(e / cols), e % cols));
             const wantDq = dS.flatMap((row) => Array.from({ length: d }, (_, e) => scale * row.reduce((a, w, c) => a + w * at(k, i, j, c, e), 0)));
             const wantDk = Array.from({ length: sl * d }, (_, e) => { const [c, f] = [Math.floor(e / d), e % d]; return scale * dS.reduce((a, row, r) => a + row[c] * at(q, i, j, r, f), 0); });

@@ -168,7 +168,8 @@ export function nnKernels(
     at = heads(out, [b1, b2, l, vd], at);
     if (at >= 0) at = heads(gradOut, [b1, b2, l, vd], at);
     if (at < 0 || !isDense(lse) || numelOf(lse.shape) !== b1 * b2 * l || !fits(dq, b1 * b2 * l * d) || !fits(dk, b1 * b2 * s * d) || !fits(dv, b1 * b2 * s * vd)) return false;
-    desc.set([lse.offset, 0, b2 * l * d, l * d, d, 0, b2 * s * d, s * d, d, 0, b2 * s * vd, s * vd, vd], at);
+    // dq, dk and dv dense as [B1, R, B2, C]
+    desc.set([lse.offset, 0, l * b2 * d, d, b2 * d, 0, s * b2 * d, d, b2 * d, 0, s * b2 * vd, vd, b2 * vd], at);
     const f = (x: View) => x.storage.data as Float32Array;
     addon.attentionBackward(f(q), f(k), f(v), mask === null ? null : f(mask), f(out), f(gradOut), f(lse), dq.data, dk.data, dv.data, desc);
     return true;

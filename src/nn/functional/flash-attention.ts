@@ -102,10 +102,11 @@ class FlashAttentionBackward extends Node {
 
   private kernels(s: Saved, gOut: Tensor): Tensor[] | null {
     const be = backendOf('scaled_dot_product_attention', [s.q, s.k, s.v, gOut]);
-    const [dq, dk, dv] = [s.q, s.k, s.v].map((x) => uninitTensor(be, x.dims, x.dtype));
+    // laid out [B1, R, B2, C], as the heads of a projection are
+    const [dq, dk, dv] = [s.q, s.k, s.v].map((x) => uninitTensor(be, [x.dims[0], x.dims[2], x.dims[1], x.dims[3]], x.dtype));
     const ok = be.attentionBackward?.(unitLast(s.q), unitLast(s.k), unitLast(s.v), s.mask?.kernelView() ?? null, this.causal, this.scale,
       s.out.kernelView(), unitLast(gOut), s.lse.kernelView(), dq.storage, dk.storage, dv.storage);
-    return ok === true ? [dq, dk, dv] : null;
+    return ok === true ? [dq, dk, dv].map((x) => permute(x, [0, 2, 1, 3])) : null;
   }
 
   protected override freeInputs(): void {
