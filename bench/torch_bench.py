@@ -152,7 +152,13 @@ def blas_info():
             if 'blas' in line:
                 libs.add(line.split()[-1])
     core = os.environ.get('OPENBLAS_CORETYPE')
-    return ', '.join(sorted(libs)) + (f' (OPENBLAS_CORETYPE={core})' if core else '')
+    info = ', '.join(sorted(libs)) + (f' (OPENBLAS_CORETYPE={core})' if core else '')
+    # Debian's python3-torch alone links the netlib reference BLAS, whose GEMMs run about 50x slower
+    # than OpenBLAS's: ratios against it say nothing about kindling.
+    if libs and not any(k in info for k in ('openblas', 'mkl', 'blis')):
+        info += (' -- the reference BLAS, 50x slower than OpenBLAS at GEMMs, so the ratios flatter kindling:'
+                 ' apt-get install libopenblas0-pthread')
+    return info
 
 
 if __name__ == '__main__':
