@@ -155,7 +155,7 @@ def blas_info():
     info = ', '.join(sorted(libs)) + (f' (OPENBLAS_CORETYPE={core})' if core else '')
     # Debian's python3-torch alone links the netlib reference BLAS, whose GEMMs run about 50x slower
     # than OpenBLAS's: ratios against it say nothing about kindling.
-    if libs and not any(k in info for k in ('openblas', 'mkl', 'blis')):
+    if libs and not any(k in lib for lib in libs for k in ('openblas', 'mkl', 'blis')):
         info += (' -- the reference BLAS, 50x slower than OpenBLAS at GEMMs, so the ratios flatter kindling:'
                  ' apt-get install libopenblas0-pthread')
     return info
